@@ -1,0 +1,56 @@
+"""The canonical actors, their capabilities and the aliases a scenario may use for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .data_files import read_table
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    name: str
+    capability: float
+    aliases: tuple[str, ...] = field(default=())
+
+
+def canonical_actors() -> list[ActorInfo]:
+    table = read_table("actors.yaml")
+    return [
+        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())))
+        for a in table["actors"]
+    ]
+
+
+CANONICAL_NAMES = ("Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban")
+
+
+def _fold(name: str) -> str:
+    """Case- and punctuation-insensitive key: 'U.S.' and 'us' and 'U.S' all fold to 'us'."""
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())
+
+
+class ActorNames:
+    """Resolves what a user typed ('USA', 'moscow', 'Afghan Taliban') to a canonical actor name."""
+
+    def __init__(self, actors: list[ActorInfo] | None = None, extra: list[str] = ()) -> None:
+        actors = canonical_actors() if actors is None else actors
+        self.names: list[str] = [a.name for a in actors] + [n for n in extra]
+        self._lookup: dict[str, str] = {}
+        for actor in actors:
+            for alias in (actor.name, *actor.aliases):
+                self._lookup.setdefault(_fold(alias), actor.name)
+        for name in extra:
+            self._lookup[_fold(name)] = name
+
+    def add(self, name: str) -> None:
+        if name not in self.names:
+            self.names.append(name)
+        self._lookup[_fold(name)] = name
+
+    def resolve(self, text: str) -> str | None:
+        return self._lookup.get(_fold(text))
+
+    def spellings(self) -> list[str]:
+        """Every accepted spelling, for did-you-mean suggestions."""
+        return list(self.names) + [k for k in self._lookup]

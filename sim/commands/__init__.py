@@ -1,0 +1,1 @@
+"""One module per subcommand of `python -m sim`; see sim/cli.py."""
