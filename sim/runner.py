@@ -1,0 +1,92 @@
+"""Run a scenario (every Monte Carlo run, plus its event-free baseline) and gather the tables."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .codebook import load_codebook
+from .model import AlignmentModel
+from .result import Result
+from .scenario import Scenario
+from .world import World, build_world
+
+
+def run_seed(seed: int, run: int) -> int:
+    """The seed of one Monte Carlo run: independent streams from one scenario seed (SeedSequence)."""
+    return int(np.random.SeedSequence([seed, run]).generate_state(1)[0])
+
+
+def run(
+    scenario: Scenario,
+    *,
+    n_blocs: int = 2,
+    world: World | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events)."""
+    from .analysis import summarise
+
+    world = world or build_world(scenario)
+    codebook = load_codebook()
+    alignment, baseline, blocs, events = [], [], [], []
+    for run_number in range(1, scenario.runs + 1):
+        seed = run_seed(scenario.seed, run_number)
+        common = dict(parameters=scenario.parameters, months=scenario.months, n_blocs=n_blocs, rng=seed,
+                      codebook=codebook)
+        model = AlignmentModel(world, scenario.events, **common).run()
+        reference = AlignmentModel(world, (), **common).run()
+        alignment.append(_score_table(model, "scores", run_number))
+        baseline.append(_score_table(reference, "scores", run_number))
+        blocs.append(_bloc_table(model, run_number))
+        events.append(_event_table(model, run_number))
+        if progress:
+            progress(run_number, scenario.runs)
+    result = Result(
+        name=scenario.name,
+        actors=list(world.names),
+        capabilities=[float(c) for c in world.capabilities],
+        months=scenario.months,
+        runs=scenario.runs,
+        seed=scenario.seed,
+        alignment=pd.concat(alignment, ignore_index=True),
+        baseline=pd.concat(baseline, ignore_index=True),
+        blocs=pd.concat(blocs, ignore_index=True),
+        events=pd.concat(events, ignore_index=True),
+        scenario_file=scenario.file,
+    )
+    result.summary = summarise(result, scenario, world, n_blocs=n_blocs)
+    return result
+
+
+def _score_table(model: AlignmentModel, column: str, run_number: int) -> pd.DataFrame:
+    matrices = np.stack(model.datacollector.model_vars[column])  # (months + 1, n, n)
+    months, n, _ = matrices.shape
+    names = np.array(model.names, dtype=object)
+    source, target = np.nonzero(~np.eye(n, dtype=bool))
+    return pd.DataFrame({
+        "run": run_number,
+        "month": np.repeat(np.arange(months), source.size),
+        "source": np.tile(names[source], months),
+        "target": np.tile(names[target], months),
+        "score": matrices[:, source, target].reshape(-1),
+    })
+
+
+def _bloc_table(model: AlignmentModel, run_number: int) -> pd.DataFrame:
+    labels = np.array(model.datacollector.model_vars["blocs"])  # (months + 1, n)
+    months, n = labels.shape
+    return pd.DataFrame({
+        "run": run_number,
+        "month": np.repeat(np.arange(months), n),
+        "actor": np.tile(np.array(model.names, dtype=object), months),
+        "bloc": labels.reshape(-1) + 1,
+    })
+
+
+def _event_table(model: AlignmentModel, run_number: int) -> pd.DataFrame:
+    columns = ["run", "month", "type", "source", "target", "intensity", "origin", "reason"]
+    rows = [(run_number, e.month, e.type, e.source, e.target, e.intensity, e.origin, e.reason) for e in model.log]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,115 @@
+"""The JSON Schema of scenario files: the structural contract, published by `python -m sim schema`.
+
+The schema checks shapes, types and ranges. What depends on the world (actor names, months within the
+horizon, an actor acting on itself) is checked in sim/scenario.py, which also turns schema violations
+into messages a student can act on.
+"""
+
+from __future__ import annotations
+
+from .codebook import load_codebook
+from .parameters import SPECS, Parameters
+
+MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
+MAX_RUNS = 1000
+MAX_EVENTS = 2000
+MAX_ADDED_ACTORS = 20
+MAX_INTENSITY = 5.0  # five unit events in one: larger values are almost always a typo for a percentage
+MAX_CAPABILITY = 1000.0
+MAX_SEED = 2**32 - 1
+
+ACTOR_NAME = {"type": "string", "minLength": 1, "maxLength": 60,
+              "description": "An actor's name or alias (case-insensitive), e.g. Russia, USA, Islamabad."}
+SCORE = {"type": "number", "minimum": -1, "maximum": 1,
+         "description": "Alignment score: -1 hostile, 0 neutral, +1 allied."}
+
+
+def _parameter_schema() -> dict:
+    properties = {}
+    defaults = Parameters()
+    for spec in SPECS:
+        default = getattr(defaults, spec.name)
+        if spec.choices:
+            entry = {"type": "string", "enum": list(spec.choices)}
+        elif isinstance(default, bool):
+            entry = {"type": "boolean"}
+        elif isinstance(default, int):
+            entry = {"type": "integer", "minimum": spec.low, "maximum": spec.high}
+        else:
+            entry = {"type": "number", "minimum": spec.low, "maximum": spec.high}
+        entry["default"] = default
+        entry["description"] = f"{spec.meaning} Unit: {spec.unit}."
+        properties[spec.name] = entry
+    return {"type": "object", "properties": properties, "additionalProperties": False,
+            "description": "Overrides of model parameters by name (python -m sim list shows them)."}
+
+
+def scenario_schema() -> dict:
+    """Build the schema; event types come from the (editable) codebook."""
+    event_types = sorted(load_codebook())
+    event = {
+        "type": "object",
+        "properties": {
+            "at": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS,
+                   "description": "Month in which the event happens, 1..months."},
+            "type": {"type": "string", "enum": event_types,
+                     "description": "Event type from the codebook (python -m sim list)."},
+            "from": {**ACTOR_NAME, "description": "The actor that acts."},
+            "to": {"oneOf": [ACTOR_NAME, {"type": "array", "items": ACTOR_NAME, "minItems": 1}],
+                   "description": "The actor (or list of actors) acted upon."},
+            "between": {"type": "array", "items": ACTOR_NAME, "minItems": 2,
+                        "description": "A multilateral event: every pair of these actors, both ways."},
+            "intensity": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_INTENSITY,
+                          "default": 1.0,
+                          "description": "Multiplies the type's weight; 1 is a typical event."},
+            "note": {"type": "string", "description": "What happened, for the reader of the results."},
+        },
+        "required": ["at", "type"],
+        "additionalProperties": False,
+    }
+    added_actor = {
+        "type": "object",
+        "properties": {
+            "name": ACTOR_NAME,
+            "capability": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_CAPABILITY,
+                           "description": "Relative size, on the scale of sim/data/actors.yaml "
+                                          "(CINC x 100: China 22, US 14, Pakistan 1.3)."},
+            "relations": {"type": "object", "additionalProperties": SCORE,
+                          "description": "Starting scores with existing actors (both directions)."},
+        },
+        "required": ["name", "capability"],
+        "additionalProperties": False,
+    }
+    relation = {
+        "type": "object",
+        "properties": {
+            "between": {"type": "array", "items": ACTOR_NAME, "minItems": 2, "maxItems": 2},
+            "score": SCORE,
+            "directed": {"type": "boolean", "default": False,
+                         "description": "If true, only how the first regards the second changes."},
+        },
+        "required": ["between", "score"],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Entente scenario",
+        "description": "A what-if scenario for python -m sim run. A lens for discussion, not a forecast.",
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": "string"},
+            "months": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS, "default": 36},
+            "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "default": 0},
+            "runs": {"type": "integer", "minimum": 1, "maximum": MAX_RUNS, "default": 1},
+            "relations_file": {"type": "string", "minLength": 1,
+                               "description": "Starting alignments from `python -m sim seed`, relative "
+                                              "to this file (default: the bundled seeds/relations.yaml)."},
+            "parameters": _parameter_schema(),
+            "actors": {"type": "array", "items": added_actor, "maxItems": MAX_ADDED_ACTORS},
+            "relations": {"type": "array", "items": relation},
+            "events": {"type": "array", "items": event, "maxItems": MAX_EVENTS},
+        },
+        "required": ["name"],
+        "additionalProperties": False,
+    }
