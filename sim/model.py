@@ -18,6 +18,8 @@ from .scenario import ScheduledEvent
 from .world import World
 
 # Event types through which an actor gains a military patron, and the counter-move each calls for.
+# For the one-way types the target is the client; for the others either side gains a partner.
+ONE_WAY_TIES = {"arms_sale", "covert_support"}
 MILITARY_TIES = {
     "arms_sale": "arms_sale",
     "defence_pact": "defence_pact",
@@ -63,9 +65,10 @@ class Actor(mesa.Agent):
     def react(self) -> None:
         """Seek a counter-patron when a rival has just gained a military patron.
 
-        A rival is an actor this one regards below -rival_threshold. The counter-patron is the actor
-        (neither the rival nor its new patron) that best combines mutual regard with this actor and
-        hostility to the rival; none is sought if no candidate is on good terms with both needs.
+        A rival is an actor this one regards below -rival_threshold. The counter-patron is an actor at
+        least as capable as this one (a patron, not a client), neither the rival nor its new patron, that
+        best combines mutual regard with this actor and distance from the rival; none is sought if no
+        candidate is on good terms with this actor and cool towards the rival.
         """
         model = self.model
         params = model.parameters
@@ -103,10 +106,11 @@ class Actor(mesa.Agent):
         for event in self.model.events_this_month:
             if event.type not in MILITARY_TIES or self.model.codebook[event.type].weight <= 0:
                 continue
-            ends = (self.model.actor(event.source), self.model.actor(event.target))
-            if self in ends:
+            patron, client = self.model.actor(event.source), self.model.actor(event.target)
+            if self in (patron, client):
                 continue
-            for rival, patron in (ends, ends[::-1]):
+            pairs = [(client, patron)] if event.type in ONE_WAY_TIES else [(client, patron), (patron, client)]
+            for rival, patron in pairs:
                 hostility = self.regard(rival)
                 if hostility < threshold and (best is None or hostility < best[0]):
                     best = (hostility, event, rival, patron)
@@ -115,7 +119,7 @@ class Actor(mesa.Agent):
     def _counter_patron(self, rival: "Actor", patron: "Actor"):
         best = None
         for other in self.model.actors:
-            if other in (self, rival, patron):
+            if other in (self, rival, patron) or other.capability < self.capability:
                 continue
             mutual = (self.regard(other) + other.regard(self)) / 2
             appeal = mutual - other.regard(rival)

@@ -1,0 +1,49 @@
+"""Entente: what-if experiments on great-power alignments, seeded from a news article.
+
+A lens for discussion, not a forecast. The Python API is what the command line calls:
+
+    import sim
+    scenario = sim.load_scenario("scenarios/arms_sale_pakistan.yaml")
+    result = sim.run(scenario)            # pandas tables: result.alignment, result.blocs, result.events
+    result.summary["changes"][:5]         # the largest effects of the events
+    sim.plots.plot_heatmaps(result)       # matplotlib figures
+    sim.write_result(result, "results/arms_sale_pakistan")
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_scenario": ("sim.scenario", "load_scenario"),
+    "scenario_from_data": ("sim.scenario", "scenario_from_data"),
+    "Scenario": ("sim.scenario", "Scenario"),
+    "Parameters": ("sim.parameters", "Parameters"),
+    "Result": ("sim.result", "Result"),
+    "build_world": ("sim.world", "build_world"),
+    "write_result": ("sim.results_io", "write_result"),
+    "read_result": ("sim.results_io", "read_result"),
+    "EntenteError": ("sim.errors", "EntenteError"),
+}
+
+
+def run(scenario, **options):
+    """Run a scenario (a Scenario or the path of a scenario file) and return its Result."""
+    from .runner import run as run_scenario
+    from .scenario import Scenario, load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return run_scenario(scenario, **options)
+
+
+def __getattr__(name):
+    # Heavy modules (mesa, pandas, matplotlib) load on first use, so `python -m sim validate` stays fast.
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
+    if name in ("plots", "landscape", "dynamics", "seeding"):
+        return importlib.import_module(f"sim.{name}")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -1,0 +1,68 @@
+"""`python -m sim list`: what a scenario can use: bundled scenarios, actors, event types, parameters."""
+
+from __future__ import annotations
+
+SECTIONS = ("scenarios", "actors", "events", "parameters")
+
+
+def add_parser(subparsers, name, summary):
+    parser = subparsers.add_parser(name, help=summary, description=summary + ".")
+    parser.add_argument("section", nargs="?", choices=SECTIONS, help="show only one section")
+    return parser
+
+
+def run(args) -> int:
+    sections = [args.section] if args.section else list(SECTIONS)
+    for i, section in enumerate(sections):
+        if i:
+            print()
+        print("\n".join(globals()[f"_{section}"]()))
+    return 0
+
+
+def _scenarios():
+    from ..data_files import SCENARIOS_DIR, PROJECT_DIR
+    from ..safe_yaml import load_yaml
+    from ..errors import EntenteError
+
+    lines = ["Bundled scenarios (python -m sim run FILE)"]
+    for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
+        try:
+            name = load_yaml(path).data.get("name", "")
+        except EntenteError:
+            name = "(does not load: python -m sim validate shows why)"
+        lines.append(f"  {path.relative_to(PROJECT_DIR)!s:<42} {name}")
+    return lines
+
+
+def _actors():
+    from ..actors import canonical_actors
+
+    lines = ["Actors (names are case-insensitive; aliases work too; capability = relative size for blocs)"]
+    for actor in canonical_actors():
+        lines.append(f"  {actor.name:<9} capability {actor.capability:>5g}   aliases: {', '.join(actor.aliases)}")
+    return lines
+
+
+def _events():
+    from ..codebook import load_codebook
+
+    lines = ["Event types (weight = Goldstein score of the CAMEO code; durable = share that lasts)",
+             f"  {'type':<21}{'CAMEO':<7}{'weight':>7}{'durable':>9}  meaning"]
+    for kind in load_codebook().values():
+        lines.append(f"  {kind.name:<21}{kind.cameo:<7}{kind.goldstein:>+7.1f}{kind.durable:>9.1f}  "
+                     f"{kind.description}")
+    return lines
+
+
+def _parameters():
+    import textwrap
+
+    from ..parameters import SPECS
+
+    lines = ["Parameters (override under 'parameters:' in a scenario)"]
+    for spec in SPECS:
+        default = str(spec.default).lower() if isinstance(spec.default, bool) else spec.default
+        lines.append(f"  {spec.name} = {default} ({spec.unit})")
+        lines += textwrap.wrap(spec.meaning, width=96, initial_indent="      ", subsequent_indent="      ")
+    return lines

@@ -1,0 +1,76 @@
+"""`python -m sim run SCENARIO.yaml`: run a scenario, print what changed, write data files and plots."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def add_parser(subparsers, name, summary):
+    parser = subparsers.add_parser(name, help=summary, description=summary + ". A lens for discussion, "
+                                   "not a forecast.")
+    parser.add_argument("scenario", help="scenario YAML file (see scenarios/ and python -m sim list)")
+    parser.add_argument("--out", help="output folder (default: results/<scenario file name>/)")
+    parser.add_argument("--seed", type=int, help="override the scenario's seed")
+    parser.add_argument("--runs", type=int, help="override the number of Monte Carlo runs")
+    parser.add_argument("--blocs", type=int, default=2, metavar="K", help="look for up to K blocs (default 2)")
+    parser.add_argument("--relations", help="starting alignments file from `python -m sim seed` "
+                                            "(default: the scenario's relations_file, else seeds/relations.yaml)")
+    parser.add_argument("--svg", action="store_true", help="also write the plots as SVG")
+    parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into an output folder that holds files Entente did not write "
+                             "(those files are kept)")
+    parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
+    return parser
+
+
+def run(args) -> int:
+    from dataclasses import replace
+
+    from ..errors import EntenteError
+    from ..scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    changes = {}
+    if args.seed is not None:
+        if not 0 <= args.seed < 2**32:
+            raise EntenteError(f"--seed must be a whole number from 0 to {2**32 - 1}, got {args.seed}")
+        changes["seed"] = args.seed
+    if args.runs is not None:
+        if not 1 <= args.runs <= 1000:
+            raise EntenteError(f"--runs must be from 1 to 1000, got {args.runs}")
+        changes["runs"] = args.runs
+    if args.relations is not None:
+        if not Path(args.relations).is_file():
+            raise EntenteError(f"the relations file {args.relations} does not exist",
+                               hint="Make one with python -m sim seed ARTICLE.txt --out FILE.")
+        changes["relations_file"] = args.relations
+    if not 1 <= args.blocs <= 6:
+        raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
+    scenario = replace(scenario, **changes)
+    out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
+
+    from ..output import check_out_dir
+
+    check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
+
+    from ..report import events_text, summary_text
+    from ..results_io import write_result
+    from ..runner import run as run_scenario
+
+    progress = None
+    if scenario.runs > 1 and not args.quiet and sys.stderr.isatty():
+        def progress(done, total):
+            print(f"\r  run {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
+    formats = ("png", "svg") if args.svg else ("png",)
+    files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force)
+    if args.quiet:
+        print(out_dir)
+    else:
+        print(summary_text(result.summary, out_dir=out_dir, files=files), end="")
+        print(events_text(result.events), end="")
+    return 0
