@@ -1,0 +1,51 @@
+"""Print the calibration figures quoted in docs/model.md: run by hand, `python bench/calibration.py`.
+
+Each figure is one of the targets the default parameters were chosen to meet (tests/test_model.py checks
+the same targets as pass/fail; this script shows the numbers).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.runner import run  # noqa: E402
+from sim.scenario import scenario_from_data  # noqa: E402
+
+
+def scenario(**data):
+    return scenario_from_data({"name": "calibration", "months": 36, **data})
+
+
+def main() -> None:
+    quiet = run(scenario())
+    off = ~np.eye(len(quiet.actors), dtype=bool)
+    drift = np.abs(quiet.matrix(36) - quiet.matrix(0))[off]
+    print(f"1. no events, 36 months: mean |drift| {drift.mean():.3f}, max {drift.max():.3f}")
+    for balance in (0.1, 0.2, 0.4):
+        realist = run(scenario(parameters={"balance": balance}))
+        d = np.abs(realist.matrix(36) - realist.matrix(0))[off]
+        print(f"   with balance {balance}: mean |drift| {d.mean():.3f}, max {d.max():.3f}")
+    print("2. one event at month 1, effect on its own pair at month 36 (reactions off):")
+    for kind, source, target in [("arms_sale", "Russia", "Pakistan"), ("arms_sale", "Russia", "India"),
+                                 ("defence_pact", "US", "Pakistan"), ("sanctions", "US", "India"),
+                                 ("military_clash", "India", "Pakistan"), ("intelligence_meeting", "Russia", "China"),
+                                 ("diplomatic_visit", "US", "Pakistan")]:
+        result = run(scenario(parameters={"reactions": False},
+                              events=[{"at": 1, "type": kind, "from": source, "to": target}]))
+        i, j = result.actors.index(source), result.actors.index(target)
+        series = [result.matrix(m)[i, j] - result.matrix(m, baseline=True)[i, j] for m in range(37)]
+        peak = max(series, key=abs)
+        print(f"   {kind:<21}{source:>8} → {target:<9} start {result.matrix(0)[i, j]:+.2f}  "
+              f"peak effect {peak:+.3f}  month-36 effect {series[-1]:+.3f}")
+    many = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in range(1, 37, 3)]
+    pinned = run(scenario(events=many))
+    print(f"3. twelve arms sales Russia → Pakistan: highest score reached {pinned.alignment['score'].max():.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The Mesa model and the runner on the bundled world: calibration targets, reactions, reproducibility."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from sim.model import AlignmentModel
+from sim.parameters import Parameters
+from sim.runner import run
+from sim.scenario import scenario_from_data
+from sim.world import build_world
+
+OFF_DIAGONAL = ~np.eye(7, dtype=bool)
+
+
+def scenario(**data):
+    return scenario_from_data({"name": "test", **data})
+
+
+def final_minus_start(result, baseline=False):
+    return result.matrix(result.months, baseline=baseline) - result.matrix(0)
+
+
+def test_without_events_the_world_stays_recognisable_for_36_months():
+    result = run(scenario(months=36))
+    drift = np.abs(final_minus_start(result))[OFF_DIAGONAL]
+    assert drift.mean() < 0.06, drift.mean()  # the target is "well under 0.1"
+    assert drift.max() < 0.25
+    start, end = result.matrix(0), result.matrix(36)
+    signs_kept = (np.sign(start) == np.sign(end))[OFF_DIAGONAL & (np.abs(start) > 0.15)]
+    assert signs_kept.all()
+
+
+def test_a_realist_world_hardens_when_balance_is_turned_up():
+    calm = run(scenario(months=36))
+    realist = run(scenario(months=36, parameters={"balance": 0.4}))
+    assert np.abs(final_minus_start(realist))[OFF_DIAGONAL].mean() > \
+        2 * np.abs(final_minus_start(calm))[OFF_DIAGONAL].mean()
+    assert np.abs(realist.matrix(36))[OFF_DIAGONAL].mean() > np.abs(realist.matrix(0))[OFF_DIAGONAL].mean()
+
+
+@pytest.mark.parametrize("kind, source, target", [
+    ("arms_sale", "Russia", "Pakistan"),      # +7.4
+    ("sanctions", "US", "India"),             # -8.0
+    ("military_clash", "India", "Pakistan"),  # -10
+    ("defence_pact", "US", "Pakistan"),       # +8.0
+])
+def test_a_single_major_event_leaves_a_lasting_effect_on_its_pair(kind, source, target):
+    result = run(scenario(months=36, parameters={"reactions": False},
+                          events=[{"at": 1, "type": kind, "from": source, "to": target}]))
+    effect = result.effect(36)
+    i, j = result.actors.index(source), result.actors.index(target)
+    assert abs(effect[i, j]) >= 0.1 and abs(effect[j, i]) >= 0.1, effect[i, j]
+    assert np.sign(effect[i, j]) == np.sign({"arms_sale": 1, "sanctions": -1, "military_clash": -1,
+                                             "defence_pact": 1}[kind])
+
+
+def test_a_visit_mostly_fades():
+    result = run(scenario(months=36, parameters={"reactions": False},
+                          events=[{"at": 1, "type": "diplomatic_visit", "from": "US", "to": "Pakistan"}]))
+    i, j = result.actors.index("US"), result.actors.index("Pakistan")
+    peak = max(abs(result.matrix(m)[i, j] - result.matrix(m, baseline=True)[i, j]) for m in range(37))
+    assert abs(result.effect(36)[i, j]) < 0.5 * peak
+
+
+def test_scores_never_pin_at_the_bounds_by_default():
+    many = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in range(1, 37, 3)]
+    result = run(scenario(months=36, events=many))
+    assert result.alignment["score"].abs().max() < 0.999
+
+
+def test_no_drivers_no_events_nothing_moves():
+    params = {"memory": 0, "balance": 0, "reciprocity": 0, "noise": 0}
+    result = run(scenario(months=12, parameters=params))
+    np.testing.assert_array_equal(result.matrix(12), result.matrix(0))
+
+
+def test_extreme_parameters_keep_scores_finite_and_in_range():
+    params = {"memory": 1, "balance": 1, "reciprocity": 1, "event_scale": 2, "audience_scale": 2,
+              "noise": 0.5}
+    events = [{"at": m, "type": t, "from": "US", "to": "Iran"} for m, t in
+              [(1, "military_clash"), (2, "sanctions"), (3, "terror_attack"), (4, "defence_pact")]]
+    result = run(scenario(months=24, parameters=params, events=events, runs=3))
+    scores = result.alignment["score"]
+    assert np.isfinite(scores).all() and scores.between(-1, 1).all()
+
+
+def test_an_arms_sale_to_pakistan_cools_india_towards_russia():
+    result = run(scenario(months=36, events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
+    effect = result.effect(36)
+    assert effect[result.actors.index("India"), result.actors.index("Russia")] < -0.05
+
+
+def test_an_s400_purchase_cools_the_us_towards_india():
+    result = run(scenario(months=36, parameters={"reactions": False},
+                          events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "India"}]))
+    effect = result.effect(36)
+    assert effect[result.actors.index("US"), result.actors.index("India")] < 0
+
+
+def test_a_rival_gaining_a_patron_triggers_a_counter_move_with_a_reason():
+    result = run(scenario(months=12, events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
+    reactions = result.events[result.events["origin"] == "reaction"]
+    india = reactions[reactions["target"] == "India"]
+    assert len(india) == 1
+    row = india.iloc[0]
+    assert row["month"] == 4 and row["type"] == "arms_sale"
+    assert "India regards Pakistan as a rival" in row["reason"]
+    assert row["source"] not in ("Russia", "Pakistan")
+
+
+def test_reactions_can_be_switched_off():
+    result = run(scenario(months=12, parameters={"reactions": False},
+                          events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
+    assert (result.events["origin"] == "scenario").all()
+
+
+def test_cooldown_limits_how_often_an_actor_reacts():
+    sales = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in (2, 4, 6, 8, 10)]
+    result = run(scenario(months=12, parameters={"reaction_cooldown": 12}, events=sales))
+    reactions = result.events[(result.events["origin"] == "reaction") & (result.events["target"] == "India")]
+    assert len(reactions) == 1
+
+
+def test_same_seed_same_numbers_and_different_seeds_differ_with_noise():
+    base = scenario(months=12, runs=2, parameters={"noise": 0.05},
+                    events=[{"at": 2, "type": "summit", "between": ["India", "China"]}])
+    first, second = run(base), run(base)
+    assert first.alignment.equals(second.alignment) and first.events.equals(second.events)
+    other = run(replace(base, seed=1))
+    assert not np.allclose(other.alignment["score"], first.alignment["score"])
+    runs = first.alignment.pivot_table(index=["month", "source", "target"], columns="run", values="score")
+    assert not np.allclose(runs[1], runs[2])  # Monte Carlo runs are distinct
+
+
+def test_the_model_is_a_mesa_model_with_one_agent_per_actor():
+    import mesa
+
+    world = build_world(scenario())
+    model = AlignmentModel(world, (), Parameters(), months=3, rng=5)
+    assert isinstance(model, mesa.Model) and len(model.agents) == 7
+    russia = model.actor("Russia")
+    assert russia.scores["Pakistan"] == pytest.approx(world.scores[0, 1])
+    model.run()
+    assert model.steps == 3
+    assert len(model.datacollector.model_vars["scores"]) == 4  # month 0 and three steps
+
+
+def test_the_tables_follow_the_output_contract():
+    result = run(scenario(months=5, events=[{"at": 2, "type": "summit", "between": ["US", "India"]}]))
+    assert list(result.alignment.columns) == ["run", "month", "source", "target", "score"]
+    assert len(result.alignment) == 6 * 7 * 6  # months 0..5, 42 directed pairs
+    assert set(result.blocs["bloc"]) <= {1, 2}
+    assert list(result.events.columns) == ["run", "month", "type", "source", "target", "intensity", "origin",
+                                           "reason"]
+    changes = result.summary["changes"]
+    assert [abs(c["effect"]) for c in changes] == sorted((abs(c["effect"]) for c in changes), reverse=True)
+    for key in ("scenario", "actors", "seed", "months", "runs", "initial", "final", "baseline_final", "blocs",
+                "shifts", "changes"):
+        assert key in result.summary

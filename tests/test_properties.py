@@ -1,0 +1,133 @@
+"""Property-based tests: random valid scenarios run; random broken ones exit with code 2, no traceback."""
+
+import math
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.cli import main
+from sim.codebook import load_codebook
+
+ACTORS = ["Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban", "USA", "moscow", "Afghan Taliban"]
+CANONICAL = {"USA": "US", "moscow": "Russia", "Afghan Taliban": "Taliban"}
+TYPES = sorted(load_codebook())
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@st.composite
+def valid_scenarios(draw):
+    months = draw(st.integers(1, 12))
+    events = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(TYPES))
+        event = {"at": draw(st.integers(1, months)), "type": kind}
+        if draw(st.booleans()):
+            members = draw(st.lists(st.sampled_from(ACTORS), min_size=2, max_size=4,
+                                    unique_by=lambda a: CANONICAL.get(a, a)))
+            event["between"] = members
+        else:
+            source, target = draw(st.lists(st.sampled_from(ACTORS), min_size=2, max_size=2,
+                                           unique_by=lambda a: CANONICAL.get(a, a)))
+            event.update({"from": source, "to": target})
+        if draw(st.booleans()):
+            event["intensity"] = draw(st.floats(0.01, 5.0))
+        events.append(event)
+    scenario = {"name": draw(st.text(min_size=1, max_size=30).filter(lambda s: s.strip())),
+                "months": months, "seed": draw(st.integers(0, 2**32 - 1)), "events": events}
+    if draw(st.booleans()):
+        scenario["parameters"] = {"noise": draw(st.floats(0, 0.5)), "balance": draw(st.floats(0, 1))}
+    if draw(st.booleans()):
+        pair = draw(st.lists(st.sampled_from(ACTORS[:7]), min_size=2, max_size=2, unique=True))
+        scenario["relations"] = [{"between": pair, "score": draw(st.floats(-1, 1))}]
+    return scenario
+
+
+def write(tmp_path, data, name="scenario.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@SETTINGS
+@given(scenario=valid_scenarios())
+def test_valid_scenarios_run(tmp_path_factory, scenario):
+    tmp_path = tmp_path_factory.mktemp("valid")
+    path = write(tmp_path, scenario)
+    assert main(["validate", str(path)]) == 0
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--no-plots", "--quiet"]) == 0
+    assert (tmp_path / "out" / "alignment.csv").exists()
+
+
+BAD_VALUES = st.one_of(
+    st.just(None), st.just(float("nan")), st.just(float("inf")), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False), st.text(max_size=12), st.booleans(), st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+@st.composite
+def broken_scenarios(draw):
+    """A valid scenario with one thing broken: a value replaced, a key misspelt or a field dropped."""
+    scenario = draw(valid_scenarios())
+    scenario.setdefault("events", []).append({"at": 1, "type": "arms_sale", "from": "Russia", "to": "India"})
+    how = draw(st.sampled_from(["value", "key", "drop", "top"]))
+    event = draw(st.sampled_from(scenario["events"]))
+    if how == "value":
+        field = draw(st.sampled_from(["at", "type", "from", "intensity"]))
+        value = draw(BAD_VALUES)
+        if field == "at" and isinstance(value, int) and 1 <= value <= scenario["months"]:
+            value = scenario["months"] + 1
+        if field == "intensity" and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and 0 < value <= 5:
+            value = -abs(value) - 1
+        if field == "from" and isinstance(value, str):
+            value = value + "zzq"  # never an actor's name
+        if field == "type" and isinstance(value, str):
+            value = value + "_unknown"
+        event[field] = value
+    elif how == "key":
+        event[draw(st.sampled_from(["At", "tpye", "form", "intensty", "month"]))] = 1
+    elif how == "drop":
+        event.pop(draw(st.sampled_from(["at", "type"])))
+    else:
+        scenario[draw(st.sampled_from(["month", "Name", "event", "parameter"]))] = 1
+    return scenario
+
+
+@SETTINGS
+@given(scenario=broken_scenarios())
+def test_broken_scenarios_exit_2_without_traceback(tmp_path_factory, capsys, scenario):
+    tmp_path = tmp_path_factory.mktemp("broken")
+    path = write(tmp_path, scenario)
+    capsys.readouterr()
+    assert main(["validate", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and "Traceback" not in error and str(path) in error
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--no-plots"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+@SETTINGS
+@given(text=st.text(max_size=200))
+def test_arbitrary_text_never_crashes_the_loader(tmp_path_factory, capsys, text):
+    tmp_path = tmp_path_factory.mktemp("text")
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    code = main(["validate", str(path)])
+    error = capsys.readouterr().err
+    assert code in (0, 2)
+    assert "Traceback" not in error
+    if code == 2:
+        assert error.startswith("error: ")
+
+
+def test_nan_never_enters_the_state():
+    from sim.runner import run
+    from sim.scenario import scenario_from_data
+
+    result = run(scenario_from_data({"name": "x", "months": 6, "parameters": {
+        "memory": 1, "balance": 1, "reciprocity": 1, "noise": 0.5, "event_scale": 2, "audience_scale": 2},
+        "events": [{"at": 1, "type": "military_clash", "between": ["US", "China", "India"], "intensity": 5}]}))
+    assert all(math.isfinite(x) for x in result.alignment["score"])
