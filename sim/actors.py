@@ -35,22 +35,25 @@ class ActorNames:
 
     def __init__(self, actors: list[ActorInfo] | None = None, extra: list[str] = ()) -> None:
         actors = canonical_actors() if actors is None else actors
-        self.names: list[str] = [a.name for a in actors] + [n for n in extra]
+        self.names: list[str] = [a.name for a in actors]
         self._lookup: dict[str, str] = {}
+        self._spellings: list[str] = []
         for actor in actors:
             for alias in (actor.name, *actor.aliases):
                 self._lookup.setdefault(_fold(alias), actor.name)
+                self._spellings.append(alias)
         for name in extra:
-            self._lookup[_fold(name)] = name
+            self.add(name)
 
     def add(self, name: str) -> None:
         if name not in self.names:
             self.names.append(name)
         self._lookup[_fold(name)] = name
+        self._spellings.append(name)
 
     def resolve(self, text: str) -> str | None:
         return self._lookup.get(_fold(text))
 
     def spellings(self) -> list[str]:
         """Every accepted spelling, for did-you-mean suggestions."""
-        return list(self.names) + [k for k in self._lookup]
+        return list(self._spellings)

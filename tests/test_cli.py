@@ -1,0 +1,123 @@
+"""The command line end to end, in a temporary folder, as a student would use it."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
+
+
+def sim(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def digest(folder: Path, names):
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
+
+
+def test_run_end_to_end(tmp_path):
+    out = tmp_path / "arms"
+    done = sim("run", str(SCENARIOS / "arms_sale_pakistan.yaml"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    for heading in ("Blocs", "Shifts", "Largest effects", "Files", "not a forecast"):
+        assert heading in text
+    assert "Russia → Pakistan" in text or "Pakistan → Russia" in text
+    for name in DATA_FILES + ["pairs_over_time.png", "heatmaps.png", "bloc_map.png", "manifest.json"]:
+        assert (out / name).stat().st_size > 0, name
+    header = (out / "alignment.csv").read_text().splitlines()[0]
+    assert header == "run,month,source,target,score"
+    assert (out / "blocs.csv").read_text().splitlines()[0] == "run,month,actor,bloc"
+    assert (out / "events.csv").read_text().splitlines()[0] == \
+        "run,month,type,source,target,intensity,origin,reason"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["months"] == 36 and summary["seed"] == 0 and summary["runs"] == 1
+    assert set(summary["blocs"]) >= {"initial", "final"}
+    first = summary["changes"][0]
+    assert set(first) >= {"source", "target", "initial", "final", "baseline_final", "effect", "peak_effect",
+                          "peak_month"}
+    assert first["effect"] == pytest.approx(first["final"] - first["baseline_final"], abs=2e-6)
+
+
+def test_two_runs_give_byte_identical_data_files(tmp_path):
+    scenario = str(SCENARIOS / "russia_pakistan_rapprochement.yaml")
+    assert main(["run", scenario, "--out", str(tmp_path / "a"), "--runs", "2", "--quiet"]) == 0
+    assert main(["run", scenario, "--out", str(tmp_path / "b"), "--runs", "2", "--quiet"]) == 0
+    assert digest(tmp_path / "a", DATA_FILES) == digest(tmp_path / "b", DATA_FILES)
+    assert main(["run", scenario, "--out", str(tmp_path / "c"), "--seed", "7", "--quiet", "--no-plots"]) == 0
+    summary = json.loads((tmp_path / "c" / "summary.json").read_text())
+    assert summary["seed"] == 7
+
+
+def test_rerun_replaces_an_earlier_result(tmp_path, capsys):
+    scenario = str(SCENARIOS / "quad_intelligence_meeting.yaml")
+    out = tmp_path / "quad"
+    assert main(["run", scenario, "--out", str(out), "--no-plots", "--quiet"]) == 0
+    assert main(["run", scenario, "--out", str(out), "--quiet"]) == 0
+    assert (out / "heatmaps.png").exists()
+
+
+def test_default_output_folder_is_named_after_the_scenario(tmp_path):
+    local = tmp_path / "my_scenario.yaml"
+    local.write_text("name: Quiet\nmonths: 3\n", encoding="utf-8")
+    done = sim("run", str(local), "--no-plots", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "results" / "my_scenario" / "alignment.csv").exists()
+
+
+def test_refuses_a_folder_it_did_not_write(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out))
+    assert done.returncode == 2 and "--force" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
+    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--force", "--no-plots")
+    assert done.returncode == 0, done.stderr
+    assert (out / "thesis.docx").read_text() == "precious" and (out / "alignment.csv").exists()
+
+
+def test_validate_ok_and_list_and_schema():
+    done = sim("validate", str(SCENARIOS / "s400_india.yaml"))
+    assert done.returncode == 0 and "OK" in done.stdout
+    listing = sim("list")
+    assert listing.returncode == 0
+    for word in ("arms_sale", "062", "Taliban", "arms_sale_pakistan.yaml", "memory", "per month"):
+        assert word in listing.stdout
+    schema = json.loads(sim("schema").stdout)
+    assert schema["properties"]["events"]["items"]["properties"]["type"]["enum"]
+
+
+def test_the_published_schema_accepts_every_bundled_scenario():
+    import jsonschema
+    import yaml
+
+    schema = json.loads(sim("schema").stdout)
+    for path in SCENARIOS.glob("*.yaml"):
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "x", "evnts": []}, schema)
+
+
+def test_validate_stays_light():
+    # The CLI must not pay for Mesa, pandas or matplotlib to check a file.
+    code = ("import sys; from sim.cli import main; main(['validate', 'scenarios/s400_india.yaml']); "
+            "heavy = [m for m in ('mesa', 'matplotlib', 'pandas') if m in sys.modules]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_bad_cli_values_are_explained(tmp_path):
+    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--runs", "0", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2 and "--runs" in done.stderr
+    done = sim("run", str(tmp_path / "missing.yaml"))
+    assert done.returncode == 2 and "missing.yaml" in done.stderr and "Traceback" not in done.stderr
