@@ -1,0 +1,274 @@
+"""The figures, on a small hand-made Result: files, reproducibility, labels, pair choice, bloc colours."""
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import plots
+from sim.errors import EntenteError
+from sim.result import Result
+
+ACTORS = ["Russia", "Pakistan", "India", "US"]
+CAPABILITIES = [4.0, 1.3, 8.0, 14.0]
+MONTHS = 12
+START = {  # how the row actor regards the column actor at month 0
+    ("Russia", "Pakistan"): 0.10, ("Russia", "India"): 0.60, ("Russia", "US"): -0.50,
+    ("Pakistan", "Russia"): 0.20, ("Pakistan", "India"): -0.70, ("Pakistan", "US"): 0.10,
+    ("India", "Russia"): 0.50, ("India", "Pakistan"): -0.80, ("India", "US"): 0.40,
+    ("US", "Russia"): -0.60, ("US", "Pakistan"): 0.05, ("US", "India"): 0.50,
+}
+# What the events do by month 12 (scenario minus baseline); every other pair is untouched.
+EFFECT = {("Russia", "Pakistan"): 0.40, ("Pakistan", "Russia"): 0.30, ("India", "Russia"): -0.25,
+          ("US", "India"): 0.12, ("India", "Pakistan"): -0.08}
+TOP_THREE = [("Russia", "Pakistan"), ("Pakistan", "Russia"), ("India", "Russia")]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _score_rows(run: int, with_events: bool, offset: float = 0.0) -> list[tuple]:
+    rows = []
+    for month in range(MONTHS + 1):
+        ramp = min(1.0, max(0.0, (month - 3) / 4))  # the events start at month 3, full effect from 7
+        for (source, target), start in START.items():
+            drift = 0.01 * month / MONTHS
+            score = start + drift + offset
+            if with_events:
+                score += EFFECT.get((source, target), 0.0) * ramp
+            rows.append((run, month, source, target, score))
+    return rows
+
+
+def _blocs(run: int, india_final: int) -> list[tuple]:
+    rows = []
+    for month in range(MONTHS + 1):
+        for actor, bloc in (("US", 1), ("India", 1 if month < 8 else india_final), ("Russia", 2),
+                            ("Pakistan", 2)):
+            rows.append((run, month, actor, bloc))
+    return rows
+
+
+def make_result(runs: int = 1, events: bool = True) -> Result:
+    score_columns = ["run", "month", "source", "target", "score"]
+    alignment, baseline, blocs = [], [], []
+    for run in range(1, runs + 1):
+        offset = 0.03 * (run - 1)  # a second run sits a little higher, in both tables alike
+        alignment += _score_rows(run, events, offset)
+        baseline += _score_rows(run, False, offset)
+        blocs += _blocs(run, india_final=2 if run == 1 else 1)
+    event_rows = []
+    if events:
+        for run in range(1, runs + 1):
+            event_rows += [
+                (run, 3, "arms_sale", "Russia", "Pakistan", 1.0, "scenario", "scenario event"),
+                (run, 5, "diplomatic_visit", "India", "US", 1.0, "reaction", "rival gained a patron"),
+            ]
+    return Result(
+        name="Synthetic: Russia sells fighters to Pakistan",
+        actors=list(ACTORS), capabilities=list(CAPABILITIES), months=MONTHS, runs=runs, seed=1,
+        alignment=pd.DataFrame(alignment, columns=score_columns),
+        baseline=pd.DataFrame(baseline, columns=score_columns),
+        blocs=pd.DataFrame(blocs, columns=["run", "month", "actor", "bloc"]),
+        events=pd.DataFrame(event_rows, columns=["run", "month", "type", "source", "target", "intensity",
+                                                 "origin", "reason"]),
+    )
+
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _texts(figure) -> list[str]:
+    return [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+def test_save_plots_writes_three_pngs(tmp_path):
+    written = plots.save_plots(make_result(), tmp_path)
+    assert [p.name for p in written] == ["pairs_over_time.png", "heatmaps.png", "bloc_map.png"]
+    for path in written:
+        data = path.read_bytes()
+        assert data.startswith(PNG_SIGNATURE), path.name
+        assert len(data) > 20_000, path.name  # a real picture, not an empty canvas
+        assert b"Software" not in data and b"matplotlib" not in data.lower()
+
+
+def test_same_result_gives_identical_bytes(tmp_path):
+    for name in ("one", "two"):
+        plots.save_plots(make_result(runs=2), tmp_path / name, formats=("png", "svg"))
+    assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
+    assert len(_digests(tmp_path / "one")) == 6
+
+
+def test_svg_on_request(tmp_path):
+    written = plots.save_plots(make_result(), tmp_path, formats=("png", "svg"))
+    svgs = [p for p in written if p.suffix == ".svg"]
+    assert [p.name for p in svgs] == ["pairs_over_time.svg", "heatmaps.svg", "bloc_map.svg"]
+    for path in svgs:
+        text = path.read_text(encoding="utf-8")
+        assert "<svg" in text and "</svg>" in text
+        assert "<dc:date>" not in text and "Matplotlib v" not in text
+
+
+def test_unknown_format_and_month_are_clear_errors(tmp_path):
+    with pytest.raises(EntenteError, match="svg"):
+        plots.save_plots(make_result(), tmp_path, formats=("jpeg",))
+    with pytest.raises(EntenteError, match="0 .*12"):
+        plots.plot_bloc_map(make_result(), 13)
+
+
+def test_figures_stay_out_of_pyplot(tmp_path):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plots.save_plots(make_result(), tmp_path)
+    assert plt.get_fignums() == before
+
+
+# --- pairs over time ---------------------------------------------------------------------------------
+
+def test_top_pairs_are_the_largest_effects():
+    chosen = plots.top_pairs(make_result(), n=3)
+    assert [(s, t) for s, t, _ in chosen] == TOP_THREE
+    assert [round(v, 6) for _, _, v in chosen] == [0.40, 0.30, -0.25]
+
+
+def test_pairs_figure_is_labelled():
+    figure = plots.plot_top_pairs(make_result(), n=3)
+    (ax,) = [a for a in figure.axes if a.get_legend() is not None]
+    assert ax.get_xlabel() == "month"
+    assert "alignment score" in ax.get_ylabel() and "hostile" in ax.get_ylabel()
+    assert ax.get_ylim() == (-1.0, 1.0)
+    assert "moved most" in ax.get_title()
+    assert "Synthetic" in figure.get_suptitle()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t.split("  ")[0] for t in legend[:3]] == ["Russia → Pakistan", "Pakistan → Russia", "India → Russia"]
+    assert any("baseline" in t for t in legend)
+    assert any("reaction" in t for t in legend) and any("scenario event" in t for t in legend)
+    # each pair drawn twice (scenario solid, baseline dashed), in the same colour
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == MONTHS + 1]
+    assert len(lines) == 6
+    for solid, dashed in zip(lines[0::2], lines[1::2]):
+        assert solid.get_color() == dashed.get_color()
+        assert solid.get_linestyle() == "-" and dashed.get_linestyle() != "-"
+
+
+def test_events_are_marked_with_their_type():
+    texts = _texts(plots.plot_top_pairs(make_result()))
+    assert any("arms sale" in t and "Russia → Pakistan" in t for t in texts)
+    assert any("diplomatic visit" in t for t in texts)
+
+
+def test_several_runs_show_a_band():
+    figure = plots.plot_top_pairs(make_result(runs=2), n=3)
+    (ax,) = [a for a in figure.axes if a.get_legend() is not None]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("range of 2 runs" in t for t in legend)
+    bands = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
+    assert len(bands) == 3
+    # the band of Russia → Pakistan spans the two runs: 0.03 apart at every month
+    top = bands[0].get_paths()[0].vertices[:, 1]
+    assert np.ptp(top) > 0.3  # follows the trajectory, not a flat strip
+
+
+def test_without_events_the_pairs_that_drifted_most_are_shown():
+    ax = plots.plot_top_pairs(make_result(events=False)).axes[0]
+    assert "drifted" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert not any("with the events" in t for t in legend)
+    assert sum("change +0.01" in t for t in legend) == 6  # every pair drifts by 0.01 in the made-up data
+
+
+def test_pairs_the_events_did_not_move_are_left_out():
+    # five pairs have an effect; asking for six must not pad the plot with a "+0.00" pair
+    ax = plots.plot_top_pairs(make_result(), n=6).axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum("effect" in t for t in legend) == 5
+    assert not any("+0.00" in t for t in legend)
+    assert ax.get_title().startswith("The 5 directed pairs")
+
+
+# --- heatmaps ----------------------------------------------------------------------------------------
+
+def test_heatmaps_have_three_labelled_panels():
+    figure = plots.plot_heatmaps(make_result())
+    panels = [a for a in figure.axes if a.get_images()]
+    assert [a.get_title().split("\n")[0] for a in panels] == [
+        "Month 0 (start)", "Month 12 (end)", "Effect of the events at month 12"]
+    for ax in panels:
+        assert ax.get_ylabel() == "how this actor regards…" and ax.get_xlabel() == "…this actor"
+        assert [t.get_text() for t in ax.get_yticklabels()] == ACTORS
+        assert [t.get_text() for t in ax.get_xticklabels()] == ACTORS
+    start_cells = {t.get_text() for t in panels[0].texts}
+    assert {"0.10", "−0.80", "0.60"} <= start_cells
+    assert len(panels[0].texts) == 12  # no number on the diagonal
+    effect_cells = {t.get_text() for t in panels[2].texts}
+    assert {"0.40", "0.30", "−0.25", "0.00"} <= effect_cells
+    score_limits = panels[0].get_images()[0].get_clim()
+    assert score_limits == (-1.0, 1.0)
+    low, high = panels[2].get_images()[0].get_clim()
+    assert low == -high and 0.40 <= high <= 0.5
+    assert np.ma.is_masked(panels[0].get_images()[0].get_array()[0, 0])
+    bars = [a for a in figure.axes if not a.get_images()]
+    assert len(bars) == 3 and all(b.get_ylabel() for b in bars)
+
+
+# --- bloc map ----------------------------------------------------------------------------------------
+
+def _node_colours(ax) -> dict[str, tuple]:
+    """Actor -> node face colour, matching each name label to the node nearest to it."""
+    nodes = []
+    for collection in ax.collections:
+        if type(collection).__name__ != "PathCollection":
+            continue
+        colours = collection.get_facecolors()
+        for k, xy in enumerate(collection.get_offsets()):
+            nodes.append((np.asarray(xy), tuple(np.round(colours[k % len(colours)], 4))))
+    found = {}
+    for text in ax.texts:
+        if text.get_text() in ACTORS:
+            where = np.asarray(getattr(text, "xy", text.get_position()))  # an annotation points at its node
+            found[text.get_text()] = min(nodes, key=lambda node: np.linalg.norm(node[0] - where))[1]
+    return found
+
+
+def test_bloc_map_colours_nodes_by_bloc():
+    figure = plots.plot_bloc_maps(make_result())
+    start_ax, end_ax = [a for a in figure.axes if a.get_title()]
+    assert start_ax.get_title() == "Month 0 (start)" and end_ax.get_title() == "Month 12 (end)"
+    start, end = _node_colours(start_ax), _node_colours(end_ax)
+    assert set(start) == set(ACTORS)
+    assert start["US"] == start["India"] != start["Russia"] == start["Pakistan"]
+    # India moved to Russia's and Pakistan's bloc by the end
+    assert end["India"] == end["Russia"] == end["Pakistan"] != end["US"]
+    legend = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert "bloc 1" in legend and "bloc 2" in legend
+    assert any("cooperative" in t for t in legend) and any("hostile" in t for t in legend)
+    assert any("|score| = 0.9" in t for t in legend)
+    titles = [box.get_title().get_text() for box in figure.legends]
+    assert any("bloc" in t for t in titles) and any("edge" in t for t in titles)
+
+
+def test_bloc_map_edges_follow_sign_and_omit_weak_pairs():
+    from matplotlib.collections import LineCollection
+
+    ax = plots.plot_bloc_map(make_result(), 0).axes[0]
+    assert ax.get_title() == "Month 0 (start)"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "bloc 1" in legend and any("hostile" in t for t in legend)
+    edges = [c for c in ax.collections if isinstance(c, LineCollection)]
+    # month 0 symmetric propensities: Russia-India 0.55, Pakistan-India -0.75, Russia-US -0.55,
+    # India-US 0.45, Russia-Pakistan 0.15; Pakistan-US 0.075 is too weak to draw.
+    drawn = sum(len(c.get_segments()) for c in edges)
+    assert drawn == 5
+    colours = {tuple(np.round(c.get_colors()[0], 3)) for c in edges}
+    assert len(colours) == 2  # cooperative and hostile differ
+    widths = sorted(w for c in edges for w in np.atleast_1d(c.get_linewidths()))
+    assert widths[0] < widths[-1]  # stronger pairs are wider
+
+
+def test_several_runs_use_the_most_common_bloc():
+    result = make_result(runs=2)  # at the end India is in bloc 2 in run 1 and bloc 1 in run 2: a tie
+    assert plots.blocs_at(result, MONTHS) == {"Russia": 2, "Pakistan": 2, "India": 1, "US": 1}
+    assert plots.blocs_at(make_result(), MONTHS)["India"] == 2
