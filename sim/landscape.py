@@ -1,0 +1,381 @@
+"""Landscape theory of aggregation (Axelrod & Bennett 1993): which blocs minimise the energy of a system.
+
+Actors i have sizes s_i > 0 and symmetric propensities p_ij (positive: inclined to work together). A
+configuration splits the actors into at most K non-empty blocs, d_ij = 1 when i and j are in different
+blocs, and its energy is
+
+    E = sum over unordered pairs i < j of s_i * s_j * p_ij * d_ij.
+
+Axelrod & Bennett sum over ordered pairs (E = sum_i s_i * F_i with F_i the frustration of actor i),
+which is exactly twice this number; we report the unordered sum so that one pair counts once. Separating
+friends raises E, separating rivals lowers it, so the predicted alignments are the minima of E.
+
+Actors adjust myopically, one at a time, so the alignments that can last are the *local minima*: the
+configurations in which no single actor can lower E by moving to another bloc (an existing one, or a new
+one while fewer than K blocs are in use). With symmetric p every such move lowers E, so this dynamics
+always stops at one of them. `solve` lists them all, lowest first; `best_partition` returns only the
+global minimum, fast, for the model's monthly use.
+
+This module is a pure numpy kernel: it reads no files and raises ValueError only for malformed arrays
+(user files are checked in sim/blocsfile.py). See docs/landscape.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+RELATIVE_TOLERANCE = 1e-9  # energies closer than this (relative to the energy scale) are ties
+_SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie for the bloc order
+_CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
+_CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One partition of the actors: `labels[i]` is actor i's bloc, numbered canonically.
+
+    Blocs are numbered 0, 1, ... by decreasing total size, ties by their lowest actor index, so equal
+    partitions always have equal labels.
+    """
+
+    labels: tuple[int, ...]
+    energy: float
+    is_global: bool
+
+    @property
+    def n_blocs(self) -> int:
+        return max(self.labels) + 1
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The local minima of the energy, lowest first.
+
+    method: "exact" (every partition with at most n_blocs blocs was examined) or "heuristic" (multi-start
+    greedy descent; `is_global` then means "lowest found"). evaluated: configurations examined (for the
+    heuristic: starting points plus every single-actor move whose energy change was computed).
+    local_minima: how many local minima were found; `configurations` lists at most `max_listed` of them.
+    """
+
+    configurations: tuple[Configuration, ...]
+    method: str
+    n_blocs: int
+    evaluated: int
+    local_minima: int
+
+    @property
+    def best(self) -> Configuration:
+        return self.configurations[0]
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+
+def _check(propensity, sizes, n_blocs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Validated (symmetrised propensity, sizes) as float arrays."""
+    p = np.asarray(propensity, dtype=float)
+    s = np.asarray(sizes, dtype=float)
+    if s.ndim != 1 or s.size == 0:
+        raise ValueError(f"sizes must be a non-empty 1-D array, got shape {s.shape}")
+    n = s.size
+    if p.shape != (n, n):
+        raise ValueError(f"propensity must be a {n}x{n} matrix for {n} sizes, got shape {p.shape}")
+    if not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError("sizes must be finite and positive")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
+    if n_blocs is not None and (isinstance(n_blocs, bool) or int(n_blocs) != n_blocs or n_blocs < 1):
+        raise ValueError(f"n_blocs must be a positive integer, got {n_blocs!r}")
+    return (p + p.T) / 2, s
+
+
+def _weights(p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """W_ij = s_i s_j p_ij with a zero diagonal: the energy each pair adds when it is split."""
+    w = np.outer(s, s) * p
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def _tolerance(w: np.ndarray) -> float:
+    """Absolute tie tolerance: rounding errors in E grow with the sum of |terms|, not with |E|."""
+    scale = float(np.abs(w).sum()) / 2
+    return RELATIVE_TOLERANCE * scale if scale > 0 else 0.0
+
+
+def _pair_energy(w: np.ndarray, labels: np.ndarray) -> float:
+    """E of one configuration, summed in a fixed order so equal partitions give bit-identical floats."""
+    upper_i, upper_j = np.triu_indices(len(labels), k=1)
+    split = labels[upper_i] != labels[upper_j]
+    return float(np.sum(w[upper_i, upper_j][split])) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def energy(propensity, sizes, labels) -> float:
+    """Landscape energy of one configuration: sum over unordered pairs i < j of s_i s_j p_ij d_ij.
+
+    This is half of Axelrod & Bennett's sum over ordered pairs. A non-symmetric propensity matrix is
+    symmetrised as (P + P.T) / 2 and its diagonal ignored; `labels` may use any integers.
+    """
+    p, s = _check(propensity, sizes)
+    labels = np.asarray(labels)
+    if labels.shape != s.shape:
+        raise ValueError(f"labels must have one entry per actor ({s.size}), got shape {labels.shape}")
+    return _pair_energy(_weights(p, s), labels)
+
+
+# --------------------------------------------------------------------------------------- enumeration
+
+def count_partitions(n: int, n_blocs: int) -> int:
+    """Partitions of n actors into at most n_blocs non-empty blocs: sum of Stirling numbers S(n, k)."""
+    k_max = min(n, n_blocs)
+    row = [1] + [0] * k_max  # S(0, k)
+    for m in range(1, n + 1):
+        row = [0] + [k * row[k] + row[k - 1] for k in range(1, k_max + 1)]
+    return sum(row[1:])
+
+
+def _enumerate(n: int, n_blocs: int) -> np.ndarray:
+    """Every partition once, as restricted growth strings: actor 0 in bloc 0, each actor in an
+    existing bloc or the next new one. Shape (count_partitions(n, n_blocs), n), dtype int8."""
+    labels = np.zeros((1, 1), dtype=np.int8)
+    highest = np.zeros(1, dtype=np.int8)
+    for _ in range(1, n):
+        pieces, tops = [], []
+        for bloc in range(min(n_blocs, 127)):
+            allowed = bloc <= highest + 1
+            if not allowed.any():
+                break
+            column = np.full((int(allowed.sum()), 1), bloc, dtype=np.int8)
+            pieces.append(np.hstack([labels[allowed], column]))
+            tops.append(np.maximum(highest[allowed], bloc))
+        labels, highest = np.vstack(pieces), np.concatenate(tops)
+    return labels
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_enumeration(n: int, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and their one-hot indicators (n_blocs, rows, n) for the fast global minimum."""
+    labels = _enumerate(n, n_blocs)
+    onehot = np.stack([(labels == b).astype(float) for b in range(n_blocs)])
+    labels.setflags(write=False)
+    onehot.setflags(write=False)
+    return labels, onehot
+
+
+def _bloc_sums(labels: np.ndarray, w: np.ndarray, n_blocs: int) -> np.ndarray:
+    """G[r, i, b] = sum of W_ij over the members j of bloc b in configuration r."""
+    g = np.empty(labels.shape + (n_blocs,))
+    for b in range(n_blocs):
+        g[:, :, b] = (labels == b).astype(float) @ w
+    return g
+
+
+def _energies_and_stability(labels, w, total, n_blocs, tol) -> tuple[np.ndarray, np.ndarray]:
+    """Energies of many configurations, and whether each is a local minimum.
+
+    Moving actor i from bloc a to bloc b changes E by G[i, a] - G[i, b] (pairs with a are split, pairs
+    with b are joined). An empty label has G = 0, which is exactly the move to a new bloc; empty labels
+    exist only while fewer than n_blocs blocs are in use, as the definition requires.
+    """
+    g = _bloc_sums(labels, w, n_blocs)
+    own = np.take_along_axis(g, labels[:, :, None].astype(np.intp), axis=2)[:, :, 0]
+    energies = total - own.sum(axis=1) / 2
+    stable = np.all(g.max(axis=2) - own <= tol, axis=1)
+    return energies, stable
+
+
+# ----------------------------------------------------------------------------------------- heuristic
+
+def _descend(labels: np.ndarray, w: np.ndarray, n_blocs: int, tol: float) -> tuple[np.ndarray, int]:
+    """Steepest descent by single-actor moves from each row of `labels`, all rows at once.
+
+    Returns the local minima reached and the number of configurations examined. The bloc sums are
+    updated incrementally and recomputed from scratch at the end, so rounding cannot fake a minimum.
+    """
+    labels = labels.astype(np.intp)
+    m, n = labels.shape
+    examined = m
+    while True:
+        g = _bloc_sums(labels, w, n_blocs)
+        active = np.arange(m)
+        moved_any = False
+        while active.size:
+            sub_g, sub_labels = g[active], labels[active]
+            own = np.take_along_axis(sub_g, sub_labels[:, :, None], axis=2)[:, :, 0]
+            change = (own[:, :, None] - sub_g).reshape(active.size, n * n_blocs)
+            examined += active.size * n * (n_blocs - 1)
+            best = change.argmin(axis=1)  # first of the best moves: deterministic
+            improving = change[np.arange(active.size), best] < -tol
+            if not improving.any():
+                break
+            moved_any = True
+            rows, best = active[improving], best[improving]
+            actor, target = best // n_blocs, best % n_blocs
+            source = labels[rows, actor]
+            g[rows, :, source] -= w[actor]
+            g[rows, :, target] += w[actor]
+            labels[rows, actor] = target
+            active = rows
+        if not moved_any:
+            return labels, examined
+
+
+def _leading_sign_pattern(matrix: np.ndarray) -> np.ndarray:
+    """Two blocs from the signs of the leading eigenvector (Marvel et al. 2011, PNAS 108:1771)."""
+    _, vectors = np.linalg.eigh(matrix)
+    leading = vectors[:, -1]
+    return (leading < 0).astype(np.intp)
+
+
+def _heuristic(w, p, n_blocs, tol, seed, starts) -> tuple[np.ndarray, int]:
+    n = w.shape[0]
+    rng = np.random.default_rng(seed)
+    random_starts = rng.integers(0, n_blocs, size=(starts, n))
+    structured = [np.zeros(n, dtype=np.intp)]  # everyone together
+    if n_blocs > 1:
+        structured += [_leading_sign_pattern(p), _leading_sign_pattern(w)]
+    start = np.vstack([np.array(structured), random_starts])
+    batch = max(1, 4 * _CHUNK_CELLS // (n * n_blocs))  # bounds the (rows, n, n_blocs) bloc sums
+    minima, examined = [], 0
+    for first in range(0, len(start), batch):
+        reached, count = _descend(start[first:first + batch], w, n_blocs, tol)
+        minima.append(reached)
+        examined += count
+    return np.vstack(minima), examined
+
+
+# ------------------------------------------------------------------------------------------ ordering
+
+def _canonical(labels: np.ndarray, sizes: np.ndarray, n_blocs: int) -> np.ndarray:
+    """Relabel each row: blocs by decreasing total size, ties by lowest actor index."""
+    m, n = labels.shape
+    bloc_size = np.empty((m, n_blocs))
+    first = np.empty((m, n_blocs), dtype=np.intp)
+    for b in range(n_blocs):
+        member = labels == b
+        bloc_size[:, b] = member.astype(float) @ sizes
+        first[:, b] = np.where(member.any(axis=1), member.argmax(axis=1), n)
+    size_key = -np.round(bloc_size / sizes.sum(), _SIZE_DIGITS)
+    order = np.lexsort((first, size_key), axis=-1)  # order[r, k] = old label of the k-th bloc
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(n_blocs), order.shape), axis=1)
+    return np.take_along_axis(rank, labels.astype(np.intp), axis=1)
+
+
+def _ranking(canonical: np.ndarray, energies: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Order of configurations: energy (ties within `tol` grouped), then fewer blocs, then labels.
+
+    The first tie group is exactly the global minima, so `solve` and `best_partition` agree.
+    """
+    is_global = energies <= energies.min() + tol
+    by_energy = np.argsort(energies, kind="stable")
+    steps = np.concatenate([[0], np.diff(energies[by_energy]) > tol]).astype(np.intp)
+    group = np.empty(len(energies), dtype=np.intp)
+    group[by_energy] = np.cumsum(steps) + 1
+    group[is_global] = 0
+    n_used = canonical.max(axis=1)
+    keys = tuple(canonical[:, j] for j in reversed(range(canonical.shape[1]))) + (n_used, group)
+    return np.lexsort(keys), is_global
+
+
+# ------------------------------------------------------------------------------------------------ API
+
+def solve(
+    propensity,
+    sizes,
+    n_blocs: int = 2,
+    *,
+    exact_limit: int = 1_000_000,
+    seed: int = 0,
+    starts: int = 256,
+    max_listed: int = 1000,
+) -> Landscape:
+    """All local minima of the landscape energy with at most `n_blocs` blocs, lowest energy first.
+
+    Exact when the number of partitions (2^(n-1) for two blocs, the sum of Stirling numbers S(n, k) for
+    k <= n_blocs in general) is at most `exact_limit`: every partition is examined. Beyond that, a
+    heuristic: steepest single-actor descent from `starts` seeded random configurations, from everyone
+    together, and from the sign patterns of the leading eigenvectors of P and of s_i s_j p_ij (Marvel et
+    al. 2011); the distinct local minima reached are listed, and "global" means lowest found.
+
+    A non-symmetric `propensity` is symmetrised as (P + P.T) / 2; the diagonal is ignored. Energies
+    within 1e-9 of the energy scale (sum of |s_i s_j p_ij|) are ties; ties are listed with fewer blocs
+    first, then by labels. With all propensities 0 every partition has E = 0 and, since no move lowers
+    E, every partition is a (tied, global) local minimum: the single bloc comes first. At most
+    `max_listed` configurations are kept; `local_minima` says how many there were.
+    """
+    p, s = _check(propensity, sizes, n_blocs)
+    n_blocs = int(n_blocs)
+    if max_listed < 1:
+        raise ValueError("max_listed must be at least 1")
+    n = s.size
+    w = _weights(p, s)
+    tol = _tolerance(w)
+    total = float(np.triu(w, 1).sum())
+    count = count_partitions(n, n_blocs)
+    label_space = min(n_blocs, n)
+
+    if count <= exact_limit:
+        method = "exact"
+        evaluated = count
+        everything = _cached_enumeration(n, label_space)[0] if count <= _CACHED_ROWS else _enumerate(n, label_space)
+        chunk = max(1, _CHUNK_CELLS // (n * label_space))
+        found, found_energy = [], []
+        for start in range(0, count, chunk):
+            rows = everything[start:start + chunk]
+            energies, stable = _energies_and_stability(rows, w, total, label_space, tol)
+            found.append(rows[stable])
+            found_energy.append(energies[stable])
+        minima = np.vstack(found)
+        minima_energy = np.concatenate(found_energy)
+    else:
+        method = "heuristic"
+        reached, evaluated = _heuristic(w, p, label_space, tol, seed, starts)
+        minima = np.unique(_canonical(reached, s, label_space), axis=0)
+        minima_energy, _ = _energies_and_stability(minima, w, total, label_space, tol)
+
+    canonical = _canonical(minima, s, label_space)
+    order, is_global = _ranking(canonical, minima_energy, tol)
+    configurations = tuple(
+        Configuration(
+            labels=tuple(int(x) for x in canonical[r]),
+            energy=_pair_energy(w, canonical[r]),
+            is_global=bool(is_global[r]),
+        )
+        for r in order[:max_listed]
+    )
+    return Landscape(configurations, method, n_blocs, int(evaluated), int(len(minima)))
+
+
+def best_partition(propensity, sizes, n_blocs: int = 2) -> tuple[tuple[int, ...], float]:
+    """The global minimum only (canonical labels, energy): the first configuration `solve` would list.
+
+    The enumeration is cached per (number of actors, n_blocs), so for the model's seven actors one call
+    costs well under a millisecond. Falls back to `solve` when enumeration is too large.
+    """
+    p, s = _check(propensity, sizes, n_blocs)
+    n, label_space = s.size, min(int(n_blocs), s.size)
+    if count_partitions(n, label_space) > _CACHED_ROWS:
+        first = solve(p, s, n_blocs, max_listed=1).best
+        return first.labels, first.energy
+    w = _weights(p, s)
+    labels, onehot = _cached_enumeration(n, label_space)
+    same = sum(((onehot[b] @ w) * onehot[b]).sum(axis=1) for b in range(label_space)) / 2
+    energies = float(np.triu(w, 1).sum()) - same
+    candidates = np.flatnonzero(energies <= energies.min() + _tolerance(w))
+    canonical = _canonical(labels[candidates], s, label_space)
+    order, _ = _ranking(canonical, energies[candidates], _tolerance(w))
+    best = canonical[order[0]]
+    return tuple(int(x) for x in best), _pair_energy(w, best)
+
+
+def blocs_as_names(labels, names) -> list[list[str]]:
+    """Blocs in label order, members in input order; empty labels are skipped."""
+    labels = [int(x) for x in labels]
+    if len(labels) != len(names):
+        raise ValueError(f"{len(labels)} labels for {len(names)} names")
+    return [
+        [name for name, label in zip(names, labels) if label == bloc]
+        for bloc in sorted(set(labels))
+    ]
