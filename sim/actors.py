@@ -12,12 +12,13 @@ class ActorInfo:
     name: str
     capability: float
     aliases: tuple[str, ...] = field(default=())
+    kind: str = "state"  # or "armed_group"
 
 
 def canonical_actors() -> list[ActorInfo]:
     table = read_table("actors.yaml")
     return [
-        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())))
+        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())), a.get("kind", "state"))
         for a in table["actors"]
     ]
 

@@ -46,11 +46,13 @@ class LoggedEvent:
 class Actor(mesa.Agent):
     """A state or an armed group. Holds its own row of the alignment matrix and decides its reactions."""
 
-    def __init__(self, model: "AlignmentModel", name: str, index: int, capability: float) -> None:
+    def __init__(self, model: "AlignmentModel", name: str, index: int, capability: float,
+                 kind: str = "state") -> None:
         super().__init__(model)
         self.name = name
         self.index = index
         self.capability = capability
+        self.kind = kind
         self.last_reaction: int | None = None
 
     @property
@@ -87,7 +89,8 @@ class Actor(mesa.Agent):
         if choice is None:
             return
         partner, appeal = choice
-        kind = MILITARY_TIES[event.type]
+        # An armed group does not buy arms on the open market: its counter-move is covert support.
+        kind = "covert_support" if self.kind == "armed_group" else MILITARY_TIES[event.type]
         reason = (
             f"{self.name} regards {rival.name} as a rival ({self.regard(rival):+.2f}) and {rival.name} "
             f"gained {patron.name} as a military partner ({event.type}, month {event.month}); "
@@ -152,7 +155,8 @@ class AlignmentModel(mesa.Model):
         self.baseline = self.scores.copy()
         self._by_name: dict[str, Actor] = {}
         for index, name in enumerate(world.names):
-            self._by_name[name] = Actor(self, name, index, float(world.capabilities[index]))
+            kind = world.kinds[index] if world.kinds else "state"
+            self._by_name[name] = Actor(self, name, index, float(world.capabilities[index]), kind)
         self.actors = [self._by_name[name] for name in world.names]  # fixed order = matrix order
         self._scheduled: dict[int, list[LoggedEvent]] = {}
         for event in events:

@@ -15,17 +15,17 @@ def _heading(text: str) -> list[str]:
     return ["", text, "─" * min(len(text), WIDTH)]
 
 
-def summary_text(summary: dict, *, out_dir: str | Path | None = None, files: list[str] = (),
+def summary_text(summary: dict, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
                  top: int = 10) -> str:
     lines = []
     title = f"Entente · {summary['scenario']}"
     lines.append(title)
     runs = summary["runs"]
-    events = summary["events"] // max(runs, 1) if runs else summary["events"]
-    reactions = summary["reactions"] // max(runs, 1) if runs else summary["reactions"]
+    n_events = summary["events"] // max(runs, 1)
+    reactions = summary["reactions"] // max(runs, 1)
     where = summary.get("scenario_file") or "scenario"
     lines.append(f"{where} · {summary['months']} months · seed {summary['seed']} · "
-                 f"{runs} run{'s' if runs != 1 else ''} · {events} event{'s' if events != 1 else ''}"
+                 f"{runs} run{'s' if runs != 1 else ''} · {n_events} event{'s' if n_events != 1 else ''}"
                  f" ({reactions} reaction{'s' if reactions != 1 else ''})")
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
                  "(docs/model.md).")
@@ -74,6 +74,8 @@ def summary_text(summary: dict, *, out_dir: str | Path | None = None, files: lis
             lines.append(f"  {pair:<24}{change['initial']:>+7.2f}{change['final']:>+7.2f}"
                          f"{change['baseline_final']:>+9.2f}{change['effect']:>+8.2f}   {behind}")
 
+    if events is not None:
+        lines.append(events_text(events).rstrip("\n"))
     if out_dir is not None:
         lines += _heading("Files")
         lines.append(f"  {out_dir}/")

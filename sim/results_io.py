@@ -52,7 +52,7 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
 
             save_plots(result, folder.directory, formats=tuple(formats))
         written = sorted(p.name for p in Path(folder.directory).iterdir())
-    return written
+    return written + ["manifest.json"]
 
 
 def read_result(out_dir: str | Path) -> Result:

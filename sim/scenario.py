@@ -38,6 +38,7 @@ class AddedActor:
     name: str
     capability: float
     relations: dict[str, float] = field(default_factory=dict)
+    kind: str = "state"
 
 
 @dataclass(frozen=True)
@@ -225,9 +226,10 @@ class _Checker:
                                  "To change its starting scores use 'relations:'; to add a new actor "
                                  "pick a name that is not taken.")
             names.add(name)
-            added.append((index, name, float(entry["capability"]), entry.get("relations", {})))
+            added.append((index, name, float(entry["capability"]), entry.get("relations", {}),
+                          entry.get("kind", "state")))
         added_actors = []
-        for index, name, capability, relations in added:
+        for index, name, capability, relations, kind in added:
             resolved = {}
             for other, score in relations.items():
                 target = self.actor(names, other, ("actors", index, "relations", other))
@@ -235,7 +237,7 @@ class _Checker:
                     raise self.error(("actors", index, "relations", other),
                                      f"{name} cannot have a relation with itself")
                 resolved[target] = float(score)
-            added_actors.append(AddedActor(name, capability, resolved))
+            added_actors.append(AddedActor(name, capability, resolved, kind))
 
         overrides = []
         for index, entry in enumerate(data.get("relations", [])):

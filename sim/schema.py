@@ -76,6 +76,8 @@ def scenario_schema() -> dict:
                                           "(CINC x 100: China 22, US 14, Pakistan 1.3)."},
             "relations": {"type": "object", "additionalProperties": SCORE,
                           "description": "Starting scores with existing actors (both directions)."},
+            "kind": {"type": "string", "enum": ["state", "armed_group"], "default": "state",
+                     "description": "An armed group's counter-moves are covert support, not purchases."},
         },
         "required": ["name", "capability"],
         "additionalProperties": False,

@@ -29,6 +29,7 @@ class World:
     capabilities: np.ndarray  # relative sizes, used for blocs
     scores: np.ndarray  # scores[i, j]: how names[i] regards names[j]
     sources: dict[tuple[str, str], str]  # document | prior | override | scenario
+    kinds: tuple[str, ...] = ()  # "state" or "armed_group", per actor
 
     def index(self, name: str) -> int:
         return self.names.index(name)
@@ -81,6 +82,7 @@ def build_world(scenario) -> World:
     infos = canonical_actors()
     names = [a.name for a in infos] + [a.name for a in scenario.added_actors]
     capabilities = [a.capability for a in infos] + [a.capability for a in scenario.added_actors]
+    kinds = [a.kind for a in infos] + [a.kind for a in scenario.added_actors]
     n = len(names)
     at = {name: i for i, name in enumerate(names)}
     scores = np.zeros((n, n))
@@ -103,4 +105,4 @@ def build_world(scenario) -> World:
         for b in names:
             if a != b:
                 sources.setdefault((a, b), "none")
-    return World(tuple(names), np.array(capabilities, dtype=float), scores, sources)
+    return World(tuple(names), np.array(capabilities, dtype=float), scores, sources, tuple(kinds))

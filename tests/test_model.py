@@ -159,3 +159,11 @@ def test_the_tables_follow_the_output_contract():
     for key in ("scenario", "actors", "seed", "months", "runs", "initial", "final", "baseline_final", "blocs",
                 "shifts", "changes"):
         assert key in result.summary
+
+
+def test_an_armed_group_counter_move_is_covert_support_not_a_purchase():
+    result = run(scenario(months=6, events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
+    taliban = result.events[(result.events["origin"] == "reaction") & (result.events["target"] == "Taliban")]
+    assert len(taliban) == 1 and taliban.iloc[0]["type"] == "covert_support"
+    states = result.events[(result.events["origin"] == "reaction") & (result.events["target"] != "Taliban")]
+    assert "covert_support" not in set(states["type"])

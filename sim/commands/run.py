@@ -56,7 +56,7 @@ def run(args) -> int:
 
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
 
-    from ..report import events_text, summary_text
+    from ..report import summary_text
     from ..results_io import write_result
     from ..runner import run as run_scenario
 
@@ -71,6 +71,5 @@ def run(args) -> int:
     if args.quiet:
         print(out_dir)
     else:
-        print(summary_text(result.summary, out_dir=out_dir, files=files), end="")
-        print(events_text(result.events), end="")
+        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
     return 0
