@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import landscape
+from .codebook import load_codebook
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
@@ -50,9 +51,18 @@ def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float |
     return float(matrix[actor, first].mean() - matrix[actor, second].mean())
 
 
-def find_shifts(matrices: np.ndarray, names: list[str], sizes, n_blocs: int, events) -> list[dict]:
+def bloc_timeline(partitions, names) -> list[dict]:
+    """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
+    timeline = []
+    for month, labels in enumerate(partitions):
+        blocs = _named(labels, names)
+        if not timeline or sorted(map(sorted, blocs)) != sorted(map(sorted, timeline[-1]["blocs"])):
+            timeline.append({"month": month, "blocs": blocs})
+    return timeline
+
+
+def find_shifts(matrices: np.ndarray, partitions, names: list[str], sizes, events) -> list[dict]:
     """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero."""
-    partitions = [bloc_partition(m, sizes, n_blocs) for m in matrices]
     reference = partitions[0]
     shifts = []
     for month in range(1, len(matrices)):
@@ -89,13 +99,35 @@ def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 
     return [f"month {e['month']}: {e['type']} {e['source']} → {e['target']}" for e in recent[-most:]]
 
 
-def events_behind(events, source: str, target: str, most: int = 3) -> list[str]:
-    """Events in which either end of a pair took part: the direct and audience causes of its change."""
-    involved = [e for e in events if {e["source"], e["target"]} & {source, target}]
-    direct = [e for e in involved if {e["source"], e["target"]} == {source, target}]
-    chosen = (direct + [e for e in involved if e not in direct])[:most]
+def events_behind(events, source: str, target: str, effect: float, initial: np.ndarray, names: list[str],
+                  weights: dict[str, float], most: int = 3) -> list[str]:
+    """The events that pushed a pair in the direction it moved, strongest first.
+
+    Each event's expected push on how source regards target follows the model's rules at the starting
+    scores: a direct event pushes by its weight; an event between the target and a third party pushes by
+    weight x (source's regard for that party), the audience rule; an event of the source's own is felt
+    through the target's reaction and reciprocity, so it counts half.
+    """
+    at = {name: i for i, name in enumerate(names)}
+    scored = []
+    for event in events:
+        ends = {event["source"], event["target"]}
+        w = weights[event["type"]] * event["intensity"]
+        if ends == {source, target}:
+            push = w
+        elif target in ends and source not in ends:
+            partner = (ends - {target}).pop()
+            push = w * initial[at[source], at[partner]]
+        elif source in ends and target not in ends:
+            partner = (ends - {source}).pop()
+            push = 0.5 * w * initial[at[target], at[partner]]
+        else:
+            continue
+        if push * effect > 0:
+            scored.append((-abs(push), event["month"], event))
+    scored.sort(key=lambda item: item[:2])
     return [f"month {e['month']}: {e['type']} {e['source']} → {e['target']}"
-            + (" (reaction)" if e["origin"] == "reaction" else "") for e in chosen]
+            + (" (reaction)" if e["origin"] == "reaction" else "") for _, _, e in scored[:most]]
 
 
 def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
@@ -109,6 +141,7 @@ def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
     effects = trajectory - reference
 
     first_run_events = result.events[result.events["run"] == 1].to_dict("records")
+    weights = {name: kind.weight for name, kind in load_codebook().items()}
     changes = []
     for i, source in enumerate(names):
         for j, target in enumerate(names):
@@ -116,17 +149,19 @@ def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
                 continue
             series = effects[:, i, j]
             peak = int(np.argmax(np.abs(series)))
+            effect = final[i, j] - baseline_final[i, j]
             changes.append({
                 "source": source, "target": target,
                 "initial": _r(initial[i, j]), "final": _r(final[i, j]),
                 "baseline_final": _r(baseline_final[i, j]),
-                "effect": _r(final[i, j] - baseline_final[i, j]),
+                "effect": _r(effect),
                 "peak_effect": _r(series[peak]), "peak_month": peak,
-                "events": events_behind(first_run_events, source, target),
+                "events": events_behind(first_run_events, source, target, effect, initial, names, weights),
             })
     changes.sort(key=lambda c: -abs(c["effect"]))  # stable: ties keep actor order
 
     sizes = result.capabilities
+    partitions = [bloc_partition(m, sizes, n_blocs) for m in trajectory]
     final_landscape = landscape.solve((final + final.T) / 2, np.asarray(sizes), n_blocs)
     return {
         "scenario": result.name,
@@ -144,15 +179,16 @@ def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
         "final": _nested(final, names),
         "baseline_final": _nested(baseline_final, names),
         "blocs": {
-            "initial": _named(bloc_partition(initial, sizes, n_blocs), names),
-            "final": _named(bloc_partition(final, sizes, n_blocs), names),
+            "initial": _named(partitions[0], names),
+            "final": _named(partitions[-1], names),
+            "timeline": bloc_timeline(partitions, names),
             "final_local_minima": [
                 {"blocs": _named(c.labels, names), "energy": _r(c.energy), "global": bool(c.is_global)}
                 for c in final_landscape.configurations
             ],
             "method": final_landscape.method,
         },
-        "shifts": find_shifts(trajectory, names, sizes, n_blocs, first_run_events),
+        "shifts": find_shifts(trajectory, partitions, names, sizes, first_run_events),
         "events": len(result.events),
         "reactions": int((result.events["origin"] == "reaction").sum()),
         "changes": changes,

@@ -33,6 +33,8 @@ def summary_text(summary: dict, *, events=None, out_dir: str | Path | None = Non
     blocs = summary["blocs"]
     lines += _heading("Blocs (lowest landscape energy, Axelrod & Bennett 1993)")
     lines.append(f"  start  {_blocs_line(blocs['initial'])}")
+    for change in blocs.get("timeline", [])[1:6]:
+        lines.append(f"  month {change['month']:<3} {_blocs_line(change['blocs'])}")
     lines.append(f"  end    {_blocs_line(blocs['final'])}")
     minima = blocs.get("final_local_minima", [])
     if len(minima) > 1:
