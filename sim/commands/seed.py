@@ -1,0 +1,102 @@
+"""`python -m sim seed ARTICLE.txt`: code an article into starting alignments; `--explain A B`: show why."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers, name, summary):
+    parser = subparsers.add_parser(
+        name, help=summary, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=summary + ".\n\n"
+        "The coder finds the actors and cue phrases (joint exercise, pact, mistrust...) in each sentence\n"
+        "and turns them into a score for each pair, with the sentences as evidence. Pairs the article is\n"
+        "silent on get a stated prior. See docs/seeding.md.",
+        epilog="examples:\n"
+               "  python -m sim seed seeds/pakistan_russia_relations_article.txt --out relations.yaml\n"
+               "  python -m sim seed --explain Russia Pakistan")
+    parser.add_argument("article", nargs="?", help="the article: a UTF-8 .txt file")
+    parser.add_argument("--out", default="relations.yaml",
+                        help="relations file to write (default: relations.yaml in this folder)")
+    parser.add_argument("--overrides", metavar="FILE",
+                        help="teacher corrections (default: overrides.yaml beside the --out file, if any)")
+    parser.add_argument("--no-overrides", action="store_true", help="ignore any overrides file")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an --out file that `sim seed` did not write")
+    parser.add_argument("--explain", nargs=2, metavar=("ACTOR", "ACTOR"),
+                        help="print the evidence for one pair instead of coding an article")
+    parser.add_argument("--relations", metavar="FILE",
+                        help="relations file for --explain (default: the bundled seeds/relations.yaml)")
+    parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
+    return parser
+
+
+def run(args) -> int:
+    from ..errors import EntenteError
+
+    if args.explain:
+        if args.article:
+            raise EntenteError("give either an article to code or --explain ACTOR ACTOR, not both")
+        return _explain(args)
+    if not args.article:
+        raise EntenteError("no article given",
+                           hint="Usage: python -m sim seed ARTICLE.txt --out relations.yaml, or "
+                                "python -m sim seed --explain Russia Pakistan.")
+    if args.relations:
+        raise EntenteError("--relations is for --explain; to choose where to write, use --out")
+    if args.overrides and args.no_overrides:
+        raise EntenteError("--overrides and --no-overrides contradict each other; give one")
+    return _seed(args)
+
+
+def _seed(args) -> int:
+    from pathlib import Path
+
+    from ..errors import EntenteError
+    from ..seeding import seed
+
+    overrides = False if args.no_overrides else (args.overrides or True)
+    if args.overrides and not Path(args.overrides).is_file():
+        raise EntenteError("the overrides file does not exist", file=args.overrides,
+                           hint="Check the path, or leave out --overrides.")
+    summary = seed(args.article, args.out, overrides=overrides, force=args.force)
+    counts = summary.sources
+    print(f"Coded {args.article}: {summary.sentences} sentences; actors named: "
+          f"{', '.join(summary.mentioned)}.")
+    print(f"Pairs: {counts['document']} from the article, {counts['prior']} from priors (the article is silent "
+          f"on them), {counts['override']} overridden"
+          + (f" by {summary.overrides_file}" if summary.overrides_file else "") + ".")
+    if counts["document"] == 0 and counts["override"] == 0:
+        print("Note: no sentence links two actors with a cue phrase the coder knows, so every score is a prior.")
+    width = max(len(f"{r['between'][0]} - {r['between'][1]}") for r in summary.relations)
+    for r in summary.relations:
+        label = f"{r['between'][0]} - {r['between'][1]}"
+        print(f"  {label:<{width}}  {r['score']:+.2f}  {r['source']:<8}  confidence {r['confidence']:.2f}  "
+              f"({_detail(r)})")
+    print(f"Wrote {summary.out}")
+    first = next((r for r in summary.relations if r["source"] == "document"), summary.relations[0])
+    print(f"Why a score is what it is: python -m sim seed --explain {first['between'][0]} {first['between'][1]}"
+          f" --relations {summary.out}")
+    return 0
+
+
+def _detail(relation: dict) -> str:
+    if relation["source"] == "document":
+        n = relation.get("sentences", 0)
+        return f"{n} sentence{'s' if n != 1 else ''}"
+    if relation["source"] == "prior":
+        return "the article is silent"
+    return f"coder gave {relation.get('coded', {}).get('score', 0):+.2f}: {relation.get('rationale', '')}"
+
+
+def _explain(args) -> int:
+    from ..actors import ActorNames
+    from ..data_files import SEEDS_DIR
+    from ..seeding.explain import explain_text, resolve_pair
+    from ..seeding.files import read_relations
+
+    file = args.relations or str(SEEDS_DIR / "relations.yaml")
+    a, b = resolve_pair(ActorNames(), args.explain)
+    document = read_relations(file)
+    print(explain_text(document, a, b, file), end="")
+    return 0

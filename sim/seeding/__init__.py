@@ -1,0 +1,135 @@
+"""Seed the starting alignments from a news article, with provenance for every number.
+
+A transparent dictionary coder in the spirit of the CAMEO/PETRARCH event coders (docs/seeding.md):
+
+    sentences (line numbers kept) -> actor mentions (sim/data/mentions.yaml)
+    -> cue phrases with CAMEO codes and Goldstein weights (sim/data/cues.yaml), negations and hedges
+    -> the pairs each cue links -> a score and a confidence per pair (scoring.aggregate)
+    -> priors for pairs the article leaves out (sim/data/priors.yaml) -> a teacher's overrides.
+
+    from sim.seeding import seed
+    summary = seed("seeds/pakistan_russia_relations_article.txt", "relations.yaml")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path, PurePath
+
+from ..errors import EntenteError
+from .coder import Coder, Coding, Evidence
+from .cues import Settings
+from .relations import build_relations
+from .scoring import aggregate, sentence_weight
+
+__all__ = ["Coder", "Coding", "Evidence", "SeedSummary", "aggregate", "code_text", "load_coder",
+           "relations_document", "seed", "sentence_weight"]
+
+DEFAULT_OVERRIDES_NAME = "overrides.yaml"
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    out: str
+    sentences: int
+    mentioned: tuple[str, ...]
+    sources: dict[str, int]  # document / prior / override -> number of pairs
+    overrides_file: str | None
+    relations: list[dict]
+
+
+def load_coder() -> tuple[Coder, Settings]:
+    """The coder built from the bundled dictionaries (read once per process)."""
+    from ..actors import canonical_actors
+    from ..data_files import read_table
+    from .cues import load_cue_book
+    from .mentions import load_mention_finder
+
+    actors = canonical_actors()
+    finder = load_mention_finder(read_table("mentions.yaml"), actors)
+    book = load_cue_book(read_table("cues.yaml"))
+    return Coder(finder, book, tuple(a.name for a in actors)), book.settings
+
+
+def code_text(text: str) -> Coding:
+    """The evidence the coder finds in a text, pair by pair (no files, no priors)."""
+    coder, _ = load_coder()
+    return coder.code(text)
+
+
+def _relative(path: Path, start: Path) -> str:
+    """The path as seen from the output file's folder when that is short, else as the user gave it."""
+    try:
+        relative = PurePath(os.path.relpath(path, start)).as_posix()
+    except ValueError:  # another drive on Windows
+        relative = None
+    if relative is not None and relative.count("../") <= 1:
+        return relative
+    return PurePath(path).as_posix()
+
+
+def relations_document(article, out, overrides=None) -> tuple[dict, Coding]:
+    """The relations file's content for an article (paths relative to the output file), and the coding."""
+    from ..actors import ActorNames
+    from ..data_files import DATA_DIR
+    from .files import load_overrides, load_priors, read_article
+
+    article, out = Path(article), Path(out)
+    text = read_article(article)
+    coder, settings = load_coder()
+    coding = coder.code(text)
+    if not coding.mentioned:
+        raise EntenteError("the article names none of the actors (" + ", ".join(coding.actors) + "), so there "
+                           "is nothing to code", file=str(article),
+                           hint="Check that this is the article you meant. If it names them in other words "
+                                "(a leader, a ministry), add those to sim/data/mentions.yaml.")
+    names = ActorNames()
+    priors = load_priors(DATA_DIR / "priors.yaml", names)
+    missing = [f"{a}-{b}" for a, b in combinations(coding.actors, 2) if (a, b) not in priors]
+    if missing:
+        raise EntenteError("no prior for " + ", ".join(missing), file=str(DATA_DIR / "priors.yaml"),
+                           hint="Every pair needs a prior with a rationale, for articles silent on it.")
+    corrections = load_overrides(Path(overrides), names) if overrides is not None else []
+    document = {
+        "article": _relative(article, out.parent),
+        "article_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "actors": list(coding.actors),
+        "method": {
+            "coder": "dictionary coder: sim/data/mentions.yaml, sim/data/cues.yaml (docs/seeding.md)",
+            "priors": "sim/data/priors.yaml",
+            "score": "tanh(sum of sentence weights / (10 * scale * sqrt(sentences)))",
+            "confidence": "agreement * m / (m + 1), m = sentences counted, hedged ones as hedge_factor",
+            "scale": settings.scale,
+            "hedge_factor": settings.hedge_factor,
+            "negated_conflict_factor": settings.negated_conflict_factor,
+        },
+        "overrides": _relative(Path(overrides), out.parent) if overrides is not None else None,
+        "relations": build_relations(coding, priors, corrections, settings),
+    }
+    return document, coding
+
+
+def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False) -> SeedSummary:
+    """Code an article and write the relations file atomically.
+
+    overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
+    when there is one; None or False uses none.
+    """
+    from .files import check_out_file, render, write_atomically
+
+    out = Path(out)
+    if overrides is True:
+        beside = out.parent / DEFAULT_OVERRIDES_NAME
+        overrides = beside if beside.is_file() else None
+    elif overrides is False:
+        overrides = None
+    check_out_file(out, Path(article), force)
+    document, coding = relations_document(article, out, overrides)
+    write_atomically(out, render(document))
+    counts = {source: sum(r["source"] == source for r in document["relations"])
+              for source in ("document", "prior", "override")}
+    return SeedSummary(str(out), coding.sentences, coding.mentioned, counts,
+                       None if overrides is None else str(overrides), document["relations"])

@@ -1,0 +1,77 @@
+"""The dictionary coder: sentences -> actor mentions -> cues -> evidence for each pair of actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cues import CueBook
+from .mentions import MentionFinder, group_mentions
+from .pairing import cue_pairs
+from .sentences import split_sentences
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One cue read in one sentence as linking one pair; `weight` is what it adds (Goldstein units)."""
+
+    line: int
+    sentence: str  # verbatim from the article
+    cue: str  # the phrase of sim/data/cues.yaml that matched
+    matched: str  # the words of the sentence it matched
+    cameo: str
+    label: str
+    goldstein: float  # the weight of the CAMEO code
+    weight: float  # after negation and hedging
+    pairing: str
+    negated_by: str | None = None
+    hedged_by: str | None = None
+    repeated_on: tuple[int, ...] = ()  # other lines holding the very same sentence (counted once)
+
+
+@dataclass(frozen=True)
+class Coding:
+    actors: tuple[str, ...]  # canonical order
+    sentences: int
+    mentioned: tuple[str, ...]  # the actors the article names at all
+    evidence: dict[Pair, list[Evidence]]  # keyed by the pair in canonical order, in article order
+
+
+class Coder:
+    def __init__(self, finder: MentionFinder, cue_book: CueBook, actors: tuple[str, ...]) -> None:
+        self.finder = finder
+        self.cue_book = cue_book
+        self.actors = tuple(actors)
+
+    def canonical(self, a: str, b: str) -> Pair:
+        return (a, b) if self.actors.index(a) < self.actors.index(b) else (b, a)
+
+    def code(self, text: str) -> Coding:
+        sentences = split_sentences(text)
+        first_line: dict[str, int] = {}
+        repeats: dict[str, list[int]] = {}
+        for sentence in sentences:
+            if sentence.text in first_line:
+                repeats[sentence.text].append(sentence.line)
+            else:
+                first_line[sentence.text] = sentence.line
+                repeats[sentence.text] = []
+        evidence: dict[Pair, list[Evidence]] = {}
+        mentioned = set()
+        for text_, line in first_line.items():
+            mentions = self.finder.find(text_)
+            mentioned.update(m.actor for m in mentions)
+            if len({m.actor for m in mentions}) < 2:
+                continue
+            groups = group_mentions(text_, mentions)
+            for match, pairs in cue_pairs(text_, groups, self.cue_book.find(text_, mentions)):
+                for a, b in dict.fromkeys(self.canonical(a, b) for a, b in pairs):
+                    evidence.setdefault((a, b), []).append(Evidence(
+                        line=line, sentence=text_, cue=match.cue.phrase, matched=text_[match.start:match.end],
+                        cameo=match.cue.cameo, label=match.cue.label, goldstein=match.cue.goldstein,
+                        weight=match.weight, pairing=match.cue.pairing, negated_by=match.negated_by,
+                        hedged_by=match.hedged_by, repeated_on=tuple(repeats[text_])))
+        ordered = {pair: evidence[pair] for pair in sorted(evidence, key=lambda p: (self.actors.index(p[0]),
+                                                                                   self.actors.index(p[1])))}
+        return Coding(self.actors, len(sentences), tuple(a for a in self.actors if a in mentioned), ordered)

@@ -1,0 +1,188 @@
+"""Find the cue phrases of sim/data/cues.yaml in a sentence, with the negations and hedges around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import EntenteError, did_you_mean
+from .mentions import Mention
+
+PAIRINGS = ("nearest", "multilateral", "directed")
+ACTOR_SLOT = "{actor}"
+_HYPHENS = "-‐‑–"
+_BETWEEN_WORDS = r"""[\s\-‐‑–'’"“”]+"""
+_STOPS = re.compile(r"""[,;:()"“”—]""")
+
+
+@dataclass(frozen=True)
+class Settings:
+    scale: float = 1.5
+    hedge_factor: float = 0.5
+    negated_conflict_factor: float = 0.5
+    negation_window: int = 10
+    gap_words: int = 4
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    cameo: str
+    label: str
+    goldstein: float
+    pairing: str
+    note: str = ""
+    pattern: re.Pattern = field(default=None, compare=False, repr=False)
+
+    @property
+    def names_target(self) -> bool:
+        return self.phrase.endswith(ACTOR_SLOT)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    cue: Cue
+    start: int
+    end: int
+    targets: tuple[str, ...]  # the actor named inside an "{actor}" cue ("anti-India")
+    negated_by: str | None
+    hedged_by: str | None
+    weight: float  # Goldstein weight after negation and hedging
+
+
+def phrase_pattern(phrase: str, gap: int, suffix: bool = True) -> re.Pattern:
+    """A regex for a cue phrase: whole words, any case, '...' for a gap, an ending on each part's last word."""
+    phrase = phrase.removesuffix(ACTOR_SLOT)
+    parts = []
+    for part in phrase.split("..."):
+        words = []
+        for word in part.split():
+            pieces = [re.escape(p) for p in re.split(f"[{_HYPHENS}]", word)]
+            words.append(f"[{_HYPHENS}\\s]?".join(pieces) if word[-1] in _HYPHENS else
+                         f"[{_HYPHENS}\\s]".join(pieces))
+        body = _BETWEEN_WORDS.join(words)
+        if suffix and part.split() and part.split()[-1][-1].isalpha():
+            body += "(?:s|es|d|ed|ing)?"
+        parts.append(body)
+    gap_re = rf"\W+(?:[\w'’.‐-]+\W+){{0,{gap}}}?"
+    tail = "" if phrase.rstrip().endswith(tuple(_HYPHENS)) else r"(?!\w)"
+    return re.compile(r"(?<!\w)" + gap_re.join(parts) + tail, re.IGNORECASE)
+
+
+class CueBook:
+    """The cues, the negation words and the hedges, ready to be applied to sentences."""
+
+    def __init__(self, cues, negations, not_negations, hedges, ignore, settings: Settings) -> None:
+        self.cues = list(cues)
+        self.settings = settings
+        self._negation = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in negations if not w.startswith("n'"))
+            + r")(?!\w)|n['’]t(?!\w)", re.IGNORECASE)
+        self._not_negations = [phrase_pattern(p, 0, suffix=False) for p in not_negations]
+        self._hedges = [(p, phrase_pattern(p, 0, suffix=False)) for p in hedges]
+        self._ignore = [phrase_pattern(p, 0) for p in ignore]
+
+    def find(self, sentence: str, mentions: list[Mention]) -> list[CueMatch]:
+        blanked = set()
+        for pattern in self._ignore:
+            for match in pattern.finditer(sentence):
+                blanked.update(range(match.start(), match.end()))
+        candidates = []
+        for cue in self.cues:
+            for match in cue.pattern.finditer(sentence):
+                start, end, targets = match.start(), match.end(), ()
+                if cue.names_target:
+                    named = [m for m in mentions if m.start == end]
+                    if not named:
+                        continue
+                    end, targets = named[0].end, (named[0].actor,)
+                if blanked.intersection(range(start, end)):
+                    continue
+                candidates.append((start, -(end - start), end, cue, targets))
+        found, taken_until = [], -1
+        for start, _, end, cue, targets in sorted(candidates, key=lambda c: c[:3]):
+            if start >= taken_until:
+                found.append(self._weigh(sentence, mentions, cue, start, end, targets))
+                taken_until = end
+        return found
+
+    def _hedge_spans(self, sentence: str):
+        for phrase, pattern in self._hedges:
+            for match in pattern.finditer(sentence):
+                yield phrase, match.start(), match.end()
+
+    def _negation_before(self, sentence: str, mentions: list[Mention], start: int) -> str | None:
+        """The negation word in the few words before a cue, with no stop or actor name in between."""
+        region = max([0] + [m.end() + 1 for m in _STOPS.finditer(sentence[:start])]
+                     + [m.end for m in mentions if m.end <= start])
+        text = sentence[region:start]
+        words = list(re.finditer(r"[\w'’]+", text))[-self.settings.negation_window:]
+        if not words:
+            return None
+        window_start = region + words[0].start()
+        shielded = set()
+        for pattern in self._not_negations:
+            for match in pattern.finditer(sentence):
+                shielded.update(range(match.start(), match.end()))
+        for _, h_start, h_end in self._hedge_spans(sentence):
+            shielded.update(range(h_start, h_end))
+        for match in self._negation.finditer(sentence, window_start, start):
+            if match.start() not in shielded:
+                return match.group(0)
+        return None
+
+    def _weigh(self, sentence, mentions, cue, start, end, targets) -> CueMatch:
+        s = self.settings
+        hedges = [(h_start, phrase) for phrase, h_start, _ in self._hedge_spans(sentence) if h_start < start]
+        hedged_by = max(hedges)[1] if hedges else None
+        negated_by = self._negation_before(sentence, mentions, start)
+        weight = cue.goldstein
+        if negated_by:
+            weight = -weight * s.negated_conflict_factor if weight < 0 else 0.0
+        if hedged_by:
+            weight *= s.hedge_factor
+        return CueMatch(cue, start, end, targets, negated_by, hedged_by, round(weight, 3) + 0.0)
+
+
+def load_cue_book(table: dict, source: str = "sim/data/cues.yaml") -> CueBook:
+    """The cue book from the cues table; a teacher's mistake in it names the entry and the fix."""
+    codes = table.get("codes") or {}
+    for code, entry in codes.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("goldstein"), (int, float)) \
+                or not -10 <= entry["goldstein"] <= 10 or not entry.get("label"):
+            raise EntenteError(f"CAMEO code {code!r} needs a label and a Goldstein weight from -10 to 10",
+                               file=source, field=f"codes.{code}",
+                               hint='Write it like "062": {label: Cooperate militarily, goldstein: 7.4}.')
+    defaults = Settings()
+    scoring = table.get("scoring") or {}
+    for key, value in scoring.items():
+        if not hasattr(defaults, key):
+            raise EntenteError(f"unknown setting {key!r}", file=source, field=f"scoring.{key}",
+                               hint=did_you_mean(key, vars(defaults)) or "Use: " + ", ".join(vars(defaults)) + ".")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise EntenteError(f"{key} must be a number of at least 0, found {value!r}", file=source,
+                               field=f"scoring.{key}")
+    settings = Settings(**{k: type(getattr(defaults, k))(v) for k, v in scoring.items()})
+    cues = []
+    for index, entry in enumerate(table.get("cues") or []):
+        where = f"cues[{index}]"
+        if not isinstance(entry, dict) or not str(entry.get("phrase", "")).strip():
+            raise EntenteError("each cue needs a 'phrase:'", file=source, field=where,
+                               hint='Write it like {phrase: joint exercise, cameo: "062", pairing: nearest}.')
+        code = str(entry.get("cameo"))
+        if code not in codes:
+            raise EntenteError(f"CAMEO code {code!r} is not in the 'codes:' table", file=source,
+                               field=where + ".cameo",
+                               hint="Add it to 'codes:' with its label and Goldstein weight, or quote the code "
+                                    "(\"062\", not 062).")
+        pairing = entry.get("pairing", "nearest")
+        if pairing not in PAIRINGS:
+            raise EntenteError(f"unknown pairing {pairing!r}", file=source, field=where + ".pairing",
+                               hint="Use one of: " + ", ".join(PAIRINGS) + ".")
+        phrase = str(entry["phrase"]).strip()
+        gap = int(entry.get("gap", settings.gap_words))
+        cues.append(Cue(phrase, code, str(codes[code]["label"]), float(codes[code]["goldstein"]), pairing,
+                        str(entry.get("note", "")), phrase_pattern(phrase, gap)))
+    phrases = lambda key: [str(e["phrase"]) if isinstance(e, dict) else str(e) for e in table.get(key) or []]
+    return CueBook(cues, [str(w) for w in table.get("negations") or []], phrases("not_negations"),
+                   phrases("hedges"), phrases("ignore"), settings)

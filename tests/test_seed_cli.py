@@ -1,0 +1,158 @@
+"""`python -m sim seed` end to end, in a temporary folder, as a class would use it; and broken articles."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "seeds" / "pakistan_russia_relations_article.txt"
+
+
+def sim(*args, cwd=ROOT):
+    """Run the CLI as a student would, from any folder (the project need not be installed)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def assert_clean_error(done, *fragments):
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr, done.stderr
+    for fragment in fragments:
+        assert fragment in done.stderr, done.stderr
+
+
+def test_seed_in_a_fresh_folder_writes_a_relations_file_and_reports_it(tmp_path):
+    shutil.copy(ARTICLE, tmp_path / "article.txt")
+    done = sim("seed", "article.txt", "--out", "relations.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "13 from the article, 8 from priors" in done.stdout
+    assert "Russia - Pakistan" in done.stdout and "--explain" in done.stdout
+    data = yaml.safe_load((tmp_path / "relations.yaml").read_text(encoding="utf-8"))
+    assert data["article"] == "article.txt" and len(data["relations"]) == 21
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "relations.yaml"]  # no temp files left
+
+
+def test_regenerating_the_bundled_file_is_byte_identical(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("pakistan_russia_relations_article.txt", "overrides.yaml"):
+        shutil.copy(ROOT / "seeds" / name, seeds / name)
+    first = sim("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
+                "--force", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (seeds / "relations.yaml").read_bytes() == (ROOT / "seeds" / "relations.yaml").read_bytes()
+    again = sim("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
+                cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (seeds / "relations.yaml").read_bytes() == (ROOT / "seeds" / "relations.yaml").read_bytes()
+
+
+def test_overrides_beside_the_output_are_applied_and_reported(tmp_path):
+    (tmp_path / "overrides.yaml").write_text(
+        "overrides:\n  - between: [Iran, US]\n    score: -0.9\n    rationale: Sanctions tightened in 2018.\n",
+        encoding="utf-8")
+    done = sim("seed", ARTICLE, "--out", tmp_path / "relations.yaml")
+    assert done.returncode == 0, done.stderr
+    assert "1 overridden" in done.stdout and "Sanctions tightened in 2018." in done.stdout
+    data = yaml.safe_load((tmp_path / "relations.yaml").read_text(encoding="utf-8"))
+    [entry] = [r for r in data["relations"] if set(r["between"]) == {"US", "Iran"}]
+    assert entry["source"] == "override" and entry["score"] == -0.9 and entry["coded"]["source"] == "prior"
+    ignored = sim("seed", ARTICLE, "--out", tmp_path / "relations.yaml", "--no-overrides")
+    assert "0 overridden" in ignored.stdout
+
+
+def test_explain_prints_the_evidence_for_a_pair_readably():
+    done = sim("seed", "--explain", "russia", "Islamabad")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    assert text.startswith("Russia and Pakistan: +")
+    assert "line 13 (again on line 36, counted once)" in text
+    assert "CAMEO 062 Cooperate militarily" in text and "joint military exercise" in text
+    assert 'negated by "not" (a denied cooperation), so it is dropped' in text and "tanh(" in text
+    assert 'hedged by "potential", so it counts +3.20' in text
+
+
+def test_explain_a_prior_gives_its_rationale():
+    done = sim("seed", "--explain", "United States", "Iran")
+    assert done.returncode == 0, done.stderr
+    assert "says nothing about this pair" in done.stdout and "1980" in done.stdout
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (("--explain", "India", "Rusia"), ("unknown actor 'Rusia'", "Did you mean 'Russia'?")),
+    (("--explain", "India", "New Delhi"), ("the same actor",)),
+    (("--explain", "India", "Russia", "--relations", "nowhere.yaml"), ("nowhere.yaml",)),
+    ((), ("no article given",)),
+])
+def test_explain_and_usage_mistakes_are_clear(args, fragments):
+    assert_clean_error(sim("seed", *args), *fragments)
+
+
+# --- broken articles (issue 4) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, content, fragments", [
+    ("latin1.txt", "Russia and Pakistan held a joint exercise in Peshāwar.".encode("latin-1", "replace")
+     + b" Caf\xe9 talks.", ("latin1.txt", "not UTF-8", "line 1, column", "Save it again as UTF-8")),
+    ("empty.txt", b"", ("empty.txt", "the article is empty", "Paste the article")),
+    ("blank.txt", b"   \n\n\t  \n", ("blank.txt", "only blank space")),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("binary.txt", "binary file", "NUL")),
+    ("utf16.txt", "Russia and Pakistan".encode("utf-16"), ("utf16.txt", "UTF-16", "UTF-8")),
+    ("nobody.txt", b"The weather in Paris was mild all week.\n",
+     ("nobody.txt", "names none of the actors", "sim/data/mentions.yaml")),
+])
+def test_bad_articles_exit_2_with_a_clear_message_and_write_nothing(tmp_path, name, content, fragments):
+    (tmp_path / name).write_bytes(content)
+    done = sim("seed", name, "--out", "relations.yaml", cwd=tmp_path)
+    assert_clean_error(done, *fragments)
+    assert not (tmp_path / "relations.yaml").exists()
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path):
+    from sim.seeding.files import MAX_ARTICLE_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Russia and Pakistan. " * (MAX_ARTICLE_BYTES // 20 + 1))
+    assert_clean_error(sim("seed", big, "--out", tmp_path / "r.yaml"), "big.txt", "more than the limit",
+                       "one news article at a time")
+
+
+def test_a_missing_article_or_a_folder_is_a_clear_error(tmp_path):
+    assert_clean_error(sim("seed", tmp_path / "missing.txt", "--out", tmp_path / "r.yaml"),
+                       "missing.txt", "does not exist")
+    assert_clean_error(sim("seed", tmp_path, "--out", tmp_path / "r.yaml"), "folder, not an article")
+
+
+def test_a_file_not_written_by_seed_is_never_overwritten(tmp_path):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("my: notes\n", encoding="utf-8")
+    assert_clean_error(sim("seed", ARTICLE, "--out", notes), "was not written by", "--force")
+    assert notes.read_text(encoding="utf-8") == "my: notes\n"
+    shutil.copy(ARTICLE, tmp_path / "article.txt")
+    assert_clean_error(sim("seed", tmp_path / "article.txt", "--out", tmp_path / "article.txt", "--force"),
+                       "the article itself")
+    assert (tmp_path / "article.txt").read_bytes() == ARTICLE.read_bytes()
+    assert_clean_error(sim("seed", ARTICLE, "--out", tmp_path / "no" / "such" / "r.yaml"), "does not exist")
+
+
+def test_a_bad_overrides_file_stops_the_run_and_leaves_the_old_file(tmp_path):
+    out = tmp_path / "relations.yaml"
+    assert sim("seed", ARTICLE, "--out", out).returncode == 0
+    before = out.read_bytes()
+    (tmp_path / "overrides.yaml").write_text("overrides:\n  - between: [India, Chna]\n    score: 0.2\n"
+                                             "    rationale: x\n", encoding="utf-8")
+    assert_clean_error(sim("seed", ARTICLE, "--out", out), "overrides.yaml", "line 2", "Did you mean 'China'?")
+    assert out.read_bytes() == before
+
+
+def test_an_article_without_any_cue_gives_priors_and_says_so(tmp_path):
+    (tmp_path / "a.txt").write_text("Russia and India.\nThe weather in Islamabad was mild.\n", encoding="utf-8")
+    done = sim("seed", "a.txt", "--out", "r.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "0 from the article, 21 from priors" in done.stdout and "every score is a prior" in done.stdout
