@@ -42,9 +42,13 @@ def main() -> None:
         peak = max(series, key=abs)
         print(f"   {kind:<21}{source:>8} → {target:<9} start {result.matrix(0)[i, j]:+.2f}  "
               f"peak effect {peak:+.3f}  month-36 effect {series[-1]:+.3f}")
-    many = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in range(1, 37, 3)]
+    many = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in range(1, 25, 2)]
     pinned = run(scenario(events=many))
-    print(f"3. twelve arms sales Russia → Pakistan: highest score reached {pinned.alignment['score'].max():.3f}")
+    pair = pinned.alignment[(pinned.alignment["source"] == "Russia") & (pinned.alignment["target"] == "Pakistan")]
+    series = pair.set_index("month")["score"]
+    print(f"3. twelve arms sales Russia → Pakistan (months 1-23): highest score {pinned.alignment['score'].max():.4f}, "
+          f"pair at month 24 {series[24]:.4f}, at month 36 {series[36]:.4f}")
+    print(f"   no events: highest |score| over 36 months {quiet.alignment['score'].abs().max():.3f}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,10 @@ class Actor(mesa.Agent):
     def regard(self, other: "Actor") -> float:
         return float(self.model.scores[self.index, other.index])
 
+    def regard_before(self, other: "Actor") -> float:
+        """Regard at the start of this month, before its events: reactions answer news, judged by old ties."""
+        return float(self.model.scores_before[self.index, other.index])
+
     def react(self) -> None:
         """Seek a counter-patron when a rival has just gained a military patron.
 
@@ -92,11 +96,11 @@ class Actor(mesa.Agent):
         # An armed group does not buy arms on the open market: its counter-move is covert support.
         kind = "covert_support" if self.kind == "armed_group" else MILITARY_TIES[event.type]
         reason = (
-            f"{self.name} regards {rival.name} as a rival ({self.regard(rival):+.2f}) and {rival.name} "
+            f"{self.name} regards {rival.name} as a rival ({self.regard_before(rival):+.2f}) and {rival.name} "
             f"gained {patron.name} as a military partner ({event.type}, month {event.month}); "
             f"{self.name} turns to {partner.name} (mutual regard "
-            f"{(self.regard(partner) + partner.regard(self)) / 2:+.2f}, {partner.name} towards "
-            f"{rival.name} {partner.regard(rival):+.2f})"
+            f"{(self.regard_before(partner) + partner.regard_before(self)) / 2:+.2f}, {partner.name} towards "
+            f"{rival.name} {partner.regard_before(rival):+.2f})"
         )
         model.schedule_reaction(
             LoggedEvent(month + 1, kind, partner.name, self.name, params.reaction_intensity, "reaction", reason)
@@ -114,7 +118,7 @@ class Actor(mesa.Agent):
                 continue
             pairs = [(client, patron)] if event.type in ONE_WAY_TIES else [(client, patron), (patron, client)]
             for rival, patron in pairs:
-                hostility = self.regard(rival)
+                hostility = self.regard_before(rival)
                 if hostility < threshold and (best is None or hostility < best[0]):
                     best = (hostility, event, rival, patron)
         return None if best is None else best[1:]
@@ -124,9 +128,9 @@ class Actor(mesa.Agent):
         for other in self.model.actors:
             if other in (self, rival, patron) or other.capability < self.capability:
                 continue
-            mutual = (self.regard(other) + other.regard(self)) / 2
-            appeal = mutual - other.regard(rival)
-            if mutual > 0 and other.regard(rival) < 0.5 and (best is None or appeal > best[1]):
+            mutual = (self.regard_before(other) + other.regard_before(self)) / 2
+            appeal = mutual - other.regard_before(rival)
+            if mutual > 0 and other.regard_before(rival) < 0.5 and (best is None or appeal > best[1]):
                 best = (other, appeal)
         return best
 
@@ -152,6 +156,7 @@ class AlignmentModel(mesa.Model):
         self.n_blocs = n_blocs
         self.capabilities = np.asarray(world.capabilities, dtype=float)
         self.scores = dynamics.zero_diagonal(world.scores)
+        self.scores_before = self.scores
         self.baseline = self.scores.copy()
         self._by_name: dict[str, Actor] = {}
         for index, name in enumerate(world.names):
@@ -200,6 +205,7 @@ class AlignmentModel(mesa.Model):
         for event in self.events_this_month:
             self._active.append((event, self.codebook[event.type].duration))
         impulse, durable = self._impulses()
+        self.scores_before = self.scores
 
         self.scores, self.baseline = dynamics.step(
             self.scores, self.baseline, impulse, durable, noise,

@@ -69,11 +69,11 @@ class Parameters:
     balance: float = 0.04
     balance_mode: str = "triad"
     reciprocity: float = 0.05
-    event_scale: float = 0.5
-    audience_scale: float = 0.3
+    event_scale: float = 0.6
+    audience_scale: float = 0.5
     noise: float = 0.0
     reactions: bool = True
-    rival_threshold: float = 0.3
+    rival_threshold: float = 0.2
     reaction_intensity: float = 0.6
     reaction_cooldown: int = 12
 
