@@ -55,3 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was written in place of earlier results.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`python -m sim list | head`): not an error worth a traceback.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

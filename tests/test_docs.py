@@ -42,3 +42,22 @@ def test_readme_names_only_scenarios_that_exist():
     for path in set(re.findall(r"scenarios/[\w]+\.yaml", readme)):
         if "my_scenario" not in path:
             assert (ROOT / path).exists(), path
+
+
+def test_the_readme_excerpt_is_what_the_command_prints(tmp_path):
+    from sim.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = re.search(r"```text\n(.*?)\n```", readme, flags=re.S).group(1)
+    rows = [line for line in excerpt.splitlines() if "→" in line or line.startswith("scenarios/")]
+    assert len(rows) >= 6
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["run", str(ROOT / "scenarios" / "arms_sale_pakistan.yaml"), "--out", str(tmp_path / "o"),
+                     "--no-plots"]) == 0
+    output = printed.getvalue().replace(str(ROOT) + "/", "")
+    for row in rows:
+        assert row in output, row
