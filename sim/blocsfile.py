@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EntenteError, did_you_mean
+from .errors import EntenteError, describe_value, did_you_mean, field_path
 
 MAX_ACTORS = 500  # the solver stores n x n matrices; beyond this a classroom file is surely a mistake
 _TOP_KEYS = ("actors", "propensities", "name", "description", "source")
@@ -50,13 +50,6 @@ def alignments_from_data(data, *, file: str | None = None, position=None) -> Ali
     return _Reader(file, position or (lambda path: None)).read(data)
 
 
-def _field(path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _finite(value) -> float | None:
     """The value as a float if it is a finite number (not a boolean), else None."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -66,22 +59,6 @@ def _finite(value) -> float | None:
     except OverflowError:  # an integer too large for a float
         return None
     return number if math.isfinite(number) else None
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return repr(value)
 
 
 class _Reader:
@@ -97,19 +74,19 @@ class _Reader:
                 break
         line, column = place if place else (None, None)
         return EntenteError(problem, file=self.file, line=line, column=column,
-                            field=_field(path) or None, hint=hint)
+                            field=field_path(path) or None, hint=hint)
 
     def read(self, data) -> AlignmentData:
         if not isinstance(data, dict):
             raise self.error((), f"an alignment data file must be a mapping with `actors` and "
-                                 f"`propensities`, not {_shown(data)}", _EXAMPLE)
+                                 f"`propensities`, not {describe_value(data)}", _EXAMPLE)
         for key in data:
             if key not in _TOP_KEYS:
                 hint = did_you_mean(str(key), _TOP_KEYS) or f"Allowed keys: {', '.join(_TOP_KEYS)}."
                 raise self.error((key,), f"unknown key {key!r}", hint)
         for key in ("name", "description", "source"):
             if key in data and data[key] is not None and not isinstance(data[key], str):
-                raise self.error((key,), f"`{key}` must be text, not {_shown(data[key])}")
+                raise self.error((key,), f"`{key}` must be text, not {describe_value(data[key])}")
         if "actors" not in data:
             raise self.error((), "the file has no `actors` list", _EXAMPLE)
         names, sizes = self.read_actors(data["actors"])
@@ -124,7 +101,7 @@ class _Reader:
     def read_actors(self, actors) -> tuple[list[str], np.ndarray]:
         path = ("actors",)
         if not isinstance(actors, list):
-            raise self.error(path, f"`actors` must be a list of {{name, size}} entries, not {_shown(actors)}",
+            raise self.error(path, f"`actors` must be a list of {{name, size}} entries, not {describe_value(actors)}",
                              _EXAMPLE)
         if len(actors) < 2:
             raise self.error(path, f"`actors` lists {len(actors)} actor(s); blocs need at least two")
@@ -135,7 +112,7 @@ class _Reader:
             here = ("actors", index)
             if not isinstance(entry, dict):
                 raise self.error(here, f"each actor must be a mapping like {{name: Britain, size: 2.5}}, "
-                                       f"not {_shown(entry)}")
+                                       f"not {describe_value(entry)}")
             for key in entry:
                 if key not in _ACTOR_KEYS:
                     hint = did_you_mean(str(key), _ACTOR_KEYS) or "An actor has only `name` and `size`."
@@ -145,7 +122,7 @@ class _Reader:
                     raise self.error(here, f"this actor has no `{key}`", "Write it as {name: Britain, size: 2.5}.")
             name = entry["name"]
             if not isinstance(name, str) or not name.strip():
-                raise self.error((*here, "name"), f"an actor's name must be text, not {_shown(name)}",
+                raise self.error((*here, "name"), f"an actor's name must be text, not {describe_value(name)}",
                                  "Put the name in quotes, for instance name: \"Norway\".")
             name = name.strip()
             if name.casefold() in seen:
@@ -155,7 +132,7 @@ class _Reader:
             size = _finite(entry["size"])
             if size is None or size <= 0:
                 raise self.error((*here, "size"), f"the size of {name!r} must be a positive finite number, "
-                                                  f"not {_shown(entry['size'])}",
+                                                  f"not {describe_value(entry['size'])}",
                                  "Sizes weigh actors in the energy (for instance 2.5).")
             names.append(name)
             sizes.append(size)
@@ -168,20 +145,20 @@ class _Reader:
             return propensity
         if not isinstance(entries, list):
             raise self.error(("propensities",), f"`propensities` must be a list of [actor, actor, value] "
-                                                f"entries, not {_shown(entries)}", _EXAMPLE)
+                                                f"entries, not {describe_value(entries)}", _EXAMPLE)
         index_of = {name.casefold(): i for i, name in enumerate(names)}
         first_listed: dict[tuple[int, int], int] = {}
         for k, entry in enumerate(entries):
             here = ("propensities", k)
             if not isinstance(entry, list) or len(entry) != 3:
-                raise self.error(here, f"each propensity must be [actor, actor, value], not {_shown(entry)}"
+                raise self.error(here, f"each propensity must be [actor, actor, value], not {describe_value(entry)}"
                                  + (f" of {len(entry)} items" if isinstance(entry, list) else ""),
                                  "For example [Britain, France, 0.8].")
             ends = []
             for side in (0, 1):
                 name = entry[side]
                 if not isinstance(name, str):
-                    raise self.error((*here, side), f"expected an actor's name, not {_shown(name)}",
+                    raise self.error((*here, side), f"expected an actor's name, not {describe_value(name)}",
                                      "Put the name in quotes if YAML reads it as something else.")
                 if name.strip().casefold() not in index_of:
                     hint = did_you_mean(name.strip(), names) or f"The actors are: {', '.join(names)}."
@@ -189,7 +166,7 @@ class _Reader:
                 ends.append(index_of[name.strip().casefold()])
             value = _finite(entry[2])
             if value is None:
-                raise self.error((*here, 2), f"the propensity must be a finite number, not {_shown(entry[2])}",
+                raise self.error((*here, 2), f"the propensity must be a finite number, not {describe_value(entry[2])}",
                                  "Positive means inclined to work together, negative the opposite.")
             i, j = ends
             if i == j:

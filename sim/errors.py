@@ -54,3 +54,28 @@ def did_you_mean(word: str, choices, *, n: int = 1) -> str:
     if not close:
         return ""
     return "Did you mean " + " or ".join(repr(lowered[c]) for c in close) + "?"
+
+
+def field_path(path) -> str:
+    """('events', 3, 'to') -> 'events[3].to': how a place in a YAML file is named in messages."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def describe_value(value) -> str:
+    """What a student wrote, in words: 'the text 'ten'', 'a list', 'nothing (an empty value)'."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value pairs)"
+    return type(value).__name__

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .actors import ActorNames, canonical_actors
 from .codebook import load_codebook
-from .errors import EntenteError, did_you_mean
+from .errors import EntenteError, describe_value, did_you_mean, field_path
 from .parameters import Parameters
 
 DEFAULT_MONTHS = 36
@@ -85,29 +85,6 @@ def scenario_from_data(data, *, file: str | None = None, position=None, base_dir
     return checker.build(data, base_dir=base_dir)
 
 
-def _field_name(path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _describe(value) -> str:
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping (key: value pairs)"
-    return type(value).__name__
-
-
 _TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",
@@ -127,7 +104,7 @@ class _Checker:
         place = self.position(tuple(path)) if path is not None else None
         line, column = place if place else (None, None)
         return EntenteError(problem, file=self.file, line=line, column=column,
-                            field=_field_name(path) if path else None, hint=hint)
+                            field=field_path(path) if path else None, hint=hint)
 
     # -- pass 0: numbers YAML can produce but JSON cannot ---------------------------------------
     def reject_non_finite(self, value, path=()) -> None:
@@ -149,7 +126,7 @@ class _Checker:
 
         if not isinstance(data, dict):
             raise self.error((), f"a scenario must be a mapping of keys such as name, months and events, "
-                                 f"but this file holds {_describe(data)}",
+                                 f"but this file holds {describe_value(data)}",
                              "Start the file with a line such as 'name: My scenario'.")
         validator = Draft202012Validator(scenario_schema())
         errors = sorted(validator.iter_errors(data), key=lambda e: self._sort_key(e))
@@ -168,7 +145,7 @@ class _Checker:
         path = list(error.absolute_path)
         value = error.instance
         kind = error.validator
-        what = _field_name(path) or "the file"
+        what = field_path(path) or "the file"
         if kind == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             extra = [key for key in value if key not in allowed]
@@ -182,7 +159,7 @@ class _Checker:
         if kind == "type":
             expected = error.validator_value
             expected = expected if isinstance(expected, str) else expected[0]
-            return self.error(path, f"expected {_TYPE_WORDS.get(expected, expected)}, found {_describe(value)}",
+            return self.error(path, f"expected {_TYPE_WORDS.get(expected, expected)}, found {describe_value(value)}",
                               _type_hint(expected, value))
         if kind == "enum":
             choices = [str(c) for c in error.validator_value]
@@ -206,7 +183,7 @@ class _Checker:
             return self.error(path, f"{what} is too long ({len(value)} characters; the limit is "
                                     f"{error.validator_value})")
         if kind == "oneOf" and path and path[-1] == "to":
-            return self.error(path, f"expected an actor name or a list of actor names, found {_describe(value)}",
+            return self.error(path, f"expected an actor name or a list of actor names, found {describe_value(value)}",
                               "Write for instance 'to: Pakistan' or 'to: [Pakistan, India]'.")
         return self.error(path, error.message)
 

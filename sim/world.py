@@ -9,7 +9,7 @@ import numpy as np
 
 from .actors import ActorNames, canonical_actors
 from .data_files import SEEDS_DIR
-from .errors import EntenteError, did_you_mean
+from .errors import EntenteError, did_you_mean, field_path
 
 DEFAULT_RELATIONS = SEEDS_DIR / "relations.yaml"
 
@@ -46,7 +46,7 @@ def load_relations(path: str | Path | None = None) -> StartingRelations:
 
     def fail(where, problem, hint=None):
         place = document.position(where) or (None, None)
-        field = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(where))
+        field = field_path(where)
         return EntenteError(problem, file=str(path), line=place[0], column=place[1], field=field or None,
                             hint=hint)
 
