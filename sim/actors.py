@@ -13,12 +13,15 @@ class ActorInfo:
     capability: float
     aliases: tuple[str, ...] = field(default=())
     kind: str = "state"  # or "armed_group"
+    anchoring: float = 1.0  # multiplies memory for this actor's own views
+    attention: float = 1.0  # multiplies audience_scale for this actor's reactions to others' deals
 
 
 def canonical_actors() -> list[ActorInfo]:
     table = read_table("actors.yaml")
     return [
-        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())), a.get("kind", "state"))
+        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())), a.get("kind", "state"),
+                  float(a.get("anchoring", 1.0)), float(a.get("attention", 1.0)))
         for a in table["actors"]
     ]
 

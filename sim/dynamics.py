@@ -51,7 +51,7 @@ def drift(
     scores: np.ndarray,
     baseline: np.ndarray,
     *,
-    memory: float,
+    memory: float | np.ndarray,
     balance: float,
     reciprocity: float,
     balance_mode: str = TRIAD,
@@ -59,7 +59,8 @@ def drift(
     """The deterministic monthly change before events and noise.
 
     memory pulls each score towards its structural baseline, balance pulls it towards the third-party
-    signal with the saturating factor (1 - a^2), and reciprocity pulls a_ij towards a_ji.
+    signal with the saturating factor (1 - a^2), and reciprocity pulls a_ij towards a_ji. memory may be
+    a column (n, 1) of per-actor rates: how anchored each actor's own views are.
     """
     a = zero_diagonal(scores)
     change = (
@@ -77,7 +78,7 @@ def event_impulse(
     weight: float,
     *,
     event_scale: float,
-    audience_scale: float,
+    audience_scale: float | np.ndarray,
     audience_share: float = 1.0,
 ) -> np.ndarray:
     """The change one event from source to target makes, before saturation.
@@ -87,6 +88,7 @@ def event_impulse(
     audience_scale * weight * a_k,target (helping my friend pleases me, helping my enemy angers me), and
     its regard for the target by audience_scale * weight * a_k,source. audience_share scales the audience
     part, so that a multilateral meeting of m actors counts as one event per member, not m - 1.
+    audience_scale may be a vector (n,) of per-actor attentiveness.
     """
     a = np.asarray(scores, dtype=float)
     delta = np.zeros_like(a)
@@ -96,7 +98,7 @@ def event_impulse(
     n = a.shape[-1]
     others = np.array([k for k in range(n) if k not in (source, target)], dtype=int)
     if others.size:
-        audience = audience_scale * weight * audience_share
+        audience = np.broadcast_to(np.asarray(audience_scale, dtype=float), (n,))[others] * weight * audience_share
         delta[..., others, source] += audience * a[..., others, target]
         delta[..., others, target] += audience * a[..., others, source]
     return delta
@@ -109,7 +111,7 @@ def step(
     durable_impulse: np.ndarray,
     noise: np.ndarray,
     *,
-    memory: float,
+    memory: float | np.ndarray,
     balance: float,
     reciprocity: float,
     balance_mode: str = TRIAD,

@@ -155,6 +155,11 @@ class AlignmentModel(mesa.Model):
         self.months = months
         self.n_blocs = n_blocs
         self.capabilities = np.asarray(world.capabilities, dtype=float)
+        n = len(world.names)
+        anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
+        attention = world.attention if world.attention is not None else np.ones(n)
+        self.memory = self.parameters.memory * anchoring[:, None]  # per actor: rows are its own views
+        self.audience = self.parameters.audience_scale * attention
         self.scores = dynamics.zero_diagonal(world.scores)
         self.scores_before = self.scores
         self.baseline = self.scores.copy()
@@ -209,7 +214,7 @@ class AlignmentModel(mesa.Model):
 
         self.scores, self.baseline = dynamics.step(
             self.scores, self.baseline, impulse, durable, noise,
-            memory=params.memory, balance=params.balance, reciprocity=params.reciprocity,
+            memory=self.memory, balance=params.balance, reciprocity=params.reciprocity,
             balance_mode=params.balance_mode,
         )
         self.agents.shuffle_do("react")
@@ -225,7 +230,7 @@ class AlignmentModel(mesa.Model):
             delta = dynamics.event_impulse(
                 self.scores, self.actor(event.source).index, self.actor(event.target).index,
                 kind.weight * event.intensity / kind.duration,
-                event_scale=self.parameters.event_scale, audience_scale=self.parameters.audience_scale,
+                event_scale=self.parameters.event_scale, audience_scale=self.audience,
                 audience_share=event.audience_share,
             )
             impulse += delta

@@ -39,6 +39,8 @@ class AddedActor:
     capability: float
     relations: dict[str, float] = field(default_factory=dict)
     kind: str = "state"
+    anchoring: float = 1.0
+    attention: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Scenario:
     added_actors: tuple[AddedActor, ...] = ()
     relations: tuple[RelationOverride, ...] = ()
     events: tuple[ScheduledEvent, ...] = ()
+    actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
     file: str | None = None
     relations_file: str | None = None
 
@@ -204,9 +207,10 @@ class _Checker:
                                  "pick a name that is not taken.")
             names.add(name)
             added.append((index, name, float(entry["capability"]), entry.get("relations", {}),
-                          entry.get("kind", "state")))
+                          entry.get("kind", "state"), float(entry.get("anchoring", 1.0)),
+                          float(entry.get("attention", 1.0))))
         added_actors = []
-        for index, name, capability, relations, kind in added:
+        for index, name, capability, relations, kind, anchoring, attention in added:
             resolved = {}
             for other, score in relations.items():
                 target = self.actor(names, other, ("actors", index, "relations", other))
@@ -214,7 +218,12 @@ class _Checker:
                     raise self.error(("actors", index, "relations", other),
                                      f"{name} cannot have a relation with itself")
                 resolved[target] = float(score)
-            added_actors.append(AddedActor(name, capability, resolved, kind))
+            added_actors.append(AddedActor(name, capability, resolved, kind, anchoring, attention))
+
+        actor_parameters = {}
+        for text, values in data.get("actor_parameters", {}).items():
+            name = self.actor(names, text, ("actor_parameters", text))
+            actor_parameters[name] = {key: float(value) for key, value in values.items()}
 
         overrides = []
         for index, entry in enumerate(data.get("relations", [])):
@@ -253,6 +262,7 @@ class _Checker:
             added_actors=tuple(added_actors),
             relations=tuple(overrides),
             events=tuple(events),
+            actor_parameters=actor_parameters,
             file=self.file,
             relations_file=relations_file,
         )

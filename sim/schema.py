@@ -18,6 +18,15 @@ MAX_INTENSITY = 5.0  # five unit events in one: larger values are almost always 
 MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
 
+BEHAVIOUR = {
+    "anchoring": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
+                  "description": "Multiplies memory for this actor's own views: how firmly they return to "
+                                 "their structural baseline."},
+    "attention": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
+                  "description": "Multiplies audience_scale for this actor: how strongly it reacts to deals "
+                                 "between others."},
+}
+
 ACTOR_NAME = {"type": "string", "minLength": 1, "maxLength": 60,
               "description": "An actor's name or alias (case-insensitive), e.g. Russia, USA, Islamabad."}
 SCORE = {"type": "number", "minimum": -1, "maximum": 1,
@@ -78,6 +87,7 @@ def scenario_schema() -> dict:
                           "description": "Starting scores with existing actors (both directions)."},
             "kind": {"type": "string", "enum": ["state", "armed_group"], "default": "state",
                      "description": "An armed group's counter-moves are covert support, not purchases."},
+            **BEHAVIOUR,
         },
         "required": ["name", "capability"],
         "additionalProperties": False,
@@ -109,6 +119,11 @@ def scenario_schema() -> dict:
                                               "to this file (default: the bundled seeds/relations.yaml)."},
             "parameters": _parameter_schema(),
             "actors": {"type": "array", "items": added_actor, "maxItems": MAX_ADDED_ACTORS},
+            "actor_parameters": {
+                "type": "object",
+                "additionalProperties": {"type": "object", "properties": BEHAVIOUR, "additionalProperties": False},
+                "description": "Per-actor behaviour, e.g. {India: {attention: 2}} (sim/data/actors.yaml).",
+            },
             "relations": {"type": "array", "items": relation},
             "events": {"type": "array", "items": event, "maxItems": MAX_EVENTS},
         },

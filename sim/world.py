@@ -30,6 +30,8 @@ class World:
     scores: np.ndarray  # scores[i, j]: how names[i] regards names[j]
     sources: dict[tuple[str, str], str]  # document | prior | override | scenario
     kinds: tuple[str, ...] = ()  # "state" or "armed_group", per actor
+    anchoring: np.ndarray | None = None  # per actor, multiplies memory
+    attention: np.ndarray | None = None  # per actor, multiplies audience_scale
 
     def index(self, name: str) -> int:
         return self.names.index(name)
@@ -83,6 +85,8 @@ def build_world(scenario) -> World:
     names = [a.name for a in infos] + [a.name for a in scenario.added_actors]
     capabilities = [a.capability for a in infos] + [a.capability for a in scenario.added_actors]
     kinds = [a.kind for a in infos] + [a.kind for a in scenario.added_actors]
+    behaviour = {key: [getattr(a, key) for a in infos] + [getattr(a, key) for a in scenario.added_actors]
+                 for key in ("anchoring", "attention")}
     n = len(names)
     at = {name: i for i, name in enumerate(names)}
     scores = np.zeros((n, n))
@@ -105,4 +109,8 @@ def build_world(scenario) -> World:
         for b in names:
             if a != b:
                 sources.setdefault((a, b), "none")
-    return World(tuple(names), np.array(capabilities, dtype=float), scores, sources, tuple(kinds))
+    for name, values in scenario.actor_parameters.items():
+        for key, value in values.items():
+            behaviour[key][at[name]] = value
+    return World(tuple(names), np.array(capabilities, dtype=float), scores, sources, tuple(kinds),
+                 np.array(behaviour["anchoring"], dtype=float), np.array(behaviour["attention"], dtype=float))

@@ -147,3 +147,15 @@ def test_non_finite_state_is_refused():
     bad = np.full((3, 3), np.nan)
     with pytest.raises(FloatingPointError):
         dynamics.step(scores, scores, bad, bad, bad, memory=0.1, balance=0.0, reciprocity=0.0)
+
+
+def test_per_actor_memory_and_attention():
+    baseline = np.zeros((3, 3))
+    shocked = dynamics.zero_diagonal(np.full((3, 3), 0.5))
+    memory = np.array([[0.0], [0.5], [0.1]])  # actor 0 never returns to baseline, actor 1 fast
+    moved = dynamics.drift(shocked, baseline, memory=memory, balance=0.0, reciprocity=0.0)
+    assert not moved[0].any() and moved[1, 0] == pytest.approx(-0.25) and moved[2, 0] == pytest.approx(-0.05)
+    scores = np.zeros((4, 4))
+    scores[2, 1] = scores[3, 1] = -0.5
+    delta = dynamics.event_impulse(scores, 0, 1, 1.0, event_scale=0.5, audience_scale=np.array([1, 1, 2.0, 0.0]))
+    assert delta[2, 0] == pytest.approx(-1.0) and delta[3, 0] == 0.0

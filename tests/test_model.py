@@ -195,3 +195,22 @@ def test_an_armed_group_counter_move_is_covert_support_not_a_purchase():
     assert len(taliban) == 1 and taliban.iloc[0]["type"] == "covert_support"
     states = result.events[(result.events["origin"] == "reaction") & (result.events["target"] != "Taliban")]
     assert "covert_support" not in set(states["type"])
+
+
+def test_actor_parameters_make_one_actor_more_attentive():
+    sale = [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]
+    common = dict(months=1, relations=RIVALS, parameters={"reactions": False}, events=sale)
+    plain = run(scenario(**common))
+    watchful = run(scenario(**common, actor_parameters={"New Delhi": {"attention": 2.0}}))
+    india, russia = 2, 0
+    plain_move = plain.matrix(1)[india, russia] - plain.matrix(0)[india, russia]
+    watchful_move = watchful.matrix(1)[india, russia] - watchful.matrix(0)[india, russia]
+    assert watchful_move < plain_move < 0
+    assert watchful.matrix(1)[4, 0] == plain.matrix(1)[4, 0]  # China's view unchanged
+
+
+def test_unknown_actor_parameter_is_refused():
+    from sim.errors import EntenteError
+
+    with pytest.raises(EntenteError, match="unknown key 'atention'"):
+        scenario(actor_parameters={"India": {"atention": 2}})

@@ -40,7 +40,8 @@ def _actors():
 
     lines = ["Actors (names are case-insensitive; aliases work too; capability = relative size for blocs)"]
     for actor in canonical_actors():
-        lines.append(f"  {actor.name:<9} capability {actor.capability:>5g}   aliases: {', '.join(actor.aliases)}")
+        lines.append(f"  {actor.name:<9} capability {actor.capability:>5g}  {actor.kind:<12} anchoring "
+                     f"{actor.anchoring:g}  attention {actor.attention:g}   aliases: {', '.join(actor.aliases)}")
     return lines
 
 
