@@ -29,6 +29,11 @@ def summary_text(summary: dict, *, events=None, out_dir: str | Path | None = Non
                  f" ({reactions} reaction{'s' if reactions != 1 else ''})")
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
                  "(docs/model.md).")
+    if runs > 1 and not summary.get("parameters", {}).get("noise"):
+        lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0; set it (e.g. 0.03) "
+                     "to see how much chance matters.")
+    elif runs > 1:
+        lines.append(f"Scores are means over {runs} runs (noise s.d. {summary['parameters']['noise']:g} a month).")
 
     blocs = summary["blocs"]
     lines += _heading("Blocs (lowest landscape energy, Axelrod & Bennett 1993)")

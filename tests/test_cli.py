@@ -123,3 +123,13 @@ def test_bad_cli_values_are_explained(tmp_path):
     assert done.returncode == 2 and "--runs" in done.stderr
     done = sim("run", str(tmp_path / "missing.yaml"))
     assert done.returncode == 2 and "missing.yaml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_identical_runs_are_pointed_out(tmp_path, capsys):
+    scenario = str(SCENARIOS / "s400_india.yaml")
+    assert main(["run", scenario, "--runs", "2", "--out", str(tmp_path / "a"), "--no-plots"]) == 0
+    assert "runs are identical because parameters.noise is 0" in capsys.readouterr().out
+    noisy = tmp_path / "noisy.yaml"
+    noisy.write_text("name: noisy\nmonths: 6\nruns: 3\nparameters: {noise: 0.05}\n", encoding="utf-8")
+    assert main(["run", str(noisy), "--out", str(tmp_path / "b"), "--no-plots"]) == 0
+    assert "means over 3 runs" in capsys.readouterr().out
