@@ -8,6 +8,12 @@ from sim.parameters import SPECS, Parameters
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def test_every_parameter_has_a_spec():
+    from dataclasses import fields
+
+    assert [f.name for f in fields(Parameters)] == [spec.name for spec in SPECS]
+
+
 def test_every_parameter_is_documented_with_its_default():
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", text, flags=re.M))
