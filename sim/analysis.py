@@ -190,6 +190,8 @@ def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
         },
         "shifts": find_shifts(trajectory, partitions, names, sizes, first_run_events),
         "events": len(result.events),
+        "scenario_events": len(scenario.events),
         "reactions": int((result.events["origin"] == "reaction").sum()),
+        "runs_with_reactions": int(result.events.loc[result.events["origin"] == "reaction", "run"].nunique()),
         "changes": changes,
     }

@@ -118,17 +118,20 @@ def step(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Advance one month: returns (scores, baseline).
 
-    Order: the drift of the dynamics, then this month's event impulses and noise added with saturation.
+    Order: the drift of the dynamics plus noise, then this month's event impulses added with saturation.
+    Noise is scaled by (1 - a^2): it fades near the bounds yet has zero mean, so chance does not wear
+    strong ties down (saturating it like an event would pull every strong score towards zero).
     The baseline moves only by the durable share of events, so shocks fade while real shifts last.
     """
     moved = np.clip(
         scores
         + drift(scores, baseline, memory=memory, balance=balance, reciprocity=reciprocity,
-                balance_mode=balance_mode),
+                balance_mode=balance_mode)
+        + noise * (1.0 - scores * scores),
         -1.0,
         1.0,
     )
-    new_scores = zero_diagonal(saturating_add(moved, impulse + noise))
+    new_scores = zero_diagonal(saturating_add(moved, impulse))
     new_baseline = zero_diagonal(saturating_add(baseline, durable_impulse))
     if not (np.isfinite(new_scores).all() and np.isfinite(new_baseline).all()):
         raise FloatingPointError("alignment scores became non-finite; a parameter is out of range")

@@ -21,12 +21,16 @@ def summary_text(summary: dict, *, events=None, out_dir: str | Path | None = Non
     title = f"Entente · {summary['scenario']}"
     lines.append(title)
     runs = summary["runs"]
-    n_events = summary["events"] // max(runs, 1)
-    reactions = summary["reactions"] // max(runs, 1)
+    scheduled = summary["scenario_events"]
+    reactions = summary["reactions"]
+    if runs == 1:
+        counted = f"{scheduled} event{'s' if scheduled != 1 else ''} ({reactions} reaction{'s' if reactions != 1 else ''})"
+    else:
+        counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} a run; reactions in "
+                   f"{summary['runs_with_reactions']} of {runs} runs ({reactions} in all)")
     where = summary.get("scenario_file") or "scenario"
     lines.append(f"{where} · {summary['months']} months · seed {summary['seed']} · "
-                 f"{runs} run{'s' if runs != 1 else ''} · {n_events} event{'s' if n_events != 1 else ''}"
-                 f" ({reactions} reaction{'s' if reactions != 1 else ''})")
+                 f"{runs} run{'s' if runs != 1 else ''} · {counted}")
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
                  "(docs/model.md).")
     if runs > 1 and not summary.get("parameters", {}).get("noise"):

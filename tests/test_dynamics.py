@@ -159,3 +159,15 @@ def test_per_actor_memory_and_attention():
     scores[2, 1] = scores[3, 1] = -0.5
     delta = dynamics.event_impulse(scores, 0, 1, 1.0, event_scale=0.5, audience_scale=np.array([1, 1, 2.0, 0.0]))
     assert delta[2, 0] == pytest.approx(-1.0) and delta[3, 0] == 0.0
+
+
+def test_noise_has_zero_mean_even_near_the_bounds():
+    # Saturating noise like an event would drift a strong tie towards zero by about a*sigma*0.8 a month.
+    start = np.full((20000, 3, 3), 0.8)
+    start = dynamics.zero_diagonal(start)
+    rng = np.random.default_rng(4)
+    noise = dynamics.zero_diagonal(rng.normal(0, 0.05, start.shape))
+    zero = np.zeros_like(start)
+    end, _ = dynamics.step(start, start, zero, zero, noise, memory=0.0, balance=0.0, reciprocity=0.0)
+    assert abs((end - start)[:, 0, 1].mean()) < 0.002
+    assert end.max() <= 1.0

@@ -214,3 +214,10 @@ def test_unknown_actor_parameter_is_refused():
 
     with pytest.raises(EntenteError, match="unknown key 'atention'"):
         scenario(actor_parameters={"India": {"atention": 2}})
+
+
+def test_chance_does_not_wear_down_strong_ties():
+    result = run(scenario(months=36, runs=20, parameters={"noise": 0.03}))
+    start, end = result.matrix(0), result.matrix(36)  # means over the runs
+    strong = np.abs(start) > 0.6
+    assert np.abs(end[strong] - start[strong]).max() < 0.08

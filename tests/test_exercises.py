@@ -1,0 +1,107 @@
+"""The classroom exercises stay usable: their starter files load and every path they cite exists.
+
+Students copy the files in exercises/files/ and type the commands of the worksheets; a starter file that
+no longer validates, or a worksheet that names a file that has moved, breaks a lesson in front of a class.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+STARTERS = EXERCISES / "files"
+ARTICLE = ROOT / "seeds" / "pakistan_russia_relations_article.txt"
+
+WORKSHEETS = sorted(EXERCISES.glob("*.md"))
+STARTER_FILES = sorted(STARTERS.glob("*.yaml"))
+
+# A repository path cited in a worksheet: starts at a known top-level folder, not inside another path
+# (so "../docs/x.md" is left to the link check), and ends on a name character, not on punctuation.
+CITED_PATH = re.compile(r"(?<![\w/.~-])((?:scenarios|exercises|seeds|docs|sim/data)/[\w./-]*[\w/])")
+MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def kind_of(path: Path) -> str:
+    """Alignment data for `sim blocs`, teacher overrides for `sim seed`, or a scenario."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name} should be a YAML mapping"
+    if "propensities" in data:
+        return "alignment"
+    if "overrides" in data:
+        return "overrides"
+    return "scenario"
+
+
+def by_kind(kind: str) -> list[Path]:
+    return [path for path in STARTER_FILES if kind_of(path) == kind]
+
+
+def test_the_exercises_exist():
+    assert (EXERCISES / "README.md").is_file()
+    assert (EXERCISES / "teacher_notes.md").is_file()
+    numbered = [path for path in WORKSHEETS if re.match(r"\d\d_", path.name)]
+    assert 5 <= len(numbered) <= 6
+    assert by_kind("scenario") and by_kind("alignment")
+
+
+@pytest.mark.parametrize("path", by_kind("scenario"), ids=lambda p: p.name)
+def test_starter_scenario_validates(path, capsys):
+    assert main(["validate", str(path)]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", by_kind("alignment"), ids=lambda p: p.name)
+def test_alignment_file_runs_through_blocs(path, capsys):
+    assert main(["blocs", str(path)]) == 0, capsys.readouterr().err
+    assert main(["blocs", str(path), "--blocs", "3"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", by_kind("overrides"), ids=lambda p: p.name)
+def test_overrides_file_is_applied_by_seed(path, tmp_path, capsys):
+    out = tmp_path / "relations.yaml"
+    code = main(["seed", str(ARTICLE), "--out", str(out), "--overrides", str(path)])
+    assert code == 0, capsys.readouterr().err
+    overridden = yaml.safe_load(path.read_text(encoding="utf-8"))["overrides"]
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))["relations"]
+    sources = {frozenset(entry["between"]): entry["source"] for entry in written}
+    for entry in overridden:
+        assert sources[frozenset(entry["between"])] == "override"
+
+
+def cited_paths() -> list[tuple[str, str]]:
+    cited = set()
+    for sheet in WORKSHEETS + STARTER_FILES:
+        for match in CITED_PATH.finditer(sheet.read_text(encoding="utf-8")):
+            cited.add((sheet.name, match.group(1)))
+    return sorted(cited)
+
+
+def test_worksheets_cite_paths():
+    cited = {path for _, path in cited_paths()}
+    assert any(path.startswith("scenarios/") for path in cited)
+    assert any(path.startswith("exercises/files/") for path in cited)
+
+
+@pytest.mark.parametrize("sheet, cited", cited_paths(), ids=lambda value: str(value))
+def test_cited_path_exists(sheet, cited):
+    assert (ROOT / cited).exists(), f"{sheet} mentions {cited}, which does not exist"
+
+
+@pytest.mark.parametrize("sheet", WORKSHEETS, ids=lambda p: p.name)
+def test_relative_links_resolve(sheet):
+    for target in MARKDOWN_LINK.findall(sheet.read_text(encoding="utf-8")):
+        if "://" in target:
+            continue
+        assert (sheet.parent / target).exists(), f"{sheet.name} links to {target}, which does not exist"
+
+
+def test_every_starter_file_is_used_by_a_worksheet():
+    text = "\n".join(sheet.read_text(encoding="utf-8") for sheet in WORKSHEETS)
+    unused = [path.name for path in STARTER_FILES if f"exercises/files/{path.name}" not in text]
+    assert not unused, f"starter files no worksheet mentions: {unused}"
