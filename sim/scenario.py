@@ -131,13 +131,21 @@ class _Checker:
             raise self.error((), f"a scenario must be a mapping of keys such as name, months and events, "
                                  f"but this file holds {describe_value(data)}",
                              "Start the file with a line such as 'name: My scenario'.")
+        other_kinds = {
+            "propensities": ("an alignment data file", "python -m sim blocs FILE"),
+            "overrides": ("a file of overrides", "python -m sim seed ARTICLE.txt --overrides FILE"),
+            "relations": ("a relations file", "python -m sim run SCENARIO --relations FILE"),
+        }
+        for key, (kind, command) in other_kinds.items():
+            if key in data and "name" not in data and "events" not in data:
+                raise self.error((), f"this looks like {kind}, not a scenario", f"Use it with: {command}.")
         validator = Draft202012Validator(scenario_schema())
         errors = sorted(validator.iter_errors(data), key=lambda e: self._sort_key(e))
         if errors:
             first = self.translate(errors[0], validator.schema)
             if len(errors) > 1:
-                first.problem += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} " \
-                                 f"in this file; python -m sim validate lists them again once this is fixed)"
+                first.problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} in this " \
+                                 f"file: fix this one, then validate again to see the next)"
             raise first
 
     def _sort_key(self, error):

@@ -133,3 +133,12 @@ def test_identical_runs_are_pointed_out(tmp_path, capsys):
     noisy.write_text("name: noisy\nmonths: 6\nruns: 3\nparameters: {noise: 0.05}\n", encoding="utf-8")
     assert main(["run", str(noisy), "--out", str(tmp_path / "b"), "--no-plots"]) == 0
     assert "means over 3 runs" in capsys.readouterr().out
+
+
+def test_validate_reports_every_broken_file_and_recognises_other_file_kinds(capsys):
+    code = main(["validate", str(SCENARIOS / "baseline.yaml"), str(ROOT / "seeds" / "relations.yaml"),
+                 str(ROOT / "tests" / "broken_scenarios" / "01_unknown_actor.yaml")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "baseline.yaml: OK" in captured.out
+    assert "looks like a relations file" in captured.err and "Did you mean 'Russia'" in captured.err

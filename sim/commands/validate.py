@@ -1,6 +1,8 @@
-"""`python -m sim validate SCENARIO.yaml`: the same checks as `run`, without running."""
+"""`python -m sim validate SCENARIO.yaml...`: the same checks as `run`, without running."""
 
 from __future__ import annotations
+
+import sys
 
 
 def add_parser(subparsers, name, summary):
@@ -11,14 +13,30 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
+    from ..errors import EntenteError
+
+    if len(args.scenario) == 1:
+        _check(args.scenario[0])  # an error propagates to the CLI: one file, one message, exit 2
+        return 0
+    failed = 0
+    for path in args.scenario:  # several files: report every broken one, not just the first
+        try:
+            _check(path)
+        except EntenteError as error:
+            if args.debug_sub:
+                raise
+            print(f"error: {error.message()}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
+
+
+def _check(path) -> None:
     from ..scenario import load_scenario
     from ..world import build_world
 
-    for path in args.scenario:
-        scenario = load_scenario(path)
-        world = build_world(scenario)  # also checks the relations file the scenario uses
-        events = len({(e.place) for e in scenario.events})
-        print(f"{path}: OK · {scenario.name!r} · {scenario.months} months · {len(world.names)} actors · "
-              f"{events} event{'s' if events != 1 else ''} · seed {scenario.seed} · "
-              f"{scenario.runs} run{'s' if scenario.runs != 1 else ''}")
-    return 0
+    scenario = load_scenario(path)
+    world = build_world(scenario)  # also checks the relations file the scenario uses
+    events = len({event.place for event in scenario.events})
+    print(f"{path}: OK · {scenario.name!r} · {scenario.months} months · {len(world.names)} actors · "
+          f"{events} event{'s' if events != 1 else ''} · seed {scenario.seed} · "
+          f"{scenario.runs} run{'s' if scenario.runs != 1 else ''}")
