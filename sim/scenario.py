@@ -133,8 +133,8 @@ class _Checker:
                              "Start the file with a line such as 'name: My scenario'.")
         other_kinds = {
             "propensities": ("an alignment data file", "python -m sim blocs FILE"),
-            "overrides": ("a file of overrides", "python -m sim seed ARTICLE.txt --overrides FILE"),
             "relations": ("a relations file", "python -m sim run SCENARIO --relations FILE"),
+            "overrides": ("a file of overrides", "python -m sim seed ARTICLE.txt --overrides FILE"),
         }
         for key, (kind, command) in other_kinds.items():
             if key in data and "name" not in data and "events" not in data:
