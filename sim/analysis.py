@@ -133,11 +133,9 @@ def events_behind(events, source: str, target: str, effect: float, initial: np.n
 def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
     names = result.actors
     months = result.months
-    initial = result.matrix(0)
-    final = result.matrix(months)
-    baseline_final = result.matrix(months, baseline=True)
-    trajectory = np.stack([result.matrix(m) for m in range(months + 1)])
-    reference = np.stack([result.matrix(m, baseline=True) for m in range(months + 1)])
+    trajectory = result.trajectory()
+    reference = result.trajectory(baseline=True)
+    initial, final, baseline_final = trajectory[0], trajectory[months], reference[months]
     effects = trajectory - reference
 
     first_run_events = result.events[result.events["run"] == 1].to_dict("records")

@@ -32,18 +32,23 @@ class Result:
     summary: dict = field(default_factory=dict)
     scenario_file: str | None = None
 
+    def trajectory(self, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
+        """All months at once as an array (months + 1, n, n), averaged over runs unless run is given."""
+        table = self.baseline if baseline else self.alignment
+        if run is not None:
+            table = table[table["run"] == run]
+        index = {name: i for i, name in enumerate(self.actors)}
+        mean = table.groupby(["month", "source", "target"], sort=False)["score"].mean()
+        months = mean.index.get_level_values(0).to_numpy()
+        sources = mean.index.get_level_values(1).map(index).to_numpy()
+        targets = mean.index.get_level_values(2).map(index).to_numpy()
+        out = np.zeros((self.months + 1, len(self.actors), len(self.actors)))
+        out[months, sources, targets] = mean.to_numpy()
+        return out
+
     def matrix(self, month: int, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
         """Scores at a month as an n x n array (row regards column), averaged over runs unless run is given."""
-        table = self.baseline if baseline else self.alignment
-        rows = table[table["month"] == month]
-        if run is not None:
-            rows = rows[rows["run"] == run]
-        mean = rows.groupby(["source", "target"], sort=False)["score"].mean()
-        index = {name: i for i, name in enumerate(self.actors)}
-        out = np.zeros((len(self.actors), len(self.actors)))
-        for (source, target), score in mean.items():
-            out[index[source], index[target]] = score
-        return out
+        return self.trajectory(run=run, baseline=baseline)[month]
 
     def effect(self, month: int | None = None) -> np.ndarray:
         """What the events did: scenario minus baseline at a month (default: the last)."""
