@@ -92,11 +92,16 @@ def find_shifts(matrices: np.ndarray, partitions, names: list[str], sizes, event
     return shifts
 
 
+def event_label(event) -> str:
+    return (f"month {event['month']}: {event['type']} {event['source']} → {event['target']}"
+            + (" (reaction)" if event["origin"] == "reaction" else ""))
+
+
 def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 3) -> list[str]:
     """Short labels of the events near an actor in the months up to a shift: candidates for 'why'."""
     recent = [e for e in events
               if month - window < e["month"] <= month and actor in (e["source"], e["target"])]
-    return [f"month {e['month']}: {e['type']} {e['source']} → {e['target']}" for e in recent[-most:]]
+    return [event_label(e) for e in recent[-most:]]
 
 
 def events_behind(events, source: str, target: str, effect: float, initial: np.ndarray, names: list[str],
@@ -126,8 +131,7 @@ def events_behind(events, source: str, target: str, effect: float, initial: np.n
         if push * effect > 0:
             scored.append((-abs(push), event["month"], event))
     scored.sort(key=lambda item: item[:2])
-    return [f"month {e['month']}: {e['type']} {e['source']} → {e['target']}"
-            + (" (reaction)" if e["origin"] == "reaction" else "") for _, _, e in scored[:most]]
+    return [event_label(e) for _, _, e in scored[:most]]
 
 
 def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:

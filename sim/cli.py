@@ -21,7 +21,7 @@ COMMANDS = {
     "schema": "Print the JSON Schema of scenario files",
 }
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -61,9 +61,6 @@ class Actor(mesa.Agent):
         row = self.model.scores[self.index]
         return {a.name: float(row[a.index]) for a in self.model.actors if a is not self}
 
-    def regard(self, other: "Actor") -> float:
-        return float(self.model.scores[self.index, other.index])
-
     def regard_before(self, other: "Actor") -> float:
         """Regard at the start of this month, before its events: reactions answer news, judged by old ties."""
         return float(self.model.scores_before[self.index, other.index])
@@ -89,10 +86,9 @@ class Actor(mesa.Agent):
         if trigger is None:
             return
         event, rival, patron = trigger
-        choice = self._counter_patron(rival, patron)
-        if choice is None:
+        partner = self._counter_patron(rival, patron)
+        if partner is None:
             return
-        partner, appeal = choice
         # An armed group does not buy arms on the open market: its counter-move is covert support.
         kind = "covert_support" if self.kind == "armed_group" else MILITARY_TIES[event.type]
         reason = (
@@ -132,7 +128,7 @@ class Actor(mesa.Agent):
             appeal = mutual - other.regard_before(rival)
             if mutual > 0 and other.regard_before(rival) < 0.5 and (best is None or appeal > best[1]):
                 best = (other, appeal)
-        return best
+        return None if best is None else best[0]
 
 
 class AlignmentModel(mesa.Model):

@@ -270,10 +270,22 @@ class ResultWriter:
 
     # The temporary folder.
 
+    @contextmanager
+    def _aborting_on_failure(self):
+        """Any failure removes the temporary folder; file-system errors become a student-readable error."""
+        try:
+            yield
+        except OSError as error:
+            self.abort()
+            raise _file_system_error(error, self.shown) from None
+        except BaseException:
+            self.abort()
+            raise
+
     def start(self) -> "ResultWriter":
         check_out_dir(self.out_dir, self.force)
         parent = self.out_dir.parent
-        try:
+        with self._aborting_on_failure():
             parent.mkdir(parents=True, exist_ok=True)
             clean_stale_folders(parent)
             for _ in range(100):
@@ -284,12 +296,6 @@ class ResultWriter:
             self._take_lock(parent)
             self.directory = parent / f".{self._stem}.tmp-{self._token}"
             os.mkdir(self.directory)
-        except OSError as error:
-            self.abort()
-            raise _file_system_error(error, self.shown) from None
-        except BaseException:
-            self.abort()
-            raise
         return self
 
     def _take_lock(self, parent: Path) -> None:
@@ -360,7 +366,7 @@ class ResultWriter:
         """Write the manifest last, then move the folder into place; returns the output folder."""
         if self.directory is None or self.committed:
             raise RuntimeError("the result folder is not open")
-        try:
+        with self._aborting_on_failure():
             for name in os.listdir(self.directory):
                 _fsync_path(self.directory / name)
             text = self.manifest_text()
@@ -368,12 +374,6 @@ class ResultWriter:
             _fsync_path(self.directory, directory=True)
             self._move_into_place()
             _fsync_path(self.out_dir.parent, directory=True)
-        except OSError as error:
-            self.abort()
-            raise _file_system_error(error, self.shown) from None
-        except BaseException:
-            self.abort()
-            raise
         self.committed = True
         self._release_lock()
         return self.out_dir

@@ -14,7 +14,6 @@ import pandas as pd
 
 from .result import Result
 
-DATA_FILES = ("alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json")
 SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
 FLOAT_FORMAT = "%.6f"
 

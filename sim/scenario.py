@@ -66,12 +66,6 @@ class Scenario:
     file: str | None = None
     relations_file: str | None = None
 
-    def without_events(self) -> "Scenario":
-        """The baseline: the same world and seed with nothing happening."""
-        from dataclasses import replace
-
-        return replace(self, events=())
-
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file; raises EntenteError with file, line and field on any mistake."""

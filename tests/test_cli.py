@@ -142,3 +142,18 @@ def test_validate_reports_every_broken_file_and_recognises_other_file_kinds(caps
     assert code == 2
     assert "baseline.yaml: OK" in captured.out
     assert "looks like a relations file" in captured.err and "Did you mean 'Russia'" in captured.err
+
+
+def test_a_written_result_reads_back_for_a_notebook(tmp_path):
+    import pandas as pd
+
+    import sim
+
+    result = sim.run(SCENARIOS / "quad_intelligence_meeting.yaml")
+    sim.write_result(result, tmp_path / "quad", plots=False)
+    again = sim.read_result(tmp_path / "quad")
+    assert again.actors == result.actors and again.months == result.months
+    assert again.summary == json.loads(json.dumps(result.summary))
+    pd.testing.assert_frame_equal(again.alignment, result.alignment, atol=1e-6, check_dtype=False)
+    pd.testing.assert_frame_equal(again.baseline, result.baseline, atol=1e-6, check_dtype=False)
+    assert (again.effect() - result.effect()).__abs__().max() < 1e-5
