@@ -13,8 +13,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.runner import run  # noqa: E402
-from sim.scenario import scenario_from_data  # noqa: E402
+from sim.experiment.runner import run  # noqa: E402
+from sim.io.scenario_file import scenario_from_data  # noqa: E402
 
 
 def scenario(**data):

@@ -17,22 +17,29 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_scenario": ("sim.scenario", "load_scenario"),
-    "scenario_from_data": ("sim.scenario", "scenario_from_data"),
-    "Scenario": ("sim.scenario", "Scenario"),
-    "Parameters": ("sim.parameters", "Parameters"),
-    "Result": ("sim.result", "Result"),
-    "build_world": ("sim.world", "build_world"),
-    "write_result": ("sim.results_io", "write_result"),
-    "read_result": ("sim.results_io", "read_result"),
+    "load_scenario": ("sim.io.scenario_file", "load_scenario"),
+    "scenario_from_data": ("sim.io.scenario_file", "scenario_from_data"),
+    "Scenario": ("sim.core.scenario", "Scenario"),
+    "Parameters": ("sim.core.parameters", "Parameters"),
+    "Result": ("sim.experiment.result", "Result"),
+    "build_world": ("sim.io.world", "build_world"),
+    "write_result": ("sim.reporting.files", "write_result"),
+    "read_result": ("sim.reporting.files", "read_result"),
     "EntenteError": ("sim.errors", "EntenteError"),
+}
+_MODULES = {
+    "plots": "sim.viz.figures",
+    "landscape": "sim.core.landscape",
+    "dynamics": "sim.core.dynamics",
+    "seeding": "sim.seeding",
 }
 
 
 def run(scenario, **options):
-    """Run a scenario (a Scenario or the path of a scenario file) and return its Result."""
-    from .runner import run as run_scenario
-    from .scenario import Scenario, load_scenario
+    """Run a scenario (a Scenario, the path of a scenario file, or a bundled scenario's name)."""
+    from .core.scenario import Scenario
+    from .experiment.runner import run as run_scenario
+    from .io.scenario_file import load_scenario
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -44,6 +51,6 @@ def __getattr__(name):
     if name in _LAZY:
         module, attribute = _LAZY[name]
         return getattr(importlib.import_module(module), attribute)
-    if name in ("plots", "landscape", "dynamics", "seeding"):
-        return importlib.import_module(f"sim.{name}")
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

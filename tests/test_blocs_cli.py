@@ -1,4 +1,4 @@
-"""`python -m sim blocs` end to end, and the alignment data reader (sim/blocsfile.py) on good and bad files."""
+"""`python -m sim blocs` end to end, and the alignment data reader (sim/io/alignment_file.py) on good and bad files."""
 
 import json
 import os
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.blocsfile import load_alignments
+from sim.io.alignment_file import load_alignments
 from sim.errors import EntenteError
 
 ROOT = Path(__file__).resolve().parent.parent

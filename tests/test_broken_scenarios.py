@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 CORPUS = sorted((Path(__file__).parent / "broken_scenarios").glob("*.yaml"))
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -93,7 +93,7 @@ def test_validate_ok_and_list_and_schema():
     assert done.returncode == 0 and "OK" in done.stdout
     listing = sim("list")
     assert listing.returncode == 0
-    for word in ("arms_sale", "062", "Taliban", "arms_sale_pakistan.yaml", "memory", "per month"):
+    for word in ("arms_sale", "062", "Taliban", "arms_sale_pakistan", "memory", "per month"):
         assert word in listing.stdout
     schema = json.loads(sim("schema").stdout)
     assert schema["properties"]["events"]["items"]["properties"]["type"]["enum"]

@@ -2,8 +2,8 @@
 
 import csv
 
-from sim.codebook import load_codebook
-from sim.data_files import DATA_DIR
+from sim.io.tables import load_codebook
+from sim.io.resources import data_file
 
 REQUIRED = {"arms_sale", "military_exercise", "defence_pact", "intelligence_meeting", "diplomatic_visit",
             "economic_deal", "nuclear_cooperation", "peace_talks", "sanctions", "sanctions_threat",
@@ -15,7 +15,7 @@ def test_codebook_has_the_required_types():
 
 
 def test_weights_come_from_the_cameo_goldstein_table():
-    with open(DATA_DIR / "cameo_goldstein.tsv", encoding="utf-8") as handle:
+    with open(data_file("cameo_goldstein.tsv"), encoding="utf-8") as handle:
         table = {row["code"]: row for row in csv.DictReader(handle, delimiter="\t")}
     for kind in load_codebook().values():
         row = table[kind.cameo]

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from sim.parameters import SPECS, Parameters
+from sim.core.parameters import SPECS, Parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_readme_names_only_scenarios_that_exist():
 
 
 def test_the_readme_excerpt_is_what_the_command_prints(tmp_path):
-    from sim.cli import main
+    from sim.cli.main import main
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     excerpt = re.search(r"```text\n(.*?)\n```", readme, flags=re.S).group(1)

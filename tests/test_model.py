@@ -5,11 +5,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.model import AlignmentModel
-from sim.parameters import Parameters
-from sim.runner import run
-from sim.scenario import scenario_from_data
-from sim.world import build_world
+from sim.model.model import AlignmentModel
+from sim.core.parameters import Parameters
+from sim.experiment.runner import run
+from sim.io.scenario_file import scenario_from_data
+from sim.io.world import build_world
 
 OFF_DIAGONAL = ~np.eye(7, dtype=bool)
 

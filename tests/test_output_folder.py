@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sim import output
+from sim.io import result_folder as output
 from sim.errors import EntenteError
-from sim.output import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
+from sim.io.result_folder import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -266,7 +266,7 @@ def test_reserved_manifest_keys_cannot_be_overridden(tmp_path):
 SLOW_WRITER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from sim.output import result_folder
+from sim.io.result_folder import result_folder  # noqa: F811
 with result_folder(sys.argv[1]) as folder:
     for index in range(100000):
         folder.write_text(f"part{{index:05d}}.csv", "month,score\\n1,0.5\\n" * 50)

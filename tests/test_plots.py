@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import plots
+from sim.viz import figures as plots
 from sim.errors import EntenteError
-from sim.result import Result
+from sim.experiment.result import Result
 
 ACTORS = ["Russia", "Pakistan", "India", "US"]
 CAPABILITIES = [4.0, 1.3, 8.0, 14.0]

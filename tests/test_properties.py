@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
-from sim.codebook import load_codebook
+from sim.cli.main import main
+from sim.io.tables import load_codebook
 
 ACTORS = ["Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban", "USA", "moscow", "Afghan Taliban"]
 CANONICAL = {"USA": "US", "moscow": "Russia", "Afghan Taliban": "Taliban"}
@@ -124,8 +124,8 @@ def test_arbitrary_text_never_crashes_the_loader(tmp_path_factory, capsys, text)
 
 
 def test_nan_never_enters_the_state():
-    from sim.runner import run
-    from sim.scenario import scenario_from_data
+    from sim.experiment.runner import run
+    from sim.io.scenario_file import scenario_from_data
 
     result = run(scenario_from_data({"name": "x", "months": 6, "parameters": {
         "memory": 1, "balance": 1, "reciprocity": 1, "noise": 0.5, "event_scale": 2, "audience_scale": 2},

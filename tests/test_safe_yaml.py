@@ -3,7 +3,7 @@
 import pytest
 
 from sim.errors import EntenteError
-from sim.safe_yaml import MAX_BYTES, MAX_NODES, load_yaml, load_yaml_text
+from sim.io.safe_yaml import MAX_BYTES, MAX_NODES, load_yaml, load_yaml_text
 
 SCENARIO = """\
 name: Arms sale

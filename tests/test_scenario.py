@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from sim.errors import EntenteError
-from sim.parameters import Parameters
-from sim.scenario import load_scenario, scenario_from_data
-from sim.world import build_world
+from sim.core.parameters import Parameters
+from sim.io.scenario_file import load_scenario, scenario_from_data
+from sim.io.world import build_world
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.actors import ActorNames
+from sim.io.tables import actor_names
 from sim.errors import EntenteError
 from sim.seeding import code_text, relations_document
 from sim.seeding.files import load_overrides, load_priors, read_relations, render
@@ -273,7 +273,7 @@ def test_the_article_gives_the_expected_signs(scores):
 
 
 def test_pairs_the_article_is_silent_on_get_their_prior(scores):
-    priors = load_priors(DATA / "priors.yaml", ActorNames())
+    priors = load_priors(DATA / "priors.yaml", actor_names())
     for a, b in [("US", "Iran"), ("India", "China"), ("US", "Taliban")]:
         entry = scores[frozenset((a, b))]
         prior = priors[tuple(sorted((a, b), key=ACTORS.index))]
@@ -281,7 +281,7 @@ def test_pairs_the_article_is_silent_on_get_their_prior(scores):
 
 
 def test_priors_cover_every_pair_with_a_rationale():
-    priors = load_priors(DATA / "priors.yaml", ActorNames())
+    priors = load_priors(DATA / "priors.yaml", actor_names())
     assert set(priors) == set(combinations(ACTORS, 2))
     assert all(p.rationale and -1 <= p.score <= 1 for p in priors.values())
 
@@ -322,13 +322,13 @@ def test_bad_overrides_are_clear_errors(tmp_path, body, fragment):
     path = tmp_path / "overrides.yaml"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(EntenteError) as error:
-        load_overrides(path, ActorNames())
+        load_overrides(path, actor_names())
     assert fragment in error.value.message() and str(path) in error.value.message()
 
 
 def test_the_bundled_overrides_file_is_an_empty_list_with_an_example():
     path = ROOT / "seeds" / "overrides.yaml"
-    assert load_overrides(path, ActorNames()) == []
+    assert load_overrides(path, actor_names()) == []
     assert "# overrides:" in path.read_text(encoding="utf-8")
 
 
@@ -347,7 +347,7 @@ def test_read_relations_refuses_a_file_without_relations(tmp_path):
 def test_a_teachers_mistake_in_the_cue_book_is_a_clear_error():
     import copy
 
-    from sim.data_files import read_table
+    from sim.io.resources import read_table
     from sim.seeding.cues import load_cue_book
 
     table = copy.deepcopy(read_table("cues.yaml"))

@@ -43,8 +43,8 @@ class SeedSummary:
 
 def load_coder() -> tuple[Coder, Settings]:
     """The coder built from the bundled dictionaries (read once per process)."""
-    from ..actors import canonical_actors
-    from ..data_files import read_table
+    from ..io.tables import canonical_actors
+    from ..io.resources import read_table
     from .cues import load_cue_book
     from .mentions import load_mention_finder
 
@@ -73,8 +73,8 @@ def _relative(path: Path, start: Path) -> str:
 
 def relations_document(article, out, overrides=None) -> tuple[dict, Coding]:
     """The relations file's content for an article (paths relative to the output file), and the coding."""
-    from ..actors import ActorNames
-    from ..data_files import DATA_DIR
+    from ..io.resources import data_file
+    from ..io.tables import actor_names
     from .files import load_overrides, load_priors, read_article
 
     article, out = Path(article), Path(out)
@@ -86,11 +86,11 @@ def relations_document(article, out, overrides=None) -> tuple[dict, Coding]:
                            "is nothing to code", file=str(article),
                            hint="Check that this is the article you meant. If it names them in other words "
                                 "(a leader, a ministry), add those to sim/data/mentions.yaml.")
-    names = ActorNames()
-    priors = load_priors(DATA_DIR / "priors.yaml", names)
+    names = actor_names()
+    priors = load_priors(data_file("priors.yaml"), names)
     missing = [f"{a}-{b}" for a, b in combinations(coding.actors, 2) if (a, b) not in priors]
     if missing:
-        raise EntenteError("no prior for " + ", ".join(missing), file=str(DATA_DIR / "priors.yaml"),
+        raise EntenteError("no prior for " + ", ".join(missing), file=str(data_file("priors.yaml")),
                            hint="Every pair needs a prior with a rationale, for articles silent on it.")
     corrections = load_overrides(Path(overrides), names) if overrides is not None else []
     document = {

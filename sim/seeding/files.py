@@ -73,7 +73,7 @@ def read_article(path) -> str:
 
 def _load_yaml(path: Path, what: str):
     """Through the project's safe reader: no Python tags, no duplicate keys, no alias bombs, with places."""
-    from ..safe_yaml import load_yaml
+    from ..io.safe_yaml import load_yaml
 
     return load_yaml(path, what=what)
 

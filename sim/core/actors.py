@@ -1,10 +1,8 @@
-"""The canonical actors, their capabilities and the aliases a scenario may use for them."""
+"""Actors as plain types, and how a name a user typed resolves to one of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from .data_files import read_table
 
 
 @dataclass(frozen=True)
@@ -17,18 +15,6 @@ class ActorInfo:
     attention: float = 1.0  # multiplies audience_scale for this actor's reactions to others' deals
 
 
-def canonical_actors() -> list[ActorInfo]:
-    table = read_table("actors.yaml")
-    return [
-        ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())), a.get("kind", "state"),
-                  float(a.get("anchoring", 1.0)), float(a.get("attention", 1.0)))
-        for a in table["actors"]
-    ]
-
-
-CANONICAL_NAMES = ("Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban")
-
-
 def _fold(name: str) -> str:
     """Case- and punctuation-insensitive key: 'U.S.' and 'us' and 'U.S' all fold to 'us'."""
     return "".join(ch for ch in str(name).casefold() if ch.isalnum())
@@ -37,8 +23,7 @@ def _fold(name: str) -> str:
 class ActorNames:
     """Resolves what a user typed ('USA', 'moscow', 'Afghan Taliban') to a canonical actor name."""
 
-    def __init__(self, actors: list[ActorInfo] | None = None, extra: list[str] = ()) -> None:
-        actors = canonical_actors() if actors is None else actors
+    def __init__(self, actors: list[ActorInfo], extra: list[str] = ()) -> None:
         self.names: list[str] = [a.name for a in actors]
         self._lookup: dict[str, str] = {}
         self._spellings: list[str] = []

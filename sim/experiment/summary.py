@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import landscape
-from .codebook import load_codebook
+from ..core import landscape
+from ..io.tables import load_codebook
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim

@@ -7,11 +7,12 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .codebook import load_codebook
-from .model import AlignmentModel
+from ..io.tables import load_codebook
+from ..model.model import AlignmentModel
 from .result import Result
-from .scenario import Scenario
-from .world import World, build_world
+from ..core.scenario import Scenario
+from ..core.world import World
+from ..io.world import build_world
 
 
 def run_seed(seed: int, run: int) -> int:
@@ -27,7 +28,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events)."""
-    from .analysis import summarise
+    from .summary import summarise
 
     world = world or build_world(scenario)
     codebook = load_codebook()

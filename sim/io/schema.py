@@ -7,8 +7,8 @@ into messages a student can act on.
 
 from __future__ import annotations
 
-from .codebook import load_codebook
-from .parameters import SPECS, Parameters
+from .tables import load_codebook
+from ..core.parameters import SPECS, Parameters
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
 MAX_RUNS = 1000

@@ -1,6 +1,6 @@
 """The command line: a thin layer that parses arguments, calls the Python API, prints and sets exit codes.
 
-Each subcommand lives in its own module under sim/commands with two functions, `add_parser(subparsers)`
+Each subcommand lives in its own module in sim/cli with two functions, `add_parser(subparsers)`
 and `run(args) -> int`, imported only when needed so that `python -m sim validate` stays fast.
 """
 
@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import EntenteError
+from ..errors import EntenteError
 
 COMMANDS = {
     "run": "Run a scenario and write its results",
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, summary in COMMANDS.items():
-        module = importlib.import_module(f"sim.commands.{name}")
+        module = importlib.import_module(f"sim.cli.{name}")
         sub_parser = module.add_parser(sub, name, summary)
         sub_parser.set_defaults(_module=module)
     return parser

@@ -33,7 +33,7 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import EntenteError
+from ..errors import EntenteError
 
 try:
     import fcntl
@@ -63,7 +63,7 @@ def tool_version() -> str:
     try:
         return metadata.version(TOOL)
     except metadata.PackageNotFoundError:
-        from . import __version__
+        from .. import __version__
 
         return __version__
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import plot_style as style
-from .errors import EntenteError
-from .result import Result
+from . import style
+from ..errors import EntenteError
+from ..experiment.result import Result
 
 FILE_STEMS = ("pairs_over_time", "heatmaps", "bloc_map")
 WEAK_EDGE = 0.1  # pairs with |symmetric propensity| below this are left out of the bloc map

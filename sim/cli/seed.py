@@ -90,13 +90,13 @@ def _detail(relation: dict) -> str:
 
 
 def _explain(args) -> int:
-    from ..actors import ActorNames
-    from ..data_files import SEEDS_DIR
+    from ..io.resources import default_relations
+    from ..io.tables import actor_names
     from ..seeding.explain import explain_text, resolve_pair
     from ..seeding.files import read_relations
 
-    file = args.relations or str(SEEDS_DIR / "relations.yaml")
-    a, b = resolve_pair(ActorNames(), args.explain)
+    file = args.relations or str(default_relations())
+    a, b = resolve_pair(actor_names(), args.explain)
     document = read_relations(file)
     print(explain_text(document, a, b, file), end="")
     return 0

@@ -29,7 +29,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EntenteError, did_you_mean
+from ..errors import EntenteError, did_you_mean
 
 MAX_BYTES = 1_000_000
 """Largest file read, in bytes. Scenario files are a few kilobytes; anything near 1 MB is a mistake."""

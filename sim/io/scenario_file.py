@@ -8,69 +8,33 @@ checks that need the world (actor names, months within the horizon, an actor act
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .actors import ActorNames, canonical_actors
-from .codebook import load_codebook
-from .errors import EntenteError, describe_value, did_you_mean, field_path
-from .parameters import Parameters
-
-DEFAULT_MONTHS = 36
-
-
-@dataclass(frozen=True)
-class ScheduledEvent:
-    """One directed event, after multilateral and multi-target events are split into pairs."""
-
-    month: int
-    type: str
-    source: str
-    target: str
-    intensity: float = 1.0
-    note: str = ""
-    audience_share: float = 1.0  # 1/(m-1) for a meeting of m actors: one event's worth of audience each
-    place: str = ""  # e.g. "events[3]", for messages
+from ..core.actors import ActorNames
+from ..core.events import ScheduledEvent
+from ..core.parameters import Parameters
+from ..core.scenario import DEFAULT_MONTHS, AddedActor, RelationOverride, Scenario
+from ..errors import EntenteError, describe_value, did_you_mean, field_path
+from .tables import canonical_actors, load_codebook
 
 
-@dataclass(frozen=True)
-class AddedActor:
-    name: str
-    capability: float
-    relations: dict[str, float] = field(default_factory=dict)
-    kind: str = "state"
-    anchoring: float = 1.0
-    attention: float = 1.0
+def find_scenario(text: str | Path) -> Path:
+    """A scenario file's path: the file named, or else the bundled scenario of that name (`s400_india`)."""
+    from .resources import bundled_scenario
 
-
-@dataclass(frozen=True)
-class RelationOverride:
-    source: str
-    target: str
-    score: float
-    directed: bool = False
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    description: str = ""
-    months: int = DEFAULT_MONTHS
-    seed: int = 0
-    runs: int = 1
-    parameters: Parameters = field(default_factory=Parameters)
-    added_actors: tuple[AddedActor, ...] = ()
-    relations: tuple[RelationOverride, ...] = ()
-    events: tuple[ScheduledEvent, ...] = ()
-    actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
-    file: str | None = None
-    relations_file: str | None = None
+    path = Path(text)
+    if not path.exists():
+        bundled = bundled_scenario(str(text))
+        if bundled is not None:
+            return bundled
+    return path
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file; raises EntenteError with file, line and field on any mistake."""
+    """Read and check a scenario file (or a bundled scenario by name); raises EntenteError on any mistake."""
     from .safe_yaml import load_yaml
 
+    path = find_scenario(path)
     document = load_yaml(path, what="scenario file")
     return scenario_from_data(document.data, file=str(path), position=document.position,
                               base_dir=Path(path).resolve().parent)

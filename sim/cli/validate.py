@@ -31,8 +31,8 @@ def run(args) -> int:
 
 
 def _check(path) -> None:
-    from ..scenario import load_scenario
-    from ..world import build_world
+    from ..io.scenario_file import load_scenario
+    from ..io.world import build_world
 
     scenario = load_scenario(path)
     world = build_world(scenario)  # also checks the relations file the scenario uses

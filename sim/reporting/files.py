@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .result import Result
+from ..experiment.result import Result
 
 SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
 FLOAT_FORMAT = "%.6f"
@@ -41,13 +41,13 @@ def data_files(result: Result) -> dict[str, str]:
 def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, formats=("png",),
                  force: bool = False, extra: dict[str, str] | None = None) -> list[str]:
     """Write everything to out_dir atomically; returns the file names written."""
-    from .output import result_folder
+    from ..io.result_folder import result_folder
 
     with result_folder(out_dir, force=force, manifest_extra={"scenario": result.name}) as folder:
         for name, text in {**data_files(result), **(extra or {})}.items():
             folder.write_text(name, text)
         if plots:
-            from .plots import save_plots
+            from ..viz.figures import save_plots
 
             save_plots(result, folder.directory, formats=tuple(formats))
         written = sorted(p.name for p in Path(folder.directory).iterdir())

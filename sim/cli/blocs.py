@@ -50,8 +50,8 @@ def _number(value: float) -> str:
 
 
 def run(args) -> int:
-    from .. import landscape
-    from ..blocsfile import load_alignments
+    from ..core import landscape
+    from ..io.alignment_file import load_alignments
 
     data = load_alignments(args.file)
     result = landscape.solve(data.propensity, data.sizes, args.blocs)
@@ -65,7 +65,7 @@ def run(args) -> int:
 def _as_json(result, data, top) -> str:
     import json
 
-    from .. import landscape
+    from ..core import landscape
 
     shown = result.configurations[:top] if top else result.configurations
     entries = [
@@ -79,7 +79,7 @@ def _as_json(result, data, top) -> str:
 
 
 def _as_text(result, data, args) -> str:
-    from .. import landscape
+    from ..core import landscape
 
     n = len(data.names)
     configurations = result.configurations

@@ -21,22 +21,22 @@ def run(args) -> int:
 
 
 def _scenarios():
-    from ..data_files import SCENARIOS_DIR, PROJECT_DIR
-    from ..safe_yaml import load_yaml
     from ..errors import EntenteError
+    from ..io.resources import bundled_scenarios
+    from ..io.safe_yaml import load_yaml
 
-    lines = ["Bundled scenarios (python -m sim run FILE)"]
-    for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
+    lines = ["Bundled scenarios (python -m sim run NAME, or a path to a file of your own)"]
+    for path in bundled_scenarios():
         try:
             name = load_yaml(path).data.get("name", "")
         except EntenteError:
             name = "(does not load: python -m sim validate shows why)"
-        lines.append(f"  {path.relative_to(PROJECT_DIR)!s:<42} {name}")
+        lines.append(f"  {path.stem:<32} {name}")
     return lines
 
 
 def _actors():
-    from ..actors import canonical_actors
+    from ..io.tables import canonical_actors
 
     lines = ["Actors (names are case-insensitive; aliases work too; capability = relative size for blocs)"]
     for actor in canonical_actors():
@@ -46,7 +46,7 @@ def _actors():
 
 
 def _events():
-    from ..codebook import load_codebook
+    from ..io.tables import load_codebook
 
     lines = ["Event types (weight = Goldstein score of the CAMEO code; durable = share that lasts)",
              f"  {'type':<21}{'CAMEO':<7}{'weight':>7}{'durable':>9}  meaning"]
@@ -59,7 +59,7 @@ def _events():
 def _parameters():
     import textwrap
 
-    from ..parameters import SPECS
+    from ..core.parameters import SPECS
 
     lines = ["Parameters (override under 'parameters:' in a scenario)"]
     for spec in SPECS:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EntenteError, describe_value, did_you_mean, field_path
+from ..errors import EntenteError, describe_value, did_you_mean, field_path
 
 MAX_ACTORS = 500  # the solver stores n x n matrices; beyond this a classroom file is surely a mistake
 _TOP_KEYS = ("actors", "propensities", "name", "description", "source")

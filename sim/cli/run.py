@@ -30,7 +30,7 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..errors import EntenteError
-    from ..scenario import load_scenario
+    from ..io.scenario_file import load_scenario
 
     scenario = load_scenario(args.scenario)
     changes = {}
@@ -52,13 +52,13 @@ def run(args) -> int:
     scenario = replace(scenario, **changes)
     out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
 
-    from ..output import check_out_dir
+    from ..io.result_folder import check_out_dir
 
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
 
-    from ..report import summary_text
-    from ..results_io import write_result
-    from ..runner import run as run_scenario
+    from ..reporting.terminal import summary_text
+    from ..reporting.files import write_result
+    from ..experiment.runner import run as run_scenario
 
     progress = None
     if scenario.runs > 1 and not args.quiet and sys.stderr.isatty():

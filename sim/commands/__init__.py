@@ -1,1 +1,0 @@
-"""One module per subcommand of `python -m sim`; see sim/cli.py."""

@@ -1,0 +1,49 @@
+"""Event types and scheduled events: plain types. The numbers live in sim/data/codebook.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    cameo: str
+    label: str
+    goldstein: float
+    durable: float
+    duration: int
+    description: str
+
+    @property
+    def weight(self) -> float:
+        """The Goldstein score rescaled to [-1, 1]: the unit the dynamics work in."""
+        return self.goldstein / 10.0
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """One directed event, after multilateral and multi-target events are split into pairs."""
+
+    month: int
+    type: str
+    source: str
+    target: str
+    intensity: float = 1.0
+    note: str = ""
+    audience_share: float = 1.0  # 1/(m-1) for a meeting of m actors: one event's worth of audience each
+    place: str = ""  # e.g. "events[3]", for messages
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as it happened, with where it came from and why."""
+
+    month: int
+    type: str
+    source: str
+    target: str
+    intensity: float
+    origin: str  # "scenario" or "reaction"
+    reason: str
+    audience_share: float = 1.0

@@ -1,0 +1,21 @@
+"""The starting world of a scenario: who is in it, how big each is, and how each regards the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class World:
+    names: tuple[str, ...]
+    capabilities: np.ndarray  # relative sizes, used for blocs
+    scores: np.ndarray  # scores[i, j]: how names[i] regards names[j]
+    sources: dict[tuple[str, str], str]  # document | prior | override | scenario
+    kinds: tuple[str, ...] = ()  # "state" or "armed_group", per actor
+    anchoring: np.ndarray | None = None  # per actor, multiplies memory
+    attention: np.ndarray | None = None  # per actor, multiplies audience_scale
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)

@@ -1,0 +1,1 @@
+"""Experiments over the model: the runner (scenario and baseline), the Result and its summary."""

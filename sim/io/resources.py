@@ -1,0 +1,85 @@
+"""The files that ship with Entente, found through importlib.resources so they work from an installed wheel.
+
+Three folders: the package's data tables (sim/data), the seeds (the article, its coded relations, the
+teacher's overrides) and the bundled scenarios. In the repository the seeds and scenarios live at the top
+level (`seeds/`, `scenarios/`), the one copy people edit; the build maps them into the package as
+`sim.seeds` and `sim.scenarios` (pyproject.toml), so a wheel carries them without a second
+copy in git.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def _folder(package: str, checkout_name: str | None = None) -> Path:
+    try:
+        found = resources.files(package)
+    except ModuleNotFoundError:
+        found = None
+    if found is not None and isinstance(found, Path) and found.is_dir():
+        return found
+    # Running from a source checkout that is not installed (python -m sim from the repository root).
+    if checkout_name is not None and (_CHECKOUT / checkout_name).is_dir():
+        return _CHECKOUT / checkout_name
+    raise FileNotFoundError(f"Entente's bundled folder {package} is missing; reinstall the package")
+
+
+@cache
+def data_dir() -> Path:
+    """sim/data: the codebook, actors, priors and the coder's dictionaries."""
+    return _folder("sim.data")
+
+
+@cache
+def seeds_dir() -> Path:
+    """The bundled article, its coded relations and the overrides file."""
+    return _folder("sim.seeds", "seeds")
+
+
+@cache
+def scenarios_dir() -> Path:
+    """The bundled scenarios, runnable by name (`sim run s400_india`)."""
+    return _folder("sim.scenarios", "scenarios")
+
+
+def data_file(name: str) -> Path:
+    return data_dir() / name
+
+
+def default_relations() -> Path:
+    return seeds_dir() / "relations.yaml"
+
+
+def default_article() -> Path:
+    return seeds_dir() / "pakistan_russia_relations_article.txt"
+
+
+def bundled_scenarios() -> list[Path]:
+    return sorted(scenarios_dir().glob("*.yaml"))
+
+
+def bundled_scenario(name: str) -> Path | None:
+    """The bundled scenario called name (with or without .yaml), or None."""
+    stem = name[:-5] if name.endswith(".yaml") else name
+    if not stem or "/" in stem or "\\" in stem:
+        return None
+    path = scenarios_dir() / f"{stem}.yaml"
+    return path if path.is_file() else None
+
+
+@cache
+def table_document(name: str):
+    """A bundled table, read through the same safe loader as every user file (positions kept for errors)."""
+    from .safe_yaml import load_yaml
+
+    return load_yaml(data_file(name), what="bundled table")
+
+
+def read_table(name: str):
+    """The plain data of one of the package's own YAML tables."""
+    return table_document(name).data

@@ -1,0 +1,137 @@
+"""The Mesa model: actors as agents, one step per month.
+
+The numbers move in sim/core/dynamics.py (pure numpy); this module owns the bookkeeping around them: which
+events happen when, how third parties and rivals respond, and what is recorded each month.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ..core import dynamics, landscape
+from ..core.events import EventType, LoggedEvent, ScheduledEvent
+from ..core.parameters import Parameters
+from ..core.world import World
+from .agents import Actor
+
+class AlignmentModel(mesa.Model):
+    """Alignment scores among actors, moved each month by memory, balance, reciprocity and events."""
+
+    def __init__(
+        self,
+        world: World,
+        events: tuple[ScheduledEvent, ...] = (),
+        parameters: Parameters | None = None,
+        *,
+        months: int = 36,
+        n_blocs: int = 2,
+        rng: int | None = None,
+        codebook: dict[str, EventType] | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.parameters = parameters or Parameters()
+        self.codebook = codebook if codebook is not None else _bundled_codebook()
+        self.months = months
+        self.n_blocs = n_blocs
+        self.capabilities = np.asarray(world.capabilities, dtype=float)
+        n = len(world.names)
+        anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
+        attention = world.attention if world.attention is not None else np.ones(n)
+        self.memory = self.parameters.memory * anchoring[:, None]  # per actor: rows are its own views
+        self.audience = self.parameters.audience_scale * attention
+        self.scores = dynamics.zero_diagonal(world.scores)
+        self.scores_before = self.scores
+        self.baseline = self.scores.copy()
+        self._by_name: dict[str, Actor] = {}
+        for index, name in enumerate(world.names):
+            kind = world.kinds[index] if world.kinds else "state"
+            self._by_name[name] = Actor(self, name, index, float(world.capabilities[index]), kind)
+        self.actors = [self._by_name[name] for name in world.names]  # fixed order = matrix order
+        self._scheduled: dict[int, list[LoggedEvent]] = {}
+        for event in events:
+            self._scheduled.setdefault(event.month, []).append(
+                LoggedEvent(event.month, event.type, event.source, event.target, event.intensity, "scenario",
+                            event.note, event.audience_share))
+        self._active: list[tuple[LoggedEvent, int]] = []  # (event, months of impulse left)
+        self.events_this_month: list[LoggedEvent] = []
+        self.log: list[LoggedEvent] = []
+        self.blocs = self._blocs()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "scores": lambda m: m.scores.copy(),
+                "baseline": lambda m: m.baseline.copy(),
+                "blocs": lambda m: m.blocs,
+            }
+        )
+        self.datacollector.collect(self)
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.actors]
+
+    def actor(self, name: str) -> Actor:
+        return self._by_name[name]
+
+    def schedule_reaction(self, event: LoggedEvent) -> None:
+        self._scheduled.setdefault(event.month, []).append(event)
+
+    def step(self) -> None:
+        month = self.steps
+        params = self.parameters
+        n = len(self.actors)
+        # Drawn every month whether or not it is used, so a scenario and its event-free baseline share
+        # the same random numbers (common random numbers make their difference the events' effect).
+        shocks = self.rng.standard_normal((n, n))
+        noise = dynamics.zero_diagonal(shocks * params.noise)
+
+        self.events_this_month = self._scheduled.pop(month, [])
+        self.log.extend(self.events_this_month)
+        for event in self.events_this_month:
+            self._active.append((event, self.codebook[event.type].duration))
+        impulse, durable = self._impulses()
+        self.scores_before = self.scores
+
+        self.scores, self.baseline = dynamics.step(
+            self.scores, self.baseline, impulse, durable, noise,
+            memory=self.memory, balance=params.balance, reciprocity=params.reciprocity,
+            balance_mode=params.balance_mode,
+        )
+        self.agents.shuffle_do("react")
+        self.blocs = self._blocs()
+        self.datacollector.collect(self)
+
+    def _impulses(self) -> tuple[np.ndarray, np.ndarray]:
+        impulse = np.zeros_like(self.scores)
+        durable = np.zeros_like(self.scores)
+        still_active = []
+        for event, left in self._active:
+            kind = self.codebook[event.type]
+            delta = dynamics.event_impulse(
+                self.scores, self.actor(event.source).index, self.actor(event.target).index,
+                kind.weight * event.intensity / kind.duration,
+                event_scale=self.parameters.event_scale, audience_scale=self.audience,
+                audience_share=event.audience_share,
+            )
+            impulse += delta
+            durable += kind.durable * delta
+            if left > 1:
+                still_active.append((event, left - 1))
+        self._active = still_active
+        return impulse, durable
+
+    def _blocs(self) -> tuple[int, ...]:
+        propensity = (self.scores + self.scores.T) / 2
+        labels, _ = landscape.best_partition(propensity, self.capabilities, self.n_blocs)
+        return tuple(int(label) for label in labels)
+
+    def run(self) -> "AlignmentModel":
+        for _ in range(self.months):
+            self.step()
+        return self
+
+
+def _bundled_codebook() -> dict[str, EventType]:
+    from ..io.tables import load_codebook
+
+    return load_codebook()

@@ -1,0 +1,1 @@
+"""Figures, each drawn from a Result; no model code. matplotlib is imported only here."""
