@@ -16,35 +16,32 @@ from pathlib import Path
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-def _folder(package: str, checkout_name: str | None = None) -> Path:
-    try:
-        found = resources.files(package)
-    except ModuleNotFoundError:
-        found = None
-    if found is not None and isinstance(found, Path) and found.is_dir():
-        return found
-    # Running from a source checkout that is not installed (python -m sim from the repository root).
+def _folder(name: str, checkout_name: str | None = None) -> Path:
+    installed = resources.files("sim") / name
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed
+    # A source checkout, installed in editable mode or not at all: the top-level folder is the one copy.
     if checkout_name is not None and (_CHECKOUT / checkout_name).is_dir():
         return _CHECKOUT / checkout_name
-    raise FileNotFoundError(f"Entente's bundled folder {package} is missing; reinstall the package")
+    raise FileNotFoundError(f"Entente's bundled folder sim/{name} is missing; reinstall the package")
 
 
 @cache
 def data_dir() -> Path:
     """sim/data: the codebook, actors, priors and the coder's dictionaries."""
-    return _folder("sim.data")
+    return _folder("data")
 
 
 @cache
 def seeds_dir() -> Path:
     """The bundled article, its coded relations and the overrides file."""
-    return _folder("sim.seeds", "seeds")
+    return _folder("seeds", "seeds")
 
 
 @cache
 def scenarios_dir() -> Path:
     """The bundled scenarios, runnable by name (`sim run s400_india`)."""
-    return _folder("sim.scenarios", "scenarios")
+    return _folder("scenarios", "scenarios")
 
 
 def data_file(name: str) -> Path:
