@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from sim.core.parameters import SPECS, Parameters
+from sim.core.parameters import Parameters, specs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -11,14 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_parameter_has_a_spec():
     from dataclasses import fields
 
-    assert [f.name for f in fields(Parameters)] == [spec.name for spec in SPECS]
+    declared = specs()
+    assert [f.name for f in fields(Parameters)] == [spec.name for spec in declared]
+    defaults = Parameters()
+    for spec in declared:  # the Spec is read from the one declaration, default included
+        assert spec.default == getattr(defaults, spec.name)
+        assert spec.choices or spec.low is not None or isinstance(spec.default, bool), spec.name
 
 
 def test_every_parameter_is_documented_with_its_default():
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", text, flags=re.M))
     defaults = Parameters()
-    for spec in SPECS:
+    for spec in specs():
         assert spec.name in rows, spec.name
         value = getattr(defaults, spec.name)
         shown = rows[spec.name]

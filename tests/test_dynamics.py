@@ -21,7 +21,7 @@ def run(scores, months, baseline=None, **rates):
     baseline = scores.copy() if baseline is None else baseline
     zero = np.zeros_like(scores)
     for _ in range(months):
-        scores, baseline = dynamics.step(scores, baseline, zero, zero, zero, **rates)
+        scores, baseline = dynamics.step(scores, baseline, zero, zero, zero, dynamics.Rates(**rates))
     return scores, baseline
 
 
@@ -93,7 +93,7 @@ def test_scores_stay_in_range_under_extreme_parameters(rate):
     for _ in range(100):
         impulse = rng.normal(0, rate, (7, 7))
         scores, baseline = dynamics.step(scores, baseline, impulse, impulse, impulse * 0.5,
-                                         memory=rate, balance=rate, reciprocity=rate)
+                                         dynamics.Rates(memory=rate, balance=rate, reciprocity=rate))
         assert np.isfinite(scores).all() and np.isfinite(baseline).all()
         assert scores.max() <= 1.0 and scores.min() >= -1.0
         assert baseline.max() <= 1.0 and baseline.min() >= -1.0
@@ -132,10 +132,10 @@ def test_kernel_is_batched_over_runs():
     rng = np.random.default_rng(1)
     batch = dynamics.zero_diagonal(rng.uniform(-1, 1, (5, 4, 4)))
     zero = np.zeros_like(batch)
-    together, _ = dynamics.step(batch, batch * 0.5, zero, zero, zero, memory=0.1, balance=0.2, reciprocity=0.05)
+    rates = dynamics.Rates(memory=0.1, balance=0.2, reciprocity=0.05)
+    together, _ = dynamics.step(batch, batch * 0.5, zero, zero, zero, rates)
     for k in range(5):
-        alone, _ = dynamics.step(batch[k], batch[k] * 0.5, zero[k], zero[k], zero[k],
-                                 memory=0.1, balance=0.2, reciprocity=0.05)
+        alone, _ = dynamics.step(batch[k], batch[k] * 0.5, zero[k], zero[k], zero[k], rates)
         np.testing.assert_allclose(together[k], alone)
     impulses = dynamics.event_impulse(batch, 0, 1, 0.7, event_scale=0.5, audience_scale=0.3)
     np.testing.assert_allclose(
@@ -146,14 +146,14 @@ def test_non_finite_state_is_refused():
     scores = np.zeros((3, 3))
     bad = np.full((3, 3), np.nan)
     with pytest.raises(FloatingPointError):
-        dynamics.step(scores, scores, bad, bad, bad, memory=0.1, balance=0.0, reciprocity=0.0)
+        dynamics.step(scores, scores, bad, bad, bad, dynamics.Rates(memory=0.1, balance=0.0, reciprocity=0.0))
 
 
 def test_per_actor_memory_and_attention():
     baseline = np.zeros((3, 3))
     shocked = dynamics.zero_diagonal(np.full((3, 3), 0.5))
     memory = np.array([[0.0], [0.5], [0.1]])  # actor 0 never returns to baseline, actor 1 fast
-    moved = dynamics.drift(shocked, baseline, memory=memory, balance=0.0, reciprocity=0.0)
+    moved = dynamics.drift(shocked, baseline, dynamics.Rates(memory=memory, balance=0.0, reciprocity=0.0))
     assert not moved[0].any() and moved[1, 0] == pytest.approx(-0.25) and moved[2, 0] == pytest.approx(-0.05)
     scores = np.zeros((4, 4))
     scores[2, 1] = scores[3, 1] = -0.5
@@ -168,6 +168,6 @@ def test_noise_has_zero_mean_even_near_the_bounds():
     rng = np.random.default_rng(4)
     noise = dynamics.zero_diagonal(rng.normal(0, 0.05, start.shape))
     zero = np.zeros_like(start)
-    end, _ = dynamics.step(start, start, zero, zero, noise, memory=0.0, balance=0.0, reciprocity=0.0)
+    end, _ = dynamics.step(start, start, zero, zero, noise, dynamics.Rates(**NO_DRIVERS))
     assert abs((end - start)[:, 0, 1].mean()) < 0.002
     assert end.max() <= 1.0

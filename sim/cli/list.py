@@ -59,10 +59,10 @@ def _events():
 def _parameters():
     import textwrap
 
-    from ..core.parameters import SPECS
+    from ..core.parameters import specs
 
     lines = ["Parameters (override under 'parameters:' in a scenario)"]
-    for spec in SPECS:
+    for spec in specs():
         default = str(spec.default).lower() if isinstance(spec.default, bool) else spec.default
         lines.append(f"  {spec.name} = {default} ({spec.unit})")
         lines += textwrap.wrap(spec.meaning, width=96, initial_indent="      ", subsequent_indent="      ")

@@ -7,10 +7,25 @@ at once. Nothing here knows about Mesa, files or plots; the equations are in doc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 TRIAD = "triad"
 OPINION = "opinion"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The monthly rates of the drift, in one object (sim.core.parameters.Parameters.rates builds it).
+
+    memory may be a scalar or a column (n, 1) of per-actor rates: how anchored each actor's own views are.
+    """
+
+    memory: float | np.ndarray
+    balance: float
+    reciprocity: float
+    balance_mode: str = TRIAD
 
 
 def zero_diagonal(matrix: np.ndarray) -> np.ndarray:
@@ -47,26 +62,17 @@ def balance_field(scores: np.ndarray, mode: str = TRIAD) -> np.ndarray:
     return zero_diagonal(field)
 
 
-def drift(
-    scores: np.ndarray,
-    baseline: np.ndarray,
-    *,
-    memory: float | np.ndarray,
-    balance: float,
-    reciprocity: float,
-    balance_mode: str = TRIAD,
-) -> np.ndarray:
+def drift(scores: np.ndarray, baseline: np.ndarray, rates: Rates) -> np.ndarray:
     """The deterministic monthly change before events and noise.
 
     memory pulls each score towards its structural baseline, balance pulls it towards the third-party
-    signal with the saturating factor (1 - a^2), and reciprocity pulls a_ij towards a_ji. memory may be
-    a column (n, 1) of per-actor rates: how anchored each actor's own views are.
+    signal with the saturating factor (1 - a^2), and reciprocity pulls a_ij towards a_ji.
     """
     a = zero_diagonal(scores)
     change = (
-        memory * (baseline - a)
-        + balance * (1.0 - a * a) * balance_field(a, balance_mode)
-        + reciprocity * (np.swapaxes(a, -1, -2) - a)
+        rates.memory * (baseline - a)
+        + rates.balance * (1.0 - a * a) * balance_field(a, rates.balance_mode)
+        + rates.reciprocity * (np.swapaxes(a, -1, -2) - a)
     )
     return zero_diagonal(change)
 
@@ -110,11 +116,7 @@ def step(
     impulse: np.ndarray,
     durable_impulse: np.ndarray,
     noise: np.ndarray,
-    *,
-    memory: float | np.ndarray,
-    balance: float,
-    reciprocity: float,
-    balance_mode: str = TRIAD,
+    rates: Rates,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Advance one month: returns (scores, baseline).
 
@@ -125,8 +127,7 @@ def step(
     """
     moved = np.clip(
         scores
-        + drift(scores, baseline, memory=memory, balance=balance, reciprocity=reciprocity,
-                balance_mode=balance_mode)
+        + drift(scores, baseline, rates)
         + noise * (1.0 - scores * scores),
         -1.0,
         1.0,

@@ -1,81 +1,94 @@
-"""The model's parameters: each has a name, a default, a unit and a sentence on what it means in the world.
+"""The model's parameters, each declared once: name, default, unit, range and what it means in the world.
 
-A scenario's `parameters:` mapping overrides them by name. docs/model.md explains how each enters the
-equations and how the defaults were calibrated.
+A scenario's `parameters:` mapping overrides them by name. `specs()` reads the declarations back for the
+command line (`sim list parameters`), the JSON Schema and the docs tests; `rates()` hands the kernel the
+ones it needs as one object. docs/model.md explains how each enters the equations and how the defaults
+were calibrated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from .dynamics import Rates
 
 
 @dataclass(frozen=True)
 class Spec:
+    """One parameter as the command line, the schema and the docs show it."""
+
     name: str
+    default: object
     unit: str
     low: float | None
     high: float | None
     meaning: str
     choices: tuple[str, ...] = ()
 
-    @property
-    def default(self):
-        return getattr(Parameters(), self.name)
 
-
-SPECS: tuple[Spec, ...] = (
-    Spec("memory", "per month", 0.0, 1.0,
-         "How fast a relationship returns to its structural baseline after a shock: the share of the gap "
-         "between today's score and the baseline that closes each month (institutions, habits, interests)."),
-    Spec("balance", "per month", 0.0, 1.0,
-         "Strength of structural balance: how much each month an actor adjusts its view of another to "
-         "agree with the friend-of-my-friend, enemy-of-my-enemy logic (Heider; Kulakowski et al. 2005)."),
-    Spec("balance_mode", "choice", None, None,
-         "Which balance rule: 'triad' pulls a_ij towards the sum over k of a_ik*a_kj (how I see k times how "
-         "k sees j); 'opinion' pulls it towards the sum of a_ik*a_jk (whether i and j agree about third "
-         "parties; Traag et al. 2013), which reaches balance more reliably with directed scores.",
-         choices=("triad", "opinion")),
-    Spec("reciprocity", "per month", 0.0, 1.0,
-         "How fast one side's regard drifts towards the other side's regard for it: cold shoulders and warm "
-         "gestures tend to be returned."),
-    Spec("event_scale", "score per unit weight", 0.0, 2.0,
-         "How far an event moves the two parties' scores: a unit-intensity event of Goldstein weight G moves "
-         "them by event_scale * G/10 before saturation."),
-    Spec("audience_scale", "score per unit weight", 0.0, 2.0,
-         "How strongly third parties react to an event between others, in proportion to how they regard "
-         "the other party: helping my friend pleases me, helping my enemy angers me."),
-    Spec("noise", "score per month (s.d.)", 0.0, 0.5,
-         "Month-to-month random fluctuation of every score (standard deviation): domestic politics, "
-         "incidents, personalities. 0 makes a run deterministic apart from the order in which actors react."),
-    Spec("reactions", "on/off", None, None,
-         "Whether actors respond on their own to events: an actor whose rival gains a military patron "
-         "seeks a counter-patron of its own the following month."),
-    Spec("rival_threshold", "score", 0.0, 1.0,
-         "How hostile an actor must be towards another (score below minus this) to treat it as a rival "
-         "whose new military ties call for a response."),
-    Spec("reaction_intensity", "intensity", 0.0, 3.0,
-         "Intensity of the counter-move an actor makes when it reacts (1 = a full event of that type)."),
-    Spec("reaction_cooldown", "months", 0, 120,
-         "After reacting, how many months an actor waits before it reacts again: counter-moves take time "
-         "to negotiate."),
-)
-
-SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+def _declare(default, unit: str, meaning: str, low=None, high=None, choices: tuple[str, ...] = ()):
+    return field(default=default, metadata={"unit": unit, "low": low, "high": high, "meaning": meaning,
+                                            "choices": choices})
 
 
 @dataclass(frozen=True)
 class Parameters:
-    memory: float = 0.10
-    balance: float = 0.04
-    balance_mode: str = "triad"
-    reciprocity: float = 0.05
-    event_scale: float = 0.6
-    audience_scale: float = 0.5
-    noise: float = 0.0
-    reactions: bool = True
-    rival_threshold: float = 0.2
-    reaction_intensity: float = 0.6
-    reaction_cooldown: int = 12
+    memory: float = _declare(
+        0.10, "per month",
+        "How fast a relationship returns to its structural baseline after a shock: the share of the gap "
+        "between today's score and the baseline that closes each month (institutions, habits, interests).",
+        0.0, 1.0)
+    balance: float = _declare(
+        0.04, "per month",
+        "Strength of structural balance: how much each month an actor adjusts its view of another to "
+        "agree with the friend-of-my-friend, enemy-of-my-enemy logic (Heider; Kulakowski et al. 2005).",
+        0.0, 1.0)
+    balance_mode: str = _declare(
+        "triad", "choice",
+        "Which balance rule: 'triad' pulls a_ij towards the sum over k of a_ik*a_kj (how I see k times how "
+        "k sees j); 'opinion' pulls it towards the sum of a_ik*a_jk (whether i and j agree about third "
+        "parties; Traag et al. 2013), which reaches balance more reliably with directed scores.",
+        choices=("triad", "opinion"))
+    reciprocity: float = _declare(
+        0.05, "per month",
+        "How fast one side's regard drifts towards the other side's regard for it: cold shoulders and warm "
+        "gestures tend to be returned.",
+        0.0, 1.0)
+    event_scale: float = _declare(
+        0.6, "score per unit weight",
+        "How far an event moves the two parties' scores: a unit-intensity event of Goldstein weight G moves "
+        "them by event_scale * G/10 before saturation.",
+        0.0, 2.0)
+    audience_scale: float = _declare(
+        0.5, "score per unit weight",
+        "How strongly third parties react to an event between others, in proportion to how they regard "
+        "the other party: helping my friend pleases me, helping my enemy angers me.",
+        0.0, 2.0)
+    noise: float = _declare(
+        0.0, "score per month (s.d.)",
+        "Month-to-month random fluctuation of every score (standard deviation): domestic politics, "
+        "incidents, personalities. 0 makes a run deterministic apart from the order in which actors react.",
+        0.0, 0.5)
+    reactions: bool = _declare(
+        True, "on/off",
+        "Whether actors respond on their own to events: an actor whose rival gains a military patron "
+        "seeks a counter-patron of its own the following month.")
+    rival_threshold: float = _declare(
+        0.2, "score",
+        "How hostile an actor must be towards another (score below minus this) to treat it as a rival "
+        "whose new military ties call for a response.",
+        0.0, 1.0)
+    reaction_intensity: float = _declare(
+        0.6, "intensity",
+        "Intensity of the counter-move an actor makes when it reacts (1 = a full event of that type).",
+        0.0, 3.0)
+    reaction_cooldown: int = _declare(
+        12, "months",
+        "After reacting, how many months an actor waits before it reacts again: counter-moves take time "
+        "to negotiate.",
+        0, 120)
 
     def with_overrides(self, overrides: dict) -> "Parameters":
         """A copy with some values replaced; numbers take the type of the default (YAML's 12.0 is 12)."""
@@ -89,3 +102,18 @@ class Parameters:
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def rates(self, anchoring=None) -> Rates:
+        """The kernel's monthly rates; anchoring (one multiplier per actor) makes memory a column (n, 1)."""
+        memory = self.memory if anchoring is None else self.memory * np.asarray(anchoring, dtype=float)[:, None]
+        return Rates(memory=memory, balance=self.balance, reciprocity=self.reciprocity,
+                     balance_mode=self.balance_mode)
+
+
+def specs() -> tuple[Spec, ...]:
+    """Every parameter's declaration, in declaration order."""
+    return tuple(
+        Spec(f.name, f.default, f.metadata["unit"], f.metadata["low"], f.metadata["high"], f.metadata["meaning"],
+             f.metadata["choices"])
+        for f in fields(Parameters)
+    )

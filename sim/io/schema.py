@@ -8,7 +8,7 @@ into messages a student can act on.
 from __future__ import annotations
 
 from .tables import load_codebook
-from ..core.parameters import SPECS, Parameters
+from ..core.parameters import specs
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
 MAX_RUNS = 1000
@@ -35,9 +35,8 @@ SCORE = {"type": "number", "minimum": -1, "maximum": 1,
 
 def _parameter_schema() -> dict:
     properties = {}
-    defaults = Parameters()
-    for spec in SPECS:
-        default = getattr(defaults, spec.name)
+    for spec in specs():
+        default = spec.default
         if spec.choices:
             entry = {"type": "string", "enum": list(spec.choices)}
         elif isinstance(default, bool):

@@ -26,9 +26,11 @@ class AlignmentModel(mesa.Model):
         *,
         months: int = 36,
         n_blocs: int = 2,
+        track_blocs: bool = True,
         rng: int | None = None,
         codebook: dict[str, EventType] | None = None,
     ) -> None:
+        """track_blocs: compute the landscape's blocs every month (the event-free baseline run skips them)."""
         super().__init__(rng=rng)
         self.parameters = parameters or Parameters()
         self.codebook = codebook if codebook is not None else _bundled_codebook()
@@ -38,7 +40,7 @@ class AlignmentModel(mesa.Model):
         n = len(world.names)
         anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
         attention = world.attention if world.attention is not None else np.ones(n)
-        self.memory = self.parameters.memory * anchoring[:, None]  # per actor: rows are its own views
+        self.rates = self.parameters.rates(anchoring)  # memory per actor: rows are its own views
         self.audience = self.parameters.audience_scale * attention
         self.scores = dynamics.zero_diagonal(world.scores)
         self.scores_before = self.scores
@@ -56,14 +58,12 @@ class AlignmentModel(mesa.Model):
         self._active: list[tuple[LoggedEvent, int]] = []  # (event, months of impulse left)
         self.events_this_month: list[LoggedEvent] = []
         self.log: list[LoggedEvent] = []
+        self.track_blocs = track_blocs
         self.blocs = self._blocs()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "scores": lambda m: m.scores.copy(),
-                "baseline": lambda m: m.baseline.copy(),
-                "blocs": lambda m: m.blocs,
-            }
-        )
+        reporters = {"scores": lambda m: m.scores.copy(), "baseline": lambda m: m.baseline.copy()}
+        if track_blocs:
+            reporters["blocs"] = lambda m: m.blocs
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
 
     @property
@@ -92,11 +92,7 @@ class AlignmentModel(mesa.Model):
         impulse, durable = self._impulses()
         self.scores_before = self.scores
 
-        self.scores, self.baseline = dynamics.step(
-            self.scores, self.baseline, impulse, durable, noise,
-            memory=self.memory, balance=params.balance, reciprocity=params.reciprocity,
-            balance_mode=params.balance_mode,
-        )
+        self.scores, self.baseline = dynamics.step(self.scores, self.baseline, impulse, durable, noise, self.rates)
         self.agents.shuffle_do("react")
         self.blocs = self._blocs()
         self.datacollector.collect(self)
@@ -120,7 +116,10 @@ class AlignmentModel(mesa.Model):
         self._active = still_active
         return impulse, durable
 
-    def _blocs(self) -> tuple[int, ...]:
+    def _blocs(self) -> tuple[int, ...] | None:
+        """The lowest-energy partition of this month's scores (canonical labels), or None when not tracked."""
+        if not self.track_blocs:
+            return None
         propensity = (self.scores + self.scores.T) / 2
         labels, _ = landscape.best_partition(propensity, self.capabilities, self.n_blocs)
         return tuple(int(label) for label in labels)
