@@ -182,11 +182,12 @@ def test_the_tables_follow_the_output_contract():
     assert set(result.blocs["bloc"]) <= {1, 2}
     assert list(result.events.columns) == ["run", "month", "type", "source", "target", "intensity", "origin",
                                            "reason"]
-    changes = result.summary["changes"]
-    assert [abs(c["effect"]) for c in changes] == sorted((abs(c["effect"]) for c in changes), reverse=True)
+    changes = result.summary.changes
+    assert [abs(c.effect) for c in changes] == sorted((abs(c.effect) for c in changes), reverse=True)
+    written = result.summary.to_dict()
     for key in ("scenario", "actors", "seed", "months", "runs", "initial", "final", "baseline_final", "blocs",
                 "shifts", "changes"):
-        assert key in result.summary
+        assert key in written
 
 
 def test_an_armed_group_counter_move_is_covert_support_not_a_purchase():

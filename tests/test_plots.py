@@ -268,7 +268,9 @@ def test_bloc_map_edges_follow_sign_and_omit_weak_pairs():
     assert widths[0] < widths[-1]  # stronger pairs are wider
 
 
-def test_several_runs_use_the_most_common_bloc():
-    result = make_result(runs=2)  # at the end India is in bloc 2 in run 1 and bloc 1 in run 2: a tie
-    assert plots.blocs_at(result, MONTHS) == {"Russia": 2, "Pakistan": 2, "India": 1, "US": 1}
+def test_several_runs_use_the_partition_most_runs_share():
+    # At the end India is in bloc 2 in run 1 and in bloc 1 in every later run.
+    assert plots.blocs_at(make_result(runs=3), MONTHS) == {"Russia": 2, "Pakistan": 2, "India": 1, "US": 1}
+    assert plots.blocs_at(make_result(runs=2), MONTHS)["India"] == 2  # a tie: the earlier run's partition
     assert plots.blocs_at(make_result(), MONTHS)["India"] == 2
+    assert plots.blocs_at(make_result(runs=3), 0)["India"] == 1

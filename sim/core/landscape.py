@@ -31,6 +31,7 @@ RELATIVE_TOLERANCE = 1e-9  # energies closer than this (relative to the energy s
 _SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie for the bloc order
 _CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
 _CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
+_CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact propensities and sizes
 
 
 @dataclass(frozen=True)
@@ -352,10 +353,20 @@ def best_partition(propensity, sizes, n_blocs: int = 2) -> tuple[tuple[int, ...]
     """The global minimum only (canonical labels, energy): the first configuration `solve` would list.
 
     The enumeration is cached per (number of actors, n_blocs), so for the model's seven actors one call
-    costs well under a millisecond. Falls back to `solve` when enumeration is too large.
+    costs well under a millisecond, and the answer is cached per exact (propensity, sizes, n_blocs), so a
+    matrix that recurs costs a dictionary look-up. Falls back to `solve` when enumeration is too large.
     """
     p, s = _check(propensity, sizes, n_blocs)
-    n, label_space = s.size, min(int(n_blocs), s.size)
+    return _best_partition(p.tobytes(), s.tobytes(), int(n_blocs))
+
+
+@functools.lru_cache(maxsize=_CACHED_SEARCHES)
+def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple[int, ...], float]:
+    """best_partition on the arrays' bytes, so a propensity matrix seen before (a month with no change,
+    a run identical to an earlier one) is answered from the cache with the very same result."""
+    s = np.frombuffer(s_bytes, dtype=float)
+    p = np.frombuffer(p_bytes, dtype=float).reshape(s.size, s.size)
+    n, label_space = s.size, min(n_blocs, s.size)
     if count_partitions(n, label_space) > _CACHED_ROWS:
         first = solve(p, s, n_blocs, max_listed=1).best
         return first.labels, first.energy

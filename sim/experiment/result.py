@@ -1,27 +1,33 @@
-"""The outcome of a scenario run, as tables a notebook can use directly."""
+"""The outcome of a scenario run, as tables a notebook can use directly, and the summary made of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    from .summary import Summary
 
-@dataclass
+
+@dataclass(frozen=True, eq=False)
 class Result:
-    """Everything a run produced.
+    """Everything a run produced; the runner builds it once, summary included.
 
     alignment and baseline: columns run, month, source, target, score (every directed pair, every month,
     month 0 included). The baseline is the same scenario and seed with its events removed.
-    blocs: run, month, actor, bloc (1 = the bloc with the largest total capability).
+    blocs: run, month, actor, bloc (1 = the bloc with the largest total capability): the lowest-energy
+    partition the model computed each month of each run, with up to n_blocs blocs.
     events: run, month, type, source, target, intensity, origin ('scenario' or 'reaction'), reason.
-    summary: the content of summary.json.
+    summary: what sim.experiment.summary.summarise made of these tables (the content of summary.json);
+    None only for a Result built by hand and not yet summarised.
     """
 
     name: str
-    actors: list[str]
-    capabilities: list[float]
+    actors: tuple[str, ...]
+    capabilities: tuple[float, ...]
     months: int
     runs: int
     seed: int
@@ -29,8 +35,13 @@ class Result:
     baseline: pd.DataFrame
     blocs: pd.DataFrame
     events: pd.DataFrame
-    summary: dict = field(default_factory=dict)
+    n_blocs: int = 2
     scenario_file: str | None = None
+    summary: Summary | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actors", tuple(self.actors))
+        object.__setattr__(self, "capabilities", tuple(float(c) for c in self.capabilities))
 
     def trajectory(self, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
         """All months at once as an array (months + 1, n, n), averaged over runs unless run is given."""
@@ -44,6 +55,18 @@ class Result:
         targets = mean.index.get_level_values(2).map(index).to_numpy()
         out = np.zeros((self.months + 1, len(self.actors), len(self.actors)))
         out[months, sources, targets] = mean.to_numpy()
+        return out
+
+    def partitions(self) -> np.ndarray:
+        """The blocs table as labels (runs, months + 1, n): 0 = the largest bloc, actors in actor order."""
+        index = {name: i for i, name in enumerate(self.actors)}
+        runs = sorted(int(r) for r in self.blocs["run"].unique())
+        at_run = {r: k for k, r in enumerate(runs)}
+        out = np.full((len(runs), self.months + 1, len(self.actors)), -1, dtype=int)
+        out[self.blocs["run"].map(at_run).to_numpy(), self.blocs["month"].to_numpy(),
+            self.blocs["actor"].map(index).to_numpy()] = self.blocs["bloc"].to_numpy().astype(int) - 1
+        if (out < 0).any():
+            raise ValueError("the blocs table lacks some actor, month or run")
         return out
 
     def matrix(self, month: int, *, run: int | None = None, baseline: bool = False) -> np.ndarray:

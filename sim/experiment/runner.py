@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -27,7 +28,11 @@ def run(
     world: World | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events)."""
+    """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events).
+
+    Blocs are computed once per month of each scenario run, by the model; the baseline skips them. The
+    Result keeps those partitions (its blocs table) and its summary reports them.
+    """
     from .summary import summarise
 
     world = world or build_world(scenario)
@@ -38,17 +43,17 @@ def run(
         common = dict(parameters=scenario.parameters, months=scenario.months, n_blocs=n_blocs, rng=seed,
                       codebook=codebook)
         model = AlignmentModel(world, scenario.events, **common).run()
-        reference = AlignmentModel(world, (), **common).run()
+        reference = AlignmentModel(world, (), track_blocs=False, **common).run()
         alignment.append(_score_table(model, "scores", run_number))
         baseline.append(_score_table(reference, "scores", run_number))
         blocs.append(_bloc_table(model, run_number))
         events.append(_event_table(model, run_number))
         if progress:
             progress(run_number, scenario.runs)
-    result = Result(
+    tables = Result(
         name=scenario.name,
-        actors=list(world.names),
-        capabilities=[float(c) for c in world.capabilities],
+        actors=tuple(world.names),
+        capabilities=tuple(float(c) for c in world.capabilities),
         months=scenario.months,
         runs=scenario.runs,
         seed=scenario.seed,
@@ -56,10 +61,10 @@ def run(
         baseline=pd.concat(baseline, ignore_index=True),
         blocs=pd.concat(blocs, ignore_index=True),
         events=pd.concat(events, ignore_index=True),
+        n_blocs=n_blocs,
         scenario_file=scenario.file,
     )
-    result.summary = summarise(result, scenario, world, n_blocs=n_blocs)
-    return result
+    return replace(tables, summary=summarise(tables, scenario, world))
 
 
 def _score_table(model: AlignmentModel, column: str, run_number: int) -> pd.DataFrame:

@@ -1,32 +1,306 @@
-"""From a run's tables to what a reader wants: blocs at the start and end, shifts, and the events' effects."""
+"""From a run's tables to what a reader wants: blocs over time, shifts, and the events' effects.
+
+`summarise` turns a Result's tables into a `Summary`: frozen dataclasses that the terminal report, the
+figures and summary.json read. `Summary.to_json()` is the text of summary.json and `Summary.from_json`
+reads it back to an equal Summary.
+
+Blocs come from the partitions the model computed each month of each run (the Result's blocs table), so
+blocs.csv and the summary never disagree: with one run they are that run's partitions; with several, the
+partition most runs share each month (ties: the one an earlier run had), with that share of runs.
+"""
 
 from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import ClassVar, Union
 
 import numpy as np
 
 from ..core import landscape
+from ..core.parameters import Parameters
 from ..io.tables import load_codebook
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
+
+Blocs = tuple[tuple[str, ...], ...]  # bloc members by name, largest bloc first
 
 
 def _r(value: float) -> float:
     return round(float(value), DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _nested(matrix: np.ndarray, names: list[str]) -> dict:
-    return {a: {b: _r(matrix[i, j]) for j, b in enumerate(names) if j != i} for i, a in enumerate(names)}
+def _blocs(data) -> Blocs:
+    return tuple(tuple(members) for members in data)
 
 
-def bloc_partition(matrix: np.ndarray, sizes, n_blocs: int) -> tuple[int, ...]:
-    propensity = (matrix + matrix.T) / 2
-    labels, _ = landscape.best_partition(propensity, np.asarray(sizes, dtype=float), n_blocs)
-    return tuple(int(x) for x in labels)
+def _lists(blocs: Blocs) -> list[list[str]]:
+    return [list(members) for members in blocs]
 
 
-def _named(labels, names) -> list[list[str]]:
-    return landscape.blocs_as_names(labels, names)
+# --------------------------------------------------------------------------------------------- types
+
+@dataclass(frozen=True)
+class PairChange:
+    """How one directed pair moved, and what the events did to it (scenario minus baseline)."""
+
+    source: str
+    target: str
+    initial: float
+    final: float
+    baseline_final: float
+    effect: float
+    peak_effect: float
+    peak_month: int
+    events: tuple[str, ...]  # labels of the events that pushed the pair the way it moved, strongest first
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
+                "baseline_final": self.baseline_final, "effect": self.effect, "peak_effect": self.peak_effect,
+                "peak_month": self.peak_month, "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PairChange":
+        return cls(data["source"], data["target"], data["initial"], data["final"], data["baseline_final"],
+                   data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]))
+
+
+@dataclass(frozen=True)
+class BlocShift:
+    """An actor that changed bloc between two months: the partners it left and those it joined."""
+
+    kind: ClassVar[str] = "bloc"
+    month: int
+    actor: str
+    left: tuple[str, ...]
+    joined: tuple[str, ...]
+    events: tuple[str, ...]  # events near the actor in the months up to the shift: candidates for 'why'
+
+    def to_dict(self) -> dict:
+        return {"month": self.month, "actor": self.actor, "kind": self.kind, "from": list(self.left),
+                "to": list(self.joined), "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocShift":
+        return cls(data["month"], data["actor"], tuple(data["from"]), tuple(data["to"]), tuple(data["events"]))
+
+
+@dataclass(frozen=True)
+class LeanShift:
+    """An actor whose net lean between the two starting blocs crossed zero."""
+
+    kind: ClassVar[str] = "lean"
+    month: int
+    actor: str
+    lean_before: float
+    lean_after: float
+    towards: tuple[str, ...]
+    events: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"month": self.month, "actor": self.actor, "kind": self.kind, "lean_before": self.lean_before,
+                "lean_after": self.lean_after, "towards": list(self.towards), "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LeanShift":
+        return cls(data["month"], data["actor"], data["lean_before"], data["lean_after"], tuple(data["towards"]),
+                   tuple(data["events"]))
+
+
+Shift = Union[BlocShift, LeanShift]
+_SHIFT_KINDS = {BlocShift.kind: BlocShift, LeanShift.kind: LeanShift}
+
+
+@dataclass(frozen=True)
+class BlocTimelineEntry:
+    """The blocs from `month` until the next entry. share: the fraction of runs in them that month (None
+    with one run, where they are the run's own partition)."""
+
+    month: int
+    blocs: Blocs
+    share: float | None = None
+
+    def to_dict(self) -> dict:
+        out = {"month": self.month, "blocs": _lists(self.blocs)}
+        if self.share is not None:
+            out["share"] = self.share
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocTimelineEntry":
+        return cls(data["month"], _blocs(data["blocs"]), data.get("share"))
+
+
+@dataclass(frozen=True)
+class LocalMinimum:
+    """A stable arrangement of the final landscape: no actor lowers the energy by switching alone."""
+
+    blocs: Blocs
+    energy: float
+    is_global: bool
+
+    def to_dict(self) -> dict:
+        return {"blocs": _lists(self.blocs), "energy": self.energy, "global": self.is_global}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LocalMinimum":
+        return cls(_blocs(data["blocs"]), data["energy"], data["global"])
+
+
+@dataclass(frozen=True)
+class BlocReport:
+    """Blocs over the run: the timeline of changes (month 0 first), and the final landscape's minima.
+
+    final_share: with several runs, the fraction of runs in the final blocs at the last month (None with one).
+    method: how the final landscape was searched ('exact' or 'heuristic').
+    """
+
+    timeline: tuple[BlocTimelineEntry, ...]
+    final_share: float | None
+    final_local_minima: tuple[LocalMinimum, ...]
+    method: str
+
+    @property
+    def initial(self) -> Blocs:
+        return self.timeline[0].blocs
+
+    @property
+    def final(self) -> Blocs:
+        return self.timeline[-1].blocs
+
+    def at(self, month: int) -> BlocTimelineEntry:
+        """The timeline entry in force at a month."""
+        return [entry for entry in self.timeline if entry.month <= month][-1]
+
+    def to_dict(self) -> dict:
+        out = {"initial": _lists(self.initial), "final": _lists(self.final)}
+        if self.final_share is not None:
+            out["final_share"] = self.final_share
+        out["timeline"] = [entry.to_dict() for entry in self.timeline]
+        out["final_local_minima"] = [m.to_dict() for m in self.final_local_minima]
+        out["method"] = self.method
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocReport":
+        return cls(tuple(BlocTimelineEntry.from_dict(e) for e in data["timeline"]), data.get("final_share"),
+                   tuple(LocalMinimum.from_dict(m) for m in data["final_local_minima"]), data["method"])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What summary.json holds. Scores are means over runs; `changes` is sorted by |effect|, largest first.
+
+    starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
+    event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
+    reaction_count: actors' own reactions over all runs.
+    """
+
+    scenario: str
+    scenario_file: str | None
+    description: str
+    actors: tuple[str, ...]
+    capabilities: dict[str, float]
+    seed: int
+    months: int
+    runs: int
+    n_blocs: int
+    parameters: Parameters
+    starting_scores: dict[str, str]
+    initial: dict[str, dict[str, float]]
+    final: dict[str, dict[str, float]]
+    baseline_final: dict[str, dict[str, float]]
+    blocs: BlocReport
+    shifts: tuple[Shift, ...]
+    event_count: int
+    scenario_event_count: int
+    reaction_count: int
+    runs_with_reactions: int
+    changes: tuple[PairChange, ...] = field(repr=False)
+
+    def to_dict(self) -> dict:
+        """The content of summary.json, in its key order."""
+        return {
+            "scenario": self.scenario,
+            "scenario_file": self.scenario_file,
+            "description": self.description,
+            "actors": list(self.actors),
+            "capabilities": dict(self.capabilities),
+            "seed": self.seed,
+            "months": self.months,
+            "runs": self.runs,
+            "n_blocs": self.n_blocs,
+            "parameters": self.parameters.as_dict(),
+            "starting_scores": dict(self.starting_scores),
+            "initial": self.initial,
+            "final": self.final,
+            "baseline_final": self.baseline_final,
+            "blocs": self.blocs.to_dict(),
+            "shifts": [shift.to_dict() for shift in self.shifts],
+            "events": self.event_count,
+            "scenario_events": self.scenario_event_count,
+            "reactions": self.reaction_count,
+            "runs_with_reactions": self.runs_with_reactions,
+            "changes": [change.to_dict() for change in self.changes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        return cls(
+            scenario=data["scenario"],
+            scenario_file=data["scenario_file"],
+            description=data["description"],
+            actors=tuple(data["actors"]),
+            capabilities=dict(data["capabilities"]),
+            seed=data["seed"],
+            months=data["months"],
+            runs=data["runs"],
+            n_blocs=data["n_blocs"],
+            parameters=Parameters().with_overrides(data["parameters"]),
+            starting_scores=dict(data["starting_scores"]),
+            initial=data["initial"],
+            final=data["final"],
+            baseline_final=data["baseline_final"],
+            blocs=BlocReport.from_dict(data["blocs"]),
+            shifts=tuple(_SHIFT_KINDS[s["kind"]].from_dict(s) for s in data["shifts"]),
+            event_count=data["events"],
+            scenario_event_count=data["scenario_events"],
+            reaction_count=data["reactions"],
+            runs_with_reactions=data["runs_with_reactions"],
+            changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
+        )
+
+    def to_json(self) -> str:
+        """The text of summary.json."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Summary":
+        return cls.from_dict(json.loads(text))
+
+
+# ------------------------------------------------------------------------------------------- blocs
+
+def _named(labels, names) -> Blocs:
+    return _blocs(landscape.blocs_as_names(labels, names))
+
+
+def bloc_history(result: Result) -> list[tuple[tuple[int, ...], float]]:
+    """Per month, the partition most runs had (canonical labels) and the share of runs that had it.
+
+    Read from the Result's blocs table, the model's own monthly computation, so nothing is recomputed.
+    Ties go to the partition of the earliest run.
+    """
+    partitions = result.partitions()  # (runs, months + 1, n)
+    runs = partitions.shape[0]
+    history = []
+    for month in range(partitions.shape[1]):
+        counts = Counter(tuple(int(x) for x in partitions[r, month]) for r in range(runs))
+        labels, count = counts.most_common(1)[0]  # equal counts keep first-seen (run) order
+        history.append((labels, count / runs))
+    return history
 
 
 def match_labels(previous: tuple[int, ...], current: tuple[int, ...], sizes) -> dict[int, int]:
@@ -51,31 +325,31 @@ def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float |
     return float(matrix[actor, first].mean() - matrix[actor, second].mean())
 
 
-def bloc_timeline(partitions, names) -> list[dict]:
+def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, ...]:
     """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
-    timeline = []
-    for month, labels in enumerate(partitions):
+    timeline: list[BlocTimelineEntry] = []
+    for month, (labels, share) in enumerate(history):
         blocs = _named(labels, names)
-        if not timeline or sorted(map(sorted, blocs)) != sorted(map(sorted, timeline[-1]["blocs"])):
-            timeline.append({"month": month, "blocs": blocs})
-    return timeline
+        if not timeline or sorted(map(sorted, blocs)) != sorted(map(sorted, timeline[-1].blocs)):
+            timeline.append(BlocTimelineEntry(month, blocs, _r(share) if shares else None))
+    return tuple(timeline)
 
 
-def find_shifts(matrices: np.ndarray, partitions, names: list[str], sizes, events) -> list[dict]:
+def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple[Shift, ...]:
     """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero."""
     reference = partitions[0]
-    shifts = []
+    shifts: list[Shift] = []
     for month in range(1, len(matrices)):
         before, now = partitions[month - 1], partitions[month]
         mapping = match_labels(before, now, sizes)
         for i, name in enumerate(names):
             if mapping[now[i]] != before[i]:
-                shifts.append({
-                    "month": month, "actor": name, "kind": "bloc",
-                    "from": [names[j] for j, x in enumerate(before) if x == before[i] and j != i],
-                    "to": [names[j] for j, x in enumerate(now) if x == now[i] and j != i],
-                    "events": _recent_events(events, name, month),
-                })
+                shifts.append(BlocShift(
+                    month, name,
+                    left=tuple(names[j] for j, x in enumerate(before) if x == before[i] and j != i),
+                    joined=tuple(names[j] for j, x in enumerate(now) if x == now[i] and j != i),
+                    events=_recent_events(events, name, month),
+                ))
         for i, name in enumerate(names):
             lean_before = net_lean(matrices[month - 1], reference, i)
             lean_now = net_lean(matrices[month], reference, i)
@@ -83,29 +357,49 @@ def find_shifts(matrices: np.ndarray, partitions, names: list[str], sizes, event
                 continue
             if (lean_before < 0) != (lean_now < 0):
                 towards = _named(reference, names)[0 if lean_now >= 0 else 1]
-                shifts.append({
-                    "month": month, "actor": name, "kind": "lean",
-                    "lean_before": _r(lean_before), "lean_after": _r(lean_now),
-                    "towards": [n for n in towards if n != name],
-                    "events": _recent_events(events, name, month),
-                })
-    return shifts
+                shifts.append(LeanShift(
+                    month, name, _r(lean_before), _r(lean_now),
+                    towards=tuple(n for n in towards if n != name),
+                    events=_recent_events(events, name, month),
+                ))
+    return tuple(shifts)
 
+
+def summarise_blocs(result: Result, final: np.ndarray | None = None) -> tuple[BlocReport, list[tuple[int, ...]]]:
+    """The bloc report of a Result, and the partition it reports each month (for the shifts)."""
+    history = bloc_history(result)
+    names = list(result.actors)
+    final = result.matrix(result.months) if final is None else final
+    final_landscape = landscape.solve((final + final.T) / 2, np.asarray(result.capabilities), result.n_blocs)
+    several = result.runs > 1
+    report = BlocReport(
+        timeline=bloc_timeline(history, names, shares=several),
+        final_share=_r(history[-1][1]) if several else None,
+        final_local_minima=tuple(
+            LocalMinimum(_named(c.labels, names), _r(c.energy), bool(c.is_global))
+            for c in final_landscape.configurations
+        ),
+        method=final_landscape.method,
+    )
+    return report, [labels for labels, _ in history]
+
+
+# ------------------------------------------------------------------------------------------ events
 
 def event_label(event) -> str:
     return (f"month {event['month']}: {event['type']} {event['source']} → {event['target']}"
             + (" (reaction)" if event["origin"] == "reaction" else ""))
 
 
-def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 3) -> list[str]:
+def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 3) -> tuple[str, ...]:
     """Short labels of the events near an actor in the months up to a shift: candidates for 'why'."""
     recent = [e for e in events
               if month - window < e["month"] <= month and actor in (e["source"], e["target"])]
-    return [event_label(e) for e in recent[-most:]]
+    return tuple(event_label(e) for e in recent[-most:])
 
 
-def events_behind(events, source: str, target: str, effect: float, initial: np.ndarray, names: list[str],
-                  weights: dict[str, float], most: int = 3) -> list[str]:
+def events_behind(events, source: str, target: str, effect: float, initial: np.ndarray, names,
+                  weights: dict[str, float], most: int = 3) -> tuple[str, ...]:
     """The events that pushed a pair in the direction it moved, strongest first.
 
     Each event's expected push on how source regards target follows the model's rules at the starting
@@ -131,11 +425,18 @@ def events_behind(events, source: str, target: str, effect: float, initial: np.n
         if push * effect > 0:
             scored.append((-abs(push), event["month"], event))
     scored.sort(key=lambda item: item[:2])
-    return [event_label(e) for _, _, e in scored[:most]]
+    return tuple(event_label(e) for _, _, e in scored[:most])
 
 
-def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
-    names = result.actors
+# --------------------------------------------------------------------------------------- summarise
+
+def _nested(matrix: np.ndarray, names) -> dict[str, dict[str, float]]:
+    return {a: {b: _r(matrix[i, j]) for j, b in enumerate(names) if j != i} for i, a in enumerate(names)}
+
+
+def summarise(result: Result, scenario, world) -> Summary:
+    """The Summary of a Result's tables; scenario and world give the description, parameters and sources."""
+    names = list(result.actors)
     months = result.months
     trajectory = result.trajectory()
     reference = result.trajectory(baseline=True)
@@ -152,48 +453,35 @@ def summarise(result: Result, scenario, world, *, n_blocs: int = 2) -> dict:
             series = effects[:, i, j]
             peak = int(np.argmax(np.abs(series)))
             effect = final[i, j] - baseline_final[i, j]
-            changes.append({
-                "source": source, "target": target,
-                "initial": _r(initial[i, j]), "final": _r(final[i, j]),
-                "baseline_final": _r(baseline_final[i, j]),
-                "effect": _r(effect),
-                "peak_effect": _r(series[peak]), "peak_month": peak,
-                "events": events_behind(first_run_events, source, target, effect, initial, names, weights),
-            })
-    changes.sort(key=lambda c: -abs(c["effect"]))  # stable: ties keep actor order
+            changes.append(PairChange(
+                source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
+                _r(series[peak]), peak,
+                events_behind(first_run_events, source, target, effect, initial, names, weights),
+            ))
+    changes.sort(key=lambda c: -abs(c.effect))  # stable: ties keep actor order
 
-    sizes = result.capabilities
-    partitions = [bloc_partition(m, sizes, n_blocs) for m in trajectory]
-    final_landscape = landscape.solve((final + final.T) / 2, np.asarray(sizes), n_blocs)
-    return {
-        "scenario": result.name,
-        "scenario_file": scenario.file,
-        "description": scenario.description,
-        "actors": names,
-        "capabilities": {n: c for n, c in zip(names, sizes)},
-        "seed": result.seed,
-        "months": months,
-        "runs": result.runs,
-        "n_blocs": n_blocs,
-        "parameters": scenario.parameters.as_dict(),
-        "starting_scores": {f"{a} → {b}": world.sources[(a, b)] for a in names for b in names if a != b},
-        "initial": _nested(initial, names),
-        "final": _nested(final, names),
-        "baseline_final": _nested(baseline_final, names),
-        "blocs": {
-            "initial": _named(partitions[0], names),
-            "final": _named(partitions[-1], names),
-            "timeline": bloc_timeline(partitions, names),
-            "final_local_minima": [
-                {"blocs": _named(c.labels, names), "energy": _r(c.energy), "global": bool(c.is_global)}
-                for c in final_landscape.configurations
-            ],
-            "method": final_landscape.method,
-        },
-        "shifts": find_shifts(trajectory, partitions, names, sizes, first_run_events),
-        "events": len(result.events),
-        "scenario_events": len(scenario.events),
-        "reactions": int((result.events["origin"] == "reaction").sum()),
-        "runs_with_reactions": int(result.events.loc[result.events["origin"] == "reaction", "run"].nunique()),
-        "changes": changes,
-    }
+    blocs, partitions = summarise_blocs(result, final)
+    reactions = result.events["origin"] == "reaction"
+    return Summary(
+        scenario=result.name,
+        scenario_file=scenario.file,
+        description=scenario.description,
+        actors=tuple(names),
+        capabilities=dict(zip(names, result.capabilities)),
+        seed=result.seed,
+        months=months,
+        runs=result.runs,
+        n_blocs=result.n_blocs,
+        parameters=scenario.parameters,
+        starting_scores={f"{a} → {b}": world.sources[(a, b)] for a in names for b in names if a != b},
+        initial=_nested(initial, names),
+        final=_nested(final, names),
+        baseline_final=_nested(baseline_final, names),
+        blocs=blocs,
+        shifts=find_shifts(trajectory, partitions, names, result.capabilities, first_run_events),
+        event_count=len(result.events),
+        scenario_event_count=len(scenario.events),
+        reaction_count=int(reactions.sum()),
+        runs_with_reactions=int(result.events.loc[reactions, "run"].nunique()),
+        changes=tuple(changes),
+    )

@@ -7,12 +7,12 @@ complete and never damages an earlier one.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from ..experiment.result import Result
+from ..experiment.summary import Summary
 
 SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
 FLOAT_FORMAT = "%.6f"
@@ -34,7 +34,7 @@ def data_files(result: Result) -> dict[str, str]:
         "blocs.csv": _csv(result.blocs[["run", "month", "actor", "bloc"]]),
         "events.csv": _csv(result.events[["run", "month", "type", "source", "target", "intensity", "origin",
                                           "reason"]]),
-        "summary.json": json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n",
+        "summary.json": _summary(result).to_json(),
     }
 
 
@@ -54,23 +54,28 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
     return written + ["manifest.json"]
 
 
+def _summary(result: Result) -> Summary:
+    if result.summary is None:
+        raise ValueError("this Result has no summary: build it with sim.run, or summarise it first")
+    return result.summary
+
+
 def read_result(out_dir: str | Path) -> Result:
     """Load a result folder written earlier, for a notebook."""
     out_dir = Path(out_dir)
-    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
-    alignment = pd.read_csv(out_dir / "alignment.csv")
-    events = pd.read_csv(out_dir / "events.csv", keep_default_na=False)
+    summary = Summary.from_json((out_dir / "summary.json").read_text(encoding="utf-8"))
     return Result(
-        name=summary["scenario"],
-        actors=summary["actors"],
-        capabilities=[summary["capabilities"][a] for a in summary["actors"]],
-        months=summary["months"],
-        runs=summary["runs"],
-        seed=summary["seed"],
-        alignment=alignment,
+        name=summary.scenario,
+        actors=summary.actors,
+        capabilities=tuple(summary.capabilities[a] for a in summary.actors),
+        months=summary.months,
+        runs=summary.runs,
+        seed=summary.seed,
+        alignment=pd.read_csv(out_dir / "alignment.csv"),
         baseline=pd.read_csv(out_dir / "baseline.csv"),
         blocs=pd.read_csv(out_dir / "blocs.csv"),
-        events=events,
+        events=pd.read_csv(out_dir / "events.csv", keep_default_na=False),
+        n_blocs=summary.n_blocs,
+        scenario_file=summary.scenario_file,
         summary=summary,
-        scenario_file=summary.get("scenario_file"),
     )

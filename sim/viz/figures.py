@@ -17,6 +17,7 @@ import numpy as np
 from . import style
 from ..errors import EntenteError
 from ..experiment.result import Result
+from ..experiment.summary import summarise_blocs
 
 FILE_STEMS = ("pairs_over_time", "heatmaps", "bloc_map")
 WEAK_EDGE = 0.1  # pairs with |symmetric propensity| below this are left out of the bloc map
@@ -272,17 +273,10 @@ def plot_bloc_maps(result: Result):
 
 
 def blocs_at(result: Result, month: int) -> dict[str, int]:
-    """Each actor's bloc at a month: run 1's when there is one run, else the most common over runs."""
-    rows = result.blocs[result.blocs["month"] == month]
-    chosen = {}
-    for actor in result.actors:
-        counts = rows.loc[rows["actor"] == actor, "bloc"].astype(int).value_counts()
-        if len(counts):
-            top = counts.max()
-            chosen[actor] = int(min(b for b, c in counts.items() if c == top))  # ties: the larger bloc
-        else:
-            chosen[actor] = 0  # no bloc recorded
-    return chosen
+    """Each actor's bloc at a month (1 = the largest), as the summary reports it: the run's own partition
+    with one run, else the partition most runs share that month."""
+    report = result.summary.blocs if result.summary is not None else summarise_blocs(result)[0]
+    return {actor: k for k, members in enumerate(report.at(month).blocs, start=1) for actor in members}
 
 
 def _draw_bloc_map(ax, result: Result, month: int, positions: dict) -> set[int]:
@@ -415,7 +409,7 @@ def _add_side_legend(ax, blocs: set[int]) -> None:
 
 def _bloc_title(result: Result, subject: str) -> str:
     runs = _run_count(result.alignment)
-    how = f" (most common bloc over {runs} runs; scores averaged over runs)" if runs > 1 else ""
+    how = f" (the blocs most of the {runs} runs share; scores averaged over runs)" if runs > 1 else ""
     return f"{_wrap(result.name)}\n{subject}{how}"
 
 
