@@ -277,3 +277,16 @@ def test_module_is_pure():
     # The kernel reads no files and imports nothing from the project.
     source = open(landscape.__file__, encoding="utf-8").read()
     assert "from ." not in source and "import sim" not in source and "open(" not in source
+
+
+def test_best_partition_answers_a_recurring_matrix_from_its_cache_with_the_same_result():
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        p = rng.uniform(-1, 1, (7, 7))
+        sizes = rng.uniform(0.2, 20, 7)
+        first = landscape.best_partition(p, sizes, 2)
+        before = landscape._best_partition.cache_info().hits
+        again = landscape.best_partition(p.copy(), sizes.copy(), 2)
+        assert landscape._best_partition.cache_info().hits == before + 1
+        assert again == first
+        assert first[0] == landscape.solve(p, sizes, 2).best.labels  # the cached answer is the exact one

@@ -1,0 +1,178 @@
+"""The summary and the terminal report on a small Result built by hand (no Mesa), and the contract
+between the runner's blocs and the summary on real runs."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.core.events import ScheduledEvent
+from sim.core.scenario import Scenario
+from sim.core.world import World
+from sim.experiment.result import Result
+from sim.experiment.summary import BlocShift, LeanShift, Summary, summarise
+from sim.reporting.terminal import summary_text
+
+NAMES = ("Russia", "Pakistan", "India")
+CAPABILITIES = (4.0, 1.0, 8.0)
+MONTHS = 3
+START = {("Russia", "Pakistan"): 0.1, ("Pakistan", "Russia"): 0.1, ("Russia", "India"): 0.5,
+         ("India", "Russia"): 0.5, ("Pakistan", "India"): -0.6, ("India", "Pakistan"): -0.6}
+# From month 1 on, after Russia sells arms to Pakistan: the two warm, and India (hostile to Pakistan) cools
+# on Russia. The baseline stays at the start.
+AFTER = {**START, ("Russia", "Pakistan"): 0.7, ("Pakistan", "Russia"): 0.7, ("India", "Russia"): 0.3}
+# Blocs 1-based, as blocs.csv writes them: Russia and India against Pakistan, then all together from month 2.
+EARLY = {"Russia": 1, "Pakistan": 2, "India": 1}
+TOGETHER = {"Russia": 1, "Pakistan": 1, "India": 1}
+SALE = "month 1: arms_sale Russia → Pakistan"
+
+
+def _scores(run: int, with_event: bool) -> list[tuple]:
+    return [(run, month, s, t, (AFTER if with_event and month >= 1 else START)[(s, t)])
+            for month in range(MONTHS + 1) for (s, t) in START]
+
+
+def _blocs(run: int, late: dict) -> list[tuple]:
+    return [(run, month, actor, (EARLY if month < 2 else late)[actor])
+            for month in range(MONTHS + 1) for actor in NAMES]
+
+
+def make_result(lates=(TOGETHER,)) -> Result:
+    """One run per entry of `lates` (the blocs from month 2 on); the scores are the same in every run."""
+    runs = range(1, len(lates) + 1)
+    score_columns = ["run", "month", "source", "target", "score"]
+    events = pd.DataFrame([(run, 1, "arms_sale", "Russia", "Pakistan", 1.0, "scenario", "") for run in runs],
+                          columns=["run", "month", "type", "source", "target", "intensity", "origin", "reason"])
+    return Result(
+        name="Hand-made", actors=NAMES, capabilities=CAPABILITIES, months=MONTHS, runs=len(lates), seed=0,
+        alignment=pd.DataFrame([row for run in runs for row in _scores(run, True)], columns=score_columns),
+        baseline=pd.DataFrame([row for run in runs for row in _scores(run, False)], columns=score_columns),
+        blocs=pd.DataFrame([row for run, late in zip(runs, lates) for row in _blocs(run, late)],
+                           columns=["run", "month", "actor", "bloc"]),
+        events=events,
+    )
+
+
+def scenario_and_world() -> tuple[Scenario, World]:
+    scenario = Scenario("Hand-made", months=MONTHS, events=(ScheduledEvent(1, "arms_sale", "Russia", "Pakistan"),))
+    scores = np.zeros((3, 3))
+    for (s, t), value in START.items():
+        scores[NAMES.index(s), NAMES.index(t)] = value
+    world = World(NAMES, np.array(CAPABILITIES), scores, {pair: "document" for pair in START})
+    return scenario, world
+
+
+def summary_of(result: Result) -> Summary:
+    return summarise(result, *scenario_and_world())
+
+
+def test_the_effects_are_scenario_minus_baseline_with_the_events_behind_them():
+    summary = summary_of(make_result())
+    changes = {(c.source, c.target): c for c in summary.changes}
+    sale = changes[("Russia", "Pakistan")]
+    assert (sale.initial, sale.final, sale.baseline_final, sale.effect) == (0.1, 0.7, 0.1, 0.6)
+    assert (sale.peak_month, sale.peak_effect) == (1, 0.6)
+    assert sale.events == (SALE,)
+    cooled = changes[("India", "Russia")]
+    assert cooled.effect == -0.2 and cooled.events == (SALE,)  # the audience rule: India dislikes Pakistan
+    assert changes[("Pakistan", "India")].effect == 0.0 and changes[("Pakistan", "India")].events == ()
+    assert [(c.source, c.target) for c in summary.changes[:3]] == [
+        ("Russia", "Pakistan"), ("Pakistan", "Russia"), ("India", "Russia")]
+    assert (summary.event_count, summary.scenario_event_count, summary.reaction_count) == (1, 1, 0)
+
+
+def test_the_blocs_are_the_runs_own_partitions():
+    blocs = summary_of(make_result()).blocs
+    assert blocs.initial == (("Russia", "India"), ("Pakistan",))
+    assert blocs.final == (("Russia", "Pakistan", "India"),)
+    assert [(e.month, e.share) for e in blocs.timeline] == [(0, None), (2, None)]
+    assert blocs.final_share is None
+    assert blocs.at(1).blocs == blocs.initial and blocs.at(3).blocs == blocs.final
+
+
+def test_the_shifts_name_the_actor_the_month_and_the_event():
+    shifts = summary_of(make_result()).shifts
+    assert shifts == (
+        LeanShift(1, "Russia", lean_before=0.4, lean_after=-0.2, towards=("Pakistan",), events=(SALE,)),
+        BlocShift(2, "Pakistan", left=(), joined=("Russia", "India"), events=(SALE,)),
+    )
+
+
+def test_with_several_runs_the_blocs_are_those_most_runs_share():
+    apart = {"Russia": 1, "Pakistan": 2, "India": 1}
+    summary = summary_of(make_result(lates=(TOGETHER, apart, TOGETHER)))
+    blocs = summary.blocs
+    assert blocs.final == (("Russia", "Pakistan", "India"),)
+    assert [(e.month, e.share) for e in blocs.timeline] == [(0, 1.0), (2, 0.666667)]
+    assert blocs.final_share == 0.666667
+    tie = summary_of(make_result(lates=(apart, TOGETHER))).blocs  # a tie goes to the earlier run
+    assert len(tie.timeline) == 1 and tie.final == (("Russia", "India"), ("Pakistan",)) and tie.final_share == 0.5
+    text = summary_text(summary)
+    assert "the arrangement most of the 3 runs share" in text
+    assert "month 2   [1] Russia, Pakistan, India   (2 of 3 runs)" in text
+
+
+def test_the_summary_round_trips_through_json_exactly():
+    for result in (make_result(), make_result(lates=(TOGETHER, EARLY))):
+        summary = summary_of(result)
+        text = summary.to_json()
+        again = Summary.from_json(text)
+        assert again == summary and again.to_json() == text
+    assert list(summary.to_dict())[:3] == ["scenario", "scenario_file", "description"]
+
+
+def test_the_terminal_report_reads_the_summary():
+    text = summary_text(summary_of(make_result()))
+    assert text.startswith("Entente · Hand-made\nscenario · 3 months · seed 0 · 1 run · 1 event (0 reactions)\n")
+    assert "  start  [1] Russia, India   [2] Pakistan\n" in text
+    assert "  month 2   [1] Russia, Pakistan, India\n" in text
+    assert "  end    [1] Russia, Pakistan, India\n" in text
+    assert "month   1  Russia now leans towards Pakistan (net lean +0.40 → -0.20)" in text
+    assert "month   2  Pakistan changes bloc: now with Russia, India" in text
+    assert f"  Russia → Pakistan         +0.10  +0.70    +0.10   +0.60   {SALE}" in text
+    assert "India → Russia" in text and "Pakistan → India" not in text  # no effect, no row
+
+
+def test_a_result_is_frozen_and_holds_its_summary():
+    result = make_result()
+    with pytest.raises(AttributeError):
+        result.summary = summary_of(result)
+    summarised = replace(result, summary=summary_of(result))
+    assert summarised.summary.blocs.final == (("Russia", "Pakistan", "India"),) and result.summary is None
+
+
+# --- on real runs ------------------------------------------------------------------------------------
+
+def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
+    import sim
+
+    result = sim.run("s400_india")  # India changes bloc, so the timeline has more than one entry
+    assert len(result.summary.blocs.timeline) > 1
+    for month in range(result.months + 1):
+        rows = result.blocs[result.blocs["month"] == month]
+        from_csv = tuple(tuple(rows.loc[rows["bloc"] == b, "actor"]) for b in sorted(set(rows["bloc"])))
+        assert result.summary.blocs.at(month).blocs == from_csv, month
+
+
+def test_blocs_are_searched_once_a_month_per_run_and_never_for_the_baseline(monkeypatch):
+    import sim
+    from sim.core import landscape
+
+    calls = []
+    original = landscape.best_partition
+    monkeypatch.setattr(landscape, "best_partition", lambda *a, **k: calls.append(1) or original(*a, **k))
+    scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6, runs=2)
+    result = sim.run(scenario)
+    assert len(calls) == scenario.runs * (scenario.months + 1)
+    assert len(result.blocs) == scenario.runs * (scenario.months + 1) * len(result.actors)
+
+
+def test_the_baseline_model_computes_no_blocs():
+    import sim
+    from sim.model.model import AlignmentModel
+
+    scenario = sim.load_scenario("arms_sale_pakistan")
+    world = sim.build_world(scenario)
+    model = AlignmentModel(world, (), scenario.parameters, months=2, track_blocs=False, rng=1).run()
+    assert model.blocs is None and "blocs" not in model.datacollector.model_vars
