@@ -5,7 +5,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     import sim
     scenario = sim.load_scenario("scenarios/arms_sale_pakistan.yaml")
     result = sim.run(scenario)            # pandas tables: result.alignment, result.blocs, result.events
-    result.summary["changes"][:5]         # the largest effects of the events
+    result.summary.changes[:5]            # the largest effects of the events (a typed Summary)
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
 """

@@ -176,3 +176,19 @@ def test_the_baseline_model_computes_no_blocs():
     world = sim.build_world(scenario)
     model = AlignmentModel(world, (), scenario.parameters, months=2, track_blocs=False, rng=1).run()
     assert model.blocs is None and "blocs" not in model.datacollector.model_vars
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## From Python"):]
+    code = re.search(r"```python\n(.*?)\n```", section, flags=re.S).group(1)
+    assert "result.summary." in code and 'summary["' not in code
+    monkeypatch.chdir(root)
+    code = code.replace('"results/my_run"', repr(str(tmp_path / "my_run")))
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["result"].summary == Summary.from_json((tmp_path / "my_run" / "summary.json").read_text())
