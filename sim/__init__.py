@@ -22,6 +22,7 @@ _LAZY = {
     "Scenario": ("sim.core.scenario", "Scenario"),
     "Parameters": ("sim.core.parameters", "Parameters"),
     "Result": ("sim.experiment.result", "Result"),
+    "Summary": ("sim.experiment.summary", "Summary"),
     "build_world": ("sim.io.world", "build_world"),
     "write_result": ("sim.reporting.files", "write_result"),
     "read_result": ("sim.reporting.files", "read_result"),
