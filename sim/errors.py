@@ -73,15 +73,19 @@ def printable(text, *, lines: bool = False, limit: int | None = None) -> str:
     Control characters (ESC, BEL, carriage return...), bidirectional overrides and lone surrogates
     appear as `\\x1b`, `\\u202e`, `\\ud800`. A newline and a tab are kept only when `lines` is true (text
     printed as a block); in a one-line field they are shown as `\\n` and `\\t`. `limit` cuts the text to
-    that many characters, marking the cut with '...'.
+    that many characters (after escaping), marking the cut with '...'.
     """
     text = str(text)
+    if limit is not None:
+        text = text[: limit + 1]  # escaping only lengthens: no need to look further
+    if lines:
+        text = "\n".join("\t".join(_UNSAFE.sub(_visible, part) for part in line.split("\t"))
+                         for line in text.split("\n"))
+    else:
+        text = _UNSAFE.sub(_visible, text)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 3, 0)] + "..."
-    if lines:
-        return "\n".join("\t".join(_UNSAFE.sub(_visible, part) for part in line.split("\t"))
-                         for line in text.split("\n"))
-    return _UNSAFE.sub(_visible, text)
+    return text
 
 
 def did_you_mean(word: str, choices, *, n: int = 1) -> str:

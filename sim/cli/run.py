@@ -43,18 +43,20 @@ def run(args) -> int:
             raise EntenteError(f"--runs must be from 1 to 1000, got {args.runs}")
         changes["runs"] = args.runs
     if args.relations is not None:
-        if not Path(args.relations).is_file():
-            raise EntenteError(f"the relations file {args.relations} does not exist",
-                               hint="Make one with python -m sim seed ARTICLE.txt --out FILE.")
+        from ..io.paths import check_input_file
+
+        check_input_file(args.relations, "relations file")
         changes["relations_file"] = args.relations
     if not 1 <= args.blocs <= 6:
         raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
     scenario = replace(scenario, **changes)
-    out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
+    out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
 
+    from ..io.paths import check_writable_parent
     from ..io.result_folder import check_out_dir
 
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
+    check_writable_parent(out_dir, "output folder")
 
     from ..reporting.terminal import summary_text
     from ..reporting.files import write_result

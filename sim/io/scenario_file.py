@@ -15,6 +15,7 @@ from ..core.events import ScheduledEvent
 from ..core.parameters import Parameters
 from ..core.scenario import DEFAULT_MONTHS, AddedActor, RelationOverride, Scenario
 from ..errors import EntenteError, describe_value, did_you_mean, field_path
+from .paths import check_input_file
 from .tables import canonical_actors, load_codebook
 
 
@@ -212,10 +213,14 @@ class _Checker:
         relations_file = data.get("relations_file")
         if relations_file is not None:
             resolved_file = (base_dir or Path.cwd()) / relations_file
-            if not resolved_file.is_file():
+            if not resolved_file.exists():
                 raise self.error(("relations_file",), f"the relations file {relations_file!r} does not exist "
                                  f"(looked for {resolved_file})",
                                  "Give a path relative to the scenario file, made by python -m sim seed.")
+            try:
+                check_input_file(resolved_file, "relations file")
+            except EntenteError as error:
+                raise self.error(("relations_file",), error.problem, error.hint) from None
             relations_file = str(resolved_file)
 
         return Scenario(
