@@ -39,6 +39,10 @@ def kind_of(mode: int) -> str:
     return "a special file"
 
 
+def _a(what: str) -> str:
+    return ("an " if what[:1] in "aeiou" else "a ") + what
+
+
 def _special(shown: str, what: str, mode: int) -> EntenteError:
     return EntenteError(f"{shown!r} is {kind_of(mode)}, not an ordinary file, so Entente does not use it as "
                         f"the {what}", hint=f"Give the path of an ordinary file for the {what}.")
@@ -61,7 +65,7 @@ def check_input_file(path, what: str) -> os.stat_result:
         raise EntenteError(f"cannot open the {what} {shown!r}: {error.strerror or error}",
                            hint="Check the path and that you may read it.") from None
     if stat.S_ISDIR(info.st_mode):
-        raise EntenteError(f"{shown!r} is a folder, not a {what}",
+        raise EntenteError(f"{shown!r} is a folder, not {_a(what)}",
                            hint=f"Give the path of the {what} itself, for example "
                                 f"{str(shown).rstrip('/')}/NAME.")
     if not stat.S_ISREG(info.st_mode):
