@@ -50,11 +50,12 @@ def run(args) -> int:
     if not 1 <= args.blocs <= 6:
         raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
     scenario = replace(scenario, **changes)
-    out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
-
-    from ..io.paths import check_writable_parent
+    from ..io.paths import check_output_path, check_writable_parent
     from ..io.result_folder import check_out_dir
 
+    if args.out is not None:
+        check_output_path(args.out, "output folder")  # before Path(""), which would mean "."
+    out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
     check_writable_parent(out_dir, "output folder")
 
