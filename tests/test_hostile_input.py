@@ -373,3 +373,69 @@ def test_standard_output_on_a_full_device_is_one_paragraph_and_exit_2(tmp_path):
                               timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith(b"error: cannot write to standard output") and done.stderr.count(b"\n") == 1
+
+
+# --- bounded cost --------------------------------------------------------------------------------------------
+
+WORST = """
+import resource, subprocess, sys
+limit = 1_500_000_000
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.argv = ["sim", *sys.argv[1:]]
+from sim.cli.main import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def worst_case(tmp_path, *args):
+    """A command under a 1.5 GB address-space limit and a 60 s timeout."""
+    script = tmp_path / "worst.py"
+    script.write_text(WORST)
+    return subprocess.run([sys.executable, str(script), *map(str, args)], cwd=ROOT, capture_output=True,
+                          timeout=60)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
+def test_the_worst_cases_are_refused_quickly_and_within_memory(tmp_path):
+    added = [{"name": f"Land {i}", "capability": 1} for i in range(20)]  # 27 actors in all
+    everyone = ["Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban"] + [a["name"] for a in added]
+    meetings = scenario_file(tmp_path, {"name": "all pairs", "months": 240, "runs": 1000, "actors": added,
+                                        "events": [{"at": 1 + i % 240, "type": "summit", "between": everyone}
+                                                   for i in range(1000)]}, "meetings.yaml")
+    notes = tmp_path / "notes.yaml"  # one 500-character note, reused by 2,000 events through an alias
+    notes.write_text("name: long notes\nmonths: 240\nruns: 1000\nevents:\n"
+                     f"  - {{at: 1, type: summit, between: [Russia, India], note: &n {'n' * 500}}}\n"
+                     + "".join(f"  - {{at: {1 + i % 240}, type: summit, between: [Russia, India], note: *n}}\n"
+                               for i in range(1999)), encoding="utf-8")
+    for path in (meetings, notes):
+        done = worst_case(tmp_path, "run", path, "--out", tmp_path / "out", "--no-plots")
+        assert done.returncode == 2 and done.stderr.startswith(b"error: this run is larger"), done.stderr
+        assert b"--allow-large" in done.stderr and b"Lower runs" in done.stderr
+    assert not (tmp_path / "out").exists()
+    done = worst_case(tmp_path, "seed", "/dev/zero", "--out", tmp_path / "r.yaml")
+    assert done.returncode == 2 and b"character device" in done.stderr
+
+
+def test_the_estimate_is_close_to_what_is_written(tmp_path):
+    from sim.io.cost import estimate
+    from sim.io.scenario_file import load_scenario
+    from sim.io.tables import canonical_actors
+
+    scenario = load_scenario("s400_india")
+    cost = estimate(scenario, [actor.name for actor in canonical_actors()])
+    assert main(["run", "s400_india", "--out", str(tmp_path / "out"), "--no-plots", "--quiet"]) == 0
+    written = sum((tmp_path / "out" / name).stat().st_size
+                  for name in ("alignment.csv", "baseline.csv", "blocs.csv", "events.csv"))
+    rows = sum(len((tmp_path / "out" / name).read_text().splitlines()) - 1
+               for name in ("alignment.csv", "baseline.csv"))
+    assert cost.pair_months == rows
+    assert 0.7 * written < cost.output_bytes < 1.3 * written
+
+
+def test_allow_large_lifts_the_limits():
+    from sim.io.cost import Cost, check_cost
+
+    huge = Cost(actors=27, months=240, runs=1000, pair_months=10**9, event_impulses=10**8, output_bytes=10**12)
+    with pytest.raises(EntenteError, match="pair-months"):
+        check_cost(huge)
+    check_cost(huge, allow_large=True)

@@ -22,6 +22,8 @@ def add_parser(subparsers, name, summary):
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
     parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="run even when the estimated work or output is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -58,6 +60,12 @@ def run(args) -> int:
     out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
     check_writable_parent(out_dir, "output folder")
+
+    from ..io.cost import check_cost, estimate
+    from ..io.tables import canonical_actors
+
+    names = [actor.name for actor in canonical_actors()] + [actor.name for actor in scenario.added_actors]
+    check_cost(estimate(scenario, names), allow_large=args.allow_large)
 
     from ..reporting.terminal import summary_text
     from ..reporting.files import write_result
