@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class EntenteError(Exception):
     """A problem with the user's input: names the file, the place in it and how to fix it.
@@ -38,11 +40,52 @@ class EntenteError(Exception):
         return ", ".join(parts)
 
     def message(self) -> str:
+        """One paragraph, safe to print: whatever a file held, it is shown, never interpreted by the terminal."""
         where = self.where()
         text = f"{where}: {self.problem}" if where else self.problem
         if self.hint:
             text = f"{text.rstrip('.')}. {self.hint}"
-        return text
+        return printable(text, limit=MESSAGE_LIMIT)
+
+
+MESSAGE_LIMIT = 2000
+"""Longest error message, in characters: a paragraph, whatever the file held."""
+
+# Characters a terminal or an editor interprets instead of showing: C0 and C1 controls, DEL, the
+# bidirectional embeddings, overrides, isolates and marks (Trojan Source, CVE-2021-42574), the line and
+# paragraph separators, and the byte order mark / zero-width no-break space.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + "\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _visible(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text, *, lines: bool = False, limit: int | None = None) -> str:
+    """Any text made safe for a terminal: what could act on the screen is shown as an escape instead.
+
+    Control characters (ESC, BEL, carriage return...), bidirectional overrides and lone surrogates
+    appear as `\\x1b`, `\\u202e`, `\\ud800`. A newline and a tab are kept only when `lines` is true (text
+    printed as a block); in a one-line field they are shown as `\\n` and `\\t`. `limit` cuts the text to
+    that many characters (after escaping), marking the cut with '...'.
+    """
+    text = str(text)
+    if limit is not None:
+        text = text[: limit + 1]  # escaping only lengthens: no need to look further
+    if lines:
+        text = "\n".join("\t".join(_UNSAFE.sub(_visible, part) for part in line.split("\t"))
+                         for line in text.split("\n"))
+    else:
+        text = _UNSAFE.sub(_visible, text)
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 3, 0)] + "..."
+    return text
 
 
 def did_you_mean(word: str, choices, *, n: int = 1) -> str:

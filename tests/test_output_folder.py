@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -336,12 +337,17 @@ def test_cleaning_ignores_folders_that_are_not_leftovers(tmp_path):
     (odd / "subfolder").mkdir(parents=True)  # a result folder never holds folders: not ours to remove
     other = tmp_path / ".cache.tmp-xyz"
     other.mkdir()
+    unmarked = tmp_path / ".out.tmp-fedcba98"  # named like a leftover, but Entente did not mark it
+    unmarked.mkdir()
+    (unmarked / "alignment.csv").write_text("someone's file")
     stale = tmp_path / ".out.tmp-89abcdef"
     stale.mkdir()
+    (stale / output.MARKER_NAME).write_text("")
     (stale / "alignment.csv").write_text("half")
     removed = clean_stale_folders(tmp_path)
     assert removed == [stale]
-    assert hidden_entries(tmp_path) == [".cache.tmp-xyz", ".git", ".out.tmp-0123abcd"]
+    assert hidden_entries(tmp_path) == [".cache.tmp-xyz", ".git", ".out.tmp-0123abcd", ".out.tmp-fedcba98"]
+    assert (unmarked / "alignment.csv").read_text() == "someone's file"
 
 
 @pytest.mark.skipif(output.fcntl is None, reason="needs advisory locks")
@@ -349,10 +355,54 @@ def test_an_earlier_result_left_aside_by_a_killed_run_is_put_back(tmp_path):
     earlier = write_result(tmp_path / "run", {"alignment.csv": "earlier\n"})
     before = snapshot(earlier)
     aside = tmp_path / ".run.tmp-0123abcd.old"  # as a run killed between its two renames leaves it
+    (earlier / output.MARKER_NAME).write_text("")  # a run marks the earlier result before moving it aside
     earlier.rename(aside)
     half = tmp_path / ".run.tmp-0123abcd"
     half.mkdir()
+    (half / output.MARKER_NAME).write_text("")
     (half / "alignment.csv").write_text("later")
     assert clean_stale_folders(tmp_path) == [half]
     assert snapshot(tmp_path / "run") == before
     assert hidden_entries(tmp_path) == []
+
+
+@pytest.mark.skipif(output.fcntl is None, reason="needs advisory locks")
+def test_a_complete_result_written_under_a_temporary_looking_name_is_never_removed(tmp_path):
+    kept = write_result(tmp_path / ".run.tmp-0123abcd", {"alignment.csv": "mine\n"})
+    before = snapshot(kept)
+    write_result(tmp_path / "run", {"alignment.csv": "next\n"})  # its cleaner looks at the same parent
+    assert clean_stale_folders(tmp_path) == []
+    assert snapshot(kept) == before
+
+
+@pytest.mark.skipif(output.fcntl is None or not hasattr(os, "mkfifo"), reason="needs advisory locks and FIFOs")
+def test_a_fifo_named_like_a_lock_neither_hangs_the_cleaner_nor_is_removed(tmp_path):
+    leftover = tmp_path / ".run.tmp-0123abcd"
+    leftover.mkdir()
+    (leftover / output.MARKER_NAME).write_text("")
+    os.mkfifo(tmp_path / ".run.tmp-0123abcd.lock")
+    script = f"from sim.io.result_folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+    assert leftover.is_dir() and stat.S_ISFIFO(os.lstat(tmp_path / ".run.tmp-0123abcd.lock").st_mode)
+
+
+@pytest.mark.skipif(output.fcntl is None, reason="needs advisory locks")
+def test_a_lock_held_elsewhere_is_skipped_at_once(tmp_path):
+    leftover = tmp_path / ".run.tmp-0123abcd"
+    leftover.mkdir()
+    (leftover / output.MARKER_NAME).write_text("")
+    lock = tmp_path / ".run.tmp-0123abcd.lock"
+    lock.write_text("1\n")
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1]); "
+                               "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(lock)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        script = f"from sim.io.result_folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        assert done.stdout.strip() == "[]" and leftover.is_dir()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

@@ -83,10 +83,12 @@ def _as_text(result, data, args) -> str:
 
     n = len(data.names)
     configurations = result.configurations
-    lines = [f"{args.file}: {n} actors, up to {args.blocs} bloc{'s' if args.blocs != 1 else ''} "
+    from ..errors import printable
+
+    lines = [f"{printable(args.file)}: {n} actors, up to {args.blocs} bloc{'s' if args.blocs != 1 else ''} "
              "(landscape theory, Axelrod & Bennett 1993)."]
     if data.description:
-        lines.append(data.description.strip().splitlines()[0])
+        lines.append(printable(data.description.strip().splitlines()[0], limit=300))
     if result.method == "exact":
         lines.append(f"Method: exact. All {result.evaluated:,} possible configurations were examined.")
     else:
@@ -115,7 +117,8 @@ def _as_text(result, data, args) -> str:
         lines.append(f"{rank:>3}. E = {_number(c.energy)} ({note})")
         for number, members in enumerate(landscape.blocs_as_names(c.labels, data.names), start=1):
             size = sum(data.sizes[data.names.index(m)] for m in members)
-            lines.append(f"       bloc {number} (size {_number(size)}): {', '.join(members)}")
+            lines.append(f"       bloc {number} (size {_number(size)}): "
+                         f"{printable(', '.join(members), limit=300)}")
     hidden = found - len(shown)
     if hidden > 0:
         more = len(configurations) - len(shown)

@@ -21,7 +21,7 @@ def run(args) -> int:
 
 
 def _scenarios():
-    from ..errors import EntenteError
+    from ..errors import EntenteError, printable
     from ..io.resources import bundled_scenarios
     from ..io.safe_yaml import load_yaml
 
@@ -31,7 +31,7 @@ def _scenarios():
             name = load_yaml(path).data.get("name", "")
         except EntenteError:
             name = "(does not load: python -m sim validate shows why)"
-        lines.append(f"  {path.stem:<32} {name}")
+        lines.append(f"  {printable(path.stem):<32} {printable(name, limit=200)}")
     return lines
 
 

@@ -7,8 +7,11 @@ and `run(args) -> int`, imported only when needed so that `python -m sim validat
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import os
 import sys
+from contextlib import contextmanager
 
 from ..errors import EntenteError
 
@@ -40,24 +43,98 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What the report prints that a legacy encoding (cp1252, latin-1, ASCII) may lack, in plain ASCII.
+_ASCII = {"→": "->", "←": "<-", "·": "-", "─": "-", "—": "-", "–": "-", "−": "-", "×": "x", "…": "...",
+          "‘": "'", "’": "'", "“": '"', "”": '"', "≈": "~", "≤": "<=", "≥": ">="}
+
+
+def _ascii_instead(error: UnicodeEncodeError):
+    """Codec error handler: a character the stream cannot encode becomes ASCII, never a traceback."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start:error.end]
+    return "".join(_ASCII.get(char) or char.encode("ascii", "backslashreplace").decode("ascii")
+                   for char in text), error.end
+
+
+codecs.register_error("entente-ascii", _ascii_instead)
+
+
+@contextmanager
+def _streams_that_cannot_fail_on_encoding():
+    """stdout and stderr fall back to ASCII for what their encoding lacks (a Windows redirect, latin-1)."""
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", None) == "strict":
+            try:
+                stream.reconfigure(errors="entente-ascii")
+            except (ValueError, OSError):  # closed or detached: leave it be
+                continue
+            changed.append(stream)
+    try:
+        yield
+    finally:
+        for stream in changed:
+            try:
+                stream.reconfigure(errors="strict")
+            except (ValueError, OSError):
+                pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr)
+    except OSError:  # even stderr cannot be written: the exit code still says it
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or getattr(args, "debug_sub", False)
-    try:
-        return int(args._module.run(args) or EXIT_OK)
-    except EntenteError as error:
-        if debug:
-            raise
-        print(f"error: {error.message()}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written in place of earlier results.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`python -m sim list | head`): not an error worth a traceback.
-        import os
+    with _streams_that_cannot_fail_on_encoding():
+        try:
+            code = int(args._module.run(args) or EXIT_OK)
+            sys.stdout.flush()  # a full device or a closed pipe shows here, not in the interpreter's exit
+            return code
+        except EntenteError as error:
+            if debug:
+                raise
+            _say(f"error: {error.message()}")
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            _say("interrupted: nothing was written in place of earlier results.")
+            return 130
+        except BrokenPipeError:
+            # The reader went away (`python -m sim list | head`): not an error worth a traceback.
+            _silence_stdout()
+            return EXIT_OK
+        except OSError as error:
+            if debug:
+                raise
+            _say(f"error: {_os_error_text(error)}")
+            if error.filename is None:
+                _silence_stdout()
+            return EXIT_USAGE
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+
+def _os_error_text(error: OSError) -> str:
+    """An operating-system error that escaped the commands (standard output on a full disk, a read-only
+    folder for a relations file) as the usual one paragraph."""
+    from ..io.paths import os_error
+
+    if error.filename is None:
+        reason = error.strerror or str(error) or type(error).__name__
+        return EntenteError(f"cannot write to standard output (the screen, or the file or device it is "
+                            f"redirected to): {reason}",
+                            hint="Redirect the output to a file on a disk with free space, or use --quiet.").message()
+    return os_error(error, "write", error.filename).message()

@@ -22,6 +22,8 @@ def add_parser(subparsers, name, summary):
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
     parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="run even when the estimated work or output is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -43,18 +45,27 @@ def run(args) -> int:
             raise EntenteError(f"--runs must be from 1 to 1000, got {args.runs}")
         changes["runs"] = args.runs
     if args.relations is not None:
-        if not Path(args.relations).is_file():
-            raise EntenteError(f"the relations file {args.relations} does not exist",
-                               hint="Make one with python -m sim seed ARTICLE.txt --out FILE.")
+        from ..io.paths import check_input_file
+
+        check_input_file(args.relations, "relations file")
         changes["relations_file"] = args.relations
     if not 1 <= args.blocs <= 6:
         raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
     scenario = replace(scenario, **changes)
-    out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
-
+    from ..io.paths import check_output_path, check_writable_parent
     from ..io.result_folder import check_out_dir
 
+    if args.out is not None:
+        check_output_path(args.out, "output folder")  # before Path(""), which would mean "."
+    out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
+    check_writable_parent(out_dir, "output folder")
+
+    from ..io.cost import check_cost, estimate
+    from ..io.tables import canonical_actors
+
+    names = [actor.name for actor in canonical_actors()] + [actor.name for actor in scenario.added_actors]
+    check_cost(estimate(scenario, names), allow_large=args.allow_large)
 
     from ..reporting.terminal import summary_text
     from ..reporting.files import write_result

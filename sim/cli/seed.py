@@ -52,20 +52,24 @@ def run(args) -> int:
 def _seed(args) -> int:
     from pathlib import Path
 
-    from ..errors import EntenteError
+    from ..errors import EntenteError, printable
     from ..seeding import seed
 
+    from ..io.paths import check_input_file, check_output_path, check_writable_parent
+
     overrides = False if args.no_overrides else (args.overrides or True)
-    if args.overrides and not Path(args.overrides).is_file():
-        raise EntenteError("the overrides file does not exist", file=args.overrides,
-                           hint="Check the path, or leave out --overrides.")
+    if args.overrides is not None:
+        check_input_file(args.overrides, "overrides file")
+    check_input_file(args.article, "article file")
+    check_output_path(args.out, "relations file")
+    check_writable_parent(args.out, "relations file")
     summary = seed(args.article, args.out, overrides=overrides, force=args.force)
     counts = summary.sources
-    print(f"Coded {args.article}: {summary.sentences} sentences; actors named: "
-          f"{', '.join(summary.mentioned)}.")
+    print(f"Coded {printable(args.article)}: {summary.sentences} sentences; actors named: "
+          f"{printable(', '.join(summary.mentioned), limit=300)}.")
     print(f"Pairs: {counts['document']} from the article, {counts['prior']} from priors (the article is silent "
           f"on them), {counts['override']} overridden"
-          + (f" by {summary.overrides_file}" if summary.overrides_file else "") + ".")
+          + (f" by {printable(summary.overrides_file)}" if summary.overrides_file else "") + ".")
     if counts["document"] == 0 and counts["override"] == 0:
         print("Note: no sentence links two actors with a cue phrase the coder knows, so every score is a prior.")
     width = max(len(f"{r['between'][0]} - {r['between'][1]}") for r in summary.relations)
@@ -73,10 +77,10 @@ def _seed(args) -> int:
         label = f"{r['between'][0]} - {r['between'][1]}"
         print(f"  {label:<{width}}  {r['score']:+.2f}  {r['source']:<8}  confidence {r['confidence']:.2f}  "
               f"({_detail(r)})")
-    print(f"Wrote {summary.out}")
+    print(f"Wrote {printable(summary.out)}")
     first = next((r for r in summary.relations if r["source"] == "document"), summary.relations[0])
     print(f"Why a score is what it is: python -m sim seed --explain {first['between'][0]} {first['between'][1]}"
-          f" --relations {summary.out}")
+          f" --relations {printable(summary.out)}")
     return 0
 
 
@@ -86,7 +90,10 @@ def _detail(relation: dict) -> str:
         return f"{n} sentence{'s' if n != 1 else ''}"
     if relation["source"] == "prior":
         return "the article is silent"
-    return f"coder gave {relation.get('coded', {}).get('score', 0):+.2f}: {relation.get('rationale', '')}"
+    from ..errors import printable
+
+    return (f"coder gave {relation.get('coded', {}).get('score', 0):+.2f}: "
+            f"{printable(relation.get('rationale', ''), limit=200)}")
 
 
 def _explain(args) -> int:
@@ -98,5 +105,7 @@ def _explain(args) -> int:
     file = args.relations or str(default_relations())
     a, b = resolve_pair(actor_names(), args.explain)
     document = read_relations(file)
-    print(explain_text(document, a, b, file), end="")
+    from ..errors import printable
+
+    print(printable(explain_text(document, a, b, file), lines=True), end="")
     return 0

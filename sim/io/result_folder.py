@@ -13,7 +13,11 @@ a folder one by one (replacing files of the same names, manifest last) and nothi
 
 Leftover temporary folders of killed runs are removed by the next run in the same parent folder. Each run
 holds an advisory lock (`.NAME.tmp-XXXXXXXX.lock`) while it works, so a run never removes the folder of
-another run still working; where advisory locks are not available (Windows), leftovers are kept.
+another run still working; where advisory locks are not available (Windows), leftovers are kept. Only a
+folder holding the marker file a run writes when it creates its temporary folder (and removes just before
+the manifest) is ever removed: a folder someone else named like a temporary folder is kept. The cleaner
+looks with lstat only, never follows links, never opens anything but an ordinary lock file (non-blocking),
+and never waits for a lock.
 
     with result_folder("results/arms_sale") as folder:
         folder.write_text("alignment.csv", table)
@@ -42,6 +46,7 @@ except ImportError:  # Windows: no advisory locks, so leftovers of killed runs a
 
 TOOL = "entente"
 MANIFEST_NAME = "manifest.json"
+MARKER_NAME = ".entente-temporary"  # inside a temporary folder from its creation until just before the manifest
 MANIFEST_FORMAT = 1
 _RESERVED_KEYS = ("tool", "version", "files", "manifest_format")
 
@@ -102,13 +107,9 @@ def check_name(name) -> str:
 
 
 def _output_path(out_dir) -> Path:
-    text = os.fspath(out_dir)
-    if not str(text).strip():
-        raise EntenteError("the output folder is empty text", hint="Give a folder name with --out.")
-    path = Path(os.path.abspath(text))
-    if not path.name or path.parent == path:
-        raise EntenteError(f"cannot use {text!r} as the output folder", hint="Give a folder such as results/run1.")
-    return path
+    from .paths import check_output_path
+
+    return check_output_path(out_dir, "output folder")
 
 
 def _read_manifest(folder: Path) -> dict | None:
@@ -147,7 +148,7 @@ def _foreign_content(folder: Path) -> str | None:
         names = sorted(entry.name for entry in os.scandir(folder))
     except OSError as error:
         return f"it cannot be read ({error.strerror or error})"
-    names = [name for name in names if name not in OS_LITTER]
+    names = [name for name in names if name not in OS_LITTER and name != MARKER_NAME]
     if not names:
         return None
     manifest = _read_manifest(folder)
@@ -296,6 +297,8 @@ class ResultWriter:
             self._take_lock(parent)
             self.directory = parent / f".{self._stem}.tmp-{self._token}"
             os.mkdir(self.directory)
+            with open(self.directory / MARKER_NAME, "x", encoding="utf-8") as marker:
+                marker.write(f"{TOOL} temporary folder; removed by the next run if this one was stopped\n")
         return self
 
     def _take_lock(self, parent: Path) -> None:
@@ -351,7 +354,7 @@ class ResultWriter:
         files = []
         for name in sorted(os.listdir(self.directory)):
             path = self.directory / name
-            if name == MANIFEST_NAME:
+            if name in (MANIFEST_NAME, MARKER_NAME):
                 continue
             check_name(name)
             if not stat.S_ISREG(path.lstat().st_mode):
@@ -368,8 +371,10 @@ class ResultWriter:
             raise RuntimeError("the result folder is not open")
         with self._aborting_on_failure():
             for name in os.listdir(self.directory):
-                _fsync_path(self.directory / name)
+                if name != MARKER_NAME:
+                    _fsync_path(self.directory / name)
             text = self.manifest_text()
+            os.unlink(self.directory / MARKER_NAME)
             self._write_manifest(text)
             _fsync_path(self.directory, directory=True)
             self._move_into_place()
@@ -391,11 +396,14 @@ class ResultWriter:
             os.rename(self.directory, out)
         elif out.is_dir() and not out.is_symlink() and _foreign_content(out) is None:
             aside = out.parent / f".{self._stem}.tmp-{self._token}.old"
+            with open(out / MARKER_NAME, "w", encoding="utf-8") as marker:  # so a cleaner may recognise it
+                marker.write(f"{TOOL}: an earlier result moved aside while a new one takes its place\n")
             os.rename(out, aside)
             try:
                 os.rename(self.directory, out)
             except BaseException:
                 os.rename(aside, out)  # put the earlier result back
+                os.unlink(out / MARKER_NAME)
                 raise
             shutil.rmtree(aside, ignore_errors=True)  # if this fails, the next run removes it
         else:  # force: write into a folder that also holds other files, touching only our names
@@ -451,7 +459,7 @@ def result_folder(out_dir, *, force: bool = False, manifest_extra: dict | None =
 def _only_result_files(folder: Path) -> bool:
     try:
         for entry in os.scandir(folder):
-            if entry.name in OS_LITTER or entry.name == MANIFEST_NAME:
+            if entry.name in OS_LITTER or entry.name in (MANIFEST_NAME, MARKER_NAME):
                 continue
             check_name(entry.name)
             if not entry.is_file(follow_symlinks=False):
@@ -461,12 +469,44 @@ def _only_result_files(folder: Path) -> bool:
     return True
 
 
+def _is_marked(folder: Path) -> bool:
+    """True for a real folder (not a link) holding Entente's marker as an ordinary file."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(folder / MARKER_NAME).st_mode)
+    except OSError:
+        return False
+
+
+def _try_lock(lock_path: Path):
+    """('free', descriptor) when no run holds the lock, ('none', None) without a lock file, else ('busy', None).
+
+    Anything but an ordinary file under the lock's name (a FIFO, a device, a link, a folder) counts as busy:
+    it is never opened, so it can neither hang nor be followed.
+    """
+    try:
+        info = os.lstat(lock_path)
+    except FileNotFoundError:
+        return "none", None
+    if not stat.S_ISREG(info.st_mode):
+        return "busy", None
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(lock_path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not an ordinary file")
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # never waits
+    except OSError:
+        os.close(descriptor)
+        return "busy", None
+    return "free", descriptor
+
+
 def clean_stale_folders(parent) -> list[Path]:
     """Remove temporary folders that killed runs left in `parent`; returns what was removed.
 
     Only names of this module's pattern are considered, only when the run that made them no longer holds
-    its lock, and only folders holding nothing but result files. An earlier result that a killed run had
-    moved aside is put back when nothing has taken its place.
+    its lock, and only folders that carry Entente's marker and hold nothing but result files. An earlier
+    result that a killed run had moved aside is put back when nothing has taken its place.
     """
     if fcntl is None:
         return []
@@ -483,31 +523,31 @@ def clean_stale_folders(parent) -> list[Path]:
     removed = []
     for (stem, token), paths in sorted(groups.items()):
         lock_path = parent / f".{stem}.tmp-{token}.lock"
-        handle = None
+        descriptor = None
         try:
-            if lock_path.exists():
-                handle = open(lock_path, "r")
-                try:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    continue  # its run is still working
+            state, descriptor = _try_lock(lock_path)
+            if state == "busy":
+                continue  # its run is still working, or the name holds something that is not ours
             folders = [path for path in paths if path != lock_path]
-            if not all(path.is_dir() and not path.is_symlink() and _only_result_files(path) for path in folders):
+            if not all(_is_marked(path) and _only_result_files(path) for path in folders):
                 continue
             for path in folders:
                 out_dir = parent / stem
-                if (path.name.endswith(".old") and len(stem) < 100 and not os.path.lexists(out_dir)
-                        and _read_manifest(path) is not None and _foreign_content(path) is None):
-                    os.rename(path, out_dir)  # killed between moving the earlier result aside and the new in
-                    continue
+                if path.name.endswith(".old"):
+                    if _read_manifest(path) is None or _foreign_content(path) is not None:
+                        continue
+                    if len(stem) < 100 and not os.path.lexists(out_dir):
+                        os.rename(path, out_dir)  # killed between moving the earlier result aside and the new in
+                        os.unlink(out_dir / MARKER_NAME)
+                        continue
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
-            if handle is not None:
+            if descriptor is not None:
                 lock_path.unlink(missing_ok=True)
                 removed.append(lock_path)
         except OSError:
             continue
         finally:
-            if handle is not None:
-                handle.close()
+            if descriptor is not None:
+                os.close(descriptor)
     return removed

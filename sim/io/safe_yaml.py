@@ -14,8 +14,12 @@ with the file, line, column and a fix:
 - files above MAX_BYTES (checked before reading), binary files, bytes that are not UTF-8;
 - empty files, several documents in one file, and YAML syntax errors (with a hint for the usual causes).
 
-Two deliberate departures from PyYAML's YAML 1.1 defaults: dates stay text (`2024-05-01` is the string,
-not a datetime), and `1e3` is read as the number 1000.0, as in YAML 1.2 and JSON.
+Plain values are read as YAML 1.2 (and JSON) reads them, not by PyYAML's YAML 1.1 rules: dates stay text
+(`2024-05-01` is the string, not a datetime) and `1e3` is the number 1000.0. The forms the two versions
+read differently are refused with the fix rather than guessed: leading zeros (`010` is 8 in YAML 1.1),
+base-60 (`1:30` is 90), `_` in numbers (`1_000`), `0x`/`0o`/`0b` numbers, and `yes`/`no`/`on`/`off` as
+true or false. A lone surrogate (`"\ud800"`, half of a character) is refused in any text or key; an
+escaped pair (`"\ud83d\ude00"`) becomes the one character it stands for.
 
 Merge keys (`<<: *defaults`) work: keys written in the mapping win over merged ones, and earlier merged
 mappings win over later ones.
@@ -23,13 +27,11 @@ mappings win over later ones.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EntenteError, did_you_mean
+from ..errors import EntenteError
 
 MAX_BYTES = 1_000_000
 """Largest file read, in bytes. Scenario files are a few kilobytes; anything near 1 MB is a mistake."""
@@ -44,6 +46,20 @@ _YAML = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_YAML + kind for kind in ("str", "int", "float", "bool", "null"))
 _SEQ, _MAP, _MERGE = _YAML + "seq", _YAML + "map", _YAML + "merge"
 _SCALAR_TAGS = (_STR, _INT, _FLOAT, _BOOL, _NULL)
+_OLD_BOOL = "tag:entente:yaml-1.1-bool"  # yes, no, on, off: true or false in YAML 1.1, text in YAML 1.2
+
+_DIGITS = list("-+0123456789")
+_RESOLVERS = (  # (tag, pattern, possible first characters), tried in this order
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (_OLD_BOOL, r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$", list("yYnNoO")),
+    # Wide on purpose: leading zeros, '_', base-60 and 0x/0o/0b forms resolve here and are refused by name.
+    (_INT, r"^[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*|0[xXoObB][0-9a-fA-F_]+)$", _DIGITS),
+    (_FLOAT, r"^(?:[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*|[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)"
+             r"(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     _DIGITS + ["."]),
+    (_MERGE, r"^(?:<<)$", ["<"]),
+)
 _KIND_WORDS = {"ScalarNode": "a plain value", "SequenceNode": "a list", "MappingNode": "a mapping"}
 
 
@@ -103,47 +119,11 @@ def load_yaml_text(text: str, *, filename: str = "<string>", what: str = "scenar
 
 
 def _read_bytes(path: Path, filename: str, what: str, max_bytes: int) -> bytes:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise EntenteError(f"the {what} {filename!r} does not exist",
-                           hint=_nearby_names(path) or "Check the spelling and the folder of the path.") from None
-    except OSError as error:
-        raise EntenteError(f"cannot open the {what} {filename!r}: {error.strerror or error}",
-                           hint="Check the path and that you may read it.") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise EntenteError(f"{filename!r} is a folder, not a {what}",
-                           hint=f"Give the path of the {what} itself, for example {filename.rstrip('/')}/NAME.yaml.")
-    if not stat.S_ISREG(info.st_mode):
-        raise EntenteError(f"{filename!r} is not a regular file, so it cannot be read as a {what}",
-                           hint="Save the YAML text in an ordinary file and give its path.")
+    from .paths import read_input_bytes
+
     too_large = EntenteError(f"the {what} is larger than the limit of {max_bytes:,} bytes", file=filename,
                              hint="Scenario and data files are a few kilobytes; check you chose the right file.")
-    if info.st_size > max_bytes:
-        raise too_large
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # the file may have grown since stat()
-    except IsADirectoryError:
-        raise EntenteError(f"{filename!r} is a folder, not a {what}") from None
-    except OSError as error:
-        raise EntenteError(f"cannot read the {what} {filename!r}: {error.strerror or error}",
-                           hint="Check that the file exists and that you may read it.") from None
-    if len(raw) > max_bytes:
-        raise too_large
-    return raw
-
-
-def _nearby_names(path: Path) -> str:
-    folder = path.parent
-    try:
-        names = [entry.name for entry in folder.iterdir() if entry.is_file()]
-    except OSError:
-        return ""
-    suggestion = did_you_mean(path.name, names)
-    if suggestion and str(folder) not in ("", "."):  # show the whole path the user should type
-        suggestion = suggestion.replace("Did you mean '", f"Did you mean '{folder}{os.sep}", 1)
-    return suggestion
+    return read_input_bytes(path, what, max_bytes, too_large)
 
 
 _UTF16_32_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
@@ -221,15 +201,11 @@ def _loader_class():
             finally:
                 self.depth -= 1
 
-    resolvers = {}
-    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
-        # Dates stay text, and '=' is not the obscure !!value type.
-        kept = [(tag, regexp) for tag, regexp in entries if tag not in (_YAML + "timestamp", _YAML + "value")]
-        if kept:
-            resolvers[first] = kept
-    EntenteLoader.yaml_implicit_resolvers = resolvers
-    EntenteLoader.add_implicit_resolver(_FLOAT, re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-                                        list("-+0123456789"))
+    # Plain values are resolved by YAML 1.2's core schema (as JSON reads numbers), not by PyYAML's YAML 1.1
+    # rules; the forms the two read differently are resolved to tags the builder refuses with a fix.
+    EntenteLoader.yaml_implicit_resolvers = {}
+    for tag, regexp, first in _RESOLVERS:
+        EntenteLoader.add_implicit_resolver(tag, re.compile(regexp), first)
     return EntenteLoader
 
 
@@ -351,7 +327,7 @@ def _check_graph(root) -> None:
 
 def _check_tag(node, ScalarNode, SequenceNode, MappingNode) -> None:
     tag = node.tag
-    allowed = {ScalarNode: _SCALAR_TAGS + (_MERGE,), SequenceNode: (_SEQ,), MappingNode: (_MAP,)}[type(node)]
+    allowed = {ScalarNode: _SCALAR_TAGS + (_MERGE, _OLD_BOOL), SequenceNode: (_SEQ,), MappingNode: (_MAP,)}[type(node)]
     if tag in allowed:
         return
     shown = _tag_name(tag)
@@ -396,13 +372,24 @@ class _Builder:
         return self.scalar(node)
 
     def scalar(self, node):
-        from yaml.constructor import SafeConstructor
-
+        if node.tag == _OLD_BOOL:
+            meaning = "true" if node.value.lower() in ("yes", "on") else "false"
+            raise _Refused(f"the value {node.value!r} is {meaning} in YAML 1.1 but the text {node.value!r} in "
+                           f"YAML 1.2, so Entente does not guess", node.start_mark,
+                           f"Write {meaning} or {'false' if meaning == 'true' else 'true'}; put it in quotes if "
+                           f"you mean the text.")
         if node.tag in (_STR, _MERGE):
-            return node.value
-        construct = {_INT: SafeConstructor.construct_yaml_int, _FLOAT: SafeConstructor.construct_yaml_float,
-                     _BOOL: SafeConstructor.construct_yaml_bool, _NULL: SafeConstructor.construct_yaml_null}
+            return _whole_characters(node.value, node.start_mark)
+        if node.tag in (_INT, _FLOAT):
+            _refuse_yaml11_number(node)
         try:
+            if node.tag == _INT:
+                return int(node.value.replace("+", "", 1) if node.value.startswith("+") else node.value)
+            if node.tag == _FLOAT:
+                return _float(node.value)
+            from yaml.constructor import SafeConstructor
+
+            construct = {_BOOL: SafeConstructor.construct_yaml_bool, _NULL: SafeConstructor.construct_yaml_null}
             return construct[node.tag](self.loader, node)
         except (ValueError, KeyError, TypeError, ArithmeticError):
             kind = {_INT: "a whole number", _FLOAT: "a number", _BOOL: "true or false", _NULL: "null"}[node.tag]
@@ -443,7 +430,8 @@ class _Builder:
         if not isinstance(key_node, ScalarNode):
             raise _Refused(f"a key must be text, but this key is {_KIND_WORDS[type(key_node).__name__]}",
                            key_node.start_mark, "Write keys as plain words followed by ': ', e.g. name: value.")
-        key = self.scalar(key_node)
+        key = True if key_node.tag == _OLD_BOOL and key_node.value.lower() in ("yes", "on") else (
+            False if key_node.tag == _OLD_BOOL else self.scalar(key_node))
         if isinstance(key, str):
             return key
         written = key_node.value
@@ -456,6 +444,74 @@ class _Builder:
             problem = f"the key {written!r} is a number, but keys must be text"
         hint = f"Put the key in quotes: '{written}': ..." if key is not None else "Write a name before the ':'."
         raise _Refused(problem, key_node.start_mark, hint)
+
+
+# --- numbers as YAML 1.2 reads them, and whole characters -----------------------------------------------
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered in (".inf", "+.inf"):
+        return float("inf")
+    if lowered == "-.inf":
+        return float("-inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _refuse_yaml11_number(node) -> None:
+    """Refuse the number forms YAML 1.1 (PyYAML) and YAML 1.2 read differently, or that only one reads.
+
+    `010` is 8 in YAML 1.1 and 10 in YAML 1.2; `1:30` is 90 in YAML 1.1 and text in YAML 1.2; `1_000` and
+    `0b101` are numbers only in YAML 1.1; `0o17` only in YAML 1.2; `0x1F` is rarely what a student meant.
+    """
+    text = node.value
+    body = text.lstrip("+-")
+    sign = "-" if text.startswith("-") else ""
+    fix = None
+    if "_" in text:
+        plain = text.replace("_", "")
+        problem = f"the number {text!r} has '_' between its digits, which YAML 1.1 ignores and YAML 1.2 does not read"
+        fix = f"Write {plain}, not {text}."
+    elif ":" in body:
+        whole, _, fraction = body.partition(".")
+        value = 0
+        for part in whole.split(":"):
+            value = value * 60 + int(part or "0")
+        shown = f"{sign}{value}" + (f".{fraction}" if fraction else "")
+        problem = (f"{text!r} is read by YAML 1.1 as the base-60 number {shown} and by YAML 1.2 as text, so "
+                   f"Entente does not guess")
+        fix = f"Write the number you mean (for instance {shown})."
+    elif body[:2].lower() in ("0x", "0o", "0b"):
+        base = {"0x": 16, "0o": 8, "0b": 2}[body[:2].lower()]
+        try:
+            value = f"{sign}{int(body[2:], base)}"
+        except ValueError:
+            value = "the number in decimal digits"
+        problem = f"the number {text!r} is written in base {base}; Entente reads numbers in decimal only"
+        fix = f"Write {value}, not {text}."
+    elif node.tag == _INT and len(body) > 1 and body.startswith("0"):
+        old = (f"a base-8 number ({sign}{int(body, 8)})" if set(body) <= set("01234567") else "text")
+        problem = (f"the number {text!r} starts with a zero, which YAML 1.1 reads as {old} and YAML 1.2 as "
+                   f"{sign}{int(body)}, so Entente does not guess")
+        fix = f"Write {sign}{int(body)}, not {text}."
+    if fix is not None:
+        raise _Refused(problem, node.start_mark, fix + " Put it in quotes if it is a text.")
+
+
+def _whole_characters(text: str, mark) -> str:
+    """The text with escaped surrogate pairs joined into characters; a lone surrogate is refused."""
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError as error:
+        lone = text[error.start // 2]
+        raise _Refused(f"the text holds a lone surrogate (\\u{ord(lone):04x}), half of a character, which cannot be "
+                       f"written to a file or shown on a screen", mark,
+                       f"Remove the escape \\u{ord(lone):04x} or write the character itself; a character beyond "
+                       f"U+FFFF is written as \\U0001F600 or as two escapes that form a pair.") from None
 
 
 # --- syntax errors -----------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from ..core.events import ScheduledEvent
 from ..core.parameters import Parameters
 from ..core.scenario import DEFAULT_MONTHS, AddedActor, RelationOverride, Scenario
 from ..errors import EntenteError, describe_value, did_you_mean, field_path
+from .paths import check_input_file
 from .tables import canonical_actors, load_codebook
+from .text import name_problem
 
 
 def find_scenario(text: str | Path) -> Path:
@@ -78,6 +80,21 @@ class _Checker:
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 self.reject_non_finite(item, (*path, index))
+
+    # -- pass 0: text that no file or terminal can hold ------------------------------------------
+    def reject_broken_text(self, value, path=()) -> None:
+        """A lone surrogate (half of a character, e.g. from "\\ud800") would crash every writer later."""
+        if isinstance(value, str) and any("\ud800" <= char <= "\udfff" for char in value):
+            raise self.error(path, "the text holds a lone surrogate (an escape such as \\ud800, half of a "
+                                   "character), which cannot be written to a file or shown on a screen",
+                             "Remove the escape, or write the character itself.")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.reject_broken_text(key, path)
+                self.reject_broken_text(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.reject_broken_text(item, (*path, index))
 
     # -- pass 1: the JSON Schema -----------------------------------------------------------------
     def check_schema(self, data) -> None:
@@ -149,8 +166,9 @@ class _Checker:
         if kind == "minLength":
             return self.error(path, f"{what} is empty", "Write a value after the colon.")
         if kind == "maxLength":
-            return self.error(path, f"{what} is too long ({len(value)} characters; the limit is "
-                                    f"{error.validator_value})")
+            return self.error(path, f"{what} is too long ({len(value):,} characters; the limit is "
+                                    f"{error.validator_value:,})", "Shorten it to a sentence or two; longer text "
+                                                                   "belongs in a document beside the scenario.")
         if kind == "oneOf" and path and path[-1] == "to":
             return self.error(path, f"expected an actor name or a list of actor names, found {describe_value(value)}",
                               "Write for instance 'to: Pakistan' or 'to: [Pakistan, India]'.")
@@ -159,18 +177,30 @@ class _Checker:
     # -- pass 2: what depends on the world ------------------------------------------------------
     def build(self, data, *, base_dir: Path | None) -> Scenario:
         self.reject_non_finite(data)
+        self.reject_broken_text(data)
         self.check_schema(data)
         months = int(data.get("months", DEFAULT_MONTHS))
         names = ActorNames(canonical_actors())
 
         added = []
+        canonical = set(names.names)
         for index, entry in enumerate(data.get("actors", [])):
             name = entry["name"].strip()
-            if names.resolve(name):
+            problem = name_problem(name)
+            if problem:
+                raise self.error(("actors", index, "name"), f"the actor name {name!r} cannot be used: {problem}",
+                                 "Choose a plain name made of letters and digits, such as 'Turkey'.")
+            taken = names.resolve(name)
+            if taken in canonical:
                 raise self.error(("actors", index, "name"),
-                                 f"the actor {name!r} already exists (as {names.resolve(name)!r})",
+                                 f"the actor {name!r} already exists (as {taken!r})",
                                  "To change its starting scores use 'relations:'; to add a new actor "
                                  "pick a name that is not taken.")
+            if taken:
+                raise self.error(("actors", index, "name"),
+                                 f"the actor {name!r} has the same name as the added actor {taken!r} (names are "
+                                 f"compared ignoring case, spaces and punctuation)",
+                                 "Give each added actor a name of its own.")
             names.add(name)
             added.append((index, name, float(entry["capability"]), entry.get("relations", {}),
                           entry.get("kind", "state"), float(entry.get("anchoring", 1.0)),
@@ -212,10 +242,14 @@ class _Checker:
         relations_file = data.get("relations_file")
         if relations_file is not None:
             resolved_file = (base_dir or Path.cwd()) / relations_file
-            if not resolved_file.is_file():
+            if not resolved_file.exists():
                 raise self.error(("relations_file",), f"the relations file {relations_file!r} does not exist "
                                  f"(looked for {resolved_file})",
                                  "Give a path relative to the scenario file, made by python -m sim seed.")
+            try:
+                check_input_file(resolved_file, "relations file")
+            except EntenteError as error:
+                raise self.error(("relations_file",), error.problem, error.hint) from None
             relations_file = str(resolved_file)
 
         return Scenario(

@@ -17,6 +17,8 @@ MAX_ADDED_ACTORS = 20
 MAX_INTENSITY = 5.0  # five unit events in one: larger values are almost always a typo for a percentage
 MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
+MAX_NOTE = 500  # characters: a sentence or two; the note is repeated in events.csv for every run
+MAX_DESCRIPTION = 5000  # characters: a few paragraphs
 
 BEHAVIOUR = {
     "anchoring": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
@@ -70,7 +72,9 @@ def scenario_schema() -> dict:
             "intensity": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_INTENSITY,
                           "default": 1.0,
                           "description": "Multiplies the type's weight; 1 is a typical event."},
-            "note": {"type": "string", "description": "What happened, for the reader of the results."},
+            "note": {"type": "string", "maxLength": MAX_NOTE,
+                     "description": f"What happened, for the reader of the results (at most {MAX_NOTE} "
+                                    f"characters)."},
         },
         "required": ["at", "type"],
         "additionalProperties": False,
@@ -109,7 +113,7 @@ def scenario_schema() -> dict:
         "type": "object",
         "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "description": {"type": "string"},
+            "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
             "months": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS, "default": 36},
             "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "default": 0},
             "runs": {"type": "integer", "minimum": 1, "maximum": MAX_RUNS, "default": 1},

@@ -18,11 +18,18 @@ SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
 FLOAT_FORMAT = "%.6f"
 
 
+TEXT_COLUMNS = ("source", "target", "actor", "type", "origin", "reason")
+
+
 def _csv(table: pd.DataFrame) -> str:
+    from ..io.text import to_cell
+
     table = table.copy()
     for column in table.columns:
         if table[column].dtype.kind == "f":
             table[column] = table[column].round(6) + 0.0  # no "-0.000000"
+        elif table[column].dtype.kind == "O":
+            table[column] = table[column].map(to_cell)  # no cell a spreadsheet runs as a formula
     return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
@@ -60,6 +67,18 @@ def _summary(result: Result) -> Summary:
     return result.summary
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A data file as written: names stay text ('NA' and 'None' are names, not missing values)."""
+    from ..io.text import from_cell
+
+    header = pd.read_csv(path, nrows=0).columns
+    text = {column: str for column in header if column in TEXT_COLUMNS}
+    table = pd.read_csv(path, keep_default_na=False, dtype=text)
+    for column in text:
+        table[column] = table[column].map(from_cell)
+    return table
+
+
 def read_result(out_dir: str | Path) -> Result:
     """Load a result folder written earlier, for a notebook."""
     out_dir = Path(out_dir)
@@ -71,10 +90,10 @@ def read_result(out_dir: str | Path) -> Result:
         months=summary.months,
         runs=summary.runs,
         seed=summary.seed,
-        alignment=pd.read_csv(out_dir / "alignment.csv"),
-        baseline=pd.read_csv(out_dir / "baseline.csv"),
-        blocs=pd.read_csv(out_dir / "blocs.csv"),
-        events=pd.read_csv(out_dir / "events.csv", keep_default_na=False),
+        alignment=_read_csv(out_dir / "alignment.csv"),
+        baseline=_read_csv(out_dir / "baseline.csv"),
+        blocs=_read_csv(out_dir / "blocs.csv"),
+        events=_read_csv(out_dir / "events.csv"),
         n_blocs=summary.n_blocs,
         scenario_file=summary.scenario_file,
         summary=summary,

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import printable
 from ..experiment.summary import BlocShift, Summary
 
 WIDTH = 78
+NAME_WIDTH = 60  # an actor's name, as the schema allows
+LINE_WIDTH = 300  # any line with user-written text is cut here, so the report stays a screen or two
+
+
+def _shown(text, limit: int = LINE_WIDTH) -> str:
+    """User-written text (names, notes, paths) as the terminal may show it: one line, escaped, bounded."""
+    return printable(text, limit=limit)
 
 
 def _blocs_line(blocs) -> str:
-    return "   ".join(f"[{i}] {', '.join(members)}" for i, members in enumerate(blocs, start=1))
+    return _shown("   ".join(f"[{i}] {', '.join(_shown(m, NAME_WIDTH) for m in members)}"
+                           for i, members in enumerate(blocs, start=1)))
 
 
 def _heading(text: str) -> list[str]:
@@ -24,7 +33,7 @@ def _share(share: float | None, runs: int) -> str:
 def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
                  top: int = 10) -> str:
     lines = []
-    title = f"Entente · {summary.scenario}"
+    title = f"Entente · {_shown(summary.scenario, 200)}"
     lines.append(title)
     runs = summary.runs
     scheduled = summary.scenario_event_count
@@ -34,7 +43,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     else:
         counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} a run; reactions in "
                    f"{summary.runs_with_reactions} of {runs} runs ({reactions} in all)")
-    where = summary.scenario_file or "scenario"
+    where = _shown(summary.scenario_file or "scenario")
     lines.append(f"{where} · {summary.months} months · seed {summary.seed} · "
                  f"{runs} run{'s' if runs != 1 else ''} · {counted}")
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
@@ -69,15 +78,15 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         lines.append("  No actor changed bloc or swung its lean between the starting blocs.")
     for shift in shifts[:12]:
         if isinstance(shift, BlocShift):
-            partners = ", ".join(shift.joined) or "nobody (alone)"
-            text = f"  month {shift.month:>3}  {shift.actor} changes bloc: now with {partners}"
+            partners = _shown(", ".join(shift.joined)) or "nobody (alone)"
+            text = f"  month {shift.month:>3}  {_shown(shift.actor, NAME_WIDTH)} changes bloc: now with {partners}"
         else:
-            text = (f"  month {shift.month:>3}  {shift.actor} now leans towards "
-                    f"{', '.join(shift.towards)} (net lean {shift.lean_before:+.2f} → "
+            text = (f"  month {shift.month:>3}  {_shown(shift.actor, NAME_WIDTH)} now leans towards "
+                    f"{_shown(', '.join(shift.towards))} (net lean {shift.lean_before:+.2f} → "
                     f"{shift.lean_after:+.2f})")
         lines.append(text)
         if shift.events:
-            lines.append(f"             after {'; '.join(shift.events)}")
+            lines.append(f"             after {_shown('; '.join(shift.events))}")
     if len(shifts) > 12:
         lines.append(f"  … and {len(shifts) - 12} more in summary.json")
 
@@ -89,8 +98,8 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     else:
         lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   behind it")
         for change in changes:
-            pair = f"{change.source} → {change.target}"
-            behind = change.events[0] if change.events else ""
+            pair = f"{_shown(change.source, NAME_WIDTH)} → {_shown(change.target, NAME_WIDTH)}"
+            behind = _shown(change.events[0], 120) if change.events else ""
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
 
@@ -98,9 +107,9 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         lines.append(events_text(events).rstrip("\n"))
     if out_dir is not None:
         lines += _heading("Files")
-        lines.append(f"  {out_dir}/")
+        lines.append(f"  {_shown(out_dir)}/")
         if files:
-            lines.append("    " + ", ".join(files))
+            lines.append("    " + _shown(", ".join(files)))
     return "\n".join(lines) + "\n"
 
 
@@ -112,10 +121,10 @@ def events_text(events, most: int = 15) -> str:
         lines.append("  No events: this is the world drifting on its own.")
     for record in rows.head(most).to_dict("records"):
         origin = "" if record["origin"] == "scenario" else "  [reaction]"
-        lines.append(f"  month {record['month']:>3}  {record['type']:<20} {record['source']} → "
-                     f"{record['target']}  ×{record['intensity']:g}{origin}")
+        lines.append(f"  month {record['month']:>3}  {record['type']:<20} {_shown(record['source'], NAME_WIDTH)} → "
+                     f"{_shown(record['target'], NAME_WIDTH)}  ×{record['intensity']:g}{origin}")
         if record["reason"]:
-            lines.append(f"             {record['reason']}")
+            lines.append(f"             {_shown(record['reason'])}")
     if len(rows) > most:
         lines.append(f"  … {len(rows) - most} more in events.csv")
     return "\n".join(lines) + "\n"

@@ -27,28 +27,17 @@ HEADER_LINES = (
 
 def read_article(path) -> str:
     """The article's text, or an error that says what is wrong with the file and how to fix it."""
+    from ..io.paths import read_input_bytes
+
     file = str(path)
-    path = Path(path)
-    if not path.exists():
-        raise EntenteError("the article file does not exist", file=file,
-                           hint="Check the name and the folder (the bundled article is "
-                                "seeds/pakistan_russia_relations_article.txt).")
-    if path.is_dir():
-        raise EntenteError("this is a folder, not an article file", file=file,
-                           hint="Give the path of a .txt file that holds the article's text.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise EntenteError(f"the file is {size:,} bytes, more than the limit of {MAX_ARTICLE_BYTES:,} bytes "
-                               "for one article", file=file,
-                               hint="Code one news article at a time: save just its text in a .txt file.")
-        data = path.read_bytes()
-    except OSError as error:
-        raise EntenteError(f"the article cannot be read ({error.strerror or error})", file=file,
-                           hint="Check that the file exists and that you may read it.") from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise EntenteError("the article is saved as UTF-16 text; the coder reads UTF-8", file=file,
-                           hint="Save it again as UTF-8 (in most editors: Save As, then Encoding: UTF-8).")
+    too_large = EntenteError(f"the file is more than the limit of {MAX_ARTICLE_BYTES:,} bytes for one article",
+                             file=file, hint="Code one news article at a time: save just its text in a .txt file.")
+    data = read_input_bytes(path, "article file", MAX_ARTICLE_BYTES, too_large)
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):
+            raise EntenteError(f"the article is saved as {encoding} text; the coder reads UTF-8", file=file,
+                               hint="Save it again as UTF-8 (in most editors: Save As, then Encoding: UTF-8).")
     if b"\x00" in data:
         raise EntenteError("this is a binary file (it contains NUL bytes), not plain text", file=file,
                            hint="Save the article as plain text (.txt, UTF-8); export a PDF or Word file to "
@@ -211,6 +200,9 @@ def render(document: dict) -> str:
 
 def check_out_file(out: Path, article: Path, force: bool) -> None:
     """Refuse to write over the article, a folder, or a file that `sim seed` did not write."""
+    from ..io.paths import check_output_path
+
+    check_output_path(out, "relations file")  # never a device, a FIFO or the current folder, even with --force
     if out.is_dir():
         raise EntenteError("--out names a folder; give a file name", file=str(out),
                            hint=f"For example: --out {out / 'relations.yaml'}")

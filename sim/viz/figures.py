@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -429,13 +430,17 @@ def save_plots(result: Result, out_dir, formats=("png",)) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     makers = {"pairs_over_time": plot_top_pairs, "heatmaps": plot_heatmaps, "bloc_map": plot_bloc_maps}
     written = []
-    for stem in FILE_STEMS:
-        figure = makers[stem](result)
-        try:
-            for fmt in formats:
-                written.append(style.save_figure(figure, folder / f"{stem}.{fmt}", fmt))
-        finally:
-            figure.clear()  # frees the artists now rather than at garbage collection
+    with warnings.catch_warnings():
+        # Matplotlib's warnings (a glyph a name uses is missing from the font...) would print its source
+        # paths in the middle of the report; the figures are written either way.
+        warnings.simplefilter("ignore")
+        for stem in FILE_STEMS:
+            figure = makers[stem](result)
+            try:
+                for fmt in formats:
+                    written.append(style.save_figure(figure, folder / f"{stem}.{fmt}", fmt))
+            finally:
+                figure.clear()  # frees the artists now rather than at garbage collection
     return written
 
 

@@ -1,0 +1,77 @@
+"""What a run will cost, known before it starts, and the limits above which `run` asks for --allow-large.
+
+A scenario that `validate` passes can still ask for hours of work or gigabytes of files: 1,000 runs of 27
+actors over 240 months, or a 500-character note on each of 2,000 meetings. The estimate is arithmetic on
+the scenario (no model is built), so it costs nothing; the limits are documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import EntenteError
+
+MAX_PAIR_MONTHS = 25_000_000
+"""Directed pair-months simulated (scenario and baseline, every run): rows of alignment.csv + baseline.csv.
+The seven bundled actors at the schema's maximum (1,000 runs of 240 months) need 20.2 million."""
+
+MAX_EVENT_IMPULSES = 500_000
+"""Scheduled directed events applied over all runs (a meeting of m actors is m(m-1) of them)."""
+
+MAX_OUTPUT_BYTES = 1_000_000_000
+"""Estimated size of the data files written."""
+
+_ROW_BYTES = 14  # run, month and score columns of a score row, separators and newline ("1,12,0.123456\n")
+_EVENT_BYTES = 40  # run, month, type, intensity, origin of an events.csv row, without names and note
+
+
+@dataclass(frozen=True)
+class Cost:
+    actors: int
+    months: int
+    runs: int
+    pair_months: int
+    event_impulses: int
+    output_bytes: int
+
+    def text(self) -> str:
+        return (f"{self.runs:,} run{'s' if self.runs != 1 else ''} x {self.months} months x {self.actors} actors: "
+                f"{self.pair_months:,} pair-months, {self.event_impulses:,} scheduled events applied, about "
+                f"{_size(self.output_bytes)} of data files")
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if count >= scale:
+            return f"{count / scale:,.1f} {unit}"
+    return f"{count} bytes"
+
+
+def estimate(scenario, names: list[str]) -> Cost:
+    """The work and output of running `scenario` among `names` (every actor of its world)."""
+    n = len(names)
+    name_bytes = sum(len(name.encode("utf-8")) for name in names) / max(n, 1)
+    pair_months = 2 * scenario.runs * (scenario.months + 1) * n * (n - 1)
+    per_run_events = sum(_EVENT_BYTES + 2 * name_bytes + len(event.note.encode("utf-8")) for event in scenario.events)
+    output = (pair_months * (_ROW_BYTES + 2 * name_bytes)
+              + scenario.runs * (scenario.months + 1) * n * (8 + name_bytes)  # blocs.csv
+              + scenario.runs * per_run_events)
+    return Cost(n, scenario.months, scenario.runs, pair_months, scenario.runs * len(scenario.events), int(output))
+
+
+def check_cost(cost: Cost, *, allow_large: bool = False) -> None:
+    """Refuse, with the estimate and how to lower it, a run above the documented limits."""
+    if allow_large:
+        return
+    over = []
+    if cost.pair_months > MAX_PAIR_MONTHS:
+        over.append(f"{cost.pair_months:,} pair-months (limit {MAX_PAIR_MONTHS:,})")
+    if cost.event_impulses > MAX_EVENT_IMPULSES:
+        over.append(f"{cost.event_impulses:,} scheduled events applied (limit {MAX_EVENT_IMPULSES:,})")
+    if cost.output_bytes > MAX_OUTPUT_BYTES:
+        over.append(f"about {_size(cost.output_bytes)} of data files (limit {_size(MAX_OUTPUT_BYTES)})")
+    if over:
+        raise EntenteError(f"this run is larger than Entente runs without asking: {cost.text()}; over the limit: "
+                           f"{'; '.join(over)}",
+                           hint="Lower runs (--runs), months, the number of added actors, or the events (a meeting "
+                                "of m actors counts m x (m - 1) times); or pass --allow-large if you mean it.")
