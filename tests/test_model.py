@@ -9,6 +9,7 @@ from sim.model.model import AlignmentModel
 from sim.core.parameters import Parameters
 from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
+from sim.io.tables import load_codebook
 from sim.io.world import build_world
 
 OFF_DIAGONAL = ~np.eye(7, dtype=bool)
@@ -166,7 +167,7 @@ def test_the_model_is_a_mesa_model_with_one_agent_per_actor():
     import mesa
 
     world = build_world(scenario())
-    model = AlignmentModel(world, (), Parameters(), months=3, rng=5)
+    model = AlignmentModel(world, (), Parameters(), months=3, rng=5, codebook=load_codebook())
     assert isinstance(model, mesa.Model) and len(model.agents) == 7
     russia = model.actor("Russia")
     assert russia.scores["Pakistan"] == pytest.approx(world.scores[0, 1])

@@ -23,6 +23,10 @@ COMMANDS = {
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
+# The packages pyproject.toml declares, by the name Python imports them under (a test keeps this in step).
+DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "pandas": "pandas",
+                "matplotlib": "matplotlib", "yaml": "PyYAML", "jsonschema": "jsonschema"}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -40,8 +44,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def print_error(error: EntenteError) -> None:
+    """The one place a user's mistake is printed: one paragraph on stderr."""
+    print(f"error: {error.message()}", file=sys.stderr)
+
+
+def missing_module_error(error: ModuleNotFoundError) -> EntenteError | None:
+    """A missing dependency (or a broken install) as a user error with the fix; None for anything else."""
+    name = error.name or ""
+    top = name.partition(".")[0]
+    if top in DEPENDENCIES:
+        return EntenteError(
+            f"this Python ({sys.executable}) does not have {DEPENDENCIES[top]}, which Entente needs "
+            f"(no module named {name!r})",
+            hint="Most likely the virtual environment is not activated: run `source .venv/bin/activate` "
+                 "(Windows: `.venv\\Scripts\\activate`) and try again. Or install Entente with its dependencies "
+                 "into this Python: `pip install -e .` in a checkout, `pip install entente` otherwise.")
+    if top == "sim":
+        return EntenteError(f"this copy of Entente is incomplete (no module named {name!r})",
+                            hint="Reinstall it: `pip install --force-reinstall .` in a checkout, "
+                                 "`pip install --force-reinstall entente` otherwise.")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        return _main(argv)
+    except ModuleNotFoundError as error:
+        problem = missing_module_error(error)
+        if problem is None or debug:
+            raise
+        print_error(problem)
+        return EXIT_USAGE
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or getattr(args, "debug_sub", False)
@@ -50,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except EntenteError as error:
         if debug:
             raise
-        print(f"error: {error.message()}", file=sys.stderr)
+        print_error(error)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted: nothing was written in place of earlier results.", file=sys.stderr)

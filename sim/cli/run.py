@@ -9,8 +9,8 @@ from pathlib import Path
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". A lens for discussion, "
                                    "not a forecast.")
-    parser.add_argument("scenario", help="scenario YAML file (see scenarios/ and python -m sim list)")
-    parser.add_argument("--out", help="output folder (default: results/<scenario file name>/)")
+    parser.add_argument("scenario", help="scenario YAML file, or a bundled scenario's name (python -m sim list)")
+    parser.add_argument("--out", help="output folder (default: results/<scenario name>/)")
     parser.add_argument("--seed", type=int, help="override the scenario's seed")
     parser.add_argument("--runs", type=int, help="override the number of Monte Carlo runs")
     parser.add_argument("--blocs", type=int, default=2, metavar="K", help="look for up to K blocs (default 2)")
@@ -30,27 +30,27 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..errors import EntenteError
-    from ..io.scenario_file import load_scenario
+    from ..io.scenario_file import find_scenario, load_scenario
+    from ..io.schema import MAX_BLOCS, MAX_RUNS, MAX_SEED
 
+    # The same limits as in a scenario file (sim/io/schema.py), checked before reading anything.
+    _check_range("--seed", args.seed, 0, MAX_SEED)
+    _check_range("--runs", args.runs, 1, MAX_RUNS)
+    _check_range("--blocs", args.blocs, 1, MAX_BLOCS)
     scenario = load_scenario(args.scenario)
     changes = {}
     if args.seed is not None:
-        if not 0 <= args.seed < 2**32:
-            raise EntenteError(f"--seed must be a whole number from 0 to {2**32 - 1}, got {args.seed}")
         changes["seed"] = args.seed
     if args.runs is not None:
-        if not 1 <= args.runs <= 1000:
-            raise EntenteError(f"--runs must be from 1 to 1000, got {args.runs}")
         changes["runs"] = args.runs
     if args.relations is not None:
         if not Path(args.relations).is_file():
             raise EntenteError(f"the relations file {args.relations} does not exist",
                                hint="Make one with python -m sim seed ARTICLE.txt --out FILE.")
         changes["relations_file"] = args.relations
-    if not 1 <= args.blocs <= 6:
-        raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
     scenario = replace(scenario, **changes)
-    out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
+    # A bundled scenario run by name (`sim run s400_india`) writes to results/s400_india.
+    out_dir = Path(args.out) if args.out else Path("results") / find_scenario(args.scenario).stem
 
     from ..io.result_folder import check_out_dir
 
@@ -73,3 +73,10 @@ def run(args) -> int:
     else:
         print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
     return 0
+
+
+def _check_range(option: str, value: int | None, low: int, high: int) -> None:
+    from ..errors import EntenteError
+
+    if value is not None and not low <= value <= high:
+        raise EntenteError(f"{option} must be a whole number from {low} to {high}, got {value}")

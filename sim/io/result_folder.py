@@ -40,7 +40,7 @@ try:
 except ImportError:  # Windows: no advisory locks, so leftovers of killed runs are not cleaned
     fcntl = None
 
-TOOL = "entente"
+TOOL = "entente"  # the manifest's mark on the folders Entente wrote
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 _RESERVED_KEYS = ("tool", "version", "files", "manifest_format")
@@ -58,14 +58,9 @@ _FORCE_HINT = ("Choose another --out folder, or pass --force to write Entente's 
 
 def tool_version() -> str:
     """The installed version of Entente, or the source tree's when it is not installed."""
-    from importlib import metadata
+    from .resources import version
 
-    try:
-        return metadata.version(TOOL)
-    except metadata.PackageNotFoundError:
-        from .. import __version__
-
-        return __version__
+    return version()
 
 
 # --- names ------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ MAX_ADDED_ACTORS = 20
 MAX_INTENSITY = 5.0  # five unit events in one: larger values are almost always a typo for a percentage
 MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
+MAX_BLOCS = 6  # blocs a run looks for each month (`sim run --blocs K`): more than six split seven actors apart
 
 BEHAVIOUR = {
     "anchoring": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
