@@ -1,29 +1,13 @@
 """The command line end to end, in a temporary folder, as a student would use it."""
 
-import hashlib
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import DATA_FILES, ROOT, SCENARIOS, digest, sim
 from sim.cli.main import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
-
-
-def sim(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
-
-
-def digest(folder: Path, names):
-    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
 
 
 def test_run_end_to_end(tmp_path):

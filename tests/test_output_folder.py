@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from sim.io import result_folder as output
 from sim.errors import EntenteError
 from sim.io.result_folder import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_result(out, files: dict, **options) -> Path:

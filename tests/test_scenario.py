@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import default_actors
 from sim.errors import EntenteError
 from sim.core.parameters import Parameters
 from sim.io.scenario_file import load_scenario, scenario_from_data
@@ -95,7 +96,7 @@ def test_relation_overrides_and_added_actors_shape_the_world():
     })
     world = build_world(scenario)
     at = world.index
-    assert world.names[-1] == "Afghanistan" and len(world.names) == 8
+    assert world.names[-1] == "Afghanistan" and len(world.names) == len(default_actors()) + 1
     assert world.capabilities[at("Afghanistan")] == 0.5
     assert world.scores[at("Afghanistan"), at("Pakistan")] == -0.3
     assert world.scores[at("Pakistan"), at("Afghanistan")] == -0.3
