@@ -131,7 +131,8 @@ def test_an_s400_purchase_cools_the_us_towards_india():
 
 
 def test_a_rival_gaining_a_patron_triggers_a_counter_move_with_a_reason():
-    result = run(scenario(months=12, relations=RIVALS, events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
+    result = run(scenario(months=12, relations=RIVALS,
+                          events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
     reactions = result.events[result.events["origin"] == "reaction"]
     india = reactions[reactions["target"] == "India"]
     assert len(india) == 1

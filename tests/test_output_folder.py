@@ -71,7 +71,8 @@ def test_the_same_content_gives_a_byte_identical_manifest(tmp_path):
     before = (first / MANIFEST_NAME).read_bytes()
     write_result(first, files, manifest_extra={"scenario": "S"})
     assert (first / MANIFEST_NAME).read_bytes() == before
-    different = write_result(tmp_path / "three", {"a.csv": "x\n1\n", "b.csv": "x\n3\n"}, manifest_extra={"scenario": "S"})
+    different = write_result(tmp_path / "three", {"a.csv": "x\n1\n", "b.csv": "x\n3\n"},
+                             manifest_extra={"scenario": "S"})
     assert (different / MANIFEST_NAME).read_bytes() != before
 
 

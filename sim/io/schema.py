@@ -39,6 +39,7 @@ def _parameter_schema() -> dict:
     defaults = Parameters()
     for spec in SPECS:
         default = getattr(defaults, spec.name)
+        entry: dict[str, object]
         if spec.choices:
             entry = {"type": "string", "enum": list(spec.choices)}
         elif isinstance(default, bool):

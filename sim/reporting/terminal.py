@@ -24,7 +24,8 @@ def summary_text(summary: dict, *, events=None, out_dir: str | Path | None = Non
     scheduled = summary["scenario_events"]
     reactions = summary["reactions"]
     if runs == 1:
-        counted = f"{scheduled} event{'s' if scheduled != 1 else ''} ({reactions} reaction{'s' if reactions != 1 else ''})"
+        counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} "
+                   f"({reactions} reaction{'s' if reactions != 1 else ''})")
     else:
         counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} a run; reactions in "
                    f"{summary['runs_with_reactions']} of {runs} runs ({reactions} in all)")
