@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
 _LAZY = {
     "load_scenario": ("sim.io.scenario_file", "load_scenario"),
     "scenario_from_data": ("sim.io.scenario_file", "scenario_from_data"),
@@ -52,6 +50,10 @@ def __getattr__(name):
     if name in _LAZY:
         module, attribute = _LAZY[name]
         return getattr(importlib.import_module(module), attribute)
+    if name == "__version__":  # one source: pyproject.toml (sim/io/resources.py: version)
+        from .io.resources import version
+
+        return version()
     if name in _MODULES:
         return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

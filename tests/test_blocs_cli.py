@@ -1,19 +1,16 @@
 """`python -m sim blocs` end to end, and the alignment data reader (sim/io/alignment_file.py) on good and bad files."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import sim
 from sim.io.alignment_file import load_alignments
 from sim.errors import EntenteError
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # Two friendly pairs with mild hostility across, equal sizes (solved by hand in test_landscape.py):
 # {A,B}|{C,D} splits the four hostile pairs, E = 4 * -0.5 = -2 (global); everyone together, E = 0, is
@@ -51,12 +48,6 @@ def write(folder, text, name="alignments.yaml"):
     path = Path(folder) / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
-
-
-def sim(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 # ------------------------------------------------------------------------------------------- CLI

@@ -4,16 +4,14 @@ Each file's first line is `# expect: FRAGMENT`. `validate` and `run` must both e
 one clear error naming the file, and never show a traceback.
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import sim
 from sim.cli.main import main
 
 CORPUS = sorted((Path(__file__).parent / "broken_scenarios").glob("*.yaml"))
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def expected_fragment(path: Path) -> str:
@@ -51,14 +49,11 @@ def test_run_gives_the_same_error_and_writes_nothing(path, capsys, tmp_path):
 
 @pytest.mark.parametrize("name", ["01_unknown_actor.yaml", "28_python_tag.yaml", "37_billion_laughs.yaml"])
 def test_from_the_shell_no_traceback_and_exit_code_2(name):
-    done = subprocess.run([sys.executable, "-m", "sim", "validate", f"tests/broken_scenarios/{name}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = sim("validate", f"tests/broken_scenarios/{name}", timeout=60)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stderr.startswith("error: ")
 
 
 def test_debug_shows_the_traceback():
-    done = subprocess.run([sys.executable, "-m", "sim", "--debug", "validate",
-                           "tests/broken_scenarios/01_unknown_actor.yaml"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = sim("--debug", "validate", "tests/broken_scenarios/01_unknown_actor.yaml", timeout=60)
     assert done.returncode != 0 and "Traceback" in done.stderr

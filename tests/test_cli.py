@@ -1,29 +1,13 @@
 """The command line end to end, in a temporary folder, as a student would use it."""
 
-import hashlib
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import DATA_FILES, ROOT, SCENARIOS, digest, sim
 from sim.cli.main import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
-
-
-def sim(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
-
-
-def digest(folder: Path, names):
-    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
 
 
 def test_run_end_to_end(tmp_path):
@@ -110,9 +94,10 @@ def test_the_published_schema_accepts_every_bundled_scenario():
         jsonschema.validate({"name": "x", "evnts": []}, schema)
 
 
-def test_validate_stays_light():
-    # The CLI must not pay for Mesa, pandas or matplotlib to check a file.
-    code = ("import sys; from sim.cli import main; main(['validate', 'scenarios/s400_india.yaml']); "
+@pytest.mark.parametrize("command", [["validate", "scenarios/s400_india.yaml"], ["list"]])
+def test_validate_and_list_stay_light(command):
+    # The CLI must not pay for Mesa, pandas or matplotlib to check a file or list what there is.
+    code = (f"import sys; from sim.cli import main; main({command!r}); "
             "heavy = [m for m in ('mesa', 'matplotlib', 'pandas') if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
@@ -158,3 +143,39 @@ def test_a_written_result_reads_back_for_a_notebook(tmp_path):
     pd.testing.assert_frame_equal(again.alignment, result.alignment, atol=1e-6, check_dtype=False)
     pd.testing.assert_frame_equal(again.baseline, result.baseline, atol=1e-6, check_dtype=False)
     assert (again.effect() - result.effect()).__abs__().max() < 1e-5
+
+
+def test_a_bundled_scenario_runs_by_name_from_any_folder(tmp_path):
+    done = sim("run", "s400_india", "--no-plots", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    header = done.stdout.splitlines()[1]
+    assert header.startswith("s400_india (bundled) · "), header  # not a path inside site-packages
+    assert (tmp_path / "results" / "s400_india" / "alignment.csv").exists()
+    summary = json.loads((tmp_path / "results" / "s400_india" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario_file"] == "s400_india (bundled)"
+
+
+def test_a_misspelt_scenario_name_suggests_the_bundled_one(tmp_path):
+    done = sim("validate", "s400_indai", cwd=tmp_path)
+    assert done.returncode == 2 and "Did you mean 's400_india'?" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option, limit", [("--runs", "MAX_RUNS"), ("--seed", "MAX_SEED"), ("--blocs", "MAX_BLOCS")])
+def test_cli_limits_are_the_schemas(option, limit, tmp_path, capsys):
+    from sim.io import schema
+
+    highest = getattr(schema, limit)
+    scenario = str(SCENARIOS / "baseline.yaml")
+    assert main(["run", scenario, option, str(highest + 1), "--out", str(tmp_path / "x")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {option} must be") and f"to {highest}, got {highest + 1}" in error
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_error_is_printed_by_one_function_only():
+    # Every `error:` line goes through sim.cli.main.print_error (so its wording and safety live in one place).
+    printers = [path.relative_to(ROOT).as_posix() for path in (ROOT / "sim").rglob("*.py")
+                if 'f"error:' in path.read_text(encoding="utf-8")]
+    assert printers == ["sim/cli/main.py"]
+    assert (ROOT / "sim" / "cli" / "main.py").read_text(encoding="utf-8").count('f"error:') == 1

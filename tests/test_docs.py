@@ -1,11 +1,10 @@
 """The documents tell the truth about the code: parameter defaults, the README's commands, CI."""
 
 import re
-from pathlib import Path
 
+from conftest import ROOT
 from sim.core.parameters import Parameters, specs
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_parameter_has_a_spec():

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import ARTICLE, ROOT
 from sim.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 STARTERS = EXERCISES / "files"
-ARTICLE = ROOT / "seeds" / "pakistan_russia_relations_article.txt"
 
 WORKSHEETS = sorted(EXERCISES.glob("*.md"))
 STARTER_FILES = sorted(STARTERS.glob("*.yaml"))

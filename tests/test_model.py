@@ -5,13 +5,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from conftest import default_actors, directed_pair_count
 from sim.model.model import AlignmentModel
 from sim.core.parameters import Parameters
 from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
+from sim.io.tables import load_codebook
 from sim.io.world import build_world
 
-OFF_DIAGONAL = ~np.eye(7, dtype=bool)
+N = len(default_actors())
+OFF_DIAGONAL = ~np.eye(N, dtype=bool)
 
 
 def scenario(**data):
@@ -128,7 +131,8 @@ def test_an_s400_purchase_cools_the_us_towards_india():
 
 
 def test_a_rival_gaining_a_patron_triggers_a_counter_move_with_a_reason():
-    result = run(scenario(months=12, relations=RIVALS, events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
+    result = run(scenario(months=12, relations=RIVALS,
+                          events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
     reactions = result.events[result.events["origin"] == "reaction"]
     india = reactions[reactions["target"] == "India"]
     assert len(india) == 1
@@ -166,8 +170,8 @@ def test_the_model_is_a_mesa_model_with_one_agent_per_actor():
     import mesa
 
     world = build_world(scenario())
-    model = AlignmentModel(world, (), Parameters(), months=3, rng=5)
-    assert isinstance(model, mesa.Model) and len(model.agents) == 7
+    model = AlignmentModel(world, (), Parameters(), months=3, rng=5, codebook=load_codebook())
+    assert isinstance(model, mesa.Model) and len(model.agents) == N
     russia = model.actor("Russia")
     assert russia.scores["Pakistan"] == pytest.approx(world.scores[0, 1])
     model.run()
@@ -178,7 +182,7 @@ def test_the_model_is_a_mesa_model_with_one_agent_per_actor():
 def test_the_tables_follow_the_output_contract():
     result = run(scenario(months=5, events=[{"at": 2, "type": "summit", "between": ["US", "India"]}]))
     assert list(result.alignment.columns) == ["run", "month", "source", "target", "score"]
-    assert len(result.alignment) == 6 * 7 * 6  # months 0..5, 42 directed pairs
+    assert len(result.alignment) == 6 * directed_pair_count()  # months 0..5, every directed pair
     assert set(result.blocs["bloc"]) <= {1, 2}
     assert list(result.events.columns) == ["run", "month", "type", "source", "target", "intensity", "origin",
                                            "reason"]

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from sim.io import result_folder as output
 from sim.errors import EntenteError
 from sim.io.result_folder import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_result(out, files: dict, **options) -> Path:
@@ -72,7 +72,8 @@ def test_the_same_content_gives_a_byte_identical_manifest(tmp_path):
     before = (first / MANIFEST_NAME).read_bytes()
     write_result(first, files, manifest_extra={"scenario": "S"})
     assert (first / MANIFEST_NAME).read_bytes() == before
-    different = write_result(tmp_path / "three", {"a.csv": "x\n1\n", "b.csv": "x\n3\n"}, manifest_extra={"scenario": "S"})
+    different = write_result(tmp_path / "three", {"a.csv": "x\n1\n", "b.csv": "x\n3\n"},
+                             manifest_extra={"scenario": "S"})
     assert (different / MANIFEST_NAME).read_bytes() != before
 
 

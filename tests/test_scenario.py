@@ -4,14 +4,16 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import json
+
 import pytest
 
+from conftest import SCENARIOS, default_actors
 from sim.errors import EntenteError
 from sim.core.parameters import Parameters
 from sim.io.scenario_file import load_scenario, scenario_from_data
 from sim.io.world import build_world
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def write(tmp_path, text, name="s.yaml"):
@@ -95,7 +97,7 @@ def test_relation_overrides_and_added_actors_shape_the_world():
     })
     world = build_world(scenario)
     at = world.index
-    assert world.names[-1] == "Afghanistan" and len(world.names) == 8
+    assert world.names[-1] == "Afghanistan" and len(world.names) == len(default_actors()) + 1
     assert world.capabilities[at("Afghanistan")] == 0.5
     assert world.scores[at("Afghanistan"), at("Pakistan")] == -0.3
     assert world.scores[at("Pakistan"), at("Afghanistan")] == -0.3
@@ -106,6 +108,11 @@ def test_relation_overrides_and_added_actors_shape_the_world():
     default = build_world(scenario_from_data({"name": "y"}))
     assert world.scores[at("Iran"), at("US")] == default.scores[at("Iran"), at("US")]  # directed: one way
     assert world.sources[("Russia", "India")] == "scenario"
+    # What the scenario leaves unsaid about an added actor is 0 by a documented default, and says so.
+    assert world.sources[("Afghanistan", "China")] == world.sources[("China", "Afghanistan")] == "scenario-default"
+    assert world.sources[("Afghanistan", "Pakistan")] == "scenario"
+    assert "scenario-default" not in {world.sources[(a, b)] for a in default_actors() for b in default_actors()
+                                      if a != b}
 
 
 def test_default_world_is_the_seeded_one():
@@ -114,6 +121,41 @@ def test_default_world_is_the_seeded_one():
     assert np.allclose(world.scores, world.scores.T)  # seeded scores are symmetric
     assert (np.abs(world.scores) <= 1).all()
     assert set(world.sources.values()) <= {"document", "prior", "override"}
+
+
+def relations_without(tmp_path, *pairs) -> Path:
+    """The bundled relations file with the given pairs left out."""
+    import yaml
+
+    document = yaml.safe_load((SCENARIOS.parent / "seeds" / "relations.yaml").read_text(encoding="utf-8"))
+    dropped = {frozenset(pair) for pair in pairs}
+    document["relations"] = [r for r in document["relations"] if frozenset(r["between"]) not in dropped]
+    path = tmp_path / "partial_relations.yaml"
+    # JSON is YAML too, and unlike PyYAML's dumper it never writes a YAML 1.1 string such as 019 unquoted.
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return path
+
+
+def test_a_relations_file_missing_a_pair_is_an_error_naming_the_pairs(tmp_path):
+    partial = relations_without(tmp_path, ("China", "Taliban"), ("Russia", "Iran"))
+    scenario = scenario_from_data({"name": "x", "relations_file": str(partial)})
+    with pytest.raises(EntenteError) as caught:
+        build_world(scenario)
+    error = caught.value
+    assert error.file == str(partial)
+    assert "2 pairs" in error.problem and "Russia - Iran" in error.problem and "China - Taliban" in error.problem
+    assert "python -m sim seed" in error.hint and "prior" in error.hint
+
+
+def test_a_scenario_may_set_the_missing_pair_itself(tmp_path):
+    partial = relations_without(tmp_path, ("China", "Taliban"))
+    world = build_world(scenario_from_data({"name": "x", "relations_file": str(partial),
+                                            "relations": [{"between": ["China", "Taliban"], "score": 0.2}]}))
+    assert world.scores[world.index("China"), world.index("Taliban")] == 0.2
+    one_way = scenario_from_data({"name": "x", "relations_file": str(partial), "relations": [
+        {"between": ["China", "Taliban"], "score": 0.2, "directed": True}]})
+    with pytest.raises(EntenteError, match="China - Taliban"):
+        build_world(one_way)  # one direction set, the other would be a silent zero
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)

@@ -1,30 +1,11 @@
 """`python -m sim seed` end to end, in a temporary folder, as a class would use it; and broken articles."""
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "seeds" / "pakistan_russia_relations_article.txt"
-
-
-def sim(*args, cwd=ROOT):
-    """Run the CLI as a student would, from any folder (the project need not be installed)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env=env)
-
-
-def assert_clean_error(done, *fragments):
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr, done.stderr
-    for fragment in fragments:
-        assert fragment in done.stderr, done.stderr
+from conftest import ARTICLE, ROOT, assert_clean_error, pair_count, sim
 
 
 def test_seed_in_a_fresh_folder_writes_a_relations_file_and_reports_it(tmp_path):
@@ -34,7 +15,7 @@ def test_seed_in_a_fresh_folder_writes_a_relations_file_and_reports_it(tmp_path)
     assert "13 from the article, 8 from priors" in done.stdout
     assert "Russia - Pakistan" in done.stdout and "--explain" in done.stdout
     data = yaml.safe_load((tmp_path / "relations.yaml").read_text(encoding="utf-8"))
-    assert data["article"] == "article.txt" and len(data["relations"]) == 21
+    assert data["article"] == "article.txt" and len(data["relations"]) == pair_count()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "relations.yaml"]  # no temp files left
 
 
@@ -155,4 +136,4 @@ def test_an_article_without_any_cue_gives_priors_and_says_so(tmp_path):
     (tmp_path / "a.txt").write_text("Russia and India.\nThe weather in Islamabad was mild.\n", encoding="utf-8")
     done = sim("seed", "a.txt", "--out", "r.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "0 from the article, 21 from priors" in done.stdout and "every score is a prior" in done.stdout
+    assert f"0 from the article, {pair_count()} from priors" in done.stdout and "every score is a prior" in done.stdout

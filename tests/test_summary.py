@@ -174,7 +174,10 @@ def test_the_baseline_model_computes_no_blocs():
 
     scenario = sim.load_scenario("arms_sale_pakistan")
     world = sim.build_world(scenario)
-    model = AlignmentModel(world, (), scenario.parameters, months=2, track_blocs=False, rng=1).run()
+    from sim.io.tables import load_codebook
+
+    model = AlignmentModel(world, (), scenario.parameters, months=2, track_blocs=False, rng=1,
+                           codebook=load_codebook()).run()
     assert model.blocs is None and "blocs" not in model.datacollector.model_vars
 
 

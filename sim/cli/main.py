@@ -26,6 +26,10 @@ COMMANDS = {
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
+# The packages pyproject.toml declares, by the name Python imports them under (a test keeps this in step).
+DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "pandas": "pandas",
+                "matplotlib": "matplotlib", "yaml": "PyYAML", "jsonschema": "jsonschema"}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -96,8 +100,43 @@ def _say(text: str) -> None:
         pass
 
 
+def print_error(error: EntenteError) -> None:
+    """The one place a user's mistake is printed: one paragraph on stderr."""
+    _say(f"error: {error.message()}")
+
+
+def missing_module_error(error: ModuleNotFoundError) -> EntenteError | None:
+    """A missing dependency (or a broken install) as a user error with the fix; None for anything else."""
+    name = error.name or ""
+    top = name.partition(".")[0]
+    if top in DEPENDENCIES:
+        return EntenteError(
+            f"this Python ({sys.executable}) does not have {DEPENDENCIES[top]}, which Entente needs "
+            f"(no module named {name!r})",
+            hint="Most likely the virtual environment is not activated: run `source .venv/bin/activate` "
+                 "(Windows: `.venv\\Scripts\\activate`) and try again. Or install Entente with its dependencies "
+                 "into this Python: `pip install -e .` in a checkout, `pip install entente` otherwise.")
+    if top == "sim":
+        return EntenteError(f"this copy of Entente is incomplete (no module named {name!r})",
+                            hint="Reinstall it: `pip install --force-reinstall .` in a checkout, "
+                                 "`pip install --force-reinstall entente` otherwise.")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        return _main(argv)
+    except ModuleNotFoundError as error:
+        problem = missing_module_error(error)
+        if problem is None or debug:
+            raise
+        print_error(problem)
+        return EXIT_USAGE
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or getattr(args, "debug_sub", False)
@@ -109,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         except EntenteError as error:
             if debug:
                 raise
-            _say(f"error: {error.message()}")
+            print_error(error)
             return EXIT_USAGE
         except KeyboardInterrupt:
             _say("interrupted: nothing was written in place of earlier results.")
@@ -121,13 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             if debug:
                 raise
-            _say(f"error: {_os_error_text(error)}")
+            print_error(_os_error(error))
             if error.filename is None:
                 _silence_stdout()
             return EXIT_USAGE
 
 
-def _os_error_text(error: OSError) -> str:
+def _os_error(error: OSError) -> EntenteError:
     """An operating-system error that escaped the commands (standard output on a full disk, a read-only
     folder for a relations file) as the usual one paragraph."""
     from ..io.paths import os_error
@@ -136,5 +175,5 @@ def _os_error_text(error: OSError) -> str:
         reason = error.strerror or str(error) or type(error).__name__
         return EntenteError(f"cannot write to standard output (the screen, or the file or device it is "
                             f"redirected to): {reason}",
-                            hint="Redirect the output to a file on a disk with free space, or use --quiet.").message()
-    return os_error(error, "write", error.filename).message()
+                            hint="Redirect the output to a file on a disk with free space, or use --quiet.")
+    return os_error(error, "write", error.filename)

@@ -9,8 +9,8 @@ from pathlib import Path
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". A lens for discussion, "
                                    "not a forecast.")
-    parser.add_argument("scenario", help="scenario YAML file (see scenarios/ and python -m sim list)")
-    parser.add_argument("--out", help="output folder (default: results/<scenario file name>/)")
+    parser.add_argument("scenario", help="scenario YAML file, or a bundled scenario's name (python -m sim list)")
+    parser.add_argument("--out", help="output folder (default: results/<scenario name>/)")
     parser.add_argument("--seed", type=int, help="override the scenario's seed")
     parser.add_argument("--runs", type=int, help="override the number of Monte Carlo runs")
     parser.add_argument("--blocs", type=int, default=2, metavar="K", help="look for up to K blocs (default 2)")
@@ -32,32 +32,32 @@ def run(args) -> int:
     from dataclasses import replace
 
     from ..errors import EntenteError
-    from ..io.scenario_file import load_scenario
+    from ..io.scenario_file import find_scenario, load_scenario
+    from ..io.schema import MAX_BLOCS, MAX_RUNS, MAX_SEED
 
+    # The same limits as in a scenario file (sim/io/schema.py), checked before reading anything.
+    _check_range("--seed", args.seed, 0, MAX_SEED)
+    _check_range("--runs", args.runs, 1, MAX_RUNS)
+    _check_range("--blocs", args.blocs, 1, MAX_BLOCS)
     scenario = load_scenario(args.scenario)
     changes = {}
     if args.seed is not None:
-        if not 0 <= args.seed < 2**32:
-            raise EntenteError(f"--seed must be a whole number from 0 to {2**32 - 1}, got {args.seed}")
         changes["seed"] = args.seed
     if args.runs is not None:
-        if not 1 <= args.runs <= 1000:
-            raise EntenteError(f"--runs must be from 1 to 1000, got {args.runs}")
         changes["runs"] = args.runs
     if args.relations is not None:
         from ..io.paths import check_input_file
 
         check_input_file(args.relations, "relations file")
         changes["relations_file"] = args.relations
-    if not 1 <= args.blocs <= 6:
-        raise EntenteError(f"--blocs must be from 1 to 6, got {args.blocs}")
     scenario = replace(scenario, **changes)
     from ..io.paths import check_output_path, check_writable_parent
     from ..io.result_folder import check_out_dir
 
     if args.out is not None:
         check_output_path(args.out, "output folder")  # before Path(""), which would mean "."
-    out_dir = Path(args.out) if args.out is not None else Path("results") / Path(args.scenario).stem
+    # A bundled scenario run by name (`sim run s400_india`) writes to results/s400_india.
+    out_dir = Path(args.out) if args.out is not None else Path("results") / find_scenario(args.scenario).stem
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
     check_writable_parent(out_dir, "output folder")
 
@@ -84,3 +84,10 @@ def run(args) -> int:
     else:
         print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
     return 0
+
+
+def _check_range(option: str, value: int | None, low: int, high: int) -> None:
+    from ..errors import EntenteError
+
+    if value is not None and not low <= value <= high:
+        raise EntenteError(f"{option} must be a whole number from {low} to {high}, got {value}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ".")
@@ -14,6 +12,7 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError
+    from .main import print_error
 
     if len(args.scenario) == 1:
         _check(args.scenario[0])  # an error propagates to the CLI: one file, one message, exit 2
@@ -25,7 +24,7 @@ def run(args) -> int:
         except EntenteError as error:
             if args.debug_sub:
                 raise
-            print(f"error: {error.message()}", file=sys.stderr)
+            print_error(error)
             failed += 1
     return 2 if failed else 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -23,7 +24,7 @@ def _fold(name: str) -> str:
 class ActorNames:
     """Resolves what a user typed ('USA', 'moscow', 'Afghan Taliban') to a canonical actor name."""
 
-    def __init__(self, actors: list[ActorInfo], extra: list[str] = ()) -> None:
+    def __init__(self, actors: list[ActorInfo], extra: Sequence[str] = ()) -> None:
         self.names: list[str] = [a.name for a in actors]
         self._lookup: dict[str, str] = {}
         self._spellings: list[str] = []

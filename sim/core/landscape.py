@@ -131,7 +131,7 @@ def count_partitions(n: int, n_blocs: int) -> int:
     """Partitions of n actors into at most n_blocs non-empty blocs: sum of Stirling numbers S(n, k)."""
     k_max = min(n, n_blocs)
     row = [1] + [0] * k_max  # S(0, k)
-    for m in range(1, n + 1):
+    for _ in range(n):  # S(m, k) = k S(m-1, k) + S(m-1, k-1), for m = 1..n
         row = [0] + [k * row[k] + row[k - 1] for k in range(1, k_max + 1)]
     return sum(row[1:])
 

@@ -12,7 +12,7 @@ class World:
     names: tuple[str, ...]
     capabilities: np.ndarray  # relative sizes, used for blocs
     scores: np.ndarray  # scores[i, j]: how names[i] regards names[j]
-    sources: dict[tuple[str, str], str]  # document | prior | override | scenario
+    sources: dict[tuple[str, str], str]  # document | prior | override | scenario | scenario-default
     kinds: tuple[str, ...] = ()  # "state" or "armed_group", per actor
     anchoring: np.ndarray | None = None  # per actor, multiplies memory
     attention: np.ndarray | None = None  # per actor, multiplies audience_scale

@@ -107,7 +107,9 @@ class _Reader:
             raise self.error(path, f"`actors` lists {len(actors)} actor(s); blocs need at least two")
         if len(actors) > MAX_ACTORS:
             raise self.error(path, f"`actors` lists {len(actors)} actors; at most {MAX_ACTORS} are supported")
-        names, sizes, seen = [], [], {}
+        names: list[str] = []
+        sizes: list[float] = []
+        seen: dict[str, int] = {}
         for index, entry in enumerate(actors):
             here = ("actors", index)
             if not isinstance(entry, dict):

@@ -54,7 +54,8 @@ def load_relations(path: str | Path | None = None) -> StartingRelations:
             raise fail(("relations", index, "score"), f"score must be a number from -1 to 1, found {score!r}")
         if pair[0] == pair[1]:
             raise fail(("relations", index, "between"), "a relation needs two different actors")
-        key = tuple(sorted(pair, key=order.index))
+        first, second = sorted(pair, key=order.index)
+        key = (first, second)
         scores[key] = float(score)
         sources[key] = str(entry.get("source", "document"))
     return StartingRelations(str(path), scores, sources)

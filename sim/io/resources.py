@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
+DISTRIBUTION = "entente"  # the name on PyPI and in pyproject.toml; the import package is `sim`
 
 
 def _folder(name: str, checkout_name: str | None = None) -> Path:
@@ -80,3 +81,22 @@ def table_document(name: str):
 def read_table(name: str):
     """The plain data of one of the package's own YAML tables."""
     return table_document(name).data
+
+
+@cache
+def version() -> str:
+    """Entente's version. The one source is `version` in pyproject.toml: an installed copy reads it from the
+    package metadata the build wrote; a source checkout that was never installed reads pyproject.toml."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        pass
+    import tomllib
+
+    try:
+        with open(_CHECKOUT / "pyproject.toml", "rb") as file:
+            return str(tomllib.load(file)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"

@@ -36,15 +36,16 @@ import shutil
 import stat
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import EntenteError
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks, so leftovers of killed runs are not cleaned
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
-TOOL = "entente"
+TOOL = "entente"  # the manifest's mark on the folders Entente wrote
 MANIFEST_NAME = "manifest.json"
 MARKER_NAME = ".entente-temporary"  # inside a temporary folder from its creation until just before the manifest
 MANIFEST_FORMAT = 1
@@ -63,14 +64,9 @@ _FORCE_HINT = ("Choose another --out folder, or pass --force to write Entente's 
 
 def tool_version() -> str:
     """The installed version of Entente, or the source tree's when it is not installed."""
-    from importlib import metadata
+    from .resources import version
 
-    try:
-        return metadata.version(TOOL)
-    except metadata.PackageNotFoundError:
-        from .. import __version__
-
-        return __version__
+    return version()
 
 
 # --- names ------------------------------------------------------------------------------------------------
@@ -262,7 +258,7 @@ class ResultWriter:
         if clash:
             raise ValueError(f"manifest_extra may not set {', '.join(clash)}")
         self.directory: Path | None = None
-        self._lock = None
+        self._lock: TextIO | None = None
         self._lock_path: Path | None = None
         self._fresh_lock: Path | None = None
         self._stem = self.out_dir.name[:100]
@@ -351,6 +347,7 @@ class ResultWriter:
 
     def manifest_text(self) -> str:
         """The manifest of the files now in the temporary folder: same files, same bytes."""
+        assert self.directory is not None, "the result folder is not open"
         files = []
         for name in sorted(os.listdir(self.directory)):
             path = self.directory / name
@@ -384,6 +381,7 @@ class ResultWriter:
         return self.out_dir
 
     def _write_manifest(self, text: str) -> None:
+        assert self.directory is not None, "the result folder is not open"
         with open(self.directory / MANIFEST_NAME, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
@@ -391,6 +389,7 @@ class ResultWriter:
 
     def _move_into_place(self) -> None:
         out = self.out_dir
+        assert self.directory is not None, "the result folder is not open"
         check_out_dir(out, self.force)  # again: something may have appeared there during the run
         if not os.path.lexists(out):
             os.rename(self.directory, out)
@@ -411,6 +410,7 @@ class ResultWriter:
         self.directory = None
 
     def _write_into(self, out: Path) -> None:
+        assert self.directory is not None, "the result folder is not open"
         names = sorted(name for name in os.listdir(self.directory) if name != MANIFEST_NAME)
         for name in names + [MANIFEST_NAME]:
             target = out / name
@@ -436,14 +436,13 @@ class ResultWriter:
     def __enter__(self) -> "ResultWriter":
         return self.start()
 
-    def __exit__(self, kind, error, traceback) -> bool:
+    def __exit__(self, kind, error, traceback) -> None:  # never swallows the exception
         if kind is None:
             self.commit()
-            return False
+            return
         self.abort()
         if isinstance(error, OSError):
             raise _file_system_error(error, self.shown) from error
-        return False
 
 
 @contextmanager

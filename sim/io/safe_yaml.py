@@ -350,7 +350,7 @@ class _Builder:
 
     def __init__(self, loader) -> None:
         self.loader = loader
-        self.positions: dict[tuple, tuple[int, int]] = {}
+        self.positions: dict[tuple, tuple[int | None, int | None]] = {}
 
     def build(self, node, path: tuple):
         from yaml.nodes import MappingNode, SequenceNode

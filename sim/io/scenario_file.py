@@ -36,10 +36,19 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file (or a bundled scenario by name); raises EntenteError on any mistake."""
     from .safe_yaml import load_yaml
 
-    path = find_scenario(path)
-    document = load_yaml(path, what="scenario file")
-    return scenario_from_data(document.data, file=str(path), position=document.position,
-                              base_dir=Path(path).resolve().parent)
+    found = find_scenario(path)
+    if not found.exists():
+        from .resources import bundled_scenarios
+
+        names = [bundled.stem for bundled in bundled_scenarios()]
+        raise EntenteError(f"there is no scenario file {str(path)!r}, nor a bundled scenario of that name",
+                           hint=(did_you_mean(found.stem, names) + " ").lstrip()
+                           + f"Check the path; the bundled scenarios are: {', '.join(names)}.")
+    # A bundled scenario is named as the user asked for it, not by its place inside site-packages.
+    label = str(found) if found == Path(path) else f"{found.stem} (bundled)"
+    document = load_yaml(found, what="scenario file")
+    return scenario_from_data(document.data, file=label, position=document.position,
+                              base_dir=found.resolve().parent)
 
 
 def scenario_from_data(data, *, file: str | None = None, position=None, base_dir: Path | None = None) -> Scenario:

@@ -19,6 +19,7 @@ MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
 MAX_NOTE = 500  # characters: a sentence or two; the note is repeated in events.csv for every run
 MAX_DESCRIPTION = 5000  # characters: a few paragraphs
+MAX_BLOCS = 6  # blocs a run looks for each month (`sim run --blocs K`): more than six split seven actors apart
 
 BEHAVIOUR = {
     "anchoring": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
@@ -39,6 +40,7 @@ def _parameter_schema() -> dict:
     properties = {}
     for spec in specs():
         default = spec.default
+        entry: dict[str, object]
         if spec.choices:
             entry = {"type": "string", "enum": list(spec.choices)}
         elif isinstance(default, bool):

@@ -6,6 +6,8 @@ a misspelt key (`durabel:`) is an error naming the file, the line and the key, n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.actors import ActorInfo, ActorNames
 from ..core.events import EventType
 from ..errors import EntenteError, did_you_mean, field_path
@@ -67,6 +69,6 @@ def canonical_actors() -> list[ActorInfo]:
     return actors
 
 
-def actor_names(extra: list[str] = ()) -> ActorNames:
+def actor_names(extra: Sequence[str] = ()) -> ActorNames:
     """Resolver for the canonical actors' names and aliases (plus any extra names)."""
     return ActorNames(canonical_actors(), list(extra))

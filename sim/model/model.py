@@ -28,12 +28,12 @@ class AlignmentModel(mesa.Model):
         n_blocs: int = 2,
         track_blocs: bool = True,
         rng: int | None = None,
-        codebook: dict[str, EventType] | None = None,
+        codebook: dict[str, EventType],
     ) -> None:
         """track_blocs: compute the landscape's blocs every month (the event-free baseline run skips them)."""
         super().__init__(rng=rng)
         self.parameters = parameters or Parameters()
-        self.codebook = codebook if codebook is not None else _bundled_codebook()
+        self.codebook = codebook  # passed in (sim.io.tables.load_codebook): the model reads no files
         self.months = months
         self.n_blocs = n_blocs
         self.capabilities = np.asarray(world.capabilities, dtype=float)
@@ -128,9 +128,3 @@ class AlignmentModel(mesa.Model):
         for _ in range(self.months):
             self.step()
         return self
-
-
-def _bundled_codebook() -> dict[str, EventType]:
-    from ..io.tables import load_codebook
-
-    return load_codebook()

@@ -39,7 +39,8 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     scheduled = summary.scenario_event_count
     reactions = summary.reaction_count
     if runs == 1:
-        counted = f"{scheduled} event{'s' if scheduled != 1 else ''} ({reactions} reaction{'s' if reactions != 1 else ''})"
+        counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} "
+                   f"({reactions} reaction{'s' if reactions != 1 else ''})")
     else:
         counted = (f"{scheduled} event{'s' if scheduled != 1 else ''} a run; reactions in "
                    f"{summary.runs_with_reactions} of {runs} runs ({reactions} in all)")

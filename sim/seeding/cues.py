@@ -183,6 +183,9 @@ def load_cue_book(table: dict, source: str = "sim/data/cues.yaml") -> CueBook:
         gap = int(entry.get("gap", settings.gap_words))
         cues.append(Cue(phrase, code, str(codes[code]["label"]), float(codes[code]["goldstein"]), pairing,
                         str(entry.get("note", "")), phrase_pattern(phrase, gap)))
-    phrases = lambda key: [str(e["phrase"]) if isinstance(e, dict) else str(e) for e in table.get(key) or []]
+
+    def phrases(key):
+        return [str(e["phrase"]) if isinstance(e, dict) else str(e) for e in table.get(key) or []]
+
     return CueBook(cues, [str(w) for w in table.get("negations") or []], phrases("not_negations"),
                    phrases("hedges"), phrases("ignore"), settings)
