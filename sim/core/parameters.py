@@ -42,17 +42,28 @@ SPECS: tuple[Spec, ...] = (
          "How far an event moves the two parties' scores: a unit-intensity event of Goldstein weight G moves "
          "them by event_scale * G/10 before saturation."),
     Spec("audience_scale", "score per unit weight", 0.0, 2.0,
-         "How strongly third parties react to an event between others, in proportion to how they regard "
-         "the other party: helping my friend pleases me, helping my enemy angers me."),
+         "How strongly third parties react to an event between others, by the event type's audience rule: "
+         "friend of my friend for diplomatic signals, balance of threat for military ties, sympathy with "
+         "the victim for hostile acts (docs/model.md)."),
+    Spec("competition_scale", "score per unit weight", 0.0, 2.0,
+         "How sharply a patron cools, briefly, on a client that buys arms from the patron's rival (and on "
+         "that rival), per unit of the smaller of its regard for the client and its hostility to the "
+         "supplier; the cooling is not durable, so it fades with memory."),
     Spec("noise", "score per month (s.d.)", 0.0, 0.5,
          "Month-to-month random fluctuation of every score (standard deviation): domestic politics, "
          "incidents, personalities. 0 makes a run deterministic apart from the order in which actors react."),
     Spec("reactions", "on/off", None, None,
-         "Whether actors respond on their own to events: an actor whose rival gains a military patron "
-         "seeks a counter-patron of its own the following month."),
-    Spec("rival_threshold", "score", 0.0, 1.0,
-         "How hostile an actor must be towards another (score below minus this) to treat it as a rival "
-         "whose new military ties call for a response."),
+         "Whether actors respond on their own to events: an actor whose rival gains a military partner may "
+         "seek a counter-patron, and an actor hit by a hostile act may answer it, the following month."),
+    Spec("reaction_midpoint", "concern", 0.0, 2.0,
+         "The concern (hostility towards the actor that gained, or the weight of a hostile act, times how "
+         "much the event matters to the onlooker) at which the chance of reacting passes its midpoint."),
+    Spec("reaction_spread", "concern", 0.01, 1.0,
+         "How gradually the chance of reacting rises with concern (the scale of the logistic curve): small "
+         "values approach a threshold, large ones a nearly even chance whatever the concern."),
+    Spec("concern_bonus", "multiplier", 0.0, 3.0,
+         "How much more an event matters to an onlooker when its own partner is involved (its partner arms "
+         "its rival): concern is multiplied by 1 + this."),
     Spec("reaction_intensity", "intensity", 0.0, 3.0,
          "Intensity of the counter-move an actor makes when it reacts (1 = a full event of that type)."),
     Spec("reaction_cooldown", "months", 0, 120,
@@ -71,9 +82,12 @@ class Parameters:
     reciprocity: float = 0.05
     event_scale: float = 0.6
     audience_scale: float = 0.5
+    competition_scale: float = 1.0
     noise: float = 0.0
     reactions: bool = True
-    rival_threshold: float = 0.2
+    reaction_midpoint: float = 0.3
+    reaction_spread: float = 0.1
+    concern_bonus: float = 0.5
     reaction_intensity: float = 0.6
     reaction_cooldown: int = 12
 

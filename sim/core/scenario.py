@@ -21,6 +21,17 @@ class AddedActor:
 
 
 @dataclass(frozen=True)
+class ActorChange:
+    """An actor changing what it is during a scenario, from month `month` on (e.g. the Taliban taking Kabul)."""
+
+    month: int
+    actor: str
+    kind: str | None = None
+    capability: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RelationOverride:
     source: str
     target: str
@@ -40,5 +51,7 @@ class Scenario:
     relations: tuple[RelationOverride, ...] = ()
     events: tuple[ScheduledEvent, ...] = ()
     actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
+    changes: tuple[ActorChange, ...] = ()
+    expectations: tuple = ()  # hindcast expectations (sim.core.hindcast.Expectation)
     file: str | None = None
     relations_file: str | None = None

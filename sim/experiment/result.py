@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+# The columns of events.csv: `actor` is who decided (the reacting actor, or the source of a scripted
+# event), `probability` the chance the decision had when it was drawn (1 for scripted events).
+EVENT_COLUMNS = ("run", "month", "type", "source", "target", "intensity", "origin", "actor", "probability",
+                 "reason")
 
 @dataclass
 class Result:
@@ -15,7 +19,8 @@ class Result:
     alignment and baseline: columns run, month, source, target, score (every directed pair, every month,
     month 0 included). The baseline is the same scenario and seed with its events removed.
     blocs: run, month, actor, bloc (1 = the bloc with the largest total capability).
-    events: run, month, type, source, target, intensity, origin ('scenario' or 'reaction'), reason.
+    events: EVENT_COLUMNS: run, month, type, source, target, intensity, origin ('scenario' or 'reaction'),
+    actor (who decided), probability (of that decision), reason.
     summary: the content of summary.json.
     """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..experiment.result import Result
+from ..experiment.result import EVENT_COLUMNS, Result
 
 SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
 FLOAT_FORMAT = "%.6f"
@@ -32,8 +32,7 @@ def data_files(result: Result) -> dict[str, str]:
         "alignment.csv": _csv(result.alignment[SCORE_COLUMNS]),
         "baseline.csv": _csv(result.baseline[SCORE_COLUMNS]),  # the same world without the events
         "blocs.csv": _csv(result.blocs[["run", "month", "actor", "bloc"]]),
-        "events.csv": _csv(result.events[["run", "month", "type", "source", "target", "intensity", "origin",
-                                          "reason"]]),
+        "events.csv": _csv(result.events[list(EVENT_COLUMNS)]),
         "summary.json": json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n",
     }
 
