@@ -45,10 +45,13 @@ def test_capability_a_rival_of_the_recipient_cools_on_recipient_and_supplier():
     assert d[RUSSIA, INDIA] > 0 and d[INDIA, RUSSIA] > 0
 
 
-def test_the_old_rule_got_this_backwards():
-    """Friend of my friend would have Pakistan and China warm to India: the reason for the capability rule."""
-    d = impulse(S400_WORLD, RUSSIA, INDIA, ARMS_SALE, DIPLOMATIC)
-    assert d[PAKISTAN, INDIA] > 0 and d[CHINA, INDIA] > 0
+def test_the_old_rule_cooled_the_recipients_friends_on_its_rivals_supplier_no_more():
+    """Friend of my friend read an arms sale as a signal; the capability rule reads it as a threat."""
+    old = impulse(S400_WORLD, RUSSIA, INDIA, ARMS_SALE, DIPLOMATIC)
+    new = impulse(S400_WORLD, RUSSIA, INDIA, ARMS_SALE, CAPABILITY, one_way=True)
+    assert old[PAKISTAN, RUSSIA] < 0 and new[PAKISTAN, RUSSIA] < 0  # both: a rival's supplier is cooled on
+    assert old[IRAN, INDIA] > 0 and new[IRAN, INDIA] > 0
+    assert new[PAKISTAN, INDIA] < old[PAKISTAN, INDIA] == 0  # the threat is felt, not just not welcomed
 
 
 def test_capability_no_onlooker_warms_towards_its_own_rival():
@@ -127,10 +130,12 @@ def test_a_border_clash_a_third_state_that_likes_one_side_does_not_turn_on_the_o
 
 
 def test_diplomatic_friend_of_my_friend_signs():
-    scores = world({(PAKISTAN, INDIA): -0.6, (IRAN, INDIA): 0.5, (IRAN, RUSSIA): -0.3})
+    scores = world({(PAKISTAN, INDIA): -0.6, (IRAN, INDIA): 0.5, (IRAN, RUSSIA): 0.2,
+                    (CHINA, RUSSIA): -0.3, (CHINA, INDIA): 0.5})
     d = impulse(scores, RUSSIA, INDIA, 0.7, DIPLOMATIC)
     assert d[PAKISTAN, RUSSIA] < 0 and d[IRAN, RUSSIA] > 0  # judged by regard for the other party
-    assert d[IRAN, INDIA] < 0 and d[PAKISTAN, INDIA] == 0
+    assert d[IRAN, INDIA] > 0 and d[CHINA, INDIA] < 0  # my friend's deal with my rival cools me on my friend
+    assert d[PAKISTAN, INDIA] == 0 and d[CHINA, RUSSIA] == 0  # and never warms me to the rival
 
 
 @pytest.mark.parametrize("rule", [DIPLOMATIC, CAPABILITY, HOSTILE])
@@ -147,3 +152,10 @@ def test_every_rule_is_batched_over_leading_axes(rule):
 def test_an_unknown_rule_is_refused():
     with pytest.raises(ValueError):
         impulse(world({}), 0, 1, 0.5, "telepathy")
+
+
+def test_diplomatic_a_friends_deal_with_my_rival_does_not_warm_me_to_the_rival():
+    scores = world({(INDIA, US): 0.4, (INDIA, TALIBAN): -0.6})
+    d = impulse(scores, US, TALIBAN, 0.8, DIPLOMATIC)  # the Doha agreement
+    assert d[INDIA, TALIBAN] == 0  # no warming to its rival
+    assert d[INDIA, US] < 0  # the unbalanced triad shows as a cooler view of the friend

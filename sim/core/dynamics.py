@@ -92,7 +92,8 @@ def event_impulse(
     both directions. Every other actor k is an onlooker, and `rule` says how it responds (docs/model.md,
     "Audience rules"); with w = audience_scale * weight * audience_share:
 
-    diplomatic  friend of my friend (Heider): d_k,source = w a_k,target and d_k,target = w a_k,source.
+    diplomatic  friend of my friend (Heider): d_k,source = w a_k,target and d_k,target = w a_k,source,
+                except that nobody warms to a party it regards with hostility through a third party's signal.
     capability  balance of threat (Walt 1987; Jervis 1978): the party that gains capability is judged by
                 the onlooker's own regard for it (d_k,gainer = w a_k,gainer: a rival cools, a friend warms)
                 and the supplier by what it armed (d_k,supplier = w a_k,gainer when that is hostility, or
@@ -116,8 +117,8 @@ def event_impulse(
     to_source = a[..., others, source]
     to_target = a[..., others, target]
     if rule == DIPLOMATIC:
-        delta[..., others, source] += w * to_target
-        delta[..., others, target] += w * to_source
+        delta[..., others, source] += _no_warming_to_rivals(w * to_target, to_source)
+        delta[..., others, target] += _no_warming_to_rivals(w * to_source, to_target)
     elif rule == CAPABILITY:
         if one_way:
             delta[..., others, target] += w * to_target
@@ -133,6 +134,12 @@ def event_impulse(
     else:
         raise ValueError(f"unknown audience rule {rule!r}")
     return delta
+
+
+def _no_warming_to_rivals(change: np.ndarray, regard: np.ndarray) -> np.ndarray:
+    """A friend's signal does not make an onlooker warm to a party it regards with hostility: the triad
+    stays unbalanced, or resolves by cooling on the friend (Maoz et al. 2007 find such triads persist)."""
+    return np.where((regard < 0.0) & (change > 0.0), 0.0, change)
 
 
 def _supplier_term(to_supplier: np.ndarray, to_gainer: np.ndarray) -> np.ndarray:

@@ -31,6 +31,28 @@ class ActorChange:
     note: str = ""
 
 
+CHANGES = ("up", "down", "not_up", "not_down")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A direction a credible model must show (hindcasts): a directed pair's change, or two actors in one bloc.
+
+    A pair's change is measured as the events' effect: (score at by_month - score at from_month) in the run,
+    minus the same in the run without the scenario's events; `up` needs more than tolerance, `not_up` at
+    most tolerance.
+    """
+
+    pair: tuple[str, str] | None = None
+    change: str | None = None
+    from_month: int = 0
+    by_month: int | None = None  # None: the last month
+    tolerance: float = 0.01
+    bloc_together: tuple[str, str] | None = None
+    at: int | None = None  # None: the last month
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class RelationOverride:
     source: str
@@ -52,6 +74,6 @@ class Scenario:
     events: tuple[ScheduledEvent, ...] = ()
     actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
     changes: tuple[ActorChange, ...] = ()
-    expectations: tuple = ()  # hindcast expectations (sim.core.hindcast.Expectation)
+    expectations: tuple[Expectation, ...] = ()
     file: str | None = None
     relations_file: str | None = None
