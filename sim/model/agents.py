@@ -118,7 +118,7 @@ class Actor(mesa.Agent):
             pairs = [(client, supplier)] if kind.one_way else [(client, supplier), (supplier, client)]
             for rival, partner in pairs:
                 hostility = max(0.0, -self.regard_before(rival))
-                own_partner = partner.name in model.partners[self.name] or self.regard_before(partner) > 0
+                own_partner = partner.name in model.partners[self.name] or self.regard_before(partner) >= 0.5
                 concern = hostility * (1.0 + params.concern_bonus * own_partner)
                 probability = self.probability(concern)
                 if probability <= 0:
