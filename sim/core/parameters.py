@@ -82,7 +82,7 @@ class Parameters:
     reciprocity: float = 0.05
     event_scale: float = 0.6
     audience_scale: float = 0.5
-    competition_scale: float = 0.5
+    competition_scale: float = 1.0
     noise: float = 0.0
     reactions: bool = True
     reaction_midpoint: float = 0.3
