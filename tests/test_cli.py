@@ -24,7 +24,7 @@ def test_run_end_to_end(tmp_path):
     assert header == "run,month,source,target,score"
     assert (out / "blocs.csv").read_text().splitlines()[0] == "run,month,actor,bloc"
     assert (out / "events.csv").read_text().splitlines()[0] == \
-        "run,month,type,source,target,intensity,origin,reason"
+        "run,month,type,source,target,intensity,origin,actor,probability,reason"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["months"] == 36 and summary["seed"] == 0 and summary["runs"] == 1
     assert set(summary["blocs"]) >= {"initial", "final"}

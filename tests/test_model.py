@@ -123,11 +123,20 @@ def test_an_arms_sale_to_pakistan_cools_india_towards_russia():
     assert with_rivalry.effect(36)[india, russia] < as_coded.effect(36)[india, russia]  # more rivalry, more cooling
 
 
-def test_an_s400_purchase_cools_the_us_towards_india():
-    result = run(scenario(months=36, parameters={"reactions": False},
+S400_PRIORS = [{"between": ["US", "India"], "score": 0.4}, {"between": ["US", "Russia"], "score": -0.4},
+               {"between": ["India", "Pakistan"], "score": -0.5}, {"between": ["India", "China"], "score": -0.3}]
+
+
+def test_an_s400_purchase_a_brief_us_dip_then_no_lasting_loss_and_no_warming_by_indias_rivals():
+    result = run(scenario(months=36, relations=S400_PRIORS, parameters={"reactions": False},
                           events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "India"}]))
-    effect = result.effect(36)
-    assert effect[result.actors.index("US"), result.actors.index("India")] < 0
+    us, india, russia = (result.actors.index(name) for name in ("US", "India", "Russia"))
+    assert result.effect(3)[us, india] < 0  # client competition: the patron's displeasure
+    assert result.effect(36)[us, india] > result.effect(3)[us, india]  # fades: brief, not durable
+    for rival in ("Pakistan", "China"):
+        r = result.actors.index(rival)
+        assert max(result.effect(m)[r, india] for m in range(37)) <= 0, rival
+        assert result.effect(36)[r, russia] < 0, rival
 
 
 def test_a_rival_gaining_a_patron_triggers_a_counter_move_with_a_reason():
@@ -185,7 +194,7 @@ def test_the_tables_follow_the_output_contract():
     assert len(result.alignment) == 6 * directed_pair_count()  # months 0..5, every directed pair
     assert set(result.blocs["bloc"]) <= {1, 2}
     assert list(result.events.columns) == ["run", "month", "type", "source", "target", "intensity", "origin",
-                                           "reason"]
+                                           "actor", "probability", "reason"]
     changes = result.summary.changes
     assert [abs(c.effect) for c in changes] == sorted((abs(c.effect) for c in changes), reverse=True)
     written = result.summary.to_dict()
@@ -195,9 +204,14 @@ def test_the_tables_follow_the_output_contract():
 
 
 def test_an_armed_group_counter_move_is_covert_support_not_a_purchase():
-    result = run(scenario(months=6, events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
-    taliban = result.events[(result.events["origin"] == "reaction") & (result.events["target"] == "Taliban")]
+    hostile = [{"between": ["Taliban", "US"], "score": -0.6}, {"between": ["Taliban", "Pakistan"], "score": 0.5},
+               {"between": ["Taliban", "Russia"], "score": 0.4}]
+    events = [{"at": 1, "type": "covert_support", "from": "Pakistan", "to": "Taliban"},  # its partner
+              {"at": 2, "type": "defence_pact", "from": "US", "to": "Pakistan"}]  # its rival gains that partner
+    result = run(scenario(months=6, relations=hostile, events=events))
+    taliban = result.events[(result.events["origin"] == "reaction") & (result.events["actor"] == "Taliban")]
     assert len(taliban) == 1 and taliban.iloc[0]["type"] == "covert_support"
+    assert taliban.iloc[0]["target"] == "Taliban" and taliban.iloc[0]["source"] not in ("US", "Pakistan")
     states = result.events[(result.events["origin"] == "reaction") & (result.events["target"] != "Taliban")]
     assert "covert_support" not in set(states["type"])
 

@@ -146,8 +146,12 @@ def test_a_result_is_frozen_and_holds_its_summary():
 
 def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
     import sim
+    from sim.io.scenario_file import scenario_from_data
 
-    result = sim.run("s400_india")  # India changes bloc, so the timeline has more than one entry
+    # Defence pacts with Russia and China pull India across, so the timeline has more than one entry.
+    pacts = [{"at": month, "type": "defence_pact", "from": patron, "to": "India"}
+             for month in (1, 2, 3, 4) for patron in ("China", "Russia")]
+    result = sim.run(scenario_from_data({"name": "India swings", "months": 12, "events": pacts}))
     assert len(result.summary.blocs.timeline) > 1
     for month in range(result.months + 1):
         rows = result.blocs[result.blocs["month"] == month]

@@ -22,6 +22,7 @@ COMMANDS = {
     "blocs": "Landscape analysis (blocs, local minima) of any alignment data",
     "seed": "Code an article into starting alignments, or explain one pair's evidence",
     "schema": "Print the JSON Schema of scenario files",
+    "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

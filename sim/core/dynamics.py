@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .events import CAPABILITY, DIPLOMATIC, HOSTILE  # the audience rules, named once
+
 TRIAD = "triad"
 OPINION = "opinion"
 
@@ -77,6 +79,7 @@ def drift(scores: np.ndarray, baseline: np.ndarray, rates: Rates) -> np.ndarray:
     return zero_diagonal(change)
 
 
+
 def event_impulse(
     scores: np.ndarray,
     source: int,
@@ -86,14 +89,25 @@ def event_impulse(
     event_scale: float,
     audience_scale: float | np.ndarray,
     audience_share: float = 1.0,
+    rule: str = DIPLOMATIC,
+    one_way: bool = False,
 ) -> np.ndarray:
     """The change one event from source to target makes, before saturation.
 
     The two parties move towards each other (or apart, for a negative weight) by event_scale * weight in
-    both directions. Every other actor k is an audience: its regard for the source moves by
-    audience_scale * weight * a_k,target (helping my friend pleases me, helping my enemy angers me), and
-    its regard for the target by audience_scale * weight * a_k,source. audience_share scales the audience
-    part, so that a multilateral meeting of m actors counts as one event per member, not m - 1.
+    both directions. Every other actor k is an onlooker, and `rule` says how it responds (docs/model.md,
+    "Audience rules"); with w = audience_scale * weight * audience_share:
+
+    diplomatic  friend of my friend (Heider): d_k,source = w a_k,target and d_k,target = w a_k,source,
+                except that nobody warms to a party it regards with hostility through a third party's signal.
+    capability  balance of threat (Walt 1987; Jervis 1978): the party that gains capability is judged by
+                the onlooker's own regard for it (d_k,gainer = w a_k,gainer: a rival cools, a friend warms)
+                and the supplier by what it armed (d_k,supplier = w a_k,gainer when that is hostility, or
+                when the onlooker does not regard the supplier as a rival). With one_way the target gains;
+                otherwise each side gains from the other, half each.
+    hostile     onlookers judge the act by their ties to the victim (the target): a friend of the victim
+                cools on the attacker (less if it is also the attacker's friend, as mediators do) and
+                sympathises with the victim; nobody warms to the attacker, nobody cools on the victim.
     audience_scale may be a vector (n,) of per-actor attentiveness.
     """
     a = np.asarray(scores, dtype=float)
@@ -103,10 +117,69 @@ def event_impulse(
     delta[..., target, source] += direct
     n = a.shape[-1]
     others = np.array([k for k in range(n) if k not in (source, target)], dtype=int)
-    if others.size:
-        audience = np.broadcast_to(np.asarray(audience_scale, dtype=float), (n,))[others] * weight * audience_share
-        delta[..., others, source] += audience * a[..., others, target]
-        delta[..., others, target] += audience * a[..., others, source]
+    if not others.size:
+        return delta
+    w = np.broadcast_to(np.asarray(audience_scale, dtype=float), (n,))[others] * weight * audience_share
+    to_source = a[..., others, source]
+    to_target = a[..., others, target]
+    if rule == DIPLOMATIC:
+        delta[..., others, source] += _no_warming_to_rivals(w * to_target, to_source)
+        delta[..., others, target] += _no_warming_to_rivals(w * to_source, to_target)
+    elif rule == CAPABILITY:
+        if one_way:
+            delta[..., others, target] += w * to_target
+            delta[..., others, source] += w * _supplier_term(to_source, to_target)
+        else:
+            delta[..., others, target] += 0.5 * w * (to_target + _supplier_term(to_target, to_source))
+            delta[..., others, source] += 0.5 * w * (to_source + _supplier_term(to_source, to_target))
+    elif rule == HOSTILE:
+        friend_of_victim = np.maximum(to_target, 0.0)
+        friend_of_attacker = np.maximum(to_source, 0.0)
+        delta[..., others, source] += w * friend_of_victim * (1.0 - friend_of_attacker)
+        delta[..., others, target] -= w * friend_of_victim
+    else:
+        raise ValueError(f"unknown audience rule {rule!r}")
+    return delta
+
+
+def _no_warming_to_rivals(change: np.ndarray, regard: np.ndarray) -> np.ndarray:
+    """A friend's signal does not make an onlooker warm to a party it regards with hostility: the triad
+    stays unbalanced, or resolves by cooling on the friend (Maoz et al. 2007 find such triads persist)."""
+    return np.where((regard < 0.0) & (change > 0.0), 0.0, change)
+
+
+def _supplier_term(to_supplier: np.ndarray, to_gainer: np.ndarray) -> np.ndarray:
+    """How an onlooker's regard for a supplier moves, per unit weight: by its regard for the party armed,
+    except that an onlooker hostile to the supplier does not warm to it for arming a friend."""
+    return np.where((to_gainer < 0.0) | (to_supplier >= 0.0), to_gainer, 0.0)
+
+
+def client_competition(
+    scores: np.ndarray,
+    source: int,
+    target: int,
+    weight: float,
+    *,
+    competition_scale: float,
+    audience_share: float = 1.0,
+) -> np.ndarray:
+    """The brief displeasure of a patron whose client buys from the patron's rival (capability transfers).
+
+    An onlooker k that likes the client (target) and regards the supplier (source) as a rival cools on
+    both by competition_scale * weight * min(a_k,target, -a_k,source): the US on India and on Russia after
+    the S-400 contract (Yarhi-Milo, Lanoszka & Cooper 2016). The caller keeps it out of the baseline, so
+    it fades with memory while the durable part of the sale remains.
+    """
+    a = np.asarray(scores, dtype=float)
+    delta = np.zeros_like(a)
+    n = a.shape[-1]
+    others = np.array([k for k in range(n) if k not in (source, target)], dtype=int)
+    if not others.size:
+        return delta
+    stake = np.minimum(np.maximum(a[..., others, target], 0.0), np.maximum(-a[..., others, source], 0.0))
+    cut = competition_scale * weight * audience_share * stake
+    delta[..., others, target] -= cut
+    delta[..., others, source] -= cut
     return delta
 
 

@@ -1,8 +1,14 @@
-"""Event types and scheduled events: plain types. The numbers live in sim/data/codebook.yaml."""
+"""Event types and scheduled events: plain types. The numbers and rules live in sim/data/codebook.yaml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# How onlookers respond to an event (docs/model.md, "Audience rules"); the codebook picks one per type.
+DIPLOMATIC = "diplomatic"
+CAPABILITY = "capability"
+HOSTILE = "hostile"
+AUDIENCE_RULES = (DIPLOMATIC, CAPABILITY, HOSTILE)
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,10 @@ class EventType:
     durable: float
     duration: int
     description: str
+    audience: str = DIPLOMATIC  # one of AUDIENCE_RULES
+    military_tie: bool = False  # gives a party a military partner: its rivals may seek a counter-patron
+    one_way: bool = False  # only the target gains (supplier -> client)
+    counter_move: str | None = None  # the type an actor answers with (a counter-patron's tie, a riposte)
 
     @property
     def weight(self) -> float:
@@ -47,3 +57,5 @@ class LoggedEvent:
     origin: str  # "scenario" or "reaction"
     reason: str
     audience_share: float = 1.0
+    actor: str = ""  # who decided: the reacting actor for a reaction, the source for a scenario event
+    probability: float = 1.0  # the chance the decision had when it was drawn (1 for scripted events)

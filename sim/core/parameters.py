@@ -63,8 +63,15 @@ class Parameters:
         0.0, 2.0)
     audience_scale: float = _declare(
         0.5, "score per unit weight",
-        "How strongly third parties react to an event between others, in proportion to how they regard "
-        "the other party: helping my friend pleases me, helping my enemy angers me.",
+        "How strongly third parties react to an event between others, by the event type's audience rule: "
+        "friend of my friend for diplomatic signals, balance of threat for military ties, sympathy with "
+        "the victim for hostile acts (docs/model.md).",
+        0.0, 2.0)
+    competition_scale: float = _declare(
+        1.0, "score per unit weight",
+        "How sharply a patron cools, briefly, on a client that buys arms from the patron's rival (and on "
+        "that rival), per unit of the smaller of its regard for the client and its hostility to the "
+        "supplier; the cooling is not durable, so it fades with memory.",
         0.0, 2.0)
     noise: float = _declare(
         0.0, "score per month (s.d.)",
@@ -73,13 +80,23 @@ class Parameters:
         0.0, 0.5)
     reactions: bool = _declare(
         True, "on/off",
-        "Whether actors respond on their own to events: an actor whose rival gains a military patron "
-        "seeks a counter-patron of its own the following month.")
-    rival_threshold: float = _declare(
-        0.2, "score",
-        "How hostile an actor must be towards another (score below minus this) to treat it as a rival "
-        "whose new military ties call for a response.",
-        0.0, 1.0)
+        "Whether actors respond on their own to events: an actor whose rival gains a military partner may "
+        "seek a counter-patron, and an actor hit by a hostile act may answer it, the following month.")
+    reaction_midpoint: float = _declare(
+        0.3, "concern",
+        "The concern (hostility towards the actor that gained, or the weight of a hostile act, times how "
+        "much the event matters to the onlooker) at which the chance of reacting passes its midpoint.",
+        0.0, 2.0)
+    reaction_spread: float = _declare(
+        0.1, "concern",
+        "How gradually the chance of reacting rises with concern (the scale of the logistic curve): small "
+        "values approach a threshold, large ones a nearly even chance whatever the concern.",
+        0.01, 1.0)
+    concern_bonus: float = _declare(
+        0.5, "multiplier",
+        "How much more an event matters to an onlooker when its own partner is involved (its partner arms "
+        "its rival): concern is multiplied by 1 + this.",
+        0.0, 3.0)
     reaction_intensity: float = _declare(
         0.6, "intensity",
         "Intensity of the counter-move an actor makes when it reacts (1 = a full event of that type).",

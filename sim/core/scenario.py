@@ -21,6 +21,39 @@ class AddedActor:
 
 
 @dataclass(frozen=True)
+class ActorChange:
+    """An actor changing what it is during a scenario, from month `month` on (e.g. the Taliban taking Kabul)."""
+
+    month: int
+    actor: str
+    kind: str | None = None
+    capability: float | None = None
+    note: str = ""
+
+
+CHANGES = ("up", "down", "not_up", "not_down")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A direction a credible model must show (hindcasts): a directed pair's change, or two actors in one bloc.
+
+    A pair's change is measured as the events' effect: (score at by_month - score at from_month) in the run,
+    minus the same in the run without the scenario's events; `up` needs more than tolerance, `not_up` at
+    most tolerance.
+    """
+
+    pair: tuple[str, str] | None = None
+    change: str | None = None
+    from_month: int = 0
+    by_month: int | None = None  # None: the last month
+    tolerance: float = 0.01
+    bloc_together: tuple[str, str] | None = None
+    at: int | None = None  # None: the last month
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RelationOverride:
     source: str
     target: str
@@ -40,5 +73,7 @@ class Scenario:
     relations: tuple[RelationOverride, ...] = ()
     events: tuple[ScheduledEvent, ...] = ()
     actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
+    changes: tuple[ActorChange, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
     file: str | None = None
     relations_file: str | None = None

@@ -10,6 +10,10 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from .summary import Summary
+# The columns of events.csv: `actor` is who decided (the reacting actor, or the source of a scripted
+# event), `probability` the chance the decision had when it was drawn (1 for scripted events).
+EVENT_COLUMNS = ("run", "month", "type", "source", "target", "intensity", "origin", "actor", "probability",
+                 "reason")
 
 
 @dataclass(frozen=True, eq=False)
@@ -20,7 +24,8 @@ class Result:
     month 0 included). The baseline is the same scenario and seed with its events removed.
     blocs: run, month, actor, bloc (1 = the bloc with the largest total capability): the lowest-energy
     partition the model computed each month of each run, with up to n_blocs blocs.
-    events: run, month, type, source, target, intensity, origin ('scenario' or 'reaction'), reason.
+    events: EVENT_COLUMNS: run, month, type, source, target, intensity, origin ('scenario' or 'reaction'),
+    actor (who decided), probability (of that decision), reason.
     summary: what sim.experiment.summary.summarise made of these tables (the content of summary.json);
     None only for a Result built by hand and not yet summarised.
     """

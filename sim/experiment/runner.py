@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..io.tables import load_codebook
 from ..model.model import AlignmentModel
-from .result import Result
+from .result import EVENT_COLUMNS, Result
 from ..core.scenario import Scenario
 from ..core.world import World
 from ..io.world import build_world
@@ -41,7 +41,7 @@ def run(
     for run_number in range(1, scenario.runs + 1):
         seed = run_seed(scenario.seed, run_number)
         common = dict(parameters=scenario.parameters, months=scenario.months, n_blocs=n_blocs, rng=seed,
-                      codebook=codebook)
+                      codebook=codebook, changes=scenario.changes)
         model = AlignmentModel(world, scenario.events, **common).run()
         reference = AlignmentModel(world, (), track_blocs=False, **common).run()
         alignment.append(_score_table(model, "scores", run_number))
@@ -93,6 +93,7 @@ def _bloc_table(model: AlignmentModel, run_number: int) -> pd.DataFrame:
 
 
 def _event_table(model: AlignmentModel, run_number: int) -> pd.DataFrame:
-    columns = ["run", "month", "type", "source", "target", "intensity", "origin", "reason"]
-    rows = [(run_number, e.month, e.type, e.source, e.target, e.intensity, e.origin, e.reason) for e in model.log]
+    columns = list(EVENT_COLUMNS)
+    rows = [(run_number, e.month, e.type, e.source, e.target, e.intensity, e.origin, e.actor or e.source,
+             e.probability, e.reason) for e in model.log]
     return pd.DataFrame(rows, columns=columns)

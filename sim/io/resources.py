@@ -45,6 +45,16 @@ def scenarios_dir() -> Path:
     return _folder("scenarios", "scenarios")
 
 
+@cache
+def hindcasts_dir() -> Path:
+    """The bundled hindcasts: historical sequences with the directions a credible model must show."""
+    return _folder("hindcasts", "hindcasts")
+
+
+def bundled_hindcasts() -> list[Path]:
+    return sorted(hindcasts_dir().glob("*.yaml"))
+
+
 def data_file(name: str) -> Path:
     return data_dir() / name
 

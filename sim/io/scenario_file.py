@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.actors import ActorNames
 from ..core.events import ScheduledEvent
 from ..core.parameters import Parameters
-from ..core.scenario import DEFAULT_MONTHS, AddedActor, RelationOverride, Scenario
+from ..core.scenario import DEFAULT_MONTHS, ActorChange, AddedActor, Expectation, RelationOverride, Scenario
 from ..errors import EntenteError, describe_value, did_you_mean, field_path
 from .paths import check_input_file
 from .tables import canonical_actors, load_codebook
@@ -178,6 +178,10 @@ class _Checker:
             return self.error(path, f"{what} is too long ({len(value):,} characters; the limit is "
                                     f"{error.validator_value:,})", "Shorten it to a sentence or two; longer text "
                                                                    "belongs in a document beside the scenario.")
+        if kind == "oneOf" and len(path) == 2 and path[0] == "expect":
+            return self.error(path, "an expectation needs either 'pair' and 'change', or 'bloc_together'",
+                              "Write for instance '{pair: [Russia, India], change: up}' or "
+                              "'{bloc_together: [India, US], at: end}'.")
         if kind == "oneOf" and path and path[-1] == "to":
             return self.error(path, f"expected an actor name or a list of actor names, found {describe_value(value)}",
                               "Write for instance 'to: Pakistan' or 'to: [Pakistan, India]'.")
@@ -247,6 +251,9 @@ class _Checker:
         events.sort(key=lambda e: e.month)  # stable: same-month events keep file order
 
         parameters = Parameters().with_overrides(data.get("parameters", {}))
+        changes = tuple(self.change(entry, index, months, names) for index, entry in enumerate(data.get("changes", [])))
+        expectations = tuple(self.expectation(entry, index, months, names)
+                             for index, entry in enumerate(data.get("expect", [])))
 
         relations_file = data.get("relations_file")
         if relations_file is not None:
@@ -272,6 +279,8 @@ class _Checker:
             relations=tuple(overrides),
             events=tuple(events),
             actor_parameters=actor_parameters,
+            changes=changes,
+            expectations=expectations,
             file=self.file,
             relations_file=relations_file,
         )
@@ -285,6 +294,44 @@ class _Checker:
             hint += f"Known actors: {', '.join(names.names)} (python -m sim list shows aliases)."
             raise self.error(path, f"unknown actor {text!r}", hint)
         return resolved
+
+    def month_within(self, path, month: int, months: int, what: str) -> None:
+        if month > months:
+            raise self.error(path, f"month {month} is outside the horizon of this scenario (months 1 to {months})",
+                             f"Move the {what} to a month up to {months}, or raise 'months:'.")
+
+    def change(self, entry: dict, index: int, months: int, names: ActorNames) -> ActorChange:
+        month = int(entry["at"])
+        self.month_within(("changes", index, "at"), month, months, "change")
+        if "kind" not in entry and "capability" not in entry:
+            raise self.error(("changes", index), "the change changes nothing",
+                             "Add 'kind: state' or 'kind: armed_group', or 'capability: NUMBER'.")
+        actor = self.actor(names, entry["actor"], ("changes", index, "actor"))
+        capability = entry.get("capability")
+        return ActorChange(month, actor, entry.get("kind"), None if capability is None else float(capability),
+                           str(entry.get("note", "")))
+
+    def expectation(self, entry: dict, index: int, months: int, names: ActorNames) -> Expectation:
+        path = ("expect", index)
+        if "bloc_together" in entry:
+            first, second = (self.actor(names, text, (*path, "bloc_together", i))
+                             for i, text in enumerate(entry["bloc_together"]))
+            at = entry.get("at", "end")
+            at = months if at == "end" else int(at)
+            self.month_within((*path, "at"), at, months, "check")
+            return Expectation(bloc_together=(first, second), at=at, note=str(entry.get("note", "")))
+        first, second = (self.actor(names, text, (*path, "pair", i)) for i, text in enumerate(entry["pair"]))
+        if first == second:
+            raise self.error((*path, "pair"), f"a pair needs two different actors, but both are {first}")
+        by_month = int(entry.get("by_month", months))
+        from_month = int(entry.get("from_month", 0))
+        self.month_within((*path, "by_month"), by_month, months, "check")
+        if from_month >= by_month:
+            raise self.error((*path, "from_month"), f"from_month ({from_month}) must come before by_month "
+                             f"({by_month})", "Measure a change over at least one month.")
+        return Expectation(pair=(first, second), change=entry["change"], from_month=from_month,
+                           by_month=by_month, tolerance=float(entry.get("tolerance", 0.01)),
+                           note=str(entry.get("note", "")))
 
     def event(self, entry: dict, index: int, months: int, names: ActorNames, codebook) -> list[ScheduledEvent]:
         place = f"events[{index}]"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .tables import load_codebook
 from ..core.parameters import specs
+from ..core.scenario import CHANGES
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
 MAX_RUNS = 1000
@@ -108,6 +109,46 @@ def scenario_schema() -> dict:
         "required": ["between", "score"],
         "additionalProperties": False,
     }
+    change = {
+        "type": "object",
+        "properties": {
+            "at": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS,
+                   "description": "Month from which the actor is changed, 1..months."},
+            "actor": ACTOR_NAME,
+            "kind": {"type": "string", "enum": ["state", "armed_group"],
+                     "description": "What the actor is from then on (decides how it reacts)."},
+            "capability": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_CAPABILITY,
+                           "description": "Its relative size from then on (weighs in the blocs)."},
+            "note": {"type": "string", "description": "What happened, with its date."},
+        },
+        "required": ["at", "actor"],
+        "additionalProperties": False,
+        "description": "An actor changes what it is, e.g. an armed group becomes a governing state.",
+    }
+    pair = {"type": "array", "items": ACTOR_NAME, "minItems": 2, "maxItems": 2}
+    expectation = {
+        "type": "object",
+        "properties": {
+            "pair": {**pair, "description": "[A, B]: how A regards B (directed)."},
+            "change": {"type": "string", "enum": list(CHANGES),
+                       "description": "The direction the events must move the pair, compared with the same "
+                                      "run without them."},
+            "from_month": {"type": "integer", "minimum": 0, "maximum": MAX_MONTHS, "default": 0,
+                           "description": "Measure the change from this month (default: the start)."},
+            "by_month": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS,
+                         "description": "Measure the change up to this month (default: the end)."},
+            "tolerance": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.01,
+                          "description": "How far a change must go to count as up or down (and how far a "
+                                         "not_up / not_down may go the wrong way)."},
+            "bloc_together": {**pair, "description": "Two actors that must be in the same bloc."},
+            "at": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_MONTHS},
+                             {"type": "string", "enum": ["end"]}],
+                   "description": "The month of a bloc_together check (a number or 'end')."},
+            "note": {"type": "string", "description": "The fact the expectation stands for, with its source."},
+        },
+        "oneOf": [{"required": ["pair", "change"]}, {"required": ["bloc_together"]}],
+        "additionalProperties": False,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Entente scenario",
@@ -131,6 +172,10 @@ def scenario_schema() -> dict:
             },
             "relations": {"type": "array", "items": relation},
             "events": {"type": "array", "items": event, "maxItems": MAX_EVENTS},
+            "changes": {"type": "array", "items": change, "maxItems": MAX_EVENTS},
+            "expect": {"type": "array", "items": expectation,
+                       "description": "Hindcasts: the directions a credible model must show "
+                                      "(python -m sim hindcast)."},
         },
         "required": ["name"],
         "additionalProperties": False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.actors import ActorInfo, ActorNames
-from ..core.events import EventType
+from ..core.events import AUDIENCE_RULES, EventType
 from ..errors import EntenteError, did_you_mean, field_path
 from .resources import table_document
 
@@ -39,12 +39,23 @@ def checked_entry(name: str, path: tuple, entry, *, required: tuple[str, ...] = 
 
 
 def load_codebook() -> dict[str, EventType]:
+    """The event types, each with its weight and the rules the model reads from it (audience, ties)."""
     types = table_document("codebook.yaml").data["types"]
     book = {}
     for name, entry in types.items():
-        entry = checked_entry("codebook.yaml", ("types", name), entry,
-                              required=("cameo", "goldstein", "durable"),
-                              optional=("label", "duration", "description", "audience"))
+        path = ("types", name)
+        entry = checked_entry("codebook.yaml", path, entry,
+                              required=("cameo", "goldstein", "durable", "audience", "military_tie", "one_way"),
+                              optional=("label", "duration", "description", "counter_move"))
+        audience = entry["audience"]
+        if audience not in AUDIENCE_RULES:
+            raise table_error("codebook.yaml", (*path, "audience"), f"unknown audience rule {audience!r}",
+                              did_you_mean(str(audience), AUDIENCE_RULES)
+                              or f"Choose one of: {', '.join(AUDIENCE_RULES)}.")
+        for flag in ("military_tie", "one_way"):
+            if not isinstance(entry[flag], bool):
+                raise table_error("codebook.yaml", (*path, flag), f"{flag} must be true or false, "
+                                  f"not {entry[flag]!r}", "Write true or false.")
         book[name] = EventType(
             name=name,
             cameo=str(entry["cameo"]),
@@ -53,7 +64,17 @@ def load_codebook() -> dict[str, EventType]:
             durable=float(entry["durable"]),
             duration=int(entry.get("duration", 1)),
             description=entry.get("description", ""),
+            audience=audience,
+            military_tie=entry["military_tie"],
+            one_way=entry["one_way"],
+            counter_move=entry.get("counter_move"),
         )
+    for name, kind in book.items():
+        if kind.counter_move is not None and kind.counter_move not in book:
+            raise table_error("codebook.yaml", ("types", name, "counter_move"),
+                              f"unknown counter-move {kind.counter_move!r}",
+                              did_you_mean(str(kind.counter_move), list(book))
+                              or "Name an event type of this codebook.")
     return book
 
 

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 
-from ..core.events import LoggedEvent
+from ..core.events import HOSTILE, LoggedEvent
 
 if TYPE_CHECKING:
     from .model import AlignmentModel
 
+ARMED_GROUP = "armed_group"
 
-# Event types through which an actor gains a military patron, and the counter-move each calls for.
-# For the one-way types the target is the client; for the others either side gains a partner.
-ONE_WAY_TIES = {"arms_sale", "covert_support"}
-MILITARY_TIES = {
-    "arms_sale": "arms_sale",
-    "defence_pact": "defence_pact",
-    "military_exercise": "military_exercise",
-    "covert_support": "arms_sale",
-    "nuclear_cooperation": "nuclear_cooperation",
-}
+
+def reaction_probability(concern: float, midpoint: float, spread: float) -> float:
+    """The chance of reacting: a logistic curve in concern, shifted so that no concern means no reaction.
+
+    p(c) = (L((c - m)/s) - L(-m/s)) / (1 - L(-m/s)) with L the logistic function: 0 at c = 0, one half
+    near c = m, approaching 1 beyond; smooth, so no single coded score decides whether a move happens.
+    """
+    if concern <= 0:
+        return 0.0
+
+    def logistic(x: float) -> float:
+        return 1.0 / (1.0 + math.exp(-x))
+
+    floor = logistic(-midpoint / spread)
+    return max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One reason to react this month, with its chance and the move it calls for."""
+
+    probability: float
+    kind: str
+    source: str  # who performs the counter-move
+    target: str
+    reason: str
 
 
 class Actor(mesa.Agent):
@@ -47,12 +66,12 @@ class Actor(mesa.Agent):
         return float(self.model.scores_before[self.index, other.index])
 
     def react(self) -> None:
-        """Seek a counter-patron when a rival has just gained a military patron.
+        """Answer this month's news, perhaps: the most pressing reason wins, and this month's draw decides.
 
-        A rival is an actor this one regards below -rival_threshold. The counter-patron is an actor at
-        least as capable as this one (a patron, not a client), neither the rival nor its new patron, that
-        best combines mutual regard with this actor and distance from the rival; none is sought if no
-        candidate is on good terms with this actor and cool towards the rival.
+        Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
+        the target of a hostile act (answer it with the codebook's counter-move). Each has a chance that
+        rises smoothly with concern (reaction_probability); one uniform draw per actor per month, taken
+        from the model's seeded generator, decides whether the most likely one happens.
         """
         model = self.model
         params = model.parameters
@@ -63,50 +82,95 @@ class Actor(mesa.Agent):
             return
         if month >= model.months:
             return  # a counter-move next month would fall outside the horizon
-        trigger = self._strongest_trigger()
-        if trigger is None:
+        options = [*self._counter_patron_options(), *self._riposte_options()]
+        if not options:
             return
-        event, rival, patron = trigger
-        partner = self._counter_patron(rival, patron)
-        if partner is None:
+        best = max(options, key=lambda option: option.probability)
+        if model.reaction_draws[self.index] >= best.probability:
             return
-        # An armed group does not buy arms on the open market: its counter-move is covert support.
-        kind = "covert_support" if self.kind == "armed_group" else MILITARY_TIES[event.type]
-        reason = (
-            f"{self.name} regards {rival.name} as a rival ({self.regard_before(rival):+.2f}) and {rival.name} "
-            f"gained {patron.name} as a military partner ({event.type}, month {event.month}); "
-            f"{self.name} turns to {partner.name} (mutual regard "
-            f"{(self.regard_before(partner) + partner.regard_before(self)) / 2:+.2f}, {partner.name} towards "
-            f"{rival.name} {partner.regard_before(rival):+.2f})"
-        )
-        model.schedule_reaction(
-            LoggedEvent(month + 1, kind, partner.name, self.name, params.reaction_intensity, "reaction", reason)
-        )
+        model.schedule_reaction(LoggedEvent(
+            month + 1, best.kind, best.source, best.target, params.reaction_intensity, "reaction",
+            f"{best.reason}; chance {best.probability:.2f}", actor=self.name,
+            probability=round(best.probability, 4)))
         self.last_reaction = month
 
-    def _strongest_trigger(self):
-        best = None
-        threshold = -self.model.parameters.rival_threshold
-        for event in self.model.events_this_month:
-            if event.type not in MILITARY_TIES or self.model.codebook[event.type].weight <= 0:
-                continue
-            patron, client = self.model.actor(event.source), self.model.actor(event.target)
-            if self in (patron, client):
-                continue
-            pairs = [(client, patron)] if event.type in ONE_WAY_TIES else [(client, patron), (patron, client)]
-            for rival, patron in pairs:
-                hostility = self.regard_before(rival)
-                if hostility < threshold and (best is None or hostility < best[0]):
-                    best = (hostility, event, rival, patron)
-        return None if best is None else best[1:]
+    def probability(self, concern: float) -> float:
+        params = self.model.parameters
+        return reaction_probability(concern, params.reaction_midpoint, params.reaction_spread)
 
-    def _counter_patron(self, rival: "Actor", patron: "Actor"):
+    def _concerns(self, *parties: "Actor") -> bool:
+        """An armed group answers only what involves it or its partners; a state answers any rival's gain."""
+        if self.kind != ARMED_GROUP:
+            return True
+        mine = self.model.partners[self.name]
+        return any(party is self or party.name in mine for party in parties)
+
+    def _counter_patron_options(self):
+        model = self.model
+        params = model.parameters
+        for event in model.events_this_month:
+            kind = model.codebook[event.type]
+            if not kind.military_tie or kind.weight <= 0 or kind.counter_move is None:
+                continue
+            supplier, client = model.actor(event.source), model.actor(event.target)
+            if self in (supplier, client) or not self._concerns(supplier, client):
+                continue
+            pairs = [(client, supplier)] if kind.one_way else [(client, supplier), (supplier, client)]
+            for rival, partner in pairs:
+                hostility = max(0.0, -self.regard_before(rival))
+                own_partner = partner.name in model.partners[self.name] or self.regard_before(partner) >= 0.5
+                concern = hostility * (1.0 + params.concern_bonus * own_partner)
+                probability = self.probability(concern)
+                if probability <= 0:
+                    continue
+                patron = self._counter_patron(rival, partner)
+                if patron is None:
+                    continue
+                move = "covert_support" if self.kind == ARMED_GROUP else kind.counter_move
+                tie = "an existing military partner" if patron.name in model.partners[self.name] else \
+                    "the state it is closest to"
+                yield Option(probability, move, patron.name, self.name, (
+                    f"{self.name} regards {rival.name} as a rival ({self.regard_before(rival):+.2f}) and "
+                    f"{rival.name} gained {partner.name} as a military partner ({event.type}, month {event.month})"
+                    f"{'; its own partner ' + partner.name + ' is involved' if own_partner else ''}; "
+                    f"{self.name} turns to {patron.name}, {tie} (mutual regard "
+                    f"{(self.regard_before(patron) + patron.regard_before(self)) / 2:+.2f}, {patron.name} "
+                    f"towards {rival.name} {patron.regard_before(rival):+.2f})"))
+
+    def _riposte_options(self):
+        model = self.model
+        for event in model.events_this_month:
+            kind = model.codebook[event.type]
+            if kind.audience != HOSTILE or event.target != self.name or kind.counter_move is None:
+                continue
+            attacker = model.actor(event.source)
+            hostility = max(0.0, -self.regard_before(attacker))
+            severity = abs(kind.weight) * event.intensity
+            concern = severity * (1.0 + hostility)
+            probability = self.probability(concern)
+            if probability <= 0:
+                continue
+            yield Option(probability, kind.counter_move, self.name, attacker.name, (
+                f"{self.name} was the target of {event.type} by {attacker.name} (month {event.month}, weight "
+                f"{kind.weight:+.2f} x {event.intensity:g}; regard {self.regard_before(attacker):+.2f}) and "
+                f"answers with {kind.counter_move}"))
+
+    def _counter_patron(self, rival: "Actor", partner: "Actor"):
+        """The state this actor turns to: existing military partners first, then the best aligned.
+
+        A candidate must be a state on good terms with this actor (or already its military partner) and
+        not close to the rival; capability does not rank them, so great powers can balance one another.
+        """
+        partners = self.model.partners[self.name]
         best = None
         for other in self.model.actors:
-            if other in (self, rival, patron) or other.capability < self.capability:
+            if other in (self, rival, partner) or other.kind == ARMED_GROUP:
                 continue
+            tied = other.name in partners
             mutual = (self.regard_before(other) + other.regard_before(self)) / 2
-            appeal = mutual - other.regard_before(rival)
-            if mutual > 0 and other.regard_before(rival) < 0.5 and (best is None or appeal > best[1]):
-                best = (other, appeal)
+            if (mutual <= 0 and not tied) or other.regard_before(rival) >= 0.5:
+                continue
+            rank = (tied, mutual - other.regard_before(rival))
+            if best is None or rank > best[1]:
+                best = (other, rank)
         return None if best is None else best[0]

@@ -10,8 +10,9 @@ import mesa
 import numpy as np
 
 from ..core import dynamics, landscape
-from ..core.events import EventType, LoggedEvent, ScheduledEvent
+from ..core.events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
 from ..core.parameters import Parameters
+from ..core.scenario import ActorChange
 from ..core.world import World
 from .agents import Actor
 
@@ -29,6 +30,7 @@ class AlignmentModel(mesa.Model):
         track_blocs: bool = True,
         rng: int | None = None,
         codebook: dict[str, EventType],
+        changes: tuple[ActorChange, ...] = (),
     ) -> None:
         """track_blocs: compute the landscape's blocs every month (the event-free baseline run skips them)."""
         super().__init__(rng=rng)
@@ -56,9 +58,14 @@ class AlignmentModel(mesa.Model):
                 LoggedEvent(event.month, event.type, event.source, event.target, event.intensity, "scenario",
                             event.note, event.audience_share))
         self._active: list[tuple[LoggedEvent, int]] = []  # (event, months of impulse left)
+        self._changes: dict[int, list[ActorChange]] = {}
+        for change in changes:
+            self._changes.setdefault(change.month, []).append(change)
         self.events_this_month: list[LoggedEvent] = []
         self.log: list[LoggedEvent] = []
         self.track_blocs = track_blocs
+        self.partners: dict[str, set[str]] = {name: set() for name in world.names}  # military ties so far
+        self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
         self.blocs = self._blocs()
         reporters = {"scores": lambda m: m.scores.copy(), "baseline": lambda m: m.baseline.copy()}
         if track_blocs:
@@ -82,13 +89,21 @@ class AlignmentModel(mesa.Model):
         n = len(self.actors)
         # Drawn every month whether or not it is used, so a scenario and its event-free baseline share
         # the same random numbers (common random numbers make their difference the events' effect).
+        # The same holds for the draws that decide reactions: one per actor per month, used or not.
         shocks = self.rng.standard_normal((n, n))
+        self.reaction_draws = self.rng.random(n)
         noise = dynamics.zero_diagonal(shocks * params.noise)
+        for change in self._changes.pop(month, []):
+            self._apply(change)
 
         self.events_this_month = self._scheduled.pop(month, [])
         self.log.extend(self.events_this_month)
         for event in self.events_this_month:
-            self._active.append((event, self.codebook[event.type].duration))
+            kind = self.codebook[event.type]
+            self._active.append((event, kind.duration))
+            if kind.military_tie and kind.weight > 0:
+                self.partners[event.source].add(event.target)
+                self.partners[event.target].add(event.source)
         impulse, durable = self._impulses()
         self.scores_before = self.scores
 
@@ -103,18 +118,35 @@ class AlignmentModel(mesa.Model):
         still_active = []
         for event, left in self._active:
             kind = self.codebook[event.type]
+            source, target = self.actor(event.source).index, self.actor(event.target).index
+            weight = kind.weight * event.intensity / kind.duration
             delta = dynamics.event_impulse(
-                self.scores, self.actor(event.source).index, self.actor(event.target).index,
-                kind.weight * event.intensity / kind.duration,
+                self.scores, source, target, weight,
                 event_scale=self.parameters.event_scale, audience_scale=self.audience,
-                audience_share=event.audience_share,
+                audience_share=event.audience_share, rule=kind.audience, one_way=kind.one_way,
             )
             impulse += delta
             durable += kind.durable * delta
+            if kind.audience == CAPABILITY and kind.one_way:
+                # A patron's displeasure at a client buying from its rival is brief: not in the baseline.
+                impulse += dynamics.client_competition(
+                    self.scores, source, target, weight,
+                    competition_scale=self.parameters.competition_scale, audience_share=event.audience_share)
             if left > 1:
                 still_active.append((event, left - 1))
         self._active = still_active
         return impulse, durable
+
+    def _apply(self, change: ActorChange) -> None:
+        """An actor changes what it is (e.g. an armed group becomes a governing state): from now on its
+        kind decides how it reacts, and its capability weighs in the blocs."""
+        actor = self.actor(change.actor)
+        if change.kind is not None:
+            actor.kind = change.kind
+        if change.capability is not None:
+            actor.capability = change.capability
+            self.capabilities = self.capabilities.copy()
+            self.capabilities[actor.index] = change.capability
 
     def _blocs(self) -> tuple[int, ...] | None:
         """The lowest-energy partition of this month's scores (canonical labels), or None when not tracked."""

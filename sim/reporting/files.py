@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..experiment.result import Result
+from ..experiment.result import EVENT_COLUMNS, Result
 from ..experiment.summary import Summary
 
 SCORE_COLUMNS = ["run", "month", "source", "target", "score"]
@@ -39,8 +39,7 @@ def data_files(result: Result) -> dict[str, str]:
         "alignment.csv": _csv(result.alignment[SCORE_COLUMNS]),
         "baseline.csv": _csv(result.baseline[SCORE_COLUMNS]),  # the same world without the events
         "blocs.csv": _csv(result.blocs[["run", "month", "actor", "bloc"]]),
-        "events.csv": _csv(result.events[["run", "month", "type", "source", "target", "intensity", "origin",
-                                          "reason"]]),
+        "events.csv": _csv(result.events[list(EVENT_COLUMNS)]),
         "summary.json": _summary(result).to_json(),
     }
 

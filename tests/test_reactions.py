@@ -1,0 +1,103 @@
+"""Reactions follow interests: a smooth chance, counter-patrons from existing ties, answers to hostile acts.
+
+Every test sets the relations it depends on explicitly, so none rests on the bundled world's coded scores.
+"""
+
+import numpy as np
+
+from sim.experiment.runner import run
+from sim.io.scenario_file import scenario_from_data
+from sim.model.agents import reaction_probability
+
+
+def scenario(**data):
+    return scenario_from_data({"name": "reactions", "months": 12, **data})
+
+
+def reactions(result, actor=None):
+    rows = result.events[result.events["origin"] == "reaction"]
+    return rows if actor is None else rows[rows["actor"] == actor]
+
+
+def test_the_chance_of_reacting_rises_smoothly_from_zero():
+    grid = np.linspace(0, 1.5, 301)
+    p = np.array([reaction_probability(c, 0.3, 0.1) for c in grid])
+    assert p[0] == 0 and (np.diff(p) >= 0).all() and p[-1] > 0.99
+    assert 0.4 < reaction_probability(0.3, 0.3, 0.1) < 0.6
+    assert np.abs(np.diff(p)).max() < 0.02  # no cliff: a 0.005 change in concern never moves it much
+    assert reaction_probability(-0.2, 0.3, 0.1) == 0
+
+
+def test_runs_show_how_often_a_counter_move_happens():
+    near_midpoint = [{"between": ["India", "Pakistan"], "score": -0.3}, {"between": ["India", "US"], "score": 0.5},
+                     {"between": ["India", "Russia"], "score": 0.0}]
+    result = run(scenario(runs=40, relations=near_midpoint,
+                          events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]))
+    india = reactions(result, "India")
+    assert 5 < india["run"].nunique() < 35  # sometimes, not always: a chance, not a cliff
+    assert ((india["probability"] > 0.3) & (india["probability"] < 0.7)).all()
+    assert india["reason"].str.contains("chance").all()
+
+
+def test_india_can_turn_to_russia_and_an_existing_partner_comes_first():
+    relations = [{"between": ["India", "Pakistan"], "score": -0.6}, {"between": ["India", "US"], "score": 0.6},
+                 {"between": ["India", "Russia"], "score": 0.3}, {"between": ["Russia", "Pakistan"], "score": 0.0}]
+    events = [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "India"},  # Russia already supplies India
+              {"at": 3, "type": "arms_sale", "from": "China", "to": "Pakistan"}]
+    india = reactions(run(scenario(relations=relations, events=events)), "India")
+    assert list(india["source"]) == ["Russia"] and list(india["target"]) == ["India"]
+    assert "existing military partner" in india.iloc[0]["reason"]
+    without_history = reactions(run(scenario(relations=relations, events=events[1:])), "India")
+    assert list(without_history["source"]) == ["US"]  # otherwise the state it is closest to
+
+
+def test_great_powers_balance_one_another_whatever_their_size():
+    relations = [{"between": ["US", "China"], "score": -0.6}, {"between": ["US", "India"], "score": 0.5},
+                 {"between": ["India", "Russia"], "score": 0.0}]
+    result = run(scenario(relations=relations,
+                          events=[{"at": 2, "type": "defence_pact", "from": "Russia", "to": "China"}]))
+    us = reactions(result, "US")
+    assert len(us) == 1 and us.iloc[0]["source"] == "India"  # a less capable partner is a partner too
+
+
+def test_a_terror_attack_is_answered_by_its_target():
+    relations = [{"between": ["India", "Pakistan"], "score": -0.5}]
+    result = run(scenario(relations=relations, parameters={"reaction_cooldown": 12},
+                          events=[{"at": 2, "type": "terror_attack", "from": "Pakistan", "to": "India"}]))
+    india = reactions(result, "India")
+    assert len(india) == 1
+    row = india.iloc[0]
+    assert (row["month"], row["type"], row["source"], row["target"]) == (3, "military_clash", "India", "Pakistan")
+    assert row["probability"] > 0.9
+
+
+def test_a_condemnation_is_answered_in_proportion():
+    relations = [{"between": ["India", "China"], "score": -0.5}]
+    result = run(scenario(runs=20, relations=relations,
+                          events=[{"at": 2, "type": "condemnation", "from": "China", "to": "India"}]))
+    answers = reactions(result, "India")
+    assert set(answers["type"]) <= {"condemnation"}  # words for words, not a clash
+    assert answers["probability"].max() < 0.9
+
+
+def test_an_armed_group_ignores_an_air_defence_purchase_between_states():
+    relations = [{"between": ["Taliban", "India"], "score": -0.7}, {"between": ["Taliban", "Russia"], "score": 0.4}]
+    result = run(scenario(runs=5, relations=relations,
+                          events=[{"at": 2, "type": "arms_sale", "from": "Russia", "to": "India"}]))
+    assert reactions(result, "Taliban").empty
+
+
+def test_the_cooldown_breaks_a_cycle_of_retaliation():
+    relations = [{"between": ["India", "Pakistan"], "score": -0.6}]
+    clash = [{"at": 1, "type": "military_clash", "from": "Pakistan", "to": "India"}]
+    patient = reactions(run(scenario(relations=relations, parameters={"reaction_cooldown": 12}, events=clash)))
+    eager = reactions(run(scenario(relations=relations, parameters={"reaction_cooldown": 1}, events=clash)))
+    assert len(patient) == 2  # India answers, Pakistan answers that, then both wait
+    assert len(eager) > 2 * len(patient)
+
+
+def test_reactions_and_scores_are_reproducible_with_the_same_seed():
+    relations = [{"between": ["India", "Pakistan"], "score": -0.3}]
+    data = dict(runs=6, relations=relations, events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}])
+    first, second = run(scenario(**data)), run(scenario(**data))
+    assert first.events.equals(second.events) and first.alignment.equals(second.alignment)
