@@ -419,3 +419,81 @@ def test_a_teachers_mistake_in_the_cue_book_is_a_clear_error():
     table["scoring"]["reech"] = 3
     with pytest.raises(EntenteError, match="Did you mean 'reach'"):
         load_cue_book(table)
+
+
+# --- clauses, subjects and objects ---------------------------------------------------------------------
+
+
+def signs(text):
+    return {pair: (1 if w > 0 else -1) for pair, w in pairs_with_weight(code_text(text)).items() if w}
+
+
+def test_a_cue_is_credited_to_the_actors_of_its_clause_only():
+    got = signs("Moscow sold fighter jets to New Delhi while meeting Beijing's envoy.")
+    assert got == {("Russia", "India"): 1, ("Russia", "China"): 1}  # not India-China
+
+
+def test_two_capitals_that_clash_are_a_hostile_pair():
+    assert signs("Beijing and New Delhi clashed over the border.") == {("India", "China"): -1}
+
+
+def test_a_main_supplier_statement_links_supplier_and_customer():
+    assert signs("Russia is India's main supplier of military equipment.") == {("Russia", "India"): 1}
+
+
+def test_a_relative_clause_belongs_to_the_actor_it_describes():
+    got = signs("Pakistan, which buys most of its arms from China, criticised India's missile test.")
+    assert got == {("Pakistan", "China"): 1, ("Pakistan", "India"): -1}
+
+
+def test_demonyms_capitals_and_institutions_are_actors_but_afghan_alone_is_not_the_taliban():
+    assert actors_in("the Pentagon and GHQ") == ["US", "Pakistan"]
+    assert actors_in("Afghan officials in Kabul") == []
+    assert actors_in("the Afghan Taliban") == ["Taliban"]
+
+
+def test_a_multilateral_meeting_counts_once_per_pair():
+    coding = code_text("Officials from Russia, China and Iran met in Moscow, and Russia hosted the meeting.")
+    from sim.seeding.relations import sentence_weights
+
+    for pair, evidence in coding.evidence.items():
+        assert len(sentence_weights(evidence)) == 1, pair
+
+
+# --- long articles (issue 13) --------------------------------------------------------------------------
+
+
+def test_a_run_on_article_is_cut_into_bounded_verbatim_pieces_and_gives_a_file_run_accepts(tmp_path):
+    from sim.io.relations import load_relations
+    from sim.seeding import seed
+    from sim.seeding.sentences import MAX_SENTENCE_CHARS
+
+    words = "Russia and Pakistan held joint exercise {i} near India while China watched the US and Iran "
+    article = tmp_path / "long.txt"
+    text = "".join(words.format(i=i) for i in range(200_000 // len(words)))  # 200 kB, no sentence punctuation
+    article.write_text(text, encoding="utf-8")
+    out = tmp_path / "relations.yaml"
+    seed(article, out, overrides=None)
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    items = [item for r in data["relations"] for item in r["evidence"]]
+    assert items and all(len(item["sentence"]) <= MAX_SENTENCE_CHARS and item["sentence"] in text for item in items)
+    assert len(items) <= 21 * 48 and any(r.get("unlisted") for r in data["relations"])  # the rest summed up
+    assert out.stat().st_size < 1_000_000  # what the safe YAML reader accepts
+    relations = load_relations(out)
+    assert len(relations.scores) == 21 and all(-1 < s < 1 for s in relations.scores.values())
+
+
+def test_explain_redoes_the_coders_arithmetic_and_gets_every_score(bundled):
+    import re
+
+    from sim.seeding.explain import explain_text
+
+    checked = 0
+    for entry in bundled["relations"]:
+        if entry["source"] != "document":
+            continue
+        text = explain_text(bundled, *entry["between"], file=str(RELATIONS))
+        [printed] = re.findall(r"score = tanh\([^)]*\) = ([+-]\d\.\d\d)", text)
+        assert float(printed) == entry["score"], entry["between"]
+        checked += 1
+    assert checked >= 10

@@ -25,7 +25,7 @@ class Settings:
     negated_conflict_factor: float = 0.5
     negation_window: int = 10
     gap_words: int = 4
-    max_sentence_chars: int = 500  # a longer run without sentence punctuation is cut into pieces
+    max_sentence_chars: int = 400  # a longer run without sentence punctuation is cut into pieces
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,15 @@ class Cue:
     pairing: str
     note: str = ""
     pattern: re.Pattern = field(default=None, compare=False, repr=False)
+
+    @property
+    def stem(self) -> str | None:
+        """Letters every match contains (lower case), to skip the regex on sentences without them."""
+        first = self.phrase.split()[0] if self.phrase.split() else ""
+        first = re.split(f"[{_HYPHENS}]", first)[0].lower()
+        if "|" in first or len(first) < 3:
+            return None
+        return first[:-1]
 
     @property
     def names_target(self) -> bool:
@@ -110,6 +119,7 @@ class CueBook:
     def __init__(self, cues, negations, not_negations, hedges, ignore, settings: Settings,
                  prospective=(), historical=()) -> None:
         self.cues = list(cues)
+        self._stems = [(cue, cue.stem) for cue in self.cues]
         self._prospective = [(p, phrase_pattern(p, 0, suffix=False)) for p in prospective]
         self._historical = [(p, phrase_pattern(p, 0, suffix=False)) for p in historical]
         self.settings = settings
@@ -127,12 +137,22 @@ class CueBook:
         of the cue. None: the whole sentence is one clause.
         """
         clauses = clauses or [(0, len(sentence))]
+        lower = sentence.lower()
+        hedge_spans = list(self._hedge_spans(sentence))
+        shielded = set()
+        for pattern in self._not_negations:
+            for match in pattern.finditer(sentence):
+                shielded.update(range(match.start(), match.end()))
+        for _, h_start, h_end in hedge_spans:
+            shielded.update(range(h_start, h_end))
         blanked = set()
         for pattern in self._ignore:
             for match in pattern.finditer(sentence):
                 blanked.update(range(match.start(), match.end()))
         candidates = []
-        for cue in self.cues:
+        for cue, stem in self._stems:
+            if stem is not None and stem not in lower:
+                continue
             for match in cue.pattern.finditer(sentence):
                 start, end, targets = match.start(), match.end(), ()
                 if cue.names_target:
@@ -147,7 +167,8 @@ class CueBook:
         for start, _, end, cue, targets in sorted(candidates, key=lambda c: c[:3]):
             if start >= taken_until:
                 clause = next(((a, b) for a, b in clauses if a <= start < b), (0, len(sentence)))
-                found.append(self._weigh(sentence, mentions, cue, start, end, targets, clause))
+                found.append(self._weigh(sentence, mentions, cue, start, end, targets, clause, hedge_spans,
+                                         shielded))
                 taken_until = end
         return found
 
@@ -156,7 +177,7 @@ class CueBook:
             for match in pattern.finditer(sentence):
                 yield phrase, match.start(), match.end()
 
-    def _negation_before(self, sentence: str, mentions: list[Mention], start: int) -> str | None:
+    def _negation_before(self, sentence: str, mentions: list[Mention], start: int, shielded: set) -> str | None:
         """The negation word in the few words before a cue, with no stop or actor name in between."""
         region = max([0] + [m.end() + 1 for m in _STOPS.finditer(sentence[:start])]
                      + [m.end for m in mentions if m.end <= start])
@@ -165,12 +186,6 @@ class CueBook:
         if not words:
             return None
         window_start = region + words[0].start()
-        shielded = set()
-        for pattern in self._not_negations:
-            for match in pattern.finditer(sentence):
-                shielded.update(range(match.start(), match.end()))
-        for _, h_start, h_end in self._hedge_spans(sentence):
-            shielded.update(range(h_start, h_end))
         for match in self._negation.finditer(sentence, window_start, start):
             if match.start() not in shielded:
                 return match.group(0)
@@ -183,12 +198,11 @@ class CueBook:
                 for m in pattern.finditer(sentence, clause[0], clause[1])]
         return min(hits)[1] if hits else None
 
-    def _weigh(self, sentence, mentions, cue, start, end, targets, clause) -> CueMatch:
+    def _weigh(self, sentence, mentions, cue, start, end, targets, clause, hedge_spans, shielded) -> CueMatch:
         s = self.settings
-        hedges = [(h_start, phrase) for phrase, h_start, _ in self._hedge_spans(sentence)
-                  if clause[0] <= h_start < start]
+        hedges = [(h_start, phrase) for phrase, h_start, _ in hedge_spans if clause[0] <= h_start < start]
         hedged_by = max(hedges)[1] if hedges else None
-        negated_by = self._negation_before(sentence, mentions, start)
+        negated_by = self._negation_before(sentence, mentions, start, shielded)
         tone = cue.goldstein
         if negated_by:
             tone = -tone * s.negated_conflict_factor if tone < 0 else 0.0

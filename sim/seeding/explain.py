@@ -132,6 +132,12 @@ def explain_text(document: dict, a: str, b: str, file: str) -> str:
     if evidence:
         sentence_lines, weights = _sentence_lines(evidence)
         lines += sentence_lines
+        unlisted = entry.get("unlisted")
+        if unlisted:
+            weights.append(SentenceWeight(float(unlisted["tone"]), float(unlisted["firmness"])))
+            lines += ["", _fill(f"  and {unlisted['sentences']} more sentences, not listed to keep the file "
+                                f"readable: together firmness {float(unlisted['firmness']):.2f}, mean tone "
+                                f"{_signed(float(unlisted['tone']), 2)}", "", "    ")]
         if weights and entry.get("source") != "prior":
             lines += _arithmetic(document, entry, weights)
         lines += ["", _fill("The coder reads words, not meaning. If a line above is misread, correct the score in "

@@ -14,6 +14,10 @@ from .scoring import Blend, SentenceWeight, blend, sentence_weight
 
 Pair = tuple[str, str]
 SOURCES = ("document", "prior", "override")
+# At most this many evidence items are listed per pair; the sentences beyond them still count and are
+# summed up under `unlisted:`, so that a long article gives a relations file that `run` accepts (the safe
+# YAML reader refuses files above 1 MB or 50,000 values) and --explain can still redo the arithmetic.
+MAX_LISTED_EVIDENCE = 48
 NEUTRAL = 0.0  # the starting point of --document-only: the article read against no prior knowledge
 
 
@@ -57,6 +61,26 @@ def update(prior: Prior, evidence: list[Evidence], settings: Settings, document_
     return blend(start, sentence_weights(evidence), weight, settings.reach, prior.confidence)
 
 
+def split_listed(evidence: list[Evidence]) -> tuple[list[Evidence], dict | None]:
+    """The evidence listed in full (whole sentences, up to MAX_LISTED_EVIDENCE items) and a summary of the rest.
+
+    The summary is one pseudo-sentence with the same sum of firmness and of firmness x tone, which is all
+    the update rule uses (scoring.blend), so the score recomputed from the file is the score.
+    """
+    listed, rest = [], []
+    for sentence in by_sentence(evidence):
+        if not rest and len(listed) + len(sentence) <= MAX_LISTED_EVIDENCE:
+            listed.extend(sentence)
+        else:
+            rest.append(sentence)
+    weights = sentence_weights([item for sentence in rest for item in sentence])
+    if not weights:
+        return listed, None
+    firmness = sum(w.firmness for w in weights)
+    return listed, {"sentences": len(weights), "firmness": _number(firmness, 6),
+                    "tone": _number(sum(w.firmness * w.tone for w in weights) / firmness, 6)}
+
+
 def _number(x: float, digits: int) -> float:
     return round(x, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
 
@@ -89,17 +113,21 @@ def build_relations(coding: Coding, priors: dict[Pair, Prior], overrides: list[O
         prior = priors[pair]
         result = update(prior, evidence, settings, document_only)
         counted = len(sentence_weights(evidence))
+        listed, unlisted = split_listed(evidence)
         if counted:
             entry = {"between": list(pair), "score": _number(result.score, 2),
                      "confidence": _number(result.confidence, 2), "source": "document", "sentences": counted,
                      "prior": prior_entry(prior, settings),
-                     "update": {"start": _number(result.prior, 2), "evidence_weight": _number(result.evidence_weight, 3),
+                     "update": {"start": _number(result.prior, 2),
+                                "evidence_weight": _number(result.evidence_weight, 3),
                                 "push": _number(result.push, 4), "z": _number(result.z, 4)},
-                     "evidence": [evidence_entry(e) for e in evidence]}
+                     "evidence": [evidence_entry(e) for e in listed]}
         else:
             entry = {"between": list(pair), "score": _number(prior.score, 2),
                      "confidence": _number(prior.confidence, 2), "source": "prior",
-                     "prior": prior_entry(prior, settings), "evidence": [evidence_entry(e) for e in evidence]}
+                     "prior": prior_entry(prior, settings), "evidence": [evidence_entry(e) for e in listed]}
+        if unlisted:
+            entry["unlisted"] = unlisted
         if pair in overridden:
             override = overridden[pair]
             coded = {k: entry[k] for k in ("score", "confidence", "source")}

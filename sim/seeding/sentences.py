@@ -47,7 +47,7 @@ def _ends_sentence(line: str, dot: int) -> bool:
     return True
 
 
-MAX_SENTENCE_CHARS = 500  # the bundled article's longest sentence has about 330 characters
+MAX_SENTENCE_CHARS = 400  # the bundled article's longest sentence has 329 characters
 
 
 def _bounded(piece: str, max_chars: int) -> list[str]:
