@@ -87,7 +87,7 @@ def main() -> None:
     for k, p, f, a in zip(keys, prior, final, article):
         a_, b_ = entries[k]["between"]
         print(f"{a_ + ' - ' + b_:<20} {p:+6.2f} {f:+6.2f} {a:+6.2f}  {entries[k]['source']}")
-    print(f"\nSpearman rank correlation (21 pairs):")
+    print("\nSpearman rank correlation (21 pairs):")
     print(f"  priors   vs reference  {spearman(prior, ref):.2f}")
     print(f"  final    vs reference  {spearman(final, ref):.2f}")
     print(f"  article alone vs reference  {spearman(article, ref):.2f}")

@@ -162,3 +162,15 @@ def test_an_article_without_any_cue_gives_priors_and_says_so(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "0 from the article (priors updated by the article), 21 from priors" in done.stdout
     assert "every score is a prior" in done.stdout
+
+
+def test_document_only_is_said_and_recorded(tmp_path):
+    done = sim("seed", ARTICLE, "--out", tmp_path / "alone.yaml", "--document-only", "--no-overrides")
+    assert done.returncode == 0, done.stderr
+    assert "read from the article alone (a neutral start)" in done.stdout
+    data = yaml.safe_load((tmp_path / "alone.yaml").read_text(encoding="utf-8"))
+    assert data["method"]["mode"].startswith("document only")
+    coded = [r for r in data["relations"] if r["source"] == "document"]
+    assert coded and all(r["update"]["start"] == 0.0 for r in coded)
+    explained = sim("seed", "--explain", "India", "Pakistan", "--relations", tmp_path / "alone.yaml")
+    assert "start: atanh(+0.00) = +0.000, weight w0 = 2 (document only: a neutral start)" in explained.stdout
