@@ -495,5 +495,7 @@ def test_explain_redoes_the_coders_arithmetic_and_gets_every_score(bundled):
         text = explain_text(bundled, *entry["between"], file=str(RELATIONS))
         [printed] = re.findall(r"score = tanh\([^)]*\) = ([+-]\d\.\d\d)", text)
         assert float(printed) == entry["score"], entry["between"]
+        [confidence] = re.findall(r"confidence = N / \(N \+ k\) = (\d\.\d\d)", text)
+        assert float(confidence) == entry["confidence"], entry["between"]
         checked += 1
     assert checked >= 10

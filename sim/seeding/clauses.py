@@ -24,7 +24,7 @@ _RELATIVE = re.compile(r",\s*(?:which|who)\b", re.IGNORECASE)
 class Clause:
     start: int
     end: int
-    relative_to: int | None = None  # for a relative clause: where its antecedent's clause text ends
+    relative: bool = False  # a relative clause (", which ..."): its subject is the actor named just before it
 
 
 def _inside_group(groups: list[Group], start: int, end: int) -> bool:
@@ -56,11 +56,8 @@ def split_clauses(sentence: str, groups: list[Group]) -> list[Clause]:
         for ra, rb in inner:
             if ra > position:
                 clauses.append(Clause(position, ra))
-            clauses.append(Clause(ra, min(rb, b), relative_to=ra))
+            clauses.append(Clause(ra, min(rb, b), relative=True))
             position = min(rb, b)
-        if position < b:
-            # the main clause goes on after the relative clause: one clause of two pieces would be
-            # simpler to read, but a span is contiguous, so the part before the relative clause and the
-            # part after it are joined by the subject rule (the part after inherits the subject).
+        if position < b:  # the main clause goes on after a relative clause and inherits its subject
             clauses.append(Clause(position, b))
     return [c for c in clauses if sentence[c.start:c.end].strip()]

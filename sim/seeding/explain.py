@@ -90,7 +90,7 @@ def _arithmetic(document: dict, entry: dict, weights: list[SentenceWeight]) -> l
     update = entry.get("update") or {}
     start = float(update.get("start", prior.get("score", 0)))
     result = blend(start, weights, float(prior.get("weight", method.get("prior_weight", 2.0))),
-                   float(method.get("reach", 1.0)), 0.3)
+                   float(method.get("reach", 1.0)), float(prior.get("confidence", 0.3)))
     terms = " + ".join(f"{w.firmness:.2f} x {_signed(w.tone / 10, 2)}" for w in weights)
     return ["", "How the number is made (docs/seeding.md, \"How a prior is updated\"):",
             f"  start: atanh({_signed(start)}) = {_signed(result.z_prior, 3)}, weight w0 = {result.prior_weight:g}"
@@ -100,7 +100,9 @@ def _arithmetic(document: dict, entry: dict, weights: list[SentenceWeight]) -> l
             f"  z = {_signed(result.z_prior, 3)} + {result.reach:g} x {_signed(result.push / result.reach if result.reach else 0, 3)}"
             f" / ({result.prior_weight:g} + {result.evidence_weight:.2f}) = {_signed(result.z, 3)}",
             f"  score = tanh({_signed(result.z, 3)}) = {_signed(result.score)}"
-            f"   (the evidence can carry it at most to tanh(z0 + {result.reach:g} x mean tone/10))"]
+            f"   (the evidence can carry it at most to tanh(z0 + {result.reach:g} x mean tone/10))",
+            f"  confidence = N / (N + k) = {result.confidence:.2f}, N = w0 + agreement x sum c = "
+            f"{result.prior_weight:g} + {result.agreement:.2f} x {result.evidence_weight:.2f}"]
 
 
 def explain_text(document: dict, a: str, b: str, file: str) -> str:

@@ -101,18 +101,19 @@ def cue_pairs(sentence: str, groups: list[Group], cues: list[CueMatch],
         inside = [g for g in groups if clause.start <= g.start < clause.end]
         mine = [c for c in cues if clause.start <= c.start < clause.end]
         inherited = previous_subject
-        if clause.relative_to is not None:  # "Russia, which supplies India": Russia acts
+        if clause.relative:  # "Russia, which supplies India": Russia acts
             antecedent = [g for g in groups if g.end <= clause.start]
             inherited = antecedent[-1].actors if antecedent else previous_subject
         for cue in mine:
             if cue.cue.pairing == "multilateral":
                 actors = [a for g in inside for a in g.actors]
-                pairs = _within(list(inherited or ()) + actors if not actors or inside[0].start > cue.start
-                                else actors)
+                if inherited and (not inside or inside[0].start > cue.start):  # "... and held a meeting with C"
+                    actors = list(inherited) + actors
+                pairs = _within(actors)
             else:
                 pairs = subject_object_pairs(sentence, inside, cue, inherited)
             result.append((cue, pairs))
         subject = clause_subject(inside, mine)
-        if clause.relative_to is None:
+        if not clause.relative:
             previous_subject = subject if subject is not None else previous_subject
     return result

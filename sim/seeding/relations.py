@@ -100,6 +100,7 @@ def evidence_entry(item: Evidence) -> dict:
 def prior_entry(prior: Prior, settings: Settings) -> dict:
     return {"score": _number(prior.score, 2), "as_of": prior.as_of,
             "weight": settings.prior_weight if prior.weight is None else prior.weight,
+            "confidence": _number(prior.confidence, 2),
             "sources": list(prior.sources), "rationale": prior.rationale}
 
 
