@@ -499,3 +499,11 @@ def test_explain_redoes_the_coders_arithmetic_and_gets_every_score(bundled):
         assert float(confidence) == entry["confidence"], entry["between"]
         checked += 1
     assert checked >= 10
+
+
+def test_one_hostile_sentence_leaves_a_hostile_pair_at_least_as_hostile(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Washington imposed sanctions on Iran.\n", encoding="utf-8")
+    document, _ = relations_document(article, tmp_path / "r.yaml")
+    [entry] = [r for r in document["relations"] if r["between"] == ["US", "Iran"]]
+    assert entry["source"] == "document" and entry["score"] < entry["prior"]["score"] == -0.7
