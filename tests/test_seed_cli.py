@@ -12,7 +12,8 @@ def test_seed_in_a_fresh_folder_writes_a_relations_file_and_reports_it(tmp_path)
     shutil.copy(ARTICLE, tmp_path / "article.txt")
     done = sim("seed", "article.txt", "--out", "relations.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "13 from the article, 8 from priors" in done.stdout
+    assert "13 from the article (priors updated by the article), 8 from priors" in done.stdout
+    assert "Coded from the article: Russia-Pakistan," in done.stdout and "Left to priors: India-China," in done.stdout
     assert "Russia - Pakistan" in done.stdout and "--explain" in done.stdout
     data = yaml.safe_load((tmp_path / "relations.yaml").read_text(encoding="utf-8"))
     assert data["article"] == "article.txt" and len(data["relations"]) == pair_count()
@@ -56,13 +57,17 @@ def test_explain_prints_the_evidence_for_a_pair_readably():
     assert "line 13 (again on line 36, counted once)" in text
     assert "CAMEO 062 Cooperate militarily" in text and "joint military exercise" in text
     assert 'negated by "not" (a denied cooperation), so it is dropped' in text and "tanh(" in text
-    assert 'hedged by "potential", so it counts +3.20' in text
+    assert 'hedged by "potential", so firmness 0.50' in text
+    assert "Prior (sim/data/priors.yaml): +0.20 as of 2018" in text and "20 November 2014" in text
+    assert "start: atanh(+0.20) = +0.203, weight w0 = 2" in text
+    assert 'prospective: "still very small"' in text and 'historical: "historical"' in text
 
 
 def test_explain_a_prior_gives_its_rationale():
     done = sim("seed", "--explain", "United States", "Iran")
     assert done.returncode == 0, done.stderr
     assert "says nothing about this pair" in done.stdout and "1980" in done.stdout
+    assert "National Security Presidential Memorandum 11" in done.stdout  # the prior's original source
 
 
 @pytest.mark.parametrize("args, fragments", [
@@ -136,4 +141,17 @@ def test_an_article_without_any_cue_gives_priors_and_says_so(tmp_path):
     (tmp_path / "a.txt").write_text("Russia and India.\nThe weather in Islamabad was mild.\n", encoding="utf-8")
     done = sim("seed", "a.txt", "--out", "r.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert f"0 from the article, {pair_count()} from priors" in done.stdout and "every score is a prior" in done.stdout
+    assert f"0 from the article (priors updated by the article), {pair_count()} from priors" in done.stdout
+    assert "every score is a prior" in done.stdout
+
+
+def test_document_only_is_said_and_recorded(tmp_path):
+    done = sim("seed", ARTICLE, "--out", tmp_path / "alone.yaml", "--document-only", "--no-overrides")
+    assert done.returncode == 0, done.stderr
+    assert "read from the article alone (a neutral start)" in done.stdout
+    data = yaml.safe_load((tmp_path / "alone.yaml").read_text(encoding="utf-8"))
+    assert data["method"]["mode"].startswith("document only")
+    coded = [r for r in data["relations"] if r["source"] == "document"]
+    assert coded and all(r["update"]["start"] == 0.0 for r in coded)
+    explained = sim("seed", "--explain", "India", "Pakistan", "--relations", tmp_path / "alone.yaml")
+    assert "start: atanh(+0.00) = +0.000, weight w0 = 2 (document only: a neutral start)" in explained.stdout

@@ -9,12 +9,14 @@ def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(
         name, help=summary, formatter_class=argparse.RawDescriptionHelpFormatter,
         description=summary + ".\n\n"
-        "The coder finds the actors and cue phrases (joint exercise, pact, mistrust...) in each sentence\n"
-        "and turns them into a score for each pair, with the sentences as evidence. Pairs the article is\n"
-        "silent on get a stated prior. See docs/seeding.md.",
+        "Each pair starts from a dated prior with its sources (sim/data/priors.yaml). The coder reads each\n"
+        "clause of the article for who does what to whom (joint exercise, pact, sanctions, clash...) and\n"
+        "the sentences update the prior in proportion to their strength. Pairs the article is silent on\n"
+        "keep their prior. See docs/seeding.md.",
         epilog="examples:\n"
                "  python -m sim seed seeds/pakistan_russia_relations_article.txt --out relations.yaml\n"
-               "  python -m sim seed --explain Russia Pakistan")
+               "  python -m sim seed --explain Russia Pakistan\n"
+               "  python -m sim seed seeds/pakistan_russia_relations_article.txt --document-only --out article_only.yaml")
     parser.add_argument("article", nargs="?", help="the article: a UTF-8 .txt file")
     parser.add_argument("--out", default="relations.yaml",
                         help="relations file to write (default: relations.yaml in this folder)")
@@ -23,6 +25,8 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--no-overrides", action="store_true", help="ignore any overrides file")
     parser.add_argument("--force", action="store_true",
                         help="replace an --out file that `sim seed` did not write")
+    parser.add_argument("--document-only", action="store_true",
+                        help="read the article alone: coded pairs start from a neutral 0, not from their prior")
     parser.add_argument("--explain", nargs=2, metavar=("ACTOR", "ACTOR"),
                         help="print the evidence for one pair instead of coding an article")
     parser.add_argument("--relations", metavar="FILE",
@@ -63,13 +67,21 @@ def _seed(args) -> int:
     check_input_file(args.article, "article file")
     check_output_path(args.out, "relations file")
     check_writable_parent(args.out, "relations file")
-    summary = seed(args.article, args.out, overrides=overrides, force=args.force)
+    summary = seed(args.article, args.out, overrides=overrides, force=args.force,
+                   document_only=args.document_only)
     counts = summary.sources
     print(f"Coded {printable(args.article)}: {summary.sentences} sentences; actors named: "
           f"{printable(', '.join(summary.mentioned), limit=300)}.")
-    print(f"Pairs: {counts['document']} from the article, {counts['prior']} from priors (the article is silent "
-          f"on them), {counts['override']} overridden"
+    coded_how = ("read from the article alone (a neutral start)" if summary.document_only
+                 else "priors updated by the article")
+    print(f"Pairs: {counts['document']} from the article ({coded_how}), {counts['prior']} from priors (the "
+          f"article is silent on them), {counts['override']} overridden"
           + (f" by {printable(summary.overrides_file)}" if summary.overrides_file else "") + ".")
+    for source, heading in (("document", "Coded from the article"), ("prior", "Left to priors")):
+        pairs = [f"{r['between'][0]}-{r['between'][1]}" for r in summary.relations
+                 if (r.get("coded") or r)["source"] == source]
+        if pairs:
+            print(f"{heading}: " + printable(", ".join(pairs), limit=2000) + ".")
     if counts["document"] == 0 and counts["override"] == 0:
         print("Note: no sentence links two actors with a cue phrase the coder knows, so every score is a prior.")
     width = max(len(f"{r['between'][0]} - {r['between'][1]}") for r in summary.relations)
@@ -87,9 +99,10 @@ def _seed(args) -> int:
 def _detail(relation: dict) -> str:
     if relation["source"] == "document":
         n = relation.get("sentences", 0)
-        return f"{n} sentence{'s' if n != 1 else ''}"
+        start = relation.get("update", {}).get("start", relation["prior"]["score"])
+        return f"{n} sentence{'s' if n != 1 else ''}, from {start:+.2f}"
     if relation["source"] == "prior":
-        return "the article is silent"
+        return f"prior as of {relation['prior'].get('as_of')}, the article is silent"
     from ..errors import printable
 
     return (f"coder gave {relation.get('coded', {}).get('score', 0):+.2f}: "
@@ -100,7 +113,7 @@ def _explain(args) -> int:
     from ..io.resources import default_relations
     from ..io.tables import actor_names
     from ..seeding.explain import explain_text, resolve_pair
-    from ..seeding.files import read_relations
+    from ..io.relations import read_relations
 
     file = args.relations or str(default_relations())
     a, b = resolve_pair(actor_names(), args.explain)

@@ -343,6 +343,11 @@ class ResultWriter:
         """Write UTF-8 text exactly as given ('\\n' stays '\\n' on every system)."""
         return self.write_bytes(name, text.encode("utf-8"))
 
+    def file_names(self) -> list[str]:
+        """The result's files written so far (not the manifest, not the temporary marker), sorted."""
+        assert self.directory is not None, "the result folder is not open"
+        return sorted(name for name in os.listdir(self.directory) if name not in (MANIFEST_NAME, MARKER_NAME))
+
     # Finishing.
 
     def manifest_text(self) -> str:

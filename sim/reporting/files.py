@@ -56,7 +56,7 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
             from ..viz.figures import save_plots
 
             save_plots(result, folder.directory, formats=tuple(formats))
-        written = sorted(p.name for p in Path(folder.directory).iterdir())
+        written = folder.file_names()
     return written + ["manifest.json"]
 
 

@@ -4,8 +4,9 @@ A transparent dictionary coder in the spirit of the CAMEO/PETRARCH event coders 
 
     sentences (line numbers kept) -> actor mentions (sim/data/mentions.yaml)
     -> cue phrases with CAMEO codes and Goldstein weights (sim/data/cues.yaml), negations and hedges
-    -> the pairs each cue links -> a score and a confidence per pair (scoring.aggregate)
-    -> priors for pairs the article leaves out (sim/data/priors.yaml) -> a teacher's overrides.
+    -> clauses, and in each the actor that acts and the actor acted upon -> the pairs each cue links
+    -> each pair's dated prior (sim/data/priors.yaml, sources in sim/data/facts.yaml) updated by its
+       sentences in proportion to their strength (scoring.blend) -> a teacher's overrides.
 
     from sim.seeding import seed
     summary = seed("seeds/pakistan_russia_relations_article.txt", "relations.yaml")
@@ -23,9 +24,9 @@ from ..errors import EntenteError
 from .coder import Coder, Coding, Evidence
 from .cues import Settings
 from .relations import build_relations
-from .scoring import aggregate, sentence_weight
+from .scoring import blend, sentence_weight
 
-__all__ = ["Coder", "Coding", "Evidence", "SeedSummary", "aggregate", "code_text", "load_coder",
+__all__ = ["Coder", "Coding", "Evidence", "SeedSummary", "blend", "code_text", "load_coder",
            "relations_document", "seed", "sentence_weight"]
 
 DEFAULT_OVERRIDES_NAME = "overrides.yaml"
@@ -39,6 +40,7 @@ class SeedSummary:
     sources: dict[str, int]  # document / prior / override -> number of pairs
     overrides_file: str | None
     relations: list[dict]
+    document_only: bool = False
 
 
 def load_coder() -> tuple[Coder, Settings]:
@@ -71,7 +73,7 @@ def _relative(path: Path, start: Path) -> str:
     return PurePath(path).as_posix()
 
 
-def relations_document(article, out, overrides=None) -> tuple[dict, Coding]:
+def relations_document(article, out, overrides=None, document_only: bool = False) -> tuple[dict, Coding]:
     """The relations file's content for an article (paths relative to the output file), and the coding."""
     from ..io.resources import data_file
     from ..io.tables import actor_names
@@ -99,26 +101,32 @@ def relations_document(article, out, overrides=None) -> tuple[dict, Coding]:
         "actors": list(coding.actors),
         "method": {
             "coder": "dictionary coder: sim/data/mentions.yaml, sim/data/cues.yaml (docs/seeding.md)",
-            "priors": "sim/data/priors.yaml",
-            "score": "tanh(sum of sentence weights / (10 * scale * sqrt(sentences)))",
-            "confidence": "agreement * m / (m + 1), m = sentences counted, hedged ones as hedge_factor",
-            "scale": settings.scale,
+            "priors": "sim/data/priors.yaml, sources in sim/data/facts.yaml",
+            "mode": "document only: the article read from a neutral start of 0" if document_only
+                    else "the prior updated by the article",
+            "score": "tanh(atanh(start) + reach * sum(c_s * g_s / 10) / (prior_weight + sum(c_s)))",
+            "confidence": "N / (N + k), N = prior_weight + agreement * sum(c_s), k: the prior alone gives its confidence",
+            "prior_weight": settings.prior_weight,
+            "reach": settings.reach,
             "hedge_factor": settings.hedge_factor,
+            "prospective_factor": settings.prospective_factor,
+            "historical_factor": settings.historical_factor,
             "negated_conflict_factor": settings.negated_conflict_factor,
         },
         "overrides": _relative(Path(overrides), out.parent) if overrides is not None else None,
-        "relations": build_relations(coding, priors, corrections, settings),
+        "relations": build_relations(coding, priors, corrections, settings, document_only),
     }
     return document, coding
 
 
-def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False) -> SeedSummary:
+def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False,
+         document_only: bool = False) -> SeedSummary:
     """Code an article and write the relations file atomically.
 
     overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
     when there is one; None or False uses none.
     """
-    from .files import check_out_file, render, write_atomically
+    from ..io.relations import check_out_file, render, write_atomically
 
     out = Path(out)
     if overrides is True:
@@ -127,9 +135,9 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
     elif overrides is False:
         overrides = None
     check_out_file(out, Path(article), force)
-    document, coding = relations_document(article, out, overrides)
+    document, coding = relations_document(article, out, overrides, document_only)
     write_atomically(out, render(document))
     counts = {source: sum(r["source"] == source for r in document["relations"])
               for source in ("document", "prior", "override")}
     return SeedSummary(str(out), coding.sentences, coding.mentioned, counts,
-                       None if overrides is None else str(overrides), document["relations"])
+                       None if overrides is None else str(overrides), document["relations"], document_only)

@@ -17,11 +17,15 @@ _STOPS = re.compile(r"""[,;:()"“”—]""")
 
 @dataclass(frozen=True)
 class Settings:
-    scale: float = 1.5
-    hedge_factor: float = 0.5
+    prior_weight: float = 2.0  # how many firm sentences the prior counts as (scoring.blend)
+    reach: float = 1.0  # how far (in atanh units) a +-10 sentence may carry a pair beyond its prior
+    hedge_factor: float = 0.5  # firmness of an alleged, possible or conditional statement
+    prospective_factor: float = 0.5  # firmness of a plan, an intention or a deal in its early stages
+    historical_factor: float = 0.5  # firmness of a statement about the past
     negated_conflict_factor: float = 0.5
     negation_window: int = 10
     gap_words: int = 4
+    max_sentence_chars: int = 400  # a longer run without sentence punctuation is cut into pieces
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,15 @@ class Cue:
     pairing: str
     note: str = ""
     pattern: re.Pattern = field(default=None, compare=False, repr=False)
+
+    @property
+    def stem(self) -> str | None:
+        """Letters every match contains (lower case), to skip the regex on sentences without them."""
+        first = self.phrase.split()[0] if self.phrase.split() else ""
+        first = re.split(f"[{_HYPHENS}]", first)[0].lower()
+        if "|" in first or len(first) < 3:
+            return None
+        return first[:-1]
 
     @property
     def names_target(self) -> bool:
@@ -47,23 +60,54 @@ class CueMatch:
     targets: tuple[str, ...]  # the actor named inside an "{actor}" cue ("anti-India")
     negated_by: str | None
     hedged_by: str | None
-    weight: float  # Goldstein weight after negation and hedging
+    tone: float  # Goldstein weight after negation
+    firmness: float = 1.0  # product of the factors of the hedge, prospective and historical markers
+    prospective_by: str | None = None
+    historical_by: str | None = None
+
+    @property
+    def weight(self) -> float:
+        """What the cue adds, tone times firmness (shown in the evidence)."""
+        return round(self.tone * self.firmness, 3) + 0.0
+
+
+_VOWELS = "aeiou"
+
+
+def _inflected(word: str) -> str:
+    """A regex for a word with its regular endings: supply/supplies/supplied, trade/traded/trading, ban/banned."""
+    w = re.escape(word)
+    if len(word) < 3 or not word.isalpha():
+        return w
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        return re.escape(word[:-1]) + "(?:y|ies|ied|ying)"
+    if word.endswith("e"):
+        return re.escape(word[:-1]) + "(?:e|es|ed|ing)"
+    double = ""
+    if word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and (len(word) < 4 or word[-3] not in _VOWELS):
+        double = "|" + re.escape(word[-1]) + "(?:ed|ing)"  # ban -> banned, clash -> (not doubled)
+    return w + f"(?:s|es|ed|ing{double})?"
+
+
+def _word(word: str, suffix: bool) -> str:
+    forms = word.split("|")
+    pieces = []
+    for form in forms:
+        parts = [p for p in re.split(f"[{_HYPHENS}]", form)]
+        escaped = [re.escape(p) for p in parts[:-1]] + [_inflected(parts[-1]) if suffix else re.escape(parts[-1])]
+        pieces.append((f"[{_HYPHENS}\\s]?" if form[-1] in _HYPHENS else f"[{_HYPHENS}\\s]").join(escaped))
+    return pieces[0] if len(pieces) == 1 else "(?:" + "|".join(pieces) + ")"
 
 
 def phrase_pattern(phrase: str, gap: int, suffix: bool = True) -> re.Pattern:
-    """A regex for a cue phrase: whole words, any case, '...' for a gap, an ending on each part's last word."""
+    """A regex for a cue phrase: whole words, any case, '...' for a gap, regular endings on every word.
+
+    suffix=False matches the words exactly (negations, hedges and markers).
+    """
     phrase = phrase.removesuffix(ACTOR_SLOT)
     parts = []
     for part in phrase.split("..."):
-        words = []
-        for word in part.split():
-            pieces = [re.escape(p) for p in re.split(f"[{_HYPHENS}]", word)]
-            words.append(f"[{_HYPHENS}\\s]?".join(pieces) if word[-1] in _HYPHENS else
-                         f"[{_HYPHENS}\\s]".join(pieces))
-        body = _BETWEEN_WORDS.join(words)
-        if suffix and part.split() and part.split()[-1][-1].isalpha():
-            body += "(?:s|es|d|ed|ing)?"
-        parts.append(body)
+        parts.append(_BETWEEN_WORDS.join(_word(word, suffix) for word in part.split()))
     gap_re = rf"\W+(?:[\w'’.‐-]+\W+){{0,{gap}}}?"
     tail = "" if phrase.rstrip().endswith(tuple(_HYPHENS)) else r"(?!\w)"
     return re.compile(r"(?<!\w)" + gap_re.join(parts) + tail, re.IGNORECASE)
@@ -72,8 +116,12 @@ def phrase_pattern(phrase: str, gap: int, suffix: bool = True) -> re.Pattern:
 class CueBook:
     """The cues, the negation words and the hedges, ready to be applied to sentences."""
 
-    def __init__(self, cues, negations, not_negations, hedges, ignore, settings: Settings) -> None:
+    def __init__(self, cues, negations, not_negations, hedges, ignore, settings: Settings,
+                 prospective=(), historical=()) -> None:
         self.cues = list(cues)
+        self._stems = [(cue, cue.stem) for cue in self.cues]
+        self._prospective = [(p, phrase_pattern(p, 0, suffix=False)) for p in prospective]
+        self._historical = [(p, phrase_pattern(p, 0, suffix=False)) for p in historical]
         self.settings = settings
         self._negation = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(w) for w in negations if not w.startswith("n'"))
@@ -82,13 +130,29 @@ class CueBook:
         self._hedges = [(p, phrase_pattern(p, 0, suffix=False)) for p in hedges]
         self._ignore = [phrase_pattern(p, 0) for p in ignore]
 
-    def find(self, sentence: str, mentions: list[Mention]) -> list[CueMatch]:
+    def find(self, sentence: str, mentions: list[Mention], clauses=None) -> list[CueMatch]:
+        """The cues of a sentence, longest first where they overlap, each weighed within its clause.
+
+        clauses: (start, end) spans (sim.seeding.clauses); hedges and markers only reach within the clause
+        of the cue. None: the whole sentence is one clause.
+        """
+        clauses = clauses or [(0, len(sentence))]
+        lower = sentence.lower()
+        hedge_spans = list(self._hedge_spans(sentence))
+        shielded = set()
+        for pattern in self._not_negations:
+            for match in pattern.finditer(sentence):
+                shielded.update(range(match.start(), match.end()))
+        for _, h_start, h_end in hedge_spans:
+            shielded.update(range(h_start, h_end))
         blanked = set()
         for pattern in self._ignore:
             for match in pattern.finditer(sentence):
                 blanked.update(range(match.start(), match.end()))
         candidates = []
-        for cue in self.cues:
+        for cue, stem in self._stems:
+            if stem is not None and stem not in lower:
+                continue
             for match in cue.pattern.finditer(sentence):
                 start, end, targets = match.start(), match.end(), ()
                 if cue.names_target:
@@ -102,7 +166,9 @@ class CueBook:
         found, taken_until = [], -1
         for start, _, end, cue, targets in sorted(candidates, key=lambda c: c[:3]):
             if start >= taken_until:
-                found.append(self._weigh(sentence, mentions, cue, start, end, targets))
+                clause = next(((a, b) for a, b in clauses if a <= start < b), (0, len(sentence)))
+                found.append(self._weigh(sentence, mentions, cue, start, end, targets, clause, hedge_spans,
+                                         shielded))
                 taken_until = end
         return found
 
@@ -111,7 +177,7 @@ class CueBook:
             for match in pattern.finditer(sentence):
                 yield phrase, match.start(), match.end()
 
-    def _negation_before(self, sentence: str, mentions: list[Mention], start: int) -> str | None:
+    def _negation_before(self, sentence: str, mentions: list[Mention], start: int, shielded: set) -> str | None:
         """The negation word in the few words before a cue, with no stop or actor name in between."""
         region = max([0] + [m.end() + 1 for m in _STOPS.finditer(sentence[:start])]
                      + [m.end for m in mentions if m.end <= start])
@@ -120,28 +186,35 @@ class CueBook:
         if not words:
             return None
         window_start = region + words[0].start()
-        shielded = set()
-        for pattern in self._not_negations:
-            for match in pattern.finditer(sentence):
-                shielded.update(range(match.start(), match.end()))
-        for _, h_start, h_end in self._hedge_spans(sentence):
-            shielded.update(range(h_start, h_end))
         for match in self._negation.finditer(sentence, window_start, start):
             if match.start() not in shielded:
                 return match.group(0)
         return None
 
-    def _weigh(self, sentence, mentions, cue, start, end, targets) -> CueMatch:
+    @staticmethod
+    def _marker(markers, sentence: str, clause: tuple[int, int]) -> str | None:
+        """The first marker phrase found anywhere in the clause."""
+        hits = [(m.start(), phrase) for phrase, pattern in markers
+                for m in pattern.finditer(sentence, clause[0], clause[1])]
+        return min(hits)[1] if hits else None
+
+    def _weigh(self, sentence, mentions, cue, start, end, targets, clause, hedge_spans, shielded) -> CueMatch:
         s = self.settings
-        hedges = [(h_start, phrase) for phrase, h_start, _ in self._hedge_spans(sentence) if h_start < start]
+        hedges = [(h_start, phrase) for phrase, h_start, _ in hedge_spans if clause[0] <= h_start < start]
         hedged_by = max(hedges)[1] if hedges else None
-        negated_by = self._negation_before(sentence, mentions, start)
-        weight = cue.goldstein
+        negated_by = self._negation_before(sentence, mentions, start, shielded)
+        tone = cue.goldstein
         if negated_by:
-            weight = -weight * s.negated_conflict_factor if weight < 0 else 0.0
-        if hedged_by:
-            weight *= s.hedge_factor
-        return CueMatch(cue, start, end, targets, negated_by, hedged_by, round(weight, 3) + 0.0)
+            tone = -tone * s.negated_conflict_factor if tone < 0 else 0.0
+        prospective_by = self._marker(self._prospective, sentence, clause)
+        historical_by = self._marker(self._historical, sentence, clause)
+        firmness = 1.0
+        for marker, factor in ((hedged_by, s.hedge_factor), (prospective_by, s.prospective_factor),
+                               (historical_by, s.historical_factor)):
+            if marker:
+                firmness *= factor
+        return CueMatch(cue, start, end, targets, negated_by, hedged_by, round(tone, 3) + 0.0,
+                        round(firmness, 4), prospective_by, historical_by)
 
 
 def load_cue_book(table: dict, source: str = "sim/data/cues.yaml") -> CueBook:
@@ -188,4 +261,4 @@ def load_cue_book(table: dict, source: str = "sim/data/cues.yaml") -> CueBook:
         return [str(e["phrase"]) if isinstance(e, dict) else str(e) for e in table.get(key) or []]
 
     return CueBook(cues, [str(w) for w in table.get("negations") or []], phrases("not_negations"),
-                   phrases("hedges"), phrases("ignore"), settings)
+                   phrases("hedges"), phrases("ignore"), settings, phrases("prospective"), phrases("historical"))

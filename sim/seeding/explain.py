@@ -1,13 +1,17 @@
-"""The evidence for one pair, as text a student can read (the command prints it)."""
+"""The evidence for one pair, as text a student can read (the command prints it).
+
+The numbers are recomputed with the very functions the coder used (relations.sentence_weights,
+scoring.blend), from the tones and firmness stored in the relations file, so the arithmetic printed is
+the arithmetic done.
+"""
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 from ..errors import EntenteError, did_you_mean
-from .cues import Settings
-from .scoring import aggregate
+from .relations import by_sentence
+from .scoring import SentenceWeight, blend, sentence_weight
 
 WIDTH = 100
 
@@ -45,73 +49,76 @@ def find_relation(document: dict, a: str, b: str, file: str) -> dict:
 
 def _describe(item: dict) -> str:
     matched, cue = str(item.get("matched", "")), str(item.get("cue", ""))
-    goldstein, weight = float(item.get("goldstein", 0)), float(item.get("weight", 0))
+    goldstein, tone = float(item.get("goldstein", 0)), float(item.get("tone", 0))
     text = f'"{matched}"' + ("" if matched.lower() == cue.lower() else f' (cue "{cue}")')
     text += f": CAMEO {item.get('cameo')} {item.get('label')}, {_signed(goldstein, 1)}"
-    changes = []
     if item.get("negated_by"):
         reading = "a denied conflict reads as mild reassurance" if goldstein < 0 else "a denied cooperation"
-        changes.append(f'negated by "{item["negated_by"]}" ({reading})')
-    if item.get("hedged_by"):
-        changes.append(f'hedged by "{item["hedged_by"]}"')
-    if changes:
-        text += "; " + " and ".join(changes)
-        text += ", so it is dropped" if weight == 0 else f", so it counts {_signed(weight, 2)}"
+        text += f'; negated by "{item["negated_by"]}" ({reading})'
+        text += ", so it is dropped" if tone == 0 else f", tone {_signed(tone, 2)}"
+    markers = [f'{kind} "{item[key]}"' for key, kind in (("hedged_by", "hedged by"),
+                                                        ("prospective_by", "prospective:"),
+                                                        ("historical_by", "historical:")) if item.get(key)]
+    if markers:
+        text += "; " + ", ".join(markers) + f", so firmness {float(item.get('firmness', 1)):.2f}"
     return text
 
 
-def _by_sentence(evidence: list[dict]) -> list[tuple[int, str, list[dict]]]:
-    groups: dict[tuple, list[dict]] = {}
-    for item in evidence:
-        groups.setdefault((item.get("line"), item.get("sentence")), []).append(item)
-    return [(line, sentence, items) for (line, sentence), items in groups.items()]
-
-
-def _evidence_lines(evidence: list[dict], settings: Settings) -> list[str]:
-    lines = ["", "Evidence, sentence by sentence (weights on the Goldstein scale, -10 hostile .. +10 cooperative):"]
-    weights, certainties = [], []
-    for line, sentence, items in _by_sentence(evidence):
+def _sentence_lines(evidence: list[dict]) -> tuple[list[str], list[SentenceWeight]]:
+    lines = ["", _fill("Evidence, sentence by sentence (tone on the Goldstein scale, -10 hostile .. +10 "
+                       "cooperative; firmness 1 for a plain report, less when hedged, prospective or historical):")]
+    weights = []
+    for items in by_sentence(evidence, key=lambda i: (i.get("line"), i.get("sentence"))):
         repeated = items[0].get("repeated_on")
-        where = f"line {line}"
+        where = f"line {items[0].get('line')}"
         if repeated:
             where += f" (again on line {', '.join(map(str, repeated))}, counted once)"
-        lines += ["", f"  {where}:", _fill(f'"{sentence}"', "    ", "     ")]
+        lines += ["", f"  {where}:", _fill(f'"{items[0].get("sentence")}"', "    ", "     ")]
         lines += [_fill(_describe(item), "      - ", "        ") for item in items]
-        kept = [i for i in items if float(i.get("weight", 0)) != 0]
-        if not kept:
+        weight = sentence_weight([(float(i.get("tone", 0)), float(i.get("firmness", 1))) for i in items])
+        if weight is None:
             lines.append("      this sentence does not count (every cue in it was dropped)")
             continue
-        weights.append(sum(float(i["weight"]) for i in kept) / len(kept))
-        certainties.append(sum(settings.hedge_factor if i.get("hedged_by") else 1.0 for i in kept) / len(kept))
-        if len(items) > 1:
-            lines.append(f"      this sentence counts once, as the mean: {_signed(weights[-1], 2)}")
-    if weights:
-        score, confidence = aggregate(weights, certainties, settings.scale)
-        n, total = len(weights), math.fsum(weights)
-        plural = "s" if n != 1 else ""
-        lines += ["", "How the number is made (docs/seeding.md):",
-                  f"  score = tanh(sum / (10 x scale x sqrt(n))) = tanh({total:.2f} / (10 x {settings.scale:g} x "
-                  f"sqrt({n}))) = {_signed(score)}",
-                  f"  confidence = agreement x m / (m + 1) = {confidence:.2f}  ({n} sentence{plural}; "
-                  "disagreeing or hedged sentences lower it)"]
-    return lines
+        weights.append(weight)
+        lines.append(f"      counts once: tone g = {_signed(weight.tone, 2)}, firmness c = {weight.firmness:.2f}")
+    return lines, weights
+
+
+def _arithmetic(document: dict, entry: dict, weights: list[SentenceWeight]) -> list[str]:
+    method = document.get("method") or {}
+    prior = entry.get("prior") or {}
+    update = entry.get("update") or {}
+    start = float(update.get("start", prior.get("score", 0)))
+    result = blend(start, weights, float(prior.get("weight", method.get("prior_weight", 2.0))),
+                   float(method.get("reach", 1.0)), float(prior.get("confidence", 0.3)))
+    terms = " + ".join(f"{w.firmness:.2f} x {_signed(w.tone / 10, 2)}" for w in weights)
+    return ["", "How the number is made (docs/seeding.md, \"How a prior is updated\"):",
+            f"  start: atanh({_signed(start)}) = {_signed(result.z_prior, 3)}, weight w0 = {result.prior_weight:g}"
+            + (" (document only: a neutral start)" if "document only" in str(method.get("mode", "")) else ""),
+            _fill(f"evidence: sum c x g/10 = {terms} = {_signed(result.push / result.reach if result.reach else 0, 3)}; "
+                  f"sum c = {result.evidence_weight:.2f}", "  ", "    "),
+            f"  z = {_signed(result.z_prior, 3)} + {result.reach:g} x {_signed(result.push / result.reach if result.reach else 0, 3)}"
+            f" / ({result.prior_weight:g} + {result.evidence_weight:.2f}) = {_signed(result.z, 3)}",
+            f"  score = tanh({_signed(result.z, 3)}) = {_signed(result.score)}"
+            f"   (the evidence can carry it at most to tanh(z0 + {result.reach:g} x mean tone/10))",
+            f"  confidence = N / (N + k) = {result.confidence:.2f}, N = w0 + agreement x sum c = "
+            f"{result.prior_weight:g} + {result.agreement:.2f} x {result.evidence_weight:.2f}"]
 
 
 def explain_text(document: dict, a: str, b: str, file: str) -> str:
-    """Why the pair has its score: the prior's rationale, the override's, and the coded evidence."""
+    """Why the pair has its score: its prior (score, year, sources), the article's evidence, the arithmetic."""
     entry = find_relation(document, a, b, file)
     first, second = entry["between"]
-    method = document.get("method") or {}
-    settings = Settings(**{k: float(method[k]) for k in ("scale", "hedge_factor") if k in method})
     article = document.get("article", "the article")
     evidence = entry.get("evidence") or []
+    prior = entry.get("prior") or {}
     lines = [f"{first} and {second}: {_signed(float(entry['score']))} "
              f"(from -1 hostile to +1 aligned; confidence {float(entry.get('confidence', 0)):.2f})"]
-    if entry.get("source") == "prior":
-        lines += ["", _fill(f"The article ({article}) says nothing about this pair that the coder can read, "
-                            "so the score is a prior from sim/data/priors.yaml:"),
-                  _fill(str(entry.get("rationale", "")), "  ")]
-        return "\n".join(lines) + "\n"
+    if prior:
+        lines += ["", f"Prior (sim/data/priors.yaml): {_signed(float(prior.get('score', 0)))} as of "
+                      f"{prior.get('as_of')}, weight {prior.get('weight')} firm sentences.",
+                  _fill(str(prior.get("rationale", "")), "  ")]
+        lines += [_fill(f"source: {s}", "  - ", "    ") for s in prior.get("sources") or []]
     if entry.get("source") == "override":
         coded = entry.get("coded") or {}
         where = document.get("overrides") or "the overrides file"
@@ -119,10 +126,22 @@ def explain_text(document: dict, a: str, b: str, file: str) -> str:
                   f"The coder had given {_signed(float(coded.get('score', 0)))} ({coded.get('source')}, "
                   f"confidence {float(coded.get('confidence', 0)):.2f})"
                   + ("; its evidence follows." if evidence else ".")]
+    elif entry.get("source") == "prior":
+        lines += ["", _fill(f"The article ({article}) says nothing about this pair that the coder can count, "
+                            "so the score is the prior." + (" (Every cue below was dropped.)" if evidence else ""))]
     else:
-        lines.append(f"Coded from {article}.")
+        lines += ["", f"Updated by {article}."]
     if evidence:
-        lines += _evidence_lines(evidence, settings)
+        sentence_lines, weights = _sentence_lines(evidence)
+        lines += sentence_lines
+        unlisted = entry.get("unlisted")
+        if unlisted:
+            weights.append(SentenceWeight(float(unlisted["tone"]), float(unlisted["firmness"])))
+            lines += ["", _fill(f"  and {unlisted['sentences']} more sentences, not listed to keep the file "
+                                f"readable: together firmness {float(unlisted['firmness']):.2f}, mean tone "
+                                f"{_signed(float(unlisted['tone']), 2)}", "", "    ")]
+        if weights and entry.get("source") != "prior":
+            lines += _arithmetic(document, entry, weights)
         lines += ["", _fill("The coder reads words, not meaning. If a line above is misread, correct the score in "
                             "overrides.yaml beside the relations file and say why (docs/seeding.md).")]
     return "\n".join(lines) + "\n"

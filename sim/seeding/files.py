@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import stat
-import tempfile
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
 from .relations import Override, Prior
 
 MAX_ARTICLE_BYTES = 1_000_000  # a long news article is under 100 kB; a book or a web archive is not an article
-HEADER = "# Starting alignments coded from an article by `python -m sim seed`."
-HEADER_LINES = (
-    HEADER,
-    "# Do not edit by hand: put corrections in overrides.yaml beside this file and run the command again.",
-    "# Why a score is what it is: python -m sim seed --explain ACTOR ACTOR --relations THIS_FILE",
-    "# How the coder works and where it goes wrong: docs/seeding.md",
-)
 
 
 # --- articles ------------------------------------------------------------------------------------------
@@ -106,10 +94,41 @@ def _entries(path: Path, key: str, what: str, example: str):
         yield data, entry, fail
 
 
-def load_priors(path: Path, names) -> dict[tuple[str, str], Prior]:
-    """Every pair's prior; a missing pair is an error, never a silent zero."""
+def load_facts(path: Path) -> dict[str, dict]:
+    """The dated facts behind the priors (sim/data/facts.yaml), by id; the UN ideal points under their own id."""
+    document = _load_yaml(path, "facts file")
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+        raise EntenteError("the facts file needs a 'facts:' list", file=str(path))
+    facts = {}
+    for index, entry in enumerate(data["facts"]):
+        line = (document.position(("facts", index)) or (None, None))[0]
+        if not isinstance(entry, dict) or not all(entry.get(k) for k in ("id", "kind", "year", "text", "source")):
+            raise EntenteError("each fact needs an id, a kind, a year, a text and a source", file=str(path),
+                               line=line, field=f"facts[{index}]")
+        if entry["id"] in facts:
+            raise EntenteError(f"the fact id {entry['id']!r} is used twice", file=str(path), line=line,
+                               field=f"facts[{index}].id")
+        facts[str(entry["id"])] = entry
+    points = data.get("un_ideal_points")
+    if isinstance(points, dict):
+        facts["un_ideal_points"] = {"id": "un_ideal_points", "kind": "ideal_points", "year": points.get("year"),
+                                    "text": f"UN General Assembly ideal points, {points.get('year')}",
+                                    "source": points.get("source"), "points": points.get("points", {})}
+    return facts
+
+
+def citation(fact: dict) -> str:
+    """How a fact is cited in the relations file and by --explain: what, when, and the original source."""
+    return f"{fact['text']} ({fact['source']})"
+
+
+def load_priors(path: Path, names, facts: dict[str, dict] | None = None) -> dict[tuple[str, str], Prior]:
+    """Every pair's prior with its year and sources; a missing pair is an error, never a silent zero."""
+    if facts is None:
+        facts = load_facts(path.parent / "facts.yaml")
     priors = {}
-    example = "{between: [US, Iran], score: -0.7, rationale: ...}"
+    example = "{between: [US, Iran], score: -0.7, sources: [rivalry_iran_us], rationale: ...}"
     for data, entry, fail in _entries(path, "priors", "priors file", example):
         pair = _pair(entry, names, fail)
         if pair in priors:
@@ -117,8 +136,23 @@ def load_priors(path: Path, names) -> dict[tuple[str, str], Prior]:
         rationale = str(entry.get("rationale", "")).strip()
         if not rationale:
             raise fail("rationale", "every prior needs a one-line rationale")
+        sources = entry.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise fail("sources", "every prior needs 'sources:', ids of facts in sim/data/facts.yaml")
+        for source in sources:
+            if source not in facts:
+                raise fail("sources", f"unknown fact {source!r}",
+                           did_you_mean(str(source), list(facts)) or "Add it to sim/data/facts.yaml first.")
+        as_of = entry.get("as_of", data.get("as_of"))
+        if isinstance(as_of, bool) or not isinstance(as_of, int):
+            raise fail("as_of", f"as_of must be a year, found {as_of!r}")
         confidence = _score(entry, "confidence", 0, fail, default=data.get("confidence", 0.3))
-        priors[pair] = Prior(pair, _score(entry, "score", -1, fail), confidence, rationale)
+        weight = entry.get("weight")
+        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0):
+            raise fail("weight", f"weight must be a number of at least 0, found {weight!r}")
+        priors[pair] = Prior(pair, _score(entry, "score", -1, fail), confidence, rationale, as_of,
+                             tuple(citation(facts[s]) for s in sources),
+                             None if weight is None else float(weight))
     return priors
 
 
@@ -142,116 +176,3 @@ def load_overrides(path: Path, names) -> list[Override]:
         overrides.append(Override(pair, _score(entry, "score", -1, fail),
                                   _score(entry, "confidence", 0, fail, default=1.0), rationale))
     return overrides
-
-
-# --- the relations file --------------------------------------------------------------------------------
-
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.()/-]*$")
-_YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
-
-
-def _scalar(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value + 0.0)
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS and not text.endswith((" ", ":")) and ": " not in text:
-        return text
-    quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
-    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
-
-
-def _flow(values) -> str:
-    return "[" + ", ".join(_scalar(v) for v in values) + "]"
-
-
-def _block(key: str, value, indent: str) -> list[str]:
-    if isinstance(value, dict):
-        lines = [f"{indent}{key}:"]
-        for k, v in value.items():
-            lines += _block(k, v, indent + "  ")
-        return lines
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        lines = [f"{indent}{key}:"]
-        for item in value:
-            item_lines = []
-            for k, v in item.items():
-                item_lines += _block(k, v, indent + "    ")
-            item_lines[0] = indent + "  - " + item_lines[0][len(indent) + 4:]
-            lines += item_lines
-        return lines
-    if isinstance(value, list):
-        return [f"{indent}{key}: {_flow(value)}"]
-    return [f"{indent}{key}: {_scalar(value)}"]
-
-
-def render(document: dict) -> str:
-    """The relations document as YAML: block style, fixed key order, no dates, so a rerun is byte-identical."""
-    lines = list(HEADER_LINES)
-    for key, value in document.items():
-        lines += _block(key, value, "")
-    return "\n".join(lines) + "\n"
-
-
-def check_out_file(out: Path, article: Path, force: bool) -> None:
-    """Refuse to write over the article, a folder, or a file that `sim seed` did not write."""
-    from ..io.paths import check_output_path
-
-    check_output_path(out, "relations file")  # never a device, a FIFO or the current folder, even with --force
-    if out.is_dir():
-        raise EntenteError("--out names a folder; give a file name", file=str(out),
-                           hint=f"For example: --out {out / 'relations.yaml'}")
-    if not out.parent.is_dir():
-        raise EntenteError(f"the folder {str(out.parent)!r} does not exist", file=str(out),
-                           hint="Create the folder first, or choose another --out.")
-    if out.exists():
-        if article.exists() and out.resolve() == article.resolve():
-            raise EntenteError("--out is the article itself; writing there would destroy it", file=str(out),
-                               hint="Choose another file name, such as relations.yaml.")
-        with open(out, "rb") as handle:
-            ours = handle.read(len(HEADER.encode())) == HEADER.encode()
-        if not ours and not force:
-            raise EntenteError("this file exists and was not written by `python -m sim seed`; it was left "
-                               "untouched", file=str(out),
-                               hint="Choose another --out, or add --force to replace it.")
-
-
-def _file_mode(out: Path) -> int:
-    """The mode of the file being replaced, else what a new file gets (temporary files start private)."""
-    try:
-        return stat.S_IMODE(out.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomically(out: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written relations file."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=out.parent,
-                                         prefix=f".{out.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, _file_mode(out))
-        os.replace(handle.name, out)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
-def read_relations(path) -> dict:
-    """A relations file written by `sim seed`, for --explain."""
-    path = Path(path)
-    data = _load_yaml(path, "relations file").data
-    if not isinstance(data, dict) or not isinstance(data.get("relations"), list):
-        raise EntenteError("this is not a relations file: it has no 'relations:' list", file=str(path),
-                           hint="Make one with: python -m sim seed ARTICLE.txt --out relations.yaml")
-    return data

@@ -47,8 +47,31 @@ def _ends_sentence(line: str, dot: int) -> bool:
     return True
 
 
-def split_line(line: str) -> list[str]:
-    """The sentences of one line, each a verbatim slice with surrounding spaces and bullets removed."""
+MAX_SENTENCE_CHARS = 400  # the bundled article's longest sentence has 329 characters
+
+
+def _bounded(piece: str, max_chars: int) -> list[str]:
+    """A run-on piece cut into verbatim parts of at most max_chars, at a space where there is one."""
+    parts, start = [], 0
+    while len(piece) - start > max_chars:
+        cut = piece.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        head = piece[start:cut].strip()
+        if head:
+            parts.append(head)
+        start = cut
+    tail = piece[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def split_line(line: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """The sentences of one line, each a verbatim slice with surrounding spaces and bullets removed.
+
+    A "sentence" longer than max_chars (a run-on without punctuation, a scraped page's menu) is cut into
+    pieces of at most max_chars, so that coding stays linear in the article's length.
+    """
     cuts = set()
     for match in _END.finditer(line):
         if _ends_sentence(line, match.start()):
@@ -59,15 +82,15 @@ def split_line(line: str) -> list[str]:
     for cut in sorted(cuts) + [len(line)]:
         piece = _LEAD.sub("", line[start:cut]).strip()
         if piece:
-            pieces.append(piece)
+            pieces.extend(_bounded(piece, max_chars))
         start = cut
     return pieces
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Sentence]:
     """Every sentence of the text with the number of the line it is on (a sentence never spans lines)."""
     sentences = []
     for number, line in enumerate(text.split("\n"), start=1):
-        for piece in split_line(line.rstrip("\r")):
+        for piece in split_line(line.rstrip("\r"), max_chars):
             sentences.append(Sentence(number, piece))
     return sentences
