@@ -70,14 +70,17 @@ def drift(scores: np.ndarray, baseline: np.ndarray, rates: Rates) -> np.ndarray:
     memory pulls each score towards its structural baseline, balance pulls it towards the third-party
     signal with the saturating factor (1 - a^2), and reciprocity pulls a_ij towards a_ji.
     """
-    a = zero_diagonal(scores)
-    change = (
-        rates.memory * (baseline - a)
-        + rates.balance * (1.0 - a * a) * balance_field(a, rates.balance_mode)
-        + rates.reciprocity * (np.swapaxes(a, -1, -2) - a)
-    )
-    return zero_diagonal(change)
+    memory, balance, reciprocity = drift_terms(scores, baseline, rates)
+    return zero_diagonal(memory + balance + reciprocity)
 
+
+def drift_terms(scores: np.ndarray, baseline: np.ndarray, rates: Rates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three terms of the drift, apart (memory, balance, reciprocity): their sum is `drift`, bit for bit."""
+    a = zero_diagonal(scores)
+    memory = rates.memory * (baseline - a)
+    balance = rates.balance * (1.0 - a * a) * balance_field(a, rates.balance_mode)
+    reciprocity = rates.reciprocity * (np.swapaxes(a, -1, -2) - a)
+    return memory, balance, reciprocity
 
 
 def event_impulse(
@@ -210,3 +213,99 @@ def step(
     if not (np.isfinite(new_scores).all() and np.isfinite(new_baseline).all()):
         raise FloatingPointError("alignment scores became non-finite; a parameter is out of range")
     return new_scores, new_baseline
+
+
+@dataclass(frozen=True)
+class StepParts:
+    """One month's change, new scores minus old, split by cause (docs/model.md, "Attribution").
+
+    scores and baseline are what `step` returns, bit for bit. The other arrays add up to scores minus the
+    old scores to rounding (about 1e-16). The stacks are (k, ..., n, n), one entry per source of impulse
+    (an event, or its client competition) in the order the caller gave them.
+    """
+
+    scores: np.ndarray
+    baseline: np.ndarray
+    memory: np.ndarray  # memory's pull on what the sources did not move, towards the starting baseline
+    balance: np.ndarray
+    reciprocity: np.ndarray
+    noise: np.ndarray
+    sources: np.ndarray  # each source's share of the saturated impulse, plus `through_memory`
+    through_memory: np.ndarray  # memory's pull on each source's footprint (its baseline shift minus score shift)
+    baseline_moves: np.ndarray  # each source's share of this month's movement of the baseline
+
+
+def step_parts(
+    scores: np.ndarray,
+    baseline: np.ndarray,
+    impulse: np.ndarray,
+    durable_impulse: np.ndarray,
+    noise: np.ndarray,
+    rates: Rates,
+    *,
+    impulses: np.ndarray,
+    durables: np.ndarray,
+    baseline_shifts: np.ndarray,
+    score_shifts: np.ndarray,
+) -> StepParts:
+    """`step`, with the month's change split among its causes, for exact attribution.
+
+    impulse and durable_impulse are the totals `step` takes; impulses and durables (k, ..., n, n) are the
+    same split by source (they sum to the totals); baseline_shifts and score_shifts (k, ..., n, n) say how
+    far each source has moved the baseline and the scores before this month (the caller accumulates
+    `baseline_moves` and `sources`). The non-linear parts are shared by the rules in docs/model.md: the clip
+    after drift and noise scales every drift and noise term by the same factor; the saturating addition
+    gives each source its share of the (clipped) impulse times the room they all share. Memory's pull is
+    linear, mu (b - a), so it splits exactly: each source's footprint, mu (its baseline shift - its score
+    shift), goes to that source (its transient part fading, its durable part holding), and the rest, the
+    pull of the starting baseline on what no source moved, to memory. What rounding leaves over (about
+    1e-16) goes to the largest part.
+    """
+    memory, balance, reciprocity = drift_terms(scores, baseline, rates)
+    jitter = noise * (1.0 - scores * scores)
+    pushed = scores + zero_diagonal(memory + balance + reciprocity) + jitter  # as in step, bit for bit
+    moved = np.clip(pushed, -1.0, 1.0)
+    new_scores = zero_diagonal(saturating_add(moved, impulse))
+    new_baseline = zero_diagonal(saturating_add(baseline, durable_impulse))
+    if not (np.isfinite(new_scores).all() and np.isfinite(new_baseline).all()):
+        raise FloatingPointError("alignment scores became non-finite; a parameter is out of range")
+
+    # The clip after drift and noise: every term keeps its sign and shrinks by the same factor.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kept = np.where(moved == pushed, 1.0, (moved - scores) / (pushed - scores))
+    footprint = np.asarray(baseline_shifts, dtype=float) - np.asarray(score_shifts, dtype=float)
+    through = kept * (rates.memory * footprint)
+    parts = [
+        zero_diagonal(kept * memory - through.sum(axis=0)),
+        zero_diagonal(kept * balance),
+        zero_diagonal(kept * reciprocity),
+        zero_diagonal(kept * jitter),
+    ]
+    sources = zero_diagonal(_saturation_shares(moved, impulse, impulses) + through)
+    stack = np.concatenate([np.stack(parts), sources])
+    _give_residual_to_largest(stack, new_scores - scores)
+    moves = zero_diagonal(_saturation_shares(baseline, durable_impulse, durables))
+    _give_residual_to_largest(moves, new_baseline - baseline)
+    return StepParts(new_scores, new_baseline, *stack[:4], stack[4:], zero_diagonal(through), moves)
+
+
+def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray) -> np.ndarray:
+    """Each delta's part of saturating_add(start, total) - start, where total is the sum of deltas.
+
+    The addition is x * room with x = clip(total, -1, 1) and room = 1 - start or 1 + start by the sign
+    of x: the room is common to all deltas, and so is the clip's ratio x / total, so each delta gets
+    delta * (x / total) * room, and the shares add up to the whole.
+    """
+    clipped = np.clip(total, -1.0, 1.0)
+    room = np.where(clipped >= 0.0, 1.0 - start, 1.0 + start)
+    ratio = 1.0 / np.maximum(np.abs(total), 1.0)  # x / total: 1 unless the total was clipped
+    return np.asarray(deltas, dtype=float) * (room * ratio)
+
+
+def _give_residual_to_largest(stack: np.ndarray, whole: np.ndarray) -> None:
+    """Add what the parts lack of the whole (rounding, the guard clip) to the largest part, in place."""
+    if not stack.shape[0]:
+        return
+    residual = whole - stack.sum(axis=0)
+    largest = np.argmax(np.abs(stack), axis=0)[None]
+    np.put_along_axis(stack, largest, np.take_along_axis(stack, largest, axis=0) + residual[None], axis=0)

@@ -9,6 +9,10 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    import pandas
+
+    from ..core.scenario import Scenario
+    from ..core.world import World
     from .summary import Summary
 # The columns of events.csv: `actor` is who decided (the reacting actor, or the source of a scripted
 # event), `probability` the chance the decision had when it was drawn (1 for scripted events).
@@ -28,6 +32,8 @@ class Result:
     actor (who decided), probability (of that decision), reason.
     summary: what sim.experiment.summary.summarise made of these tables (the content of summary.json);
     None only for a Result built by hand and not yet summarised.
+    scenario, world: what the runner ran (None for a result folder read back): attribution replays a run from
+    them, or else from the scenario file.
     """
 
     name: str
@@ -43,6 +49,8 @@ class Result:
     n_blocs: int = 2
     scenario_file: str | None = None
     summary: Summary | None = None
+    scenario: Scenario | None = None
+    world: World | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple(self.actors))
@@ -82,3 +90,10 @@ class Result:
         """What the events did: scenario minus baseline at a month (default: the last)."""
         month = self.months if month is None else month
         return self.matrix(month) - self.matrix(month, baseline=True)
+
+    def attribution(self, source: str, target: str, run: int = 1) -> "pandas.DataFrame":
+        """Why source's regard for target moved over a run, ranked: part, kind, month, value, share and
+        through_memory, the parts adding up to the change (sim/experiment/attribution.py; one replay)."""
+        from .attribution import attribution_of
+
+        return attribution_of(self, run).table(source, target)

@@ -63,6 +63,8 @@ def run(
         events=pd.concat(events, ignore_index=True),
         n_blocs=n_blocs,
         scenario_file=scenario.file,
+        scenario=scenario,
+        world=world,
     )
     return replace(tables, summary=summarise(tables, scenario, world))
 

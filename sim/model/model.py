@@ -15,6 +15,7 @@ from ..core.parameters import Parameters
 from ..core.scenario import ActorChange
 from ..core.world import World
 from .agents import Actor
+from .ledger import COMPETITION, EVENT, PartsLedger
 
 class AlignmentModel(mesa.Model):
     """Alignment scores among actors, moved each month by memory, balance, reciprocity and events."""
@@ -31,8 +32,10 @@ class AlignmentModel(mesa.Model):
         rng: int | None = None,
         codebook: dict[str, EventType],
         changes: tuple[ActorChange, ...] = (),
+        record_parts: bool = False,
     ) -> None:
-        """track_blocs: compute the landscape's blocs every month (the event-free baseline run skips them)."""
+        """track_blocs: compute the landscape's blocs every month (the event-free baseline run skips them).
+        record_parts: split each month's change by cause into `self.ledger` (exact attribution; same scores)."""
         super().__init__(rng=rng)
         self.parameters = parameters or Parameters()
         self.codebook = codebook  # passed in (sim.io.tables.load_codebook): the model reads no files
@@ -63,6 +66,9 @@ class AlignmentModel(mesa.Model):
             self._changes.setdefault(change.month, []).append(change)
         self.events_this_month: list[LoggedEvent] = []
         self.log: list[LoggedEvent] = []
+        self.ledger = PartsLedger(n) if record_parts else None
+        self._log_position: dict[int, int] = {}  # id(event) -> its place in self.log: the ledger's key
+        self._month_sources: list = []
         self.track_blocs = track_blocs
         self.partners: dict[str, set[str]] = {name: set() for name in world.names}  # military ties so far
         self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
@@ -97,8 +103,9 @@ class AlignmentModel(mesa.Model):
             self._apply(change)
 
         self.events_this_month = self._scheduled.pop(month, [])
-        self.log.extend(self.events_this_month)
         for event in self.events_this_month:
+            self._log_position[id(event)] = len(self.log)
+            self.log.append(event)
             kind = self.codebook[event.type]
             self._active.append((event, kind.duration))
             if kind.military_tie and kind.weight > 0:
@@ -107,7 +114,11 @@ class AlignmentModel(mesa.Model):
         impulse, durable = self._impulses()
         self.scores_before = self.scores
 
-        self.scores, self.baseline = dynamics.step(self.scores, self.baseline, impulse, durable, noise, self.rates)
+        if self.ledger is None:
+            self.scores, self.baseline = dynamics.step(self.scores, self.baseline, impulse, durable, noise, self.rates)
+        else:
+            self.scores, self.baseline = self.ledger.step(self.scores, self.baseline, impulse, durable, noise,
+                                                          self.rates, self._month_sources)
         self.agents.shuffle_do("react")
         self.blocs = self._blocs()
         self.datacollector.collect(self)
@@ -116,6 +127,7 @@ class AlignmentModel(mesa.Model):
         impulse = np.zeros_like(self.scores)
         durable = np.zeros_like(self.scores)
         still_active = []
+        self._month_sources = []
         for event, left in self._active:
             kind = self.codebook[event.type]
             source, target = self.actor(event.source).index, self.actor(event.target).index
@@ -127,11 +139,17 @@ class AlignmentModel(mesa.Model):
             )
             impulse += delta
             durable += kind.durable * delta
+            position = self._log_position.get(id(event))
+            if self.ledger is not None:
+                self._month_sources.append(((position, EVENT), delta, kind.durable * delta))
             if kind.audience == CAPABILITY and kind.one_way:
                 # A patron's displeasure at a client buying from its rival is brief: not in the baseline.
-                impulse += dynamics.client_competition(
+                competition = dynamics.client_competition(
                     self.scores, source, target, weight,
                     competition_scale=self.parameters.competition_scale, audience_share=event.audience_share)
+                impulse += competition
+                if self.ledger is not None:
+                    self._month_sources.append(((position, COMPETITION), competition, np.zeros_like(competition)))
             if left > 1:
                 still_active.append((event, left - 1))
         self._active = still_active
