@@ -199,3 +199,31 @@ def test_the_readme_python_example_runs(tmp_path, monkeypatch):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["result"].summary == Summary.from_json((tmp_path / "my_run" / "summary.json").read_text())
+
+
+def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
+    import json
+
+    import sim
+    from sim.experiment.attribution import attribute
+
+    scenario = sim.load_scenario("arms_sale_pakistan")
+    result = sim.run(scenario)
+    attribution = attribute(scenario)
+    for change in result.summary.changes[:10]:
+        by_event = attribution.by_event(change.source, change.target)
+        assert [entry.event for entry in change.attribution] == [part.label for part in by_event]
+        assert [entry.value for entry in change.attribution] == [round(part.value, 6) + 0.0 for part in by_event]
+        # `events` keeps those that pushed the way the effect went, in the same order
+        assert list(change.events) == [e.event for e in change.attribution if e.value * change.effect > 0]
+    cooled = next(c for c in result.summary.changes if (c.source, c.target) == ("India", "Russia"))
+    assert cooled.effect < 0 and cooled.events[0] == "month 3: arms_sale Russia → Pakistan"
+    assert cooled.attribution[0].value < -0.1
+    text = summary_text(result.summary)
+    assert f"month 3: arms_sale Russia → Pakistan ({cooled.attribution[0].value:+.2f})" in text
+    # summary.json keeps `events` (labels) and adds `attribution`; a file written before it still reads.
+    data = json.loads(result.summary.to_json())
+    assert data["changes"][0]["attribution"][0].keys() == {"event", "value", "share"}
+    for entry in data["changes"]:
+        del entry["attribution"]
+    assert Summary.from_dict(data).changes[0].attribution == ()

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..core import landscape
 from ..core.parameters import Parameters
-from ..io.tables import load_codebook
+from .attribution import Attribution, attribute, event_label
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
@@ -43,8 +43,32 @@ def _lists(blocs: Blocs) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------- types
 
 @dataclass(frozen=True)
+class EventShare:
+    """One event's part of a pair's change over run 1, by exact attribution (sim/experiment/attribution.py).
+
+    value: its part of the change (its impulses, less what faded, plus its client competition); share:
+    value / the pair's change over run 1 (None when that change is below 1e-9).
+    """
+
+    event: str
+    value: float
+    share: float | None
+
+    def to_dict(self) -> dict:
+        return {"event": self.event, "value": self.value, "share": self.share}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "EventShare":
+        return cls(data["event"], data["value"], data["share"])
+
+
+@dataclass(frozen=True)
 class PairChange:
-    """How one directed pair moved, and what the events did to it (scenario minus baseline)."""
+    """How one directed pair moved, and what the events did to it (scenario minus baseline).
+
+    events: the events whose attributed part (run 1) pushed the pair the way the effect went, largest first;
+    attribution: every event with a part in the pair's change over run 1, largest |value| first.
+    """
 
     source: str
     target: str
@@ -55,16 +79,23 @@ class PairChange:
     peak_effect: float
     peak_month: int
     events: tuple[str, ...]  # labels of the events that pushed the pair the way it moved, strongest first
+    attribution: tuple[EventShare, ...] = ()
+
+    def share_of(self, event: str) -> EventShare | None:
+        """The attributed part of one of the events, by its label."""
+        return next((entry for entry in self.attribution if entry.event == event), None)
 
     def to_dict(self) -> dict:
         return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
                 "baseline_final": self.baseline_final, "effect": self.effect, "peak_effect": self.peak_effect,
-                "peak_month": self.peak_month, "events": list(self.events)}
+                "peak_month": self.peak_month, "events": list(self.events),
+                "attribution": [entry.to_dict() for entry in self.attribution]}
 
     @classmethod
     def from_dict(cls, data: dict) -> "PairChange":
         return cls(data["source"], data["target"], data["initial"], data["final"], data["baseline_final"],
-                   data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]))
+                   data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]),
+                   tuple(EventShare.from_dict(entry) for entry in data.get("attribution", ())))
 
 
 @dataclass(frozen=True)
@@ -386,11 +417,6 @@ def summarise_blocs(result: Result, final: np.ndarray | None = None) -> tuple[Bl
 
 # ------------------------------------------------------------------------------------------ events
 
-def event_label(event) -> str:
-    return (f"month {event['month']}: {event['type']} {event['source']} → {event['target']}"
-            + (" (reaction)" if event["origin"] == "reaction" else ""))
-
-
 def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 3) -> tuple[str, ...]:
     """Short labels of the events near an actor in the months up to a shift: candidates for 'why'."""
     recent = [e for e in events
@@ -398,34 +424,17 @@ def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 
     return tuple(event_label(e) for e in recent[-most:])
 
 
-def events_behind(events, source: str, target: str, effect: float, initial: np.ndarray, names,
-                  weights: dict[str, float], most: int = 3) -> tuple[str, ...]:
-    """The events that pushed a pair in the direction it moved, strongest first.
+def events_behind(attribution: Attribution, source: str, target: str, effect: float
+                  ) -> tuple[tuple[str, ...], tuple[EventShare, ...]]:
+    """The events behind a pair's effect, from the exact attribution of run 1.
 
-    Each event's expected push on how source regards target follows the model's rules at the starting
-    scores: a direct event pushes by its weight; an event between the target and a third party pushes by
-    weight x (source's regard for that party), the audience rule; an event of the source's own is felt
-    through the target's reaction and reciprocity, so it counts half.
+    Returns the labels of the events whose part pushed the pair the way the effect went (largest first),
+    and every event's part (largest |value| first). Parts below 5e-7 are left out: they round to zero.
     """
-    at = {name: i for i, name in enumerate(names)}
-    scored = []
-    for event in events:
-        ends = {event["source"], event["target"]}
-        w = weights[event["type"]] * event["intensity"]
-        if ends == {source, target}:
-            push = w
-        elif target in ends and source not in ends:
-            partner = (ends - {target}).pop()
-            push = w * initial[at[source], at[partner]]
-        elif source in ends and target not in ends:
-            partner = (ends - {source}).pop()
-            push = 0.5 * w * initial[at[target], at[partner]]
-        else:
-            continue
-        if push * effect > 0:
-            scored.append((-abs(push), event["month"], event))
-    scored.sort(key=lambda item: item[:2])
-    return tuple(event_label(e) for _, _, e in scored[:most])
+    shares = tuple(EventShare(part.label, _r(part.value), None if part.share is None else _r(part.share))
+                   for part in attribution.by_event(source, target))
+    behind = tuple(entry.event for entry in shares if entry.value * effect > 0)
+    return behind, shares
 
 
 # --------------------------------------------------------------------------------------- summarise
@@ -444,7 +453,7 @@ def summarise(result: Result, scenario, world) -> Summary:
     effects = trajectory - reference
 
     first_run_events = result.events[result.events["run"] == 1].to_dict("records")
-    weights = {name: kind.weight for name, kind in load_codebook().items()}
+    attribution = attribute(scenario, world, run=1)  # one replay: the parts of run 1, every pair
     changes = []
     for i, source in enumerate(names):
         for j, target in enumerate(names):
@@ -453,10 +462,10 @@ def summarise(result: Result, scenario, world) -> Summary:
             series = effects[:, i, j]
             peak = int(np.argmax(np.abs(series)))
             effect = final[i, j] - baseline_final[i, j]
+            behind, shares = events_behind(attribution, source, target, _r(effect))
             changes.append(PairChange(
                 source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
-                _r(series[peak]), peak,
-                events_behind(first_run_events, source, target, effect, initial, names, weights),
+                _r(series[peak]), peak, behind, shares,
             ))
     changes.sort(key=lambda c: -abs(c.effect))  # stable: ties keep actor order
 

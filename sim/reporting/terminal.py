@@ -100,7 +100,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   behind it")
         for change in changes:
             pair = f"{_shown(change.source, NAME_WIDTH)} → {_shown(change.target, NAME_WIDTH)}"
-            behind = _shown(change.events[0], 120) if change.events else ""
+            behind = _behind(change)
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
 
@@ -112,6 +112,16 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         if files:
             lines.append("    " + _shown(", ".join(files)))
     return "\n".join(lines) + "\n"
+
+
+def _behind(change) -> str:
+    """The event with the largest part in the pair's effect (exact attribution, run 1), with its part."""
+    if not change.events:
+        return ""
+    top = change.share_of(change.events[0])
+    text = _shown(change.events[0], 100) + (f" ({top.value:+.2f})" if top is not None else "")
+    more = len(change.events) - 1
+    return text + (f" and {more} more" if more else "")
 
 
 def events_text(events, most: int = 15) -> str:
