@@ -1,0 +1,57 @@
+"""`sim explain`: the ranked causes of one pair's change, from a result folder or a scenario, and its waterfall."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIOS, assert_clean_error, sim
+from sim.experiment.attribution import attribute
+from sim.io.scenario_file import load_scenario
+from sim.viz.waterfall import waterfall_bars
+
+
+def test_explain_replays_a_result_folder_and_ranks_the_causes_with_a_waterfall(tmp_path):
+    scenario = tmp_path / "sale.yaml"
+    scenario.write_text((SCENARIOS / "arms_sale_pakistan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out, figure = tmp_path / "out", tmp_path / "why.png"
+    assert sim("run", str(scenario), "--out", str(out), "--no-plots", "--quiet").returncode == 0
+    done = sim("explain", str(out), "India", "Russia", "--figure", str(figure))
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith("Why did India cool on Russia?")
+    parts = attribute(load_scenario(scenario)).parts("India", "Russia")
+    sale = next(p for p in parts if p.label == "month 3: arms_sale Russia → Pakistan")
+    assert f"  {sale.value:+.3f}  month 3: arms_sale Russia → Pakistan" in text
+    lines = [line for line in text.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    values = [abs(float(line.split()[0])) for line in lines[:-1] if "smaller part" not in line]
+    assert values == sorted(values, reverse=True)  # ranked, largest first
+    assert "it reproduces the result's scores" in text
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The scenario file changed since the run: said plainly, no traceback.
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("at: 3", "at: 5", 1), encoding="utf-8")
+    assert_clean_error(sim("explain", str(out), "India", "Russia"), "changed since the run")
+
+
+def test_explain_accepts_a_scenario_and_refuses_an_unknown_actor():
+    done = sim("explain", "s400_india", "US", "India", "--top", "3")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Why did US ") and "The parts add up to the change" in done.stdout
+    assert_clean_error(sim("explain", "s400_india", "US", "Indai"), "Indai")
+
+
+def test_the_waterfall_starts_at_month_0_and_ends_at_the_final_score():
+    attribution = attribute(load_scenario(SCENARIOS / "s400_india.yaml"))
+    parts = attribution.parts("US", "India")
+    bars = waterfall_bars(parts, attribution_initial(attribution), 4)
+    label, bottom, height = bars[-1]
+    assert bars[0][1] == attribution_initial(attribution) and label == "all other parts"
+    assert bottom + height == pytest.approx(attribution_final(attribution), abs=1e-9)
+
+
+def attribution_initial(attribution):
+    return float(attribution.initial[attribution.names.index("US"), attribution.names.index("India")])
+
+
+def attribution_final(attribution):
+    return float(attribution.final[attribution.names.index("US"), attribution.names.index("India")])
