@@ -8,6 +8,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     result.summary.changes[:5]            # the largest effects of the events (a typed Summary)
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
+    result.attribution("India", "Russia")  # why a pair moved: its change split by cause (run 1)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _LAZY = {
     "build_world": ("sim.io.world", "build_world"),
     "write_result": ("sim.reporting.files", "write_result"),
     "read_result": ("sim.reporting.files", "read_result"),
+    "attribute": ("sim.experiment.attribution", "attribute"),
     "EntenteError": ("sim.errors", "EntenteError"),
 }
 _MODULES = {
