@@ -20,6 +20,7 @@ import numpy as np
 
 from ..core import landscape
 from ..core.parameters import Parameters
+from ..io.relations import relations_record
 from ..io.tables import load_codebook
 from .result import Result
 
@@ -219,12 +220,16 @@ class Summary:
     reaction_count: int
     runs_with_reactions: int
     changes: tuple[PairChange, ...] = field(repr=False)
+    relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
+    relations_sha256: str | None = None
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
         return {
             "scenario": self.scenario,
             "scenario_file": self.scenario_file,
+            "relations_file": self.relations_file,
+            "relations_sha256": self.relations_sha256,
             "description": self.description,
             "actors": list(self.actors),
             "capabilities": dict(self.capabilities),
@@ -270,6 +275,8 @@ class Summary:
             reaction_count=data["reactions"],
             runs_with_reactions=data["runs_with_reactions"],
             changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
+            relations_file=data.get("relations_file"),
+            relations_sha256=data.get("relations_sha256"),
         )
 
     def to_json(self) -> str:
@@ -462,6 +469,7 @@ def summarise(result: Result, scenario, world) -> Summary:
 
     blocs, partitions = summarise_blocs(result, final)
     reactions = result.events["origin"] == "reaction"
+    relations_file, relations_sha256 = relations_record(scenario.relations_file)
     return Summary(
         scenario=result.name,
         scenario_file=scenario.file,
@@ -484,4 +492,6 @@ def summarise(result: Result, scenario, world) -> Summary:
         reaction_count=int(reactions.sum()),
         runs_with_reactions=int(result.events.loc[reactions, "run"].nunique()),
         changes=tuple(changes),
+        relations_file=relations_file,
+        relations_sha256=relations_sha256,
     )

@@ -79,6 +79,19 @@ def load_relations(path: str | Path | None = None) -> StartingRelations:
     return StartingRelations(str(path), scores, sources)
 
 
+def relations_record(path: str | Path | None) -> tuple[str, str]:
+    """How a result names the relations file its world started from, and that file's sha256, so a reader
+    of summary.json knows which starting world was used (the bundled file is named, not its install path)."""
+    import hashlib
+
+    if path is None:
+        path, shown = default_relations(), "seeds/relations.yaml (bundled)"
+    else:
+        shown = str(path)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return shown, digest
+
+
 # --- writing ----------------------------------------------------------------------------------------
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.()/-]*$")
