@@ -24,7 +24,6 @@ COMMANDS = {
     "schema": "Print the JSON Schema of scenario files",
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
     "report": "Rebuild report.html in a result folder",
-    # "compare": "Compare two results (result folders or scenario files): pairs, blocs and events that differ",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

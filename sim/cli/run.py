@@ -90,7 +90,11 @@ def run(args) -> int:
     if args.quiet:
         print(out_dir)
     else:
-        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
+        from ..experiment.placement import placement_margins
+
+        margins = placement_margins(result, result.summary.blocs.final)
+        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins),
+              end="")
     return 0
 
 

@@ -332,6 +332,13 @@ def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float |
     return float(matrix[actor, first].mean() - matrix[actor, second].mean())
 
 
+def visible_side(lean: float) -> int:
+    """+1 or -1 when a lean reads as nonzero at two decimals, else 0: a crossing is reported only when it is
+    visible in the printed numbers (never "net lean +0.00 → -0.00")."""
+    shown = round(lean, 2)
+    return 0 if shown == 0 else 1 if shown > 0 else -1
+
+
 def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, ...]:
     """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
     timeline: list[BlocTimelineEntry] = []
@@ -343,9 +350,15 @@ def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, .
 
 
 def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple[Shift, ...]:
-    """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero."""
+    """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero visibly: from
+    the last month it read as nonzero on one side (two decimals) to a month it reads nonzero on the other."""
     reference = partitions[0]
     shifts: list[Shift] = []
+    last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
+    for i in range(len(names)):
+        lean = net_lean(matrices[0], reference, i)
+        if lean is not None and visible_side(lean) != 0:
+            last_visible[i] = lean
     for month in range(1, len(matrices)):
         before, now = partitions[month - 1], partitions[month]
         mapping = match_labels(before, now, sizes)
@@ -358,11 +371,15 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
                     events=_recent_events(events, name, month),
                 ))
         for i, name in enumerate(names):
-            lean_before = net_lean(matrices[month - 1], reference, i)
             lean_now = net_lean(matrices[month], reference, i)
-            if lean_before is None or lean_now is None:
+            if lean_now is None:
                 continue
-            if (lean_before < 0) != (lean_now < 0):
+            side = visible_side(lean_now)
+            if side == 0:
+                continue  # reads as 0.00: on neither side yet
+            lean_before = last_visible.get(i)
+            last_visible[i] = lean_now
+            if lean_before is not None and visible_side(lean_before) != side:
                 towards = _named(reference, names)[0 if lean_now >= 0 else 1]
                 shifts.append(LeanShift(
                     month, name, _r(lean_before), _r(lean_now),
