@@ -151,7 +151,8 @@ def test_pairs_figure_has_one_panel_per_pair_with_both_directions_apart():
         first, first_base, second, second_base = lines
         assert first.get_linestyle() == "-" and second.get_linestyle() != "-"  # A→B solid, B→A dashed
         assert first.get_color() != second.get_color()
-        assert first_base.get_linestyle() == first.get_linestyle() and first_base.get_linewidth() < first.get_linewidth()
+        assert first_base.get_linestyle() == first.get_linestyle()
+        assert first_base.get_linewidth() < first.get_linewidth()
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert len(legend) == 2 and all("effect" in t for t in legend)
     legend = [t.get_text() for t in panels[0].get_legend().get_texts()]

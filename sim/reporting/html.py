@@ -147,8 +147,8 @@ def _starting_world(summary: Summary, relations: dict | None, relations_note: st
         if not sentences:
             out.append("<p class=\"muted\">The article says nothing the coder read about this pair.</p>")
         for (line, sentence), readings in list(sentences.items())[:EVIDENCE_SENTENCES]:
-            read = "; ".join(f"{e(r.get('label', ''))} (cue “{e(r.get('cue', ''))}”, Goldstein {e(r.get('goldstein', ''))})"
-                             for r in readings)
+            read = "; ".join(f"{e(r.get('label', ''))} (cue “{e(r.get('cue', ''))}”, "
+                             f"Goldstein {e(r.get('goldstein', ''))})" for r in readings)
             out.append(f"<blockquote>line {e(line)}: “{e(sentence)}”<br><span class=\"muted\">read as {read}"
                        "</span></blockquote>")
         if len(sentences) > EVIDENCE_SENTENCES:

@@ -137,8 +137,8 @@ def plot_top_pairs(result: Result, n: int = 6):
         if runs > 1:
             style_handles.append(Patch(color="black", alpha=0.15, label=_band_label(runs)))
         figure.legend(handles=style_handles + _event_key_handles(keys), loc="outside right upper",
-                      ncols=1, frameon=False, fontsize=8, alignment="left", title="How to read the lines, and the events",
-                      title_fontsize=9)
+                      ncols=1, frameon=False, fontsize=8, alignment="left",
+                      title="How to read the lines, and the events", title_fontsize=9)
         which = "The pair" if len(pairs) == 1 else f"The {len(pairs)} pairs"
         if by == "effect":
             subject = f"{which} the events moved most (largest |scenario − baseline| at month {result.months})"
