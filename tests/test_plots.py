@@ -134,59 +134,91 @@ def test_top_pairs_are_the_largest_effects():
     assert [round(v, 6) for _, _, v in chosen] == [0.40, 0.30, -0.25]
 
 
-def test_pairs_figure_is_labelled():
+def _panels(figure):
+    """The data panels of the pairs figure (those with a legend), in drawing order."""
+    return [a for a in figure.axes if a.get_legend() is not None and a.get_visible()]
+
+
+def test_pairs_figure_has_one_panel_per_pair_with_both_directions_apart():
     figure = plots.plot_top_pairs(make_result(), n=3)
-    (ax,) = [a for a in figure.axes if a.get_legend() is not None]
-    assert ax.get_xlabel() == "month"
-    assert "alignment score" in ax.get_ylabel() and "hostile" in ax.get_ylabel()
-    assert ax.get_ylim() == (-1.0, 1.0)
-    assert "moved most" in ax.get_title()
-    assert "Synthetic" in figure.get_suptitle()
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert [t.split("  ")[0] for t in legend[:3]] == ["Russia → Pakistan", "Pakistan → Russia", "India → Russia"]
-    assert any("baseline" in t for t in legend)
-    assert any("reaction" in t for t in legend) and any("scenario event" in t for t in legend)
-    # each pair drawn twice (scenario solid, baseline dashed), in the same colour
-    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == MONTHS + 1]
-    assert len(lines) == 6
-    for solid, dashed in zip(lines[0::2], lines[1::2]):
-        assert solid.get_color() == dashed.get_color()
-        assert solid.get_linestyle() == "-" and dashed.get_linestyle() != "-"
+    panels = _panels(figure)
+    # top three directed pairs: Russia→Pakistan, Pakistan→Russia (one pair), India→Russia
+    assert [a.get_title() for a in panels] == ["Russia ↔ Pakistan", "India ↔ Russia"]
+    for ax in panels:
+        assert ax.get_xlabel() == "month" and "fitted" in ax.get_ylabel()
+        lines = [line for line in ax.get_lines() if len(line.get_xdata()) == MONTHS + 1]
+        assert len(lines) == 4  # each direction with the events, and its baseline
+        first, first_base, second, second_base = lines
+        assert first.get_linestyle() == "-" and second.get_linestyle() != "-"  # A→B solid, B→A dashed
+        assert first.get_color() != second.get_color()
+        assert first_base.get_linestyle() == first.get_linestyle()
+        assert first_base.get_linewidth() < first.get_linewidth()
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert len(legend) == 2 and all("effect" in t for t in legend)
+    legend = [t.get_text() for t in panels[0].get_legend().get_texts()]
+    assert legend[0].startswith("Russia → Pakistan  (effect +0.40") and legend[1].startswith("Pakistan → Russia")
+    key = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert any("baseline" in t for t in key) and any(t.startswith("solid") for t in key)
+    assert any(t.startswith("dashed") for t in key)
+    assert "Synthetic" in figure.get_suptitle() and "moved most" in figure.get_suptitle()
 
 
-def test_events_are_marked_with_their_type():
-    texts = _texts(plots.plot_top_pairs(make_result()))
-    assert any("arms sale" in t and "Russia → Pakistan" in t for t in texts)
-    assert any("diplomatic visit" in t for t in texts)
+def test_pairs_axes_are_fitted_to_the_data_within_the_score_bounds():
+    figure = plots.plot_top_pairs(make_result(), n=3)
+    low, high = _panels(figure)[0].get_ylim()  # Russia↔Pakistan runs from 0.10 to about 0.51
+    assert -1.0 < low < 0.10 and 0.51 < high < 1.0 and high - low < 0.8
+    assert plots.fitted_limits(0.50, 0.52)[1] - plots.fitted_limits(0.50, 0.52)[0] >= 0.2  # never zoomed to noise
+    assert plots.fitted_limits(-1.0, 1.0) == (-1.05, 1.05)
+
+
+def test_event_labels_sit_above_the_axes_not_over_the_data():
+    figure = plots.plot_top_pairs(make_result())
+    for ax in _panels(figure):
+        assert not [t for t in ax.texts if t.get_text()]  # no text inside the data area
+        strips = [child for child in ax.child_axes]
+        assert strips, "each panel has a numbered event strip on top"
+        assert [t.get_text() for t in strips[0].get_xticklabels()] == ["1", "2"]
+    key = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert any(t.startswith("1: month 3, arms sale: Russia → Pakistan") for t in key)
+    assert any(t.startswith("2: month 5, diplomatic visit") and "reaction" in t for t in key)
+
+
+def test_every_figure_has_a_caption_saying_what_to_look_at():
+    result = make_result()
+    for stem, figure in (("pairs_over_time", plots.plot_top_pairs(result)),
+                         ("heatmaps", plots.plot_heatmaps(result)), ("bloc_map", plots.plot_bloc_maps(result))):
+        text = figure._supxlabel.get_text().replace("\n", " ")
+        assert text.startswith(("Look", "Compare")), stem
+        assert text == plots.caption(stem, result).replace("\n", " ") or " ".join(text.split()) == " ".join(
+            plots.caption(stem, result).split()), stem
+    assert "|score| < 0.1 are not drawn" in plots.caption("bloc_map", result)
 
 
 def test_several_runs_show_a_band():
     figure = plots.plot_top_pairs(make_result(runs=2), n=3)
-    (ax,) = [a for a in figure.axes if a.get_legend() is not None]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any("range of 2 runs" in t for t in legend)
+    key = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert any("range of 2 runs" in t for t in key)
+    ax = _panels(figure)[0]
     bands = [c for c in ax.collections if type(c).__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
-    assert len(bands) == 3
-    # the band of Russia → Pakistan spans the two runs: 0.03 apart at every month
+    assert len(bands) == 2  # one per direction: two bands a panel stay legible
     top = bands[0].get_paths()[0].vertices[:, 1]
     assert np.ptp(top) > 0.3  # follows the trajectory, not a flat strip
 
 
 def test_without_events_the_pairs_that_drifted_most_are_shown():
-    ax = plots.plot_top_pairs(make_result(events=False)).axes[0]
-    assert "drifted" in ax.get_title()
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert not any("with the events" in t for t in legend)
-    assert sum("change +0.01" in t for t in legend) == 6  # every pair drifts by 0.01 in the made-up data
+    figure = plots.plot_top_pairs(make_result(events=False))
+    assert "drifted" in figure.get_suptitle()
+    key = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert not any("with the events" in t for t in key)
+    legend = [t.get_text() for ax in _panels(figure) for t in ax.get_legend().get_texts()]
+    assert all("change +0.01" in t for t in legend)  # every pair drifts by 0.01 in the made-up data
 
 
 def test_pairs_the_events_did_not_move_are_left_out():
-    # five pairs have an effect; asking for six must not pad the plot with a "+0.00" pair
-    ax = plots.plot_top_pairs(make_result(), n=6).axes[0]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert sum("effect" in t for t in legend) == 5
-    assert not any("+0.00" in t for t in legend)
-    assert ax.get_title().startswith("The 5 directed pairs")
+    # five directed pairs have an effect (four pairs); asking for six must not pad with a "+0.00" pair
+    figure = plots.plot_top_pairs(make_result(), n=6)
+    assert len(_panels(figure)) == 4
+    assert "The 4 pairs" in figure.get_suptitle()
 
 
 # --- heatmaps ----------------------------------------------------------------------------------------
@@ -207,11 +239,24 @@ def test_heatmaps_have_three_labelled_panels():
     assert {"0.40", "0.30", "−0.25", "0.00"} <= effect_cells
     score_limits = panels[0].get_images()[0].get_clim()
     assert score_limits == (-1.0, 1.0)
-    low, high = panels[2].get_images()[0].get_clim()
-    assert low == -high and 0.40 <= high <= 0.5
+    assert panels[2].get_images()[0].get_clim() == (-0.5, -0.5 * -1)  # the fixed scale, whatever the data
+    assert "fixed scale ±0.50" in [a for a in figure.axes if not a.get_images()][2].get_ylabel()
     assert np.ma.is_masked(panels[0].get_images()[0].get_array()[0, 0])
     bars = [a for a in figure.axes if not a.get_images()]
     assert len(bars) == 3 and all(b.get_ylabel() for b in bars)
+
+
+def test_effect_colour_scale_is_fixed_or_set_by_the_user():
+    small = plots.plot_heatmaps(make_result())  # largest effect 0.40
+    chosen = plots.plot_heatmaps(make_result(), effect_scale=0.25)
+    effect = [a for a in small.axes if a.get_images()][2].get_images()[0]
+    assert effect.get_clim() == (-plots.style.EFFECT_SCALE, plots.style.EFFECT_SCALE)
+    panel = [a for a in chosen.axes if a.get_images()][2]
+    assert panel.get_images()[0].get_clim() == (-0.25, 0.25)
+    bar = [a for a in chosen.axes if not a.get_images()][2]
+    assert "±0.25" in bar.get_ylabel()
+    with pytest.raises(EntenteError, match="effect colour scale"):
+        plots.plot_heatmaps(make_result(), effect_scale=0)
 
 
 # --- bloc map ----------------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def test_the_summary_round_trips_through_json_exactly():
         text = summary.to_json()
         again = Summary.from_json(text)
         assert again == summary and again.to_json() == text
-    assert list(summary.to_dict())[:3] == ["scenario", "scenario_file", "description"]
+    assert list(summary.to_dict())[:5] == ["scenario", "scenario_file", "relations_file", "relations_sha256",
+                                          "description"]
 
 
 def test_the_terminal_report_reads_the_summary():

@@ -140,4 +140,21 @@ def _as_text(result, data, args) -> str:
         lines.append("No other stable configuration was found.")
     else:
         lines.append("This is the only stable configuration.")
+    lines += _margins(configurations[0], data, args.blocs)
     return "\n".join(lines)
+
+
+def _margins(best, data, n_blocs: int) -> list[str]:
+    """How narrowly each actor's place in the lowest configuration is decided, narrowest first."""
+    from ..core import landscape
+    from ..errors import printable
+
+    places = sorted(landscape.placements(data.propensity, data.sizes, best.labels, n_blocs),
+                    key=lambda p: (p.cost, p.actor))
+    if not places:
+        return []
+    lines = ["How narrowly each actor's place is decided (energy rise if it alone moved to its best other bloc):"]
+    for place in places:
+        share = f" ({place.cost / abs(best.energy):.0%} of |E|)" if best.energy else ""
+        lines.append(f"  {printable(data.names[place.actor], limit=60)}: +{_number(place.cost)}{share}")
+    return lines

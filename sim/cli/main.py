@@ -24,6 +24,7 @@ COMMANDS = {
     "schema": "Print the JSON Schema of scenario files",
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
     "explain": "Explain why one actor's regard for another moved: its change split by cause",
+    "report": "Rebuild report.html in a result folder",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

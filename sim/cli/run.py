@@ -18,6 +18,9 @@ def add_parser(subparsers, name, summary):
                                             "(default: the scenario's relations_file, else seeds/relations.yaml)")
     parser.add_argument("--svg", action="store_true", help="also write the plots as SVG")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
+    parser.add_argument("--no-report", action="store_true", help="do not write report.html")
+    parser.add_argument("--effect-scale", type=float, metavar="X",
+                        help="colour scale of the effect heatmap, ±X (default 0.5, the same for every run)")
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
@@ -39,6 +42,10 @@ def run(args) -> int:
     _check_range("--seed", args.seed, 0, MAX_SEED)
     _check_range("--runs", args.runs, 1, MAX_RUNS)
     _check_range("--blocs", args.blocs, 1, MAX_BLOCS)
+    if args.effect_scale is not None:
+        from ..viz.figures import check_effect_scale
+
+        check_effect_scale(args.effect_scale)
     scenario = load_scenario(args.scenario)
     changes = {}
     if args.seed is not None:
@@ -78,11 +85,16 @@ def run(args) -> int:
 
     result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
     formats = ("png", "svg") if args.svg else ("png",)
-    files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force)
+    files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force,
+                         report=not args.no_report, effect_scale=args.effect_scale)
     if args.quiet:
         print(out_dir)
     else:
-        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
+        from ..experiment.placement import placement_margins
+
+        margins = placement_margins(result, result.summary.blocs.final)
+        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins),
+              end="")
     return 0
 
 

@@ -381,6 +381,46 @@ def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple
     return tuple(int(x) for x in best), _pair_energy(w, best)
 
 
+@dataclass(frozen=True)
+class Placement:
+    """How narrowly one actor's bloc is decided: the energy change if it alone moved to its best
+    alternative (another bloc, or a bloc of its own while fewer than n_blocs are in use). A positive cost
+    means the move raises E (the actor stays); near zero, its place is a close call; negative, the
+    configuration is not a local minimum and the actor would move."""
+
+    actor: int
+    bloc: int
+    to_bloc: int  # the alternative's label; == n_used for a new bloc of its own
+    cost: float
+
+
+def placements(propensity, sizes, labels, n_blocs: int = 2) -> tuple[Placement, ...]:
+    """For each actor, the cheapest single-actor move away from `labels` and what it costs in energy."""
+    p, s = _check(propensity, sizes, n_blocs)
+    labels = np.asarray(labels, dtype=int)
+    if labels.shape != s.shape:
+        raise ValueError(f"labels must have one entry per actor ({s.size}), got shape {labels.shape}")
+    w = _weights(p, s)
+    used = sorted(set(int(x) for x in labels))
+    fresh = max(used) + 1
+    options = [b for b in used] + ([fresh] if len(used) < n_blocs else [])
+    base = _pair_energy(w, labels)
+    out = []
+    for i, own in enumerate(labels):
+        best: tuple[float, int] | None = None
+        for target in options:
+            if target == own or (target == fresh and np.sum(labels == own) == 1):
+                continue  # no move, or "a new bloc" for an actor already alone
+            moved = labels.copy()
+            moved[i] = target
+            cost = _pair_energy(w, moved) - base
+            if best is None or cost < best[0]:
+                best = (cost, target)
+        if best is not None:
+            out.append(Placement(i, int(own), best[1], float(best[0]) + 0.0))
+    return tuple(out)
+
+
 def blocs_as_names(labels, names) -> list[list[str]]:
     """Blocs in label order, members in input order; empty labels are skipped."""
     labels = [int(x) for x in labels]

@@ -20,6 +20,8 @@ import numpy as np
 
 from ..core import landscape
 from ..core.parameters import Parameters
+from ..io.relations import relations_record
+from ..io.tables import load_codebook
 from .attribution import Attribution, attribute, event_label
 from .result import Result
 
@@ -250,12 +252,16 @@ class Summary:
     reaction_count: int
     runs_with_reactions: int
     changes: tuple[PairChange, ...] = field(repr=False)
+    relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
+    relations_sha256: str | None = None
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
         return {
             "scenario": self.scenario,
             "scenario_file": self.scenario_file,
+            "relations_file": self.relations_file,
+            "relations_sha256": self.relations_sha256,
             "description": self.description,
             "actors": list(self.actors),
             "capabilities": dict(self.capabilities),
@@ -301,6 +307,8 @@ class Summary:
             reaction_count=data["reactions"],
             runs_with_reactions=data["runs_with_reactions"],
             changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
+            relations_file=data.get("relations_file"),
+            relations_sha256=data.get("relations_sha256"),
         )
 
     def to_json(self) -> str:
@@ -356,6 +364,13 @@ def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float |
     return float(matrix[actor, first].mean() - matrix[actor, second].mean())
 
 
+def visible_side(lean: float) -> int:
+    """+1 or -1 when a lean reads as nonzero at two decimals, else 0: a crossing is reported only when it is
+    visible in the printed numbers (never "net lean +0.00 → -0.00")."""
+    shown = round(lean, 2)
+    return 0 if shown == 0 else 1 if shown > 0 else -1
+
+
 def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, ...]:
     """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
     timeline: list[BlocTimelineEntry] = []
@@ -367,9 +382,15 @@ def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, .
 
 
 def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple[Shift, ...]:
-    """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero."""
+    """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero visibly: from
+    the last month it read as nonzero on one side (two decimals) to a month it reads nonzero on the other."""
     reference = partitions[0]
     shifts: list[Shift] = []
+    last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
+    for i in range(len(names)):
+        lean = net_lean(matrices[0], reference, i)
+        if lean is not None and visible_side(lean) != 0:
+            last_visible[i] = lean
     for month in range(1, len(matrices)):
         before, now = partitions[month - 1], partitions[month]
         mapping = match_labels(before, now, sizes)
@@ -382,11 +403,15 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
                     events=_recent_events(events, name, month),
                 ))
         for i, name in enumerate(names):
-            lean_before = net_lean(matrices[month - 1], reference, i)
             lean_now = net_lean(matrices[month], reference, i)
-            if lean_before is None or lean_now is None:
+            if lean_now is None:
                 continue
-            if (lean_before < 0) != (lean_now < 0):
+            side = visible_side(lean_now)
+            if side == 0:
+                continue  # reads as 0.00: on neither side yet
+            lean_before = last_visible.get(i)
+            last_visible[i] = lean_now
+            if lean_before is not None and visible_side(lean_before) != side:
                 towards = _named(reference, names)[0 if lean_now >= 0 else 1]
                 shifts.append(LeanShift(
                     month, name, _r(lean_before), _r(lean_now),
@@ -471,6 +496,7 @@ def summarise(result: Result, scenario, world) -> Summary:
 
     blocs, partitions = summarise_blocs(result, final)
     reactions = result.events["origin"] == "reaction"
+    relations_file, relations_sha256 = relations_record(scenario.relations_file)
     return Summary(
         scenario=result.name,
         scenario_file=scenario.file,
@@ -493,4 +519,6 @@ def summarise(result: Result, scenario, world) -> Summary:
         reaction_count=int(reactions.sum()),
         runs_with_reactions=int(result.events.loc[reactions, "run"].nunique()),
         changes=tuple(changes),
+        relations_file=relations_file,
+        relations_sha256=relations_sha256,
     )

@@ -79,6 +79,28 @@ def load_relations(path: str | Path | None = None) -> StartingRelations:
     return StartingRelations(str(path), scores, sources)
 
 
+BUNDLED_RELATIONS = "seeds/relations.yaml (bundled)"  # how a result names the bundled file, wherever installed
+
+
+def sha256_of(path: str | Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def relations_record(path: str | Path | None) -> tuple[str, str]:
+    """How a result names the relations file its world started from, and that file's sha256, so a reader
+    of summary.json knows which starting world was used (the bundled file is named, not its install path)."""
+    if path is None:
+        return BUNDLED_RELATIONS, sha256_of(default_relations())
+    return str(path), sha256_of(path)
+
+
+def recorded_relations_path(recorded: str) -> Path:
+    """The file a result's recorded relations name points at (see relations_record)."""
+    return default_relations() if recorded == BUNDLED_RELATIONS else Path(recorded)
+
+
 # --- writing ----------------------------------------------------------------------------------------
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.()/-]*$")

@@ -44,20 +44,75 @@ def data_files(result: Result) -> dict[str, str]:
     }
 
 
+REPORT_NAME = "report.html"
+
+
+def manifest_extra(summary: Summary | None, name: str) -> dict:
+    """What the manifest says besides the files: the scenario, and the starting world it used."""
+    extra: dict = {"scenario": name}
+    if summary is not None and summary.relations_file:
+        extra["relations"] = {"file": summary.relations_file, "sha256": summary.relations_sha256}
+    return extra
+
+
 def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, formats=("png",),
-                 force: bool = False, extra: dict[str, str] | None = None) -> list[str]:
-    """Write everything to out_dir atomically; returns the file names written."""
+                 force: bool = False, extra: dict[str, str] | None = None, report: bool = True,
+                 effect_scale: float | None = None) -> list[str]:
+    """Write everything to out_dir atomically (report.html too unless report=False); returns the file names."""
     from ..io.result_folder import result_folder
 
-    with result_folder(out_dir, force=force, manifest_extra={"scenario": result.name}) as folder:
+    figures: dict[str, bytes] = {}
+    if plots:
+        from ..viz.figures import render_plots
+
+        figures = render_plots(result, tuple(formats), effect_scale=effect_scale)
+    page = None
+    if report:
+        from .html import build_report
+
+        page = build_report(result, figures=figures, effect_scale=effect_scale)
+    with result_folder(out_dir, force=force, manifest_extra=manifest_extra(result.summary, result.name)) as folder:
         for name, text in {**data_files(result), **(extra or {})}.items():
             folder.write_text(name, text)
-        if plots:
-            from ..viz.figures import save_plots
-
-            save_plots(result, folder.directory, formats=tuple(formats))
+        for name, data in figures.items():
+            folder.write_bytes(name, data)
+        if page is not None:
+            folder.write_text(REPORT_NAME, page)
         written = folder.file_names()
     return written + ["manifest.json"]
+
+
+def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = True,
+                   effect_scale: float | None = None) -> Path:
+    """Rebuild report.html in a result folder from its files, through the atomic writer: the folder is
+    rewritten as a whole (its files unchanged, the report new), so it is never left half-updated."""
+    import json
+
+    from ..io.result_folder import MANIFEST_NAME, check_out_dir, result_folder
+
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir, force=force)  # a folder with files Entente did not write needs --force
+    result = read_result(out_dir)
+    figures: dict[str, bytes] = {}
+    if plots:
+        from ..viz.figures import render_plots
+
+        figures = render_plots(result, ("png",), effect_scale=effect_scale)
+    from .html import build_report
+
+    page = build_report(result, figures=figures, effect_scale=effect_scale)
+    manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    kept = [entry["name"] for entry in manifest.get("files", []) if entry["name"] != REPORT_NAME]
+    extra = {k: v for k, v in manifest.items() if k not in ("tool", "version", "files", "manifest_format")}
+    contents = {name: (out_dir / name).read_bytes() for name in kept}
+    with result_folder(out_dir, force=force, manifest_extra=extra) as folder:
+        for name, data in contents.items():
+            folder.write_bytes(name, data)
+        if plots:  # the figures redrawn at this scale, so the files and the report agree
+            for name, data in figures.items():
+                folder.write_bytes(name, data)
+        folder.write_text(REPORT_NAME, page)
+    return out_dir / REPORT_NAME
 
 
 def _summary(result: Result) -> Summary:
@@ -76,6 +131,22 @@ def _read_csv(path: Path) -> pd.DataFrame:
     for column in text:
         table[column] = table[column].map(from_cell)
     return table
+
+
+def check_result_dir(out_dir: str | Path) -> Path:
+    """A folder `python -m sim run` wrote, or a clear error saying what is missing."""
+    from ..errors import EntenteError
+
+    path = Path(out_dir)
+    if not path.is_dir():
+        raise EntenteError(f"there is no result folder {str(out_dir)!r}",
+                           hint="Give the folder a run wrote, e.g. results/arms_sale_pakistan.")
+    missing = [name for name in ("summary.json", "alignment.csv", "baseline.csv", "blocs.csv", "events.csv",
+                                 "manifest.json") if not (path / name).is_file()]
+    if missing:
+        raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: it has no {missing[0]}",
+                           hint="Run the scenario again with `python -m sim run SCENARIO --out FOLDER`.")
+    return path
 
 
 def read_result(out_dir: str | Path) -> Result:

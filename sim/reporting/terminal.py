@@ -31,7 +31,8 @@ def _share(share: float | None, runs: int) -> str:
 
 
 def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
-                 top: int = 10) -> str:
+                 top: int = 10, margins=()) -> str:
+    """margins: placement_margins of the final blocs, narrowest first (the first is printed)."""
     lines = []
     title = f"Entente · {_shown(summary.scenario, 200)}"
     lines.append(title)
@@ -72,6 +73,13 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
             gap = option.energy - best
             relative = f" ({gap / abs(best):.0%} higher)" if best else ""
             lines.append(f"    {_blocs_line(option.blocs)}  energy {option.energy:+.3f}{relative}")
+
+    if margins:
+        narrowest = margins[0]
+        from ..experiment.placement import margin_text
+
+        lines.append(f"  Narrowest placement at the end: {_shown(margin_text(narrowest))} (report.html lists every "
+                     "actor).")
 
     lines += _heading("Shifts")
     shifts = summary.shifts

@@ -53,67 +53,114 @@ def pair_label(source: str, target: str) -> str:
 
 # --- figure 1: pairs over time -----------------------------------------------------------------------
 
+MAX_PANELS = 6  # pairs (both directions) drawn, one panel each
+MAX_EVENT_KEYS = 16  # event entries listed under the figure; the rest are counted
+
+
+def chosen_pairs(result: Result, n: int = 6) -> tuple[str, list[tuple[str, str]]]:
+    """('effect' or 'change', the unordered pairs to draw, largest first) from the top n directed pairs."""
+    by = "effect" if _has_effect(result) else "change"
+    ranked = top_pairs(result, n, by=by)
+    # Pairs that would read "+0.00" are padding, not news: keep only those that moved visibly.
+    visible = [pair for pair in ranked if abs(pair[2]) >= VISIBLE_CHANGE] or ranked[:1]
+    pairs: list[tuple[str, str]] = []
+    for source, target, _ in visible:
+        if (source, target) not in pairs and (target, source) not in pairs:
+            pairs.append((source, target))
+    return by, pairs[:MAX_PANELS]
+
+
 def plot_top_pairs(result: Result, n: int = 6):
-    """Scores over time of the pairs the events moved most; the baseline dashed in the same colour."""
+    """One panel per pair the events moved most: A→B solid, B→A dashed, each with its baseline thin.
+
+    Each panel's y-axis is fitted to its data (small effects stay visible; the ±1 bounds are stated);
+    events are numbered ticks above the panels, listed under the figure, so no label crosses a line.
+    """
     import matplotlib
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    by = "effect" if _has_effect(result) else "change"
-    ranked = top_pairs(result, n, by=by)
-    # Pairs that would read "+0.00" are padding, not news: keep only those that moved visibly.
-    chosen = [pair for pair in ranked if abs(pair[2]) >= VISIBLE_CHANGE] or ranked[:1]
+    by, pairs = chosen_pairs(result, n)
     runs = _run_count(result.alignment)
+    values = result.effect() if by == "effect" else result.matrix(result.months) - result.matrix(0)
+    at = {name: i for i, name in enumerate(result.actors)}
+    keys = _event_keys(result.events, runs)
 
+    columns = min(3, len(pairs))
+    rows = math.ceil(len(pairs) / columns)
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(12.5, 6.2)
-        ax = figure.add_subplot()
-        ax.axhline(0.0, color="#CCCCCC", linewidth=0.8, zorder=0)
-        event_handles = _mark_events(ax, result.events, runs)
+        figure = _new_figure(4.6 * columns + 4.2, 3.4 * rows + 1.6)
+        axes = np.atleast_1d(figure.subplots(rows, columns, squeeze=False)).ravel()
+        for ax, (first, second) in zip(axes, pairs):
+            lows, highs = [], []
+            for k, (source, target) in enumerate(((first, second), (second, first))):
+                colour, dashes = style.DIRECTION_COLOURS[k], style.DIRECTION_DASHES[k]
+                months, mean, low, high = _pair_series(result.alignment, source, target, runs)
+                word = "effect" if by == "effect" else "change"
+                label = f"{pair_label(source, target)}  ({word} {_signed(values[at[source], at[target]])})"
+                ax.plot(months, mean, color=colour, linestyle=dashes, linewidth=2.2, zorder=3, label=label)
+                lows.append(low.min())
+                highs.append(high.max())
+                if runs > 1:
+                    ax.fill_between(months, low, high, color=colour, alpha=0.15, linewidth=0, zorder=2)
+                if by == "effect":  # otherwise the baseline lies exactly under the scenario line
+                    b_months, b_mean, _, _ = _pair_series(result.baseline, source, target, 1)
+                    ax.plot(b_months, b_mean, color=colour, linestyle=dashes, linewidth=1.0, alpha=0.5,
+                            zorder=3)
+                    lows.append(b_mean.min())
+                    highs.append(b_mean.max())
+            _mark_event_months(ax, keys, result.months)
+            ax.set_ylim(*fitted_limits(min(lows), max(highs)))
+            ax.set_xlim(0, max(result.months, 1))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel("month")
+            ax.set_ylabel("score (axis fitted to the data)", fontsize=8)
+            ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
+            ax.set_title(f"{first} ↔ {second}", fontsize=11, fontweight="bold", pad=16 if keys else 6)
+            ax.legend(loc="best", fontsize=8, framealpha=0.85, handlelength=3.2)
+        for ax in axes[len(pairs):]:
+            ax.set_visible(False)
 
-        pair_handles = []
-        for k, (source, target, value) in enumerate(chosen):
-            colour = style.LINE_COLOURS[k % len(style.LINE_COLOURS)]
-            months, mean, low, high = _pair_series(result.alignment, source, target, runs)
-            ax.plot(months, mean, color=colour, linewidth=2.0, zorder=3)
-            if runs > 1:
-                ax.fill_between(months, low, high, color=colour, alpha=0.18, linewidth=0, zorder=2)
-            if by == "effect":  # otherwise the baseline lies exactly under the scenario line
-                base_months, base_mean, _, _ = _pair_series(result.baseline, source, target, 1)
-                ax.plot(base_months, base_mean, color=colour, linewidth=1.4, linestyle=(0, (4, 3)), zorder=3)
-            word = "effect" if by == "effect" else "change"
-            label = f"{pair_label(source, target)}  ({word} {_signed(value)})"
-            pair_handles.append(Line2D([], [], color=colour, linewidth=2.0, label=label))
-
+        style_handles = []
         if by == "effect":
-            style_handles = [
-                Line2D([], [], color="black", linewidth=2.0, label="with the events (scenario)"),
-                Line2D([], [], color="black", linewidth=1.4, linestyle=(0, (4, 3)),
-                       label="baseline: same world, no events"),
+            style_handles += [
+                Line2D([], [], color="black", linewidth=2.2, label="thick: with the events (scenario)"),
+                Line2D([], [], color="black", linewidth=1.0, alpha=0.5, label="thin: baseline, same world, no events"),
             ]
-        else:
-            style_handles = [Line2D([], [], color="black", linewidth=2.0, label="scenario = baseline (no effect)")]
+        style_handles += [
+            Line2D([], [], color=style.DIRECTION_COLOURS[0], linestyle=style.DIRECTION_DASHES[0], linewidth=2.2,
+                   label="solid: first-named actor's view of the second"),
+            Line2D([], [], color=style.DIRECTION_COLOURS[1], linestyle=style.DIRECTION_DASHES[1], linewidth=2.2,
+                   label="dashed: the second's view of the first"),
+        ]
         if runs > 1:
-            style_handles.append(Patch(color="black", alpha=0.18, label=_band_label(runs)))
-
-        ax.set_xlim(0, max(result.months, 1))
-        ax.set_ylim(-1.0, 1.0)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("month")
-        ax.set_ylabel(style.SCORE_LABEL)
-        ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
-        which = "The directed pair" if len(chosen) == 1 else f"The {len(chosen)} directed pairs"
+            style_handles.append(Patch(color="black", alpha=0.15, label=_band_label(runs)))
+        figure.legend(handles=style_handles + _event_key_handles(keys), loc="outside right upper",
+                      ncols=1, frameon=False, fontsize=8, alignment="left",
+                      title="How to read the lines, and the events", title_fontsize=9)
+        which = "The pair" if len(pairs) == 1 else f"The {len(pairs)} pairs"
         if by == "effect":
-            ax.set_title(f"{which} the events moved most (largest |scenario − baseline| at month {result.months})")
+            subject = f"{which} the events moved most (largest |scenario − baseline| at month {result.months})"
         else:
-            ax.set_title(f"No event changed any pair: {which[0].lower()}{which[1:]} that drifted most "
-                         f"(month 0 to {result.months})")
-        ax.legend(handles=pair_handles + style_handles + event_handles, loc="upper left",
-                  bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9,
-                  title=f"pair (at month {result.months})", title_fontsize=9, alignment="left")
-        figure.suptitle(_scenario_title(result, runs), fontsize=13, fontweight="bold")
+            subject = (f"No event changed any pair: {which[0].lower()}{which[1:]} that drifted most "
+                       f"(month 0 to {result.months})")
+        figure.suptitle(f"{_scenario_title(result, runs)}\n{subject}", fontsize=12)
+        _add_caption(figure, caption("pairs_over_time", result))
     return figure
+
+
+def fitted_limits(low: float, high: float) -> tuple[float, float]:
+    """y-limits around the data with a margin, at least 0.2 tall, never beyond the ±1 score bounds."""
+    span = max(high - low, 0.2)
+    middle = (high + low) / 2
+    pad = 0.12 * span
+    low, high = middle - span / 2 - pad, middle + span / 2 + pad
+    if low < -1.05:
+        low, high = -1.05, max(high, -1.05 + span + 2 * pad)
+    if high > 1.05:
+        low, high = min(low, 1.05 - span - 2 * pad), 1.05
+    return max(low, -1.05), min(high, 1.05)
 
 
 def _pair_series(table, source: str, target: str, runs: int):
@@ -135,30 +182,49 @@ def _band_label(runs: int) -> str:
     return f"shaded: range of {runs} runs (line = mean)"
 
 
-def _mark_events(ax, events, runs: int) -> list:
-    """Light vertical lines at event months; scenario events labelled at the top, reactions at the bottom."""
-    from matplotlib.lines import Line2D
-    from matplotlib.transforms import blended_transform_factory, offset_copy
-
+def _event_keys(events, runs: int) -> list[tuple[int, int, str, str]]:
+    """(number, month, origin, label) for each month's scenario events and reactions, in month order."""
     if events is None or len(events) == 0:
         return []
-    base = blended_transform_factory(ax.transData, ax.transAxes)
-    handles = []
-    for origin, colour, dashes, at_top, name in (
-        ("scenario", style.SCENARIO_EVENT, "solid", True, "scenario event"),
-        ("reaction", style.REACTION_EVENT, (0, (1, 2)), False, "reaction by an actor (model)"),
-    ):
+    keys = []
+    for origin in ("scenario", "reaction"):
         rows = events[events["origin"].astype(str) == origin]
-        if len(rows) == 0:
-            continue
-        handles.append(Line2D([], [], color=colour, linewidth=1.0, linestyle=dashes, label=name))
-        shift = offset_copy(base, fig=ax.figure, x=2.5 if at_top else -2.5, units="points")
         for month, label in _event_labels(rows, runs):
-            ax.axvline(month, color=colour, linewidth=0.9, linestyle=dashes, alpha=0.55, zorder=1)
-            ax.text(month, 0.985 if at_top else 0.015, label, transform=shift, rotation=90,
-                    ha="left" if at_top else "right", va="top" if at_top else "bottom", fontsize=7,
-                    color=colour, zorder=4, clip_on=False,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.75, pad=0.6))
+            keys.append((month, 0 if origin == "scenario" else 1, origin, label))
+    keys.sort(key=lambda k: k[:2])
+    return [(number, month, origin, label) for number, (month, _, origin, label) in enumerate(keys, start=1)]
+
+
+def _mark_event_months(ax, keys, months: int) -> None:
+    """Light vertical lines at event months, numbered on a strip above the axes (never over the data)."""
+    if not keys:
+        return
+    by_month: dict[int, list[str]] = {}
+    for number, month, origin, _ in keys:
+        colour = style.SCENARIO_EVENT if origin == "scenario" else style.REACTION_EVENT
+        dashes = "solid" if origin == "scenario" else (0, (1, 2))
+        ax.axvline(month, color=colour, linewidth=0.8, linestyle=dashes, alpha=0.45, zorder=1)
+        by_month.setdefault(month, []).append(str(number))
+    strip = ax.secondary_xaxis("top")
+    strip.set_xticks(sorted(by_month), [",".join(by_month[m]) for m in sorted(by_month)], fontsize=7,
+                     color=style.SCENARIO_EVENT)
+    strip.tick_params(length=3, pad=1)
+
+
+def _event_key_handles(keys) -> list:
+    """The event list under the figure: one legend entry per numbered tick."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for number, month, origin, label in keys[:MAX_EVENT_KEYS]:
+        colour = style.SCENARIO_EVENT if origin == "scenario" else style.REACTION_EVENT
+        dashes = "solid" if origin == "scenario" else (0, (1, 2))
+        who = "" if origin == "scenario" else " (reaction by an actor)"
+        handles.append(Line2D([], [], color=colour, linestyle=dashes, linewidth=1.0,
+                              label=f"{number}: month {month}, {label}{who}"))
+    if len(keys) > MAX_EVENT_KEYS:
+        handles.append(Line2D([], [], linestyle="none",
+                              label=f"… {len(keys) - MAX_EVENT_KEYS} more numbered events in events.csv"))
     return handles
 
 
@@ -186,34 +252,52 @@ def _event_labels(rows, runs: int) -> list[tuple[int, str]]:
 
 # --- figure 2: heatmaps ------------------------------------------------------------------------------
 
-def plot_heatmaps(result: Result):
-    """Starting matrix, final matrix and the effect of the events, side by side."""
+def plot_heatmaps(result: Result, effect_scale: float | None = None):
+    """Starting matrix, final matrix and the effect of the events, side by side.
+
+    The effect panel uses one fixed colour scale (style.EFFECT_SCALE, or effect_scale), the same for
+    every run, so two runs' heatmaps compare; it is stated on the colour bar.
+    """
     import matplotlib
 
     runs = _run_count(result.alignment)
     start = result.matrix(0)
     final = result.matrix(result.months)
     effect = result.effect()
-    off_diagonal = ~np.eye(len(result.actors), dtype=bool)
-    largest = float(np.max(np.abs(effect[off_diagonal]))) if off_diagonal.any() else 0.0
-    limit = max(math.ceil(largest * 20 - 1e-9) / 20, 0.05)  # symmetric, rounded up to 0.05
+    limit = check_effect_scale(effect_scale)
 
     mean_note = f", mean of {runs} runs" if runs > 1 else ""
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(18.0, 6.0)
+        figure = _new_figure(18.0, 6.6)
         axes = figure.subplots(1, 3)
         _heatmap(axes[0], start, result.actors, 1.0, "Month 0 (start)", style.SCORE_LABEL)
         _heatmap(axes[1], final, result.actors, 1.0, f"Month {result.months} (end){mean_note}",
                  style.SCORE_LABEL)
         _heatmap(axes[2], effect, result.actors, limit,
                  f"Effect of the events at month {result.months}\n(scenario − baseline){mean_note}",
-                 "effect on the score (− cooler … + warmer)")
+                 effect_bar_label(limit))
         figure.suptitle(f"{_wrap(result.name)}\nalignment scores: row = how this actor regards the "
                         f"column actor", fontsize=13)
+        _add_caption(figure, caption("heatmaps", result, effect_scale=limit))
     return figure
 
 
-def _heatmap(ax, matrix: np.ndarray, names: list[str], limit: float, title: str, bar_label: str) -> None:
+def check_effect_scale(effect_scale: float | None) -> float:
+    """The effect colour scale's half-range: the fixed default, or a user's number in (0, 2]."""
+    if effect_scale is None:
+        return style.EFFECT_SCALE
+    if isinstance(effect_scale, bool) or not isinstance(effect_scale, (int, float)) or not 0 < effect_scale <= 2:
+        raise EntenteError(f"the effect colour scale must be a number above 0 and at most 2, got {effect_scale!r}",
+                           hint=f"Use for example --effect-scale 0.25 (the default is {style.EFFECT_SCALE}).")
+    return float(effect_scale)
+
+
+def effect_bar_label(limit: float) -> str:
+    return (f"effect on the score (− cooler … + warmer)\nfixed scale ±{limit:.2f} for every run; "
+            "beyond it, the end colour")
+
+
+def _heatmap(ax, matrix: np.ndarray, names, limit: float, title: str, bar_label: str) -> None:
     import matplotlib
 
     size = len(names)
@@ -236,7 +320,9 @@ def _heatmap(ax, matrix: np.ndarray, names: list[str], limit: float, title: str,
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    bar = ax.figure.colorbar(image, ax=ax, shrink=0.82, pad=0.02)
+    off_diagonal = matrix[~diagonal]
+    beyond = off_diagonal.size and float(np.max(np.abs(off_diagonal))) > limit + 1e-12
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.82, pad=0.02, extend="both" if beyond else "neither")
     bar.set_label(bar_label)
 
 
@@ -254,6 +340,7 @@ def plot_bloc_map(result: Result, month: int):
         blocs = _draw_bloc_map(ax, result, month, positions)
         _add_side_legend(ax, blocs)
         figure.suptitle(_bloc_title(result, "Blocs and relations"), fontsize=13)
+        _add_caption(figure, caption("bloc_map", result))
     return figure
 
 
@@ -262,7 +349,7 @@ def plot_bloc_maps(result: Result):
     import matplotlib
 
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(14.0, 7.8)
+        figure = _new_figure(16.0, 7.4)
         axes = figure.subplots(1, 2)
         positions = _layout(result)
         seen: set[int] = set()
@@ -270,6 +357,7 @@ def plot_bloc_maps(result: Result):
             seen |= _draw_bloc_map(ax, result, month, positions)
         _add_bloc_legends(figure, seen)
         figure.suptitle(_bloc_title(result, "Blocs and relations at the start and at the end"), fontsize=13)
+        _add_caption(figure, caption("bloc_map", result))
     return figure
 
 
@@ -391,11 +479,11 @@ LEGEND_STYLE = dict(frameon=False, fontsize=9, title_fontsize=10, alignment="lef
 
 
 def _add_bloc_legends(figure, blocs: set[int]) -> None:
-    """Under the two maps: nodes on the left, edges on the right."""
+    """Beside the two maps: nodes above, edges below."""
     nodes, edges = _bloc_legend_handles(blocs)
-    figure.legend(handles=nodes, loc="outside lower left", ncols=len(nodes), title=NODE_LEGEND_TITLE,
+    figure.legend(handles=nodes, loc="outside right upper", title=NODE_LEGEND_TITLE, **LEGEND_STYLE)
+    figure.legend(handles=edges, loc="outside right lower", title=EDGE_LEGEND_TITLE.replace(" = ", " =\n"),
                   **LEGEND_STYLE)
-    figure.legend(handles=edges, loc="outside lower right", ncols=3, title=EDGE_LEGEND_TITLE, **LEGEND_STYLE)
 
 
 def _add_side_legend(ax, blocs: set[int]) -> None:
@@ -423,24 +511,60 @@ def _check_month(result: Result, month) -> int:
 
 # --- saving ------------------------------------------------------------------------------------------
 
-def save_plots(result: Result, out_dir, formats=("png",)) -> list[Path]:
-    """Write pairs_over_time, heatmaps and bloc_map in each format; returns the paths written."""
+def caption(stem: str, result: Result, *, effect_scale: float | None = None) -> str:
+    """The one sentence under a figure saying what to look at (drawn in the figure and shown in the report)."""
+    if stem == "pairs_over_time":
+        if _has_effect(result):
+            return ("Look at the gap between each thick line and its thin twin: that gap is what the events did "
+                    "(solid = first actor's view, dashed = the reverse); numbered ticks on top are the events "
+                    "listed at the right, and each panel's axis is fitted to its data within the −1…+1 score range.")
+        return ("No event changed any score, so look at how far each pair drifts on its own (solid = first "
+                "actor's view, dashed = the reverse); each panel's axis is fitted to its data within −1…+1.")
+    if stem == "heatmaps":
+        limit = check_effect_scale(effect_scale)
+        return (f"Look at the right-hand panel: blue cells are views the events warmed, red cells views they "
+                f"cooled; its colour scale is fixed at ±{limit:.2f} so the heatmaps of different runs compare.")
+    if stem == "bloc_map":
+        return ("Compare the two maps: an actor whose node changes colour and shape changed bloc; solid blue "
+                "edges are friendly pairs, dashed red hostile ones, thicker is stronger; pairs with "
+                f"|score| < {WEAK_EDGE} are not drawn.")
+    raise ValueError(f"no figure called {stem!r}")
+
+
+def _add_caption(figure, text: str) -> None:
+    figure.supxlabel(_wrap(text, 150), fontsize=10, style="italic", color="#333333")
+
+
+def render_plots(result: Result, formats=("png",), *, effect_scale: float | None = None) -> dict[str, bytes]:
+    """Every figure in each format as bytes, by file name (pairs_over_time.png, ...), in FILE_STEMS order."""
     formats = _check_formats(formats)
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    makers = {"pairs_over_time": plot_top_pairs, "heatmaps": plot_heatmaps, "bloc_map": plot_bloc_maps}
-    written = []
+    limit = check_effect_scale(effect_scale)
+    makers = {"pairs_over_time": plot_top_pairs, "heatmaps": lambda r: plot_heatmaps(r, limit),
+              "bloc_map": plot_bloc_maps}
+    rendered = {}
     with warnings.catch_warnings():
         # Matplotlib's warnings (a glyph a name uses is missing from the font...) would print its source
-        # paths in the middle of the report; the figures are written either way.
+        # paths in the middle of the report; the figures are drawn either way.
         warnings.simplefilter("ignore")
         for stem in FILE_STEMS:
             figure = makers[stem](result)
             try:
                 for fmt in formats:
-                    written.append(style.save_figure(figure, folder / f"{stem}.{fmt}", fmt))
+                    rendered[f"{stem}.{fmt}"] = style.figure_bytes(figure, fmt)
             finally:
                 figure.clear()  # frees the artists now rather than at garbage collection
+    return rendered
+
+
+def save_plots(result: Result, out_dir, formats=("png",), *, effect_scale: float | None = None) -> list[Path]:
+    """Write pairs_over_time, heatmaps and bloc_map in each format; returns the paths written."""
+    rendered = render_plots(result, formats, effect_scale=effect_scale)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in rendered.items():
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
     return written
 
 

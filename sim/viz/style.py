@@ -23,6 +23,11 @@ DIAGONAL = "#BBBBBB"
 SCENARIO_EVENT = "#555555"
 REACTION_EVENT = "#882255"
 
+# The two directions of a pair: colour and dash pattern both differ, so they read apart in grey print too.
+DIRECTION_COLOURS = ("#0072B2", "#D55E00")
+DIRECTION_DASHES = ("solid", (0, (5, 2.5)))
+EFFECT_SCALE = 0.5  # the effect heatmap's fixed colour scale (±), the same for every run (--effect-scale)
+
 SCORE_CMAP = "RdBu"
 SCORE_LABEL = "alignment score (−1 hostile … +1 allied)"
 ARROW = " → "
@@ -54,11 +59,20 @@ def bloc_shape(bloc: int) -> str:
     return "o" if bloc < 1 else BLOC_SHAPES[(bloc - 1) % len(BLOC_SHAPES)]
 
 
-def save_figure(figure, path: Path, fmt: str) -> Path:
-    """Write one figure with no date or software version in it: same figure, same bytes."""
+def figure_bytes(figure, fmt: str) -> bytes:
+    """One figure as file bytes with no date or software version in them: same figure, same bytes."""
+    import io
+
     import matplotlib
 
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    buffer = io.BytesIO()
     with matplotlib.rc_context(rc()):
-        figure.savefig(path, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def save_figure(figure, path: Path, fmt: str) -> Path:
+    """Write one figure (see figure_bytes)."""
+    Path(path).write_bytes(figure_bytes(figure, fmt))
     return path

@@ -1,0 +1,122 @@
+"""report.html and what it reads: written in every result folder, rebuilt by `sim report`, the relations file
+recorded, placement margins computed by hand, and lean shifts reported only when visible at two decimals."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import textwrap
+
+import numpy as np
+import yaml
+
+from conftest import ROOT, sim
+from sim.core import landscape
+from sim.experiment.summary import find_shifts, visible_side
+
+
+def _run(tmp_path, *extra):
+    out = tmp_path / "arms"
+    done = sim("run", "arms_sale_pakistan", "--out", str(out), "--quiet", *extra)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_every_result_folder_has_a_report_and_records_its_starting_world(tmp_path):
+    out = _run(tmp_path)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "report.html" in [entry["name"] for entry in manifest["files"]]
+    expected = hashlib.sha256((ROOT / "seeds" / "relations.yaml").read_bytes()).hexdigest()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["relations_file"] == "seeds/relations.yaml (bundled)"
+    assert summary["relations_sha256"] == expected == manifest["relations"]["sha256"]
+    # Self-contained: no link to anything outside the page.
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert page.count('src="data:image/png;base64,') == 3 and page.count("<figcaption>") == 3
+    # The article's evidence for a moved pair, verbatim with its line number, from the relations file.
+    relations = yaml.safe_load((ROOT / "seeds" / "relations.yaml").read_text(encoding="utf-8"))
+    entry = next(r for r in relations["relations"] if sorted(r["between"]) == ["Pakistan", "Russia"])
+    first = entry["evidence"][0]
+    assert f"line {first['line']}: “{html.escape(first['sentence'], quote=True)}”" in page
+    assert f"as of {entry['prior']['as_of']}" in page and html.escape(entry["prior"]["sources"][0]) in page
+    # Every reaction with its reason and chance, every effect with the events behind it.
+    events = [line.split(",") for line in (out / "events.csv").read_text().splitlines()[1:]]
+    assert page.count("<em>(reaction)</em>") == sum(1 for e in events if e[6] == "reaction")
+    for change in summary["changes"]:
+        if abs(change["effect"]) >= 0.005:
+            for label in change["events"]:
+                assert html.escape(label) in page
+    assert "How narrowly each placement is decided" in page and "would raise the energy by" in page
+
+
+def test_no_report_and_rebuild(tmp_path):
+    out = _run(tmp_path, "--no-report", "--no-plots")
+    assert not (out / "report.html").exists()
+    done = sim("report", str(out))
+    assert done.returncode == 0, done.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 3  # the figures are drawn for the report
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    names = {entry["name"] for entry in manifest["files"]}
+    assert {"report.html", "summary.json", "pairs_over_time.png"} <= names
+    assert manifest["relations"]["file"] == "seeds/relations.yaml (bundled)"
+    # A folder holding a file Entente did not write is refused without --force, and kept with it.
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = sim("report", str(out))
+    assert refused.returncode == 2 and "notes.txt" in refused.stderr and "Traceback" not in refused.stderr
+    forced = sim("report", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    missing = sim("report", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no result folder" in missing.stderr
+
+
+def test_placements_by_hand():
+    # A, B friends (+0.5), both hostile to C: A-C -0.5, B-C -0.2; sizes 1. Blocs {A,B} | {C}: E = -0.7.
+    p = np.array([[0, 0.5, -0.5], [0.5, 0, -0.2], [-0.5, -0.2, 0]])
+    places = landscape.placements(p, [1, 1, 1], [0, 0, 1], 2)
+    # A to C's bloc: splits A-B (+0.5) and B-C (-0.2), E = 0.3: cost 1.0. B likewise: E = 0 (A-B +0.5,
+    # A-C -0.5): cost 0.7. C to A, B: everyone together, E = 0: cost 0.7.
+    assert [(x.actor, x.to_bloc, round(x.cost, 9)) for x in places] == [(0, 1, 1.0), (1, 1, 0.7), (2, 0, 0.7)]
+    # With three blocs allowed, A may also go alone: splits A-B and A-C, E = 0.5 + -0.5 + -0.2 = -0.2: +0.5.
+    assert round(landscape.placements(p, [1, 1, 1], [0, 0, 1], 3)[0].cost, 9) == 0.5
+
+
+def test_blocs_command_says_how_narrowly_each_place_is_decided(tmp_path):
+    data = tmp_path / "three.yaml"
+    data.write_text(textwrap.dedent("""\
+        actors:
+          - {name: A, size: 1}
+          - {name: B, size: 1}
+          - {name: C, size: 1}
+        propensities:
+          - [A, B, 0.5]
+          - [A, C, -0.5]
+          - [B, C, -0.2]
+        """), encoding="utf-8")
+    done = sim("blocs", str(data))
+    assert done.returncode == 0, done.stderr
+    assert "How narrowly each actor's place is decided" in done.stdout
+    assert "  B: +0.7 (100% of |E|)" in done.stdout and "  A: +1 (143% of |E|)" in done.stdout
+
+
+def _lean_matrices(leans):
+    """Three actors; actor 0's net lean between blocs {0, 1} and {2} follows `leans` month by month."""
+    out = []
+    for lean in leans:
+        m = np.zeros((3, 3))
+        m[0, 1], m[0, 2] = lean / 2, -lean / 2
+        out.append(m)
+    return np.array(out)
+
+
+def test_a_lean_crossing_is_reported_only_when_visible_at_two_decimals():
+    names, sizes, partitions = ["A", "B", "C"], [1.0, 1.0, 1.0], [(0, 0, 1)] * 4
+    invisible = find_shifts(_lean_matrices([0.004, 0.002, -0.003, -0.004]), partitions, names, sizes, [])
+    assert [s for s in invisible if s.actor == "A"] == []  # "+0.00 → -0.00" is no crossing
+    visible = [s for s in find_shifts(_lean_matrices([0.05, 0.003, -0.002, -0.02]), partitions, names, sizes, [])
+               if s.actor == "A"]
+    assert [(s.month, s.lean_before, s.lean_after) for s in visible] == [(3, 0.05, -0.02)]
+    assert [visible_side(x) for x in (0.004, -0.004, 0.006, -0.006)] == [0, 0, 1, -1]
