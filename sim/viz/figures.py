@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import textwrap
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +22,6 @@ from ..errors import EntenteError
 from ..experiment.result import Result
 from ..experiment.summary import summarise_blocs
 
-FILE_STEMS = ("pairs_over_time", "heatmaps", "bloc_map")
 WEAK_EDGE = 0.1  # pairs with |symmetric propensity| below this are left out of the bloc map
 VISIBLE_CHANGE = 0.005  # smaller effects round to 0.00 and their pairs are left out of the line plot
 PERCENTILE_BAND_FROM = 10  # with this many runs or more the band is 10-90 %; below it, min-max
@@ -423,19 +424,23 @@ def _check_month(result: Result, month) -> int:
 
 # --- saving ------------------------------------------------------------------------------------------
 
+FIGURES: dict[str, Callable[[Result], Any]] = {  # each returns a matplotlib Figure
+    "pairs_over_time": plot_top_pairs, "heatmaps": plot_heatmaps, "bloc_map": plot_bloc_maps}
+"""The figures every run writes, by file stem, in order: register a new figure here (CONTRIBUTING.md)."""
+
+
 def save_plots(result: Result, out_dir, formats=("png",)) -> list[Path]:
-    """Write pairs_over_time, heatmaps and bloc_map in each format; returns the paths written."""
+    """Write every figure of FIGURES in each format; returns the paths written."""
     formats = _check_formats(formats)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    makers = {"pairs_over_time": plot_top_pairs, "heatmaps": plot_heatmaps, "bloc_map": plot_bloc_maps}
     written = []
     with warnings.catch_warnings():
         # Matplotlib's warnings (a glyph a name uses is missing from the font...) would print its source
         # paths in the middle of the report; the figures are written either way.
         warnings.simplefilter("ignore")
-        for stem in FILE_STEMS:
-            figure = makers[stem](result)
+        for stem, maker in FIGURES.items():
+            figure = maker(result)
             try:
                 for fmt in formats:
                     written.append(style.save_figure(figure, folder / f"{stem}.{fmt}", fmt))
