@@ -196,6 +196,8 @@ class Summary:
     starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
     event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
     reaction_count: actors' own reactions over all runs.
+    notes: each scheduled event's note, stored once, by its place in the scenario ("events[3]"): the reason
+    column of events.csv holds that place for every row of the event, in every run.
     """
 
     scenario: str
@@ -219,6 +221,7 @@ class Summary:
     reaction_count: int
     runs_with_reactions: int
     changes: tuple[PairChange, ...] = field(repr=False)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
@@ -243,6 +246,7 @@ class Summary:
             "scenario_events": self.scenario_event_count,
             "reactions": self.reaction_count,
             "runs_with_reactions": self.runs_with_reactions,
+            "notes": dict(self.notes),
             "changes": [change.to_dict() for change in self.changes],
         }
 
@@ -270,6 +274,7 @@ class Summary:
             reaction_count=data["reactions"],
             runs_with_reactions=data["runs_with_reactions"],
             changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
+            notes=dict(data.get("notes", {})),
         )
 
     def to_json(self) -> str:
@@ -484,4 +489,5 @@ def summarise(result: Result, scenario, world) -> Summary:
         reaction_count=int(reactions.sum()),
         runs_with_reactions=int(result.events.loc[reactions, "run"].nunique()),
         changes=tuple(changes),
+        notes={event.place: event.note for event in scenario.events if event.note and event.place},
     )
