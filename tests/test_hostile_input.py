@@ -179,7 +179,8 @@ def test_names_that_would_vanish_or_run_are_refused_at_validation(tmp_path, caps
     assert "actors[0].name" in error and "cannot be used" in error
 
 
-@pytest.mark.parametrize("first, second", [("Turkey", "turkey"), ("Turkey", "T.U.R.K.E.Y."), ("Free Land", "free-land")])
+@pytest.mark.parametrize("first, second", [("Turkey", "turkey"), ("Turkey", "T.U.R.K.E.Y."),
+                                           ("Free Land", "free-land")])
 def test_added_names_that_differ_in_case_or_punctuation_collide(tmp_path, capsys, first, second):
     path = scenario_file(tmp_path, {"name": "x", "actors": [{"name": first, "capability": 1},
                                                             {"name": second, "capability": 1}]})
@@ -314,7 +315,8 @@ def test_a_utf32_article_is_called_utf32(tmp_path):
         read_article(path)
 
 
-ARTICLE_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+ARTICLE_SETTINGS = settings(max_examples=150, deadline=None,
+                            suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @ARTICLE_SETTINGS

@@ -38,7 +38,8 @@ def _check(path) -> None:
     scenario = load_scenario(path)
     world = build_world(scenario)  # also checks the relations file the scenario uses
     events = len({event.place for event in scenario.events})
-    print(f"{printable(path)}: OK · '{printable(scenario.name, limit=200)}' · {scenario.months} months · {len(world.names)} actors · "
+    print(f"{printable(path)}: OK · '{printable(scenario.name, limit=200)}' · {scenario.months} months · "
+          f"{len(world.names)} actors · "
           f"{events} event{'s' if events != 1 else ''} · seed {scenario.seed} · "
           f"{scenario.runs} run{'s' if scenario.runs != 1 else ''}")
     cost = estimate(scenario, list(world.names))  # the same estimate `run` checks before it starts

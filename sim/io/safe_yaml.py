@@ -486,11 +486,11 @@ def _refuse_yaml11_number(node) -> None:
     elif body[:2].lower() in ("0x", "0o", "0b"):
         base = {"0x": 16, "0o": 8, "0b": 2}[body[:2].lower()]
         try:
-            value = f"{sign}{int(body[2:], base)}"
+            decimal = f"{sign}{int(body[2:], base)}"
         except ValueError:
-            value = "the number in decimal digits"
+            decimal = "the number in decimal digits"
         problem = f"the number {text!r} is written in base {base}; Entente reads numbers in decimal only"
-        fix = f"Write {value}, not {text}."
+        fix = f"Write {decimal}, not {text}."
     elif node.tag == _INT and len(body) > 1 and body.startswith("0"):
         old = (f"a base-8 number ({sign}{int(body, 8)})" if set(body) <= set("01234567") else "text")
         problem = (f"the number {text!r} starts with a zero, which YAML 1.1 reads as {old} and YAML 1.2 as "
