@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EntenteError
+from .text import wide_encoding
 
 MAX_BYTES = 1_000_000
 """Largest file read, in bytes. Scenario files are a few kilobytes; anything near 1 MB is a mistake."""
@@ -126,15 +127,11 @@ def _read_bytes(path: Path, filename: str, what: str, max_bytes: int) -> bytes:
     return read_input_bytes(path, what, max_bytes, too_large)
 
 
-_UTF16_32_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
-                  b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
-
-
 def _decode(raw: bytes, filename: str, what: str) -> str:
-    for bom, name in _UTF16_32_BOMS.items():
-        if raw.startswith(bom):
-            raise EntenteError(f"the {what} is saved as {name} text; Entente reads UTF-8 only", file=filename,
-                               hint="In your editor choose 'Save as' with the encoding 'UTF-8'.")
+    name = wide_encoding(raw)
+    if name is not None:
+        raise EntenteError(f"the {what} is saved as {name} text; Entente reads UTF-8 only", file=filename,
+                           hint="In your editor choose 'Save as' with the encoding 'UTF-8'.")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line, column = _byte_line_column(raw, offset)
