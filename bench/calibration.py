@@ -14,7 +14,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.experiment.runner import run  # noqa: E402
+from sim.core.parameters import Parameters  # noqa: E402
 from sim.io.scenario_file import scenario_from_data  # noqa: E402
+from sim.model.agents import reaction_probability  # noqa: E402
 
 
 def scenario(**data):
@@ -42,6 +44,13 @@ def main() -> None:
         peak = max(series, key=abs)
         print(f"   {kind:<21}{source:>8} → {target:<9} start {result.matrix(0)[i, j]:+.2f}  "
               f"peak effect {peak:+.3f}  month-36 effect {series[-1]:+.3f}")
+    print("   the same events on a pair set to 0 at the start (what tests/test_model.py checks):")
+    for kind, source, target in [("arms_sale", "Russia", "India"), ("sanctions", "US", "India"),
+                                 ("military_clash", "India", "Pakistan"), ("defence_pact", "US", "Pakistan")]:
+        result = run(scenario(parameters={"reactions": False}, relations=[{"between": [source, target], "score": 0.0}],
+                              events=[{"at": 1, "type": kind, "from": source, "to": target}]))
+        i, j = result.actors.index(source), result.actors.index(target)
+        print(f"   {kind:<21}{source:>8} → {target:<9} start +0.00  month-36 effect {result.effect(36)[i, j]:+.3f}")
     many = [{"at": m, "type": "arms_sale", "from": "Russia", "to": "Pakistan"} for m in range(1, 25, 2)]
     pinned = run(scenario(events=many))
     pair = pinned.alignment[(pinned.alignment["source"] == "Russia") & (pinned.alignment["target"] == "Pakistan")]
@@ -49,6 +58,18 @@ def main() -> None:
     print(f"3. twelve arms sales Russia → Pakistan (months 1-23): highest score {pinned.alignment['score'].max():.4f}, "
           f"pair at month 24 {series[24]:.4f}, at month 36 {series[36]:.4f}")
     print(f"   no events: highest |score| over 36 months {quiet.alignment['score'].abs().max():.3f}")
+
+    defaults = Parameters()
+    start = quiet.matrix(0)[quiet.actors.index("India"), quiet.actors.index("Pakistan")]
+    print(f"4. chance of a counter-move (reaction_midpoint {defaults.reaction_midpoint}, "
+          f"reaction_spread {defaults.reaction_spread}) by concern:")
+    concerns = [("0.1", 0.1), ("0.2", 0.2), ("0.3", 0.3), ("0.5", 0.5),
+                (f"{-start:.2f}, India's hostility to Pakistan at the start", -start),
+                (f"{-start * (1 + defaults.concern_bonus):.2f}, the same when India's own partner is the supplier",
+                 -start * (1 + defaults.concern_bonus))]
+    for label, concern in concerns:
+        chance = reaction_probability(concern, defaults.reaction_midpoint, defaults.reaction_spread)
+        print(f"   concern {label}: {chance:.2f}")
 
 
 if __name__ == "__main__":

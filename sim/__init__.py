@@ -36,15 +36,23 @@ _MODULES = {
 }
 
 
-def run(scenario, **options):
-    """Run a scenario (a Scenario, the path of a scenario file, or a bundled scenario's name)."""
+def run(scenario, *, allow_large: bool = False, **options):
+    """Run a scenario (a Scenario, the path of a scenario file, or a bundled scenario's name).
+
+    A run above the limits of the README ("Limits on the size of a run") raises EntenteError with the estimate
+    and how to lower it, as `sim run` does; allow_large=True runs it anyway.
+    """
     from .core.scenario import Scenario
     from .experiment.runner import run as run_scenario
+    from .io.cost import check_cost, estimate
     from .io.scenario_file import load_scenario
+    from .io.world import build_world
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    return run_scenario(scenario, **options)
+    world = options.pop("world", None) or build_world(scenario)
+    check_cost(estimate(scenario, list(world.names)), allow_large=allow_large, flag="allow_large=True")
+    return run_scenario(scenario, world=world, **options)
 
 
 def __getattr__(name):

@@ -1,7 +1,12 @@
 """The event codebook: every type's CAMEO code and Goldstein weight agree with the reference table."""
 
 import csv
+import shutil
 
+import pytest
+
+from sim.errors import EntenteError
+from sim.io import resources
 from sim.io.tables import load_codebook
 from sim.io.resources import data_file
 
@@ -34,13 +39,6 @@ def test_signs_make_sense():
 
 
 # --- the codebook declares each type's rules; the loader checks them ------------------------------------
-
-import shutil
-
-import pytest
-
-from sim.errors import EntenteError
-from sim.io import resources
 
 
 def test_every_type_declares_its_audience_rule_and_ties():

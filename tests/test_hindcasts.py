@@ -61,7 +61,8 @@ def test_an_armed_group_that_becomes_a_state_reacts_as_a_state():
         return rows[rows["reason"].str.contains("Taliban regards US as a rival")]
 
     assert len(react(before)) >= 1 and set(react(before)["type"]) == {"covert_support"}
-    assert len(react(after)) >= 1 and set(react(after)["type"]) == {"defence_pact"}  # a governing state signs; no covert aid any more
+    # a governing state signs; no covert aid any more
+    assert len(react(after)) >= 1 and set(react(after)["type"]) == {"defence_pact"}
 
 
 def test_a_change_of_capability_moves_the_blocs_weight():

@@ -16,7 +16,8 @@ import pytest
 from conftest import ROOT, assert_clean_error, sim, source_env
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-MAPPED = {"sim.seeds": "seeds", "sim.scenarios": "scenarios", "sim.hindcasts": "hindcasts"}  # top-level folders the build maps into sim/
+# top-level folders the build maps into sim/
+MAPPED = {"sim.seeds": "seeds", "sim.scenarios": "scenarios", "sim.hindcasts": "hindcasts"}
 
 
 def test_the_wheel_lists_every_package_folder():

@@ -335,3 +335,20 @@ def test_an_undefined_alias():
 def test_syntax_errors_are_one_paragraph():
     error = refused("name: x\nevents:\n  - at: 1\n  type: meeting\n")
     assert "\n" not in str(error) and str(error).startswith("class.yaml, line 4, column 3: ")
+
+
+@pytest.mark.parametrize("codec, name", [("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32"),
+                                         ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16")])
+def test_a_wide_encoding_is_named_right_for_yaml_files_and_articles(tmp_path, codec, name):
+    # The UTF-16 LE mark (FF FE) is the start of the UTF-32 LE one (FF FE 00 00): a UTF-32 file must not be
+    # called UTF-16. Written with the mark an editor writes ("\ufeff" first).
+    from sim.seeding.files import read_article
+
+    raw = "\ufeffname: Kabul talks\n".encode(codec)
+    path = tmp_path / "wide.yaml"
+    path.write_bytes(raw)
+    other = "UTF-16" if name == "UTF-32" else "UTF-32"
+    for read in (load_yaml, read_article):
+        with pytest.raises(EntenteError) as caught:
+            read(path)
+        assert f"saved as {name} text" in str(caught.value) and other not in str(caught.value)

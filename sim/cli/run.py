@@ -34,7 +34,6 @@ def add_parser(subparsers, name, summary):
 def run(args) -> int:
     from dataclasses import replace
 
-    from ..errors import EntenteError
     from ..io.scenario_file import find_scenario, load_scenario
     from ..io.schema import MAX_BLOCS, MAX_RUNS, MAX_SEED
 

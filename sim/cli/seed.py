@@ -16,7 +16,8 @@ def add_parser(subparsers, name, summary):
         epilog="examples:\n"
                "  python -m sim seed seeds/pakistan_russia_relations_article.txt --out relations.yaml\n"
                "  python -m sim seed --explain Russia Pakistan\n"
-               "  python -m sim seed seeds/pakistan_russia_relations_article.txt --document-only --out article_only.yaml")
+               "  python -m sim seed seeds/pakistan_russia_relations_article.txt --document-only "
+               "--out article_only.yaml")
     parser.add_argument("article", nargs="?", help="the article: a UTF-8 .txt file")
     parser.add_argument("--out", default="relations.yaml",
                         help="relations file to write (default: relations.yaml in this folder)")
@@ -54,9 +55,8 @@ def run(args) -> int:
 
 
 def _seed(args) -> int:
-    from pathlib import Path
 
-    from ..errors import EntenteError, printable
+    from ..errors import printable
     from ..seeding import seed
 
     from ..io.paths import check_input_file, check_output_path, check_writable_parent

@@ -31,12 +31,19 @@ def run(args) -> int:
 
 def _check(path) -> None:
     from ..errors import printable
+    from ..io.cost import estimate, near_limits
     from ..io.scenario_file import load_scenario
     from ..io.world import build_world
 
     scenario = load_scenario(path)
     world = build_world(scenario)  # also checks the relations file the scenario uses
     events = len({event.place for event in scenario.events})
-    print(f"{printable(path)}: OK · '{printable(scenario.name, limit=200)}' · {scenario.months} months · {len(world.names)} actors · "
+    print(f"{printable(path)}: OK · '{printable(scenario.name, limit=200)}' · {scenario.months} months · "
+          f"{len(world.names)} actors · "
           f"{events} event{'s' if events != 1 else ''} · seed {scenario.seed} · "
           f"{scenario.runs} run{'s' if scenario.runs != 1 else ''}")
+    cost = estimate(scenario, list(world.names))  # the same estimate `run` checks before it starts
+    print(f"  cost: {cost.text()}")
+    for warning in near_limits(cost):
+        print(f"  warning: near a limit of `run` (README, Limits on the size of a run): {warning}; "
+              "above 100% `run` refuses unless --allow-large")

@@ -55,7 +55,7 @@ class LoggedEvent:
     target: str
     intensity: float
     origin: str  # "scenario" or "reaction"
-    reason: str
+    reason: str  # a reaction's why; a scheduled event's place in the scenario ("events[3]": Summary.notes)
     audience_share: float = 1.0
     actor: str = ""  # who decided: the reacting actor for a reaction, the source for a scenario event
     probability: float = 1.0  # the chance the decision had when it was drawn (1 for scripted events)

@@ -107,7 +107,7 @@ class Parameters:
         "to negotiate.",
         0, 120)
 
-    def with_overrides(self, overrides: dict) -> "Parameters":
+    def with_overrides(self, overrides: dict) -> Parameters:
         """A copy with some values replaced; numbers take the type of the default (YAML's 12.0 is 12)."""
         def typed(name, value):
             default = getattr(self, name)

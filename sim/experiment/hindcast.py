@@ -44,7 +44,8 @@ def check(result, scenario: Scenario) -> list[Check]:
             continue
         i, j = (result.actors.index(name) for name in e.pair)
         by = e.by_month if e.by_month is not None else result.months
-        effect = float((path[by, i, j] - path[e.from_month, i, j]) - (reference[by, i, j] - reference[e.from_month, i, j]))
+        effect = float((path[by, i, j] - path[e.from_month, i, j])
+                       - (reference[by, i, j] - reference[e.from_month, i, j]))
         held = {"up": effect > e.tolerance, "down": effect < -e.tolerance,
                 "not_up": effect <= e.tolerance, "not_down": effect >= -e.tolerance}[e.change]
         text = (f"{e.pair[0]} → {e.pair[1]} {e.change.replace('_', ' ')} from month {e.from_month} to {by}: "

@@ -229,6 +229,8 @@ class Summary:
     starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
     event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
     reaction_count: actors' own reactions over all runs.
+    notes: each scheduled event's note, stored once, by its place in the scenario ("events[3]"): the reason
+    column of events.csv holds that place for every row of the event, in every run.
     """
 
     scenario: str
@@ -254,6 +256,7 @@ class Summary:
     changes: tuple[PairChange, ...] = field(repr=False)
     relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
     relations_sha256: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
@@ -280,6 +283,7 @@ class Summary:
             "scenario_events": self.scenario_event_count,
             "reactions": self.reaction_count,
             "runs_with_reactions": self.runs_with_reactions,
+            "notes": dict(self.notes),
             "changes": [change.to_dict() for change in self.changes],
         }
 
@@ -309,6 +313,7 @@ class Summary:
             changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
             relations_file=data.get("relations_file"),
             relations_sha256=data.get("relations_sha256"),
+            notes=dict(data.get("notes", {})),
         )
 
     def to_json(self) -> str:
@@ -521,4 +526,5 @@ def summarise(result: Result, scenario, world) -> Summary:
         changes=tuple(changes),
         relations_file=relations_file,
         relations_sha256=relations_sha256,
+        notes={event.place: event.note for event in scenario.events if event.note and event.place},
     )

@@ -1,7 +1,7 @@
 """What a run will cost, known before it starts, and the limits above which `run` asks for --allow-large.
 
 A scenario that `validate` passes can still ask for hours of work or gigabytes of files: 1,000 runs of 27
-actors over 240 months, or a 500-character note on each of 2,000 meetings. The estimate is arithmetic on
+actors over 240 months, or thousands of meetings among many actors. The estimate is arithmetic on
 the scenario (no model is built), so it costs nothing; the limits are documented in the README.
 """
 
@@ -52,26 +52,46 @@ def estimate(scenario, names: list[str]) -> Cost:
     n = len(names)
     name_bytes = sum(len(name.encode("utf-8")) for name in names) / max(n, 1)
     pair_months = 2 * scenario.runs * (scenario.months + 1) * n * (n - 1)
-    per_run_events = sum(_EVENT_BYTES + 2 * name_bytes + len(event.note.encode("utf-8")) for event in scenario.events)
+    # events.csv names each scheduled event by its place ("events[3]"); its note is stored once, in summary.json
+    per_run_events = sum(_EVENT_BYTES + 2 * name_bytes + len(event.place) for event in scenario.events)
+    notes = {event.place: event.note for event in scenario.events}
     output = (pair_months * (_ROW_BYTES + 2 * name_bytes)
               + scenario.runs * (scenario.months + 1) * n * (8 + name_bytes)  # blocs.csv
-              + scenario.runs * per_run_events)
+              + scenario.runs * per_run_events
+              + sum(len(note.encode("utf-8")) for note in notes.values()))
     return Cost(n, scenario.months, scenario.runs, pair_months, scenario.runs * len(scenario.events), int(output))
 
 
-def check_cost(cost: Cost, *, allow_large: bool = False) -> None:
-    """Refuse, with the estimate and how to lower it, a run above the documented limits."""
+NEAR = 0.5
+"""`validate` warns when an estimate reaches this share of a limit."""
+
+
+def _measures(cost: Cost) -> list[tuple[float, str]]:
+    """Each limited quantity as a share of its limit, with a phrase naming it."""
+    return [
+        (cost.pair_months / MAX_PAIR_MONTHS, f"{cost.pair_months:,} pair-months (limit {MAX_PAIR_MONTHS:,})"),
+        (cost.event_impulses / MAX_EVENT_IMPULSES,
+         f"{cost.event_impulses:,} scheduled events applied (limit {MAX_EVENT_IMPULSES:,})"),
+        (cost.output_bytes / MAX_OUTPUT_BYTES,
+         f"about {_size(cost.output_bytes)} of data files (limit {_size(MAX_OUTPUT_BYTES)})"),
+    ]
+
+
+def near_limits(cost: Cost, share: float = NEAR) -> list[str]:
+    """The quantities at or above `share` of their limit (over it or not), for `validate`'s warning."""
+    return [f"{phrase}: {ratio:.0%} of the limit" for ratio, phrase in _measures(cost) if ratio >= share]
+
+
+def check_cost(cost: Cost, *, allow_large: bool = False, flag: str = "--allow-large") -> None:
+    """Refuse, with the estimate and how to lower it, a run above the documented limits.
+
+    flag: how the caller lifts the limits (`--allow-large` on the command line, `allow_large=True` in Python).
+    """
     if allow_large:
         return
-    over = []
-    if cost.pair_months > MAX_PAIR_MONTHS:
-        over.append(f"{cost.pair_months:,} pair-months (limit {MAX_PAIR_MONTHS:,})")
-    if cost.event_impulses > MAX_EVENT_IMPULSES:
-        over.append(f"{cost.event_impulses:,} scheduled events applied (limit {MAX_EVENT_IMPULSES:,})")
-    if cost.output_bytes > MAX_OUTPUT_BYTES:
-        over.append(f"about {_size(cost.output_bytes)} of data files (limit {_size(MAX_OUTPUT_BYTES)})")
+    over = [phrase for ratio, phrase in _measures(cost) if ratio > 1]
     if over:
         raise EntenteError(f"this run is larger than Entente runs without asking: {cost.text()}; over the limit: "
                            f"{'; '.join(over)}",
                            hint="Lower runs (--runs), months, the number of added actors, or the events (a meeting "
-                                "of m actors counts m x (m - 1) times); or pass --allow-large if you mean it.")
+                                f"of m actors counts m x (m - 1) times); or pass {flag} if you mean it.")

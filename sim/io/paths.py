@@ -60,7 +60,8 @@ def check_input_file(path, what: str) -> os.stat_result:
         info = os.stat(shown)
     except FileNotFoundError:
         raise EntenteError(f"the {what} {shown!r} does not exist",
-                           hint=_nearby_names(Path(shown)) or "Check the spelling and the folder of the path.") from None
+                           hint=_nearby_names(Path(shown))
+                           or "Check the spelling and the folder of the path.") from None
     except OSError as error:
         raise EntenteError(f"cannot open the {what} {shown!r}: {error.strerror or error}",
                            hint="Check the path and that you may read it.") from None

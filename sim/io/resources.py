@@ -9,9 +9,12 @@ copy in git.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from ..errors import EntenteError
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 DISTRIBUTION = "entente"  # the name on PyPI and in pyproject.toml; the import package is `sim`
@@ -27,9 +30,23 @@ def _folder(name: str, checkout_name: str | None = None) -> Path:
     raise FileNotFoundError(f"Entente's bundled folder sim/{name} is missing; reinstall the package")
 
 
+DATA_DIR_VARIABLE = "ENTENTE_DATA_DIR"
+"""Names a folder holding a full, edited copy of sim/data to use instead of the bundled one (CONTRIBUTING.md:
+try a new event type or actor without touching the installed package). Read once, when a table is first used."""
+
+
 @cache
 def data_dir() -> Path:
-    """sim/data: the codebook, actors, priors and the coder's dictionaries."""
+    """sim/data (or the folder ENTENTE_DATA_DIR names): the codebook, actors, priors and the coder's dictionaries."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    if override:
+        folder = Path(override)
+        if not (folder / "codebook.yaml").is_file():
+            raise EntenteError(f"{DATA_DIR_VARIABLE} names {override!r}, which is not a folder holding Entente's "
+                               "data tables (no codebook.yaml in it)",
+                               hint=f"Copy the whole of sim/data to that folder and edit the copy, or unset "
+                                    f"{DATA_DIR_VARIABLE} to use the bundled tables.")
+        return folder
     return _folder("data")
 
 

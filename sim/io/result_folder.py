@@ -279,7 +279,7 @@ class ResultWriter:
             self.abort()
             raise
 
-    def start(self) -> "ResultWriter":
+    def start(self) -> ResultWriter:
         check_out_dir(self.out_dir, self.force)
         parent = self.out_dir.parent
         with self._aborting_on_failure():
@@ -438,7 +438,7 @@ class ResultWriter:
             self.directory = None
         self._release_lock()
 
-    def __enter__(self) -> "ResultWriter":
+    def __enter__(self) -> ResultWriter:
         return self.start()
 
     def __exit__(self, kind, error, traceback) -> None:  # never swallows the exception

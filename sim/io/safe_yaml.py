@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EntenteError
+from .text import wide_encoding
 
 MAX_BYTES = 1_000_000
 """Largest file read, in bytes. Scenario files are a few kilobytes; anything near 1 MB is a mistake."""
@@ -126,15 +127,11 @@ def _read_bytes(path: Path, filename: str, what: str, max_bytes: int) -> bytes:
     return read_input_bytes(path, what, max_bytes, too_large)
 
 
-_UTF16_32_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
-                  b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
-
-
 def _decode(raw: bytes, filename: str, what: str) -> str:
-    for bom, name in _UTF16_32_BOMS.items():
-        if raw.startswith(bom):
-            raise EntenteError(f"the {what} is saved as {name} text; Entente reads UTF-8 only", file=filename,
-                               hint="In your editor choose 'Save as' with the encoding 'UTF-8'.")
+    name = wide_encoding(raw)
+    if name is not None:
+        raise EntenteError(f"the {what} is saved as {name} text; Entente reads UTF-8 only", file=filename,
+                           hint="In your editor choose 'Save as' with the encoding 'UTF-8'.")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line, column = _byte_line_column(raw, offset)
@@ -486,11 +483,11 @@ def _refuse_yaml11_number(node) -> None:
     elif body[:2].lower() in ("0x", "0o", "0b"):
         base = {"0x": 16, "0o": 8, "0b": 2}[body[:2].lower()]
         try:
-            value = f"{sign}{int(body[2:], base)}"
+            decimal = f"{sign}{int(body[2:], base)}"
         except ValueError:
-            value = "the number in decimal digits"
+            decimal = "the number in decimal digits"
         problem = f"the number {text!r} is written in base {base}; Entente reads numbers in decimal only"
-        fix = f"Write {value}, not {text}."
+        fix = f"Write {decimal}, not {text}."
     elif node.tag == _INT and len(body) > 1 and body.startswith("0"):
         old = (f"a base-8 number ({sign}{int(body, 8)})" if set(body) <= set("01234567") else "text")
         problem = (f"the number {text!r} starts with a zero, which YAML 1.1 reads as {old} and YAML 1.2 as "

@@ -7,9 +7,9 @@ into messages a student can act on.
 
 from __future__ import annotations
 
-from .tables import load_codebook
 from ..core.parameters import specs
 from ..core.scenario import CHANGES
+from .tables import load_codebook
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
 MAX_RUNS = 1000

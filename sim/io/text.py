@@ -53,3 +53,17 @@ def name_problem(name: str) -> str | None:
     if name.startswith(FORMULA_STARTS):
         return "a spreadsheet would take a name starting with =, +, - or @ for a formula"
     return None
+
+
+# Longest first: the UTF-16 LE mark FF FE is also the start of the UTF-32 LE mark FF FE 00 00, so a file is
+# tested for UTF-32 before UTF-16 (or a UTF-32 file would be called UTF-16).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """'UTF-32' or 'UTF-16' when raw starts with that encoding's byte-order mark, else None (readers want UTF-8)."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    return None

@@ -59,7 +59,7 @@ class AlignmentModel(mesa.Model):
         for event in events:
             self._scheduled.setdefault(event.month, []).append(
                 LoggedEvent(event.month, event.type, event.source, event.target, event.intensity, "scenario",
-                            event.note, event.audience_share))
+                            event.place or event.note, event.audience_share))  # its note: Summary.notes
         self._active: list[tuple[LoggedEvent, int]] = []  # (event, months of impulse left)
         self._changes: dict[int, list[ActorChange]] = {}
         for change in changes:

@@ -260,15 +260,16 @@ def _figures(result: Result, figures: dict[str, bytes] | None, effect_scale: flo
         out.append("<p class=\"muted\">No figures: the run was written with --no-plots "
                    "(<code>python -m sim report RESULT_DIR</code> draws them).</p>")
         return out
-    from ..viz.figures import FILE_STEMS, caption
+    from ..viz.figures import FIGURES, caption
 
-    for stem in FILE_STEMS:
+    for stem in FIGURES:
         data = figures.get(f"{stem}.png")
         if data is None:
             continue
         encoded = base64.b64encode(data).decode("ascii")
         text = caption(stem, result, effect_scale=effect_scale)
-        out.append(f"<figure><h3>{e(FIGURE_TITLES[stem])}</h3><img alt=\"{e(FIGURE_TITLES[stem])}\" "
+        title = FIGURE_TITLES.get(stem, stem.replace("_", " ").capitalize())
+        out.append(f"<figure><h3>{e(title)}</h3><img alt=\"{e(title)}\" "
                    f"src=\"data:image/png;base64,{encoded}\"><figcaption>{e(text)}</figcaption></figure>")
     return out
 

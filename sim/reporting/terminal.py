@@ -113,7 +113,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
 
     if events is not None:
-        lines.append(events_text(events).rstrip("\n"))
+        lines.append(events_text(events, notes=summary.notes).rstrip("\n"))
     if out_dir is not None:
         lines += _heading("Files")
         lines.append(f"  {_shown(out_dir)}/")
@@ -132,18 +132,24 @@ def _behind(change) -> str:
     return text + (f" and {more} more" if more else "")
 
 
-def events_text(events, most: int = 15) -> str:
-    """The run's events (first run), scenario and reactions, with reasons for the reactions."""
+def events_text(events, most: int = 15, notes: dict[str, str] | None = None) -> str:
+    """The run's events (first run): scenario events with their notes, reactions with their reasons."""
     rows = events[events["run"] == 1] if len(events) else events
     lines = _heading("Events (run 1)")
     if not len(rows):
         lines.append("  No events: this is the world drifting on its own.")
+    shown: set[str] = set()
     for record in rows.head(most).to_dict("records"):
         origin = "" if record["origin"] == "scenario" else "  [reaction]"
         lines.append(f"  month {record['month']:>3}  {record['type']:<20} {_shown(record['source'], NAME_WIDTH)} → "
                      f"{_shown(record['target'], NAME_WIDTH)}  ×{record['intensity']:g}{origin}")
-        if record["reason"]:
-            lines.append(f"             {_shown(record['reason'])}")
+        if record["origin"] == "scenario":  # a note once per scheduled event, not once per pair it splits into
+            reason = "" if record["reason"] in shown else (notes or {}).get(record["reason"], "")
+            shown.add(record["reason"])
+        else:
+            reason = record["reason"]
+        if reason:
+            lines.append(f"             {_shown(reason)}")
     if len(rows) > most:
         lines.append(f"  … {len(rows) - most} more in events.csv")
     return "\n".join(lines) + "\n"

@@ -105,7 +105,8 @@ def relations_document(article, out, overrides=None, document_only: bool = False
             "mode": "document only: the article read from a neutral start of 0" if document_only
                     else "the prior updated by the article",
             "score": "tanh(atanh(start) + reach * sum(c_s * g_s / 10) / (prior_weight + sum(c_s)))",
-            "confidence": "N / (N + k), N = prior_weight + agreement * sum(c_s), k: the prior alone gives its confidence",
+            "confidence": "N / (N + k), N = prior_weight + agreement * sum(c_s), "
+                          "k: the prior alone gives its confidence",
             "prior_weight": settings.prior_weight,
             "reach": settings.reach,
             "hedge_factor": settings.hedge_factor,

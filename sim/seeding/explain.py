@@ -92,12 +92,13 @@ def _arithmetic(document: dict, entry: dict, weights: list[SentenceWeight]) -> l
     result = blend(start, weights, float(prior.get("weight", method.get("prior_weight", 2.0))),
                    float(method.get("reach", 1.0)), float(prior.get("confidence", 0.3)))
     terms = " + ".join(f"{w.firmness:.2f} x {_signed(w.tone / 10, 2)}" for w in weights)
+    push = _signed(result.push / result.reach if result.reach else 0, 3)
     return ["", "How the number is made (docs/seeding.md, \"How a prior is updated\"):",
             f"  start: atanh({_signed(start)}) = {_signed(result.z_prior, 3)}, weight w0 = {result.prior_weight:g}"
             + (" (document only: a neutral start)" if "document only" in str(method.get("mode", "")) else ""),
-            _fill(f"evidence: sum c x g/10 = {terms} = {_signed(result.push / result.reach if result.reach else 0, 3)}; "
+            _fill(f"evidence: sum c x g/10 = {terms} = {push}; "
                   f"sum c = {result.evidence_weight:.2f}", "  ", "    "),
-            f"  z = {_signed(result.z_prior, 3)} + {result.reach:g} x {_signed(result.push / result.reach if result.reach else 0, 3)}"
+            f"  z = {_signed(result.z_prior, 3)} + {result.reach:g} x {push}"
             f" / ({result.prior_weight:g} + {result.evidence_weight:.2f}) = {_signed(result.z, 3)}",
             f"  score = tanh({_signed(result.z, 3)}) = {_signed(result.score)}"
             f"   (the evidence can carry it at most to tanh(z0 + {result.reach:g} x mean tone/10))",

@@ -16,16 +16,16 @@ MAX_ARTICLE_BYTES = 1_000_000  # a long news article is under 100 kB; a book or 
 def read_article(path) -> str:
     """The article's text, or an error that says what is wrong with the file and how to fix it."""
     from ..io.paths import read_input_bytes
+    from ..io.text import wide_encoding
 
     file = str(path)
     too_large = EntenteError(f"the file is more than the limit of {MAX_ARTICLE_BYTES:,} bytes for one article",
                              file=file, hint="Code one news article at a time: save just its text in a .txt file.")
     data = read_input_bytes(path, "article file", MAX_ARTICLE_BYTES, too_large)
-    for bom, encoding in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-                          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
-        if data.startswith(bom):
-            raise EntenteError(f"the article is saved as {encoding} text; the coder reads UTF-8", file=file,
-                               hint="Save it again as UTF-8 (in most editors: Save As, then Encoding: UTF-8).")
+    encoding = wide_encoding(data)
+    if encoding is not None:
+        raise EntenteError(f"the article is saved as {encoding} text; the coder reads UTF-8", file=file,
+                           hint="Save it again as UTF-8 (in most editors: Save As, then Encoding: UTF-8).")
     if b"\x00" in data:
         raise EntenteError("this is a binary file (it contains NUL bytes), not plain text", file=file,
                            hint="Save the article as plain text (.txt, UTF-8); export a PDF or Word file to "
