@@ -368,3 +368,51 @@ def sensitivity(
 def _check_count(name: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         raise EntenteError(f"{name} must be a whole number from {low} to {high}, got {value!r}", field=name)
+
+
+# ------------------------------------------------------------------------------ one parameter at a time
+
+@dataclass(frozen=True)
+class SignMoves:
+    """The headline effects of a scenario as written and after each one-parameter move.
+
+    moves: (parameter, value) in the order run; effects[(source, target)][(parameter, value)] the effect then.
+    """
+
+    pairs: tuple[tuple[str, str], ...]
+    reference: tuple[float, ...]
+    moves: tuple[tuple[str, float], ...]
+    effects: dict
+
+
+def one_at_a_time(parameters: Parameters, fraction: float = 0.5) -> tuple[tuple[str, float | int], ...]:
+    """Each numeric parameter moved down and up by `fraction` of its default, clipped to its documented
+    range (defaults of 0, and moves that clip back to the value itself, are left out)."""
+    moves = []
+    for spec in numeric_specs():
+        value = getattr(parameters, spec.name)
+        for factor in (1 - fraction, 1 + fraction):
+            moved = float(np.clip(value * factor, spec.low, spec.high))
+            if isinstance(spec.default, int):
+                moved = int(round(moved))
+            if moved != value:
+                moves.append((spec.name, moved))
+    return tuple(moves)
+
+
+def sign_moves(scenario: Scenario, *, fraction: float = 0.5, top: int = DEFAULT_TOP,
+               world: World | None = None) -> SignMoves:
+    """The scenario's `top` effects as written, and again under every move of one_at_a_time."""
+    from ..io.world import build_world
+    from .runner import run
+
+    world = world or build_world(scenario)
+    outcomes = headline_outcomes(run(scenario, world=world), top)
+    moves = one_at_a_time(scenario.parameters, fraction)
+    effects: dict = {(o.first, o.second): {} for o in outcomes}
+    for name, value in moves if outcomes else ():
+        moved = replace(scenario, parameters=scenario.parameters.with_overrides({name: value}))
+        for outcome, y in zip(outcomes, measure(run(moved, world=world), outcomes)):
+            effects[(outcome.first, outcome.second)][(name, value)] = float(y)
+    return SignMoves(tuple((o.first, o.second) for o in outcomes), tuple(o.reference for o in outcomes),
+                     moves, effects)
