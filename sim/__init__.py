@@ -8,6 +8,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     result.summary.changes[:5]            # the largest effects of the events (a typed Summary)
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
+    sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ _LAZY = {
     "build_world": ("sim.io.world", "build_world"),
     "write_result": ("sim.reporting.files", "write_result"),
     "read_result": ("sim.reporting.files", "read_result"),
+    "sensitivity": ("sim.experiment.sensitivity", "sensitivity"),
+    "SensitivityResult": ("sim.experiment.sensitivity", "SensitivityResult"),
     "EntenteError": ("sim.errors", "EntenteError"),
 }
 _MODULES = {
