@@ -176,7 +176,8 @@ def _range(spec: Spec, given) -> tuple[float, float]:
                            hint=f"For example {spec.name}={spec.low:g}:{spec.high:g}; {documented}.") from None
     if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
         raise EntenteError(f"the range of {spec.name!r} ({low:g} to {high:g}) must go from a lower number to a "
-                           f"higher one", field="parameters", hint=f"Swap the numbers or widen the range; {documented}.")
+                           f"higher one", field="parameters",
+                           hint=f"Swap the numbers or widen the range; {documented}.")
     if low < spec.low or high > spec.high:  # type: ignore[operator]
         raise EntenteError(f"the range of {spec.name!r} ({low:g} to {high:g}) goes outside the values the model "
                            f"accepts", field="parameters",
