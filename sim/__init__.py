@@ -9,6 +9,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
     result.attribution("India", "Russia")  # why a pair moved: its change split by cause (run 1)
+    sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _LAZY = {
     "write_result": ("sim.reporting.files", "write_result"),
     "read_result": ("sim.reporting.files", "read_result"),
     "attribute": ("sim.experiment.attribution", "attribute"),
+    "sensitivity": ("sim.experiment.sensitivity", "sensitivity"),
+    "SensitivityResult": ("sim.experiment.sensitivity", "SensitivityResult"),
     "EntenteError": ("sim.errors", "EntenteError"),
 }
 _MODULES = {

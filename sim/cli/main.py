@@ -25,13 +25,14 @@ COMMANDS = {
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
     "explain": "Explain why one actor's regard for another moved: its change split by cause",
     "report": "Rebuild report.html in a result folder",
+    "sensitivity": "Which parameters a scenario's largest effects depend on",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 # The packages pyproject.toml declares, by the name Python imports them under (a test keeps this in step).
 DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "pandas": "pandas",
-                "matplotlib": "matplotlib", "yaml": "PyYAML", "jsonschema": "jsonschema"}
+                "matplotlib": "matplotlib", "yaml": "PyYAML", "jsonschema": "jsonschema", "SALib": "SALib"}
 
 
 def build_parser() -> argparse.ArgumentParser:
