@@ -23,6 +23,7 @@ COMMANDS = {
     "seed": "Code an article into starting alignments, or explain one pair's evidence",
     "schema": "Print the JSON Schema of scenario files",
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
+    "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
