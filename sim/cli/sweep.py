@@ -10,7 +10,8 @@ def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". A lens for discussion, "
                                    "not a forecast. See docs/sweeps.md.")
     parser.add_argument("scenario", nargs="?", help="scenario YAML file, or a bundled scenario's name")
-    parser.add_argument("--grid", metavar="SWEEP.yaml", help="the sweep file: parameter values or ranges, variants, runs")
+    parser.add_argument("--grid", metavar="SWEEP.yaml",
+                        help="the sweep file: parameter values or ranges, variants, runs")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-sweep/)")
     parser.add_argument("--scheduler", default="local",
                         help="'local' (default: a Dask cluster of one process per core on this machine), "

@@ -169,7 +169,8 @@ def sweep(
         if not folder.started:
             size = chunk or chunk_size(seconds_per_point or 1.0, len(all_points), executor.workers)
             bounds = [(start, min(start + size, len(all_points))) for start in range(0, len(all_points), size)]
-            folder.start({"sweep_name": plan.name, "scenario": scenario.name, "scenario_file": scenario.file, "sweep_file": plan.file,
+            folder.start({"sweep_name": plan.name, "scenario": scenario.name, "scenario_file": scenario.file,
+                          "sweep_file": plan.file,
                           "points": len(all_points), "runs_per_point": plan.runs, "chunk_size": size,
                           "seconds_per_point": round(seconds_per_point or 0.0, 4),
                           "headline_pairs": [list(p) for p in pairs],

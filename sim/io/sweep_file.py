@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..core.actors import ActorNames
 from ..core.parameters import specs
 from ..core.scenario import RelationOverride, Scenario
 from ..core.sweep import AS_WRITTEN, SAMPLE_METHODS, Sample, SweepPlan, Variant
 from ..errors import EntenteError
 from .schema import ACTOR_NAME, MAX_INTENSITY, MAX_RUNS, MAX_SEED, SCORE
 from .scenario_file import _Checker
+from .tables import canonical_actors
 
 MAX_POINTS = 100_000  # points in one sweep (grid x sample x variants): beyond, split the question
 MAX_VALUES = 1_000  # values on one grid axis
@@ -202,7 +204,7 @@ class _SweepChecker(_Checker):
             return tuple(float(low + (high - low) * k / (steps - 1)) for k in range(steps))
         out = []
         for index, value in enumerate(values):
-            typed = value if not _numeric(spec) else type(spec.default)(value)
+            typed = value if not _numeric(spec) else (int(value) if isinstance(spec.default, int) else float(value))
             if typed in out:
                 raise self.error(("grid", name, index), f"{value!r} is listed twice for {name}",
                                  "List each value once.")
@@ -210,9 +212,6 @@ class _SweepChecker(_Checker):
         return tuple(out)
 
     def variant(self, entry: dict, index: int, scenario: Scenario) -> Variant:
-        from ..core.actors import ActorNames
-        from .tables import canonical_actors
-
         count = _event_count(scenario)
 
         def event(value, path):

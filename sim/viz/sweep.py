@@ -18,15 +18,16 @@ def plot_dependence(summary: SweepSummary, most: int = 8):
     outcomes = list(summary.outcomes[:most])
     dims = list(summary.dimensions) or ["point"]
     with matplotlib.rc_context(style.rc()):
-        figure, axes = plt.subplots(len(outcomes), len(dims), figsize=(2.8 * len(dims) + 0.8, 1.9 * len(outcomes) + 0.8),
-                                    squeeze=False, sharey="row")
+        size = (2.8 * len(dims) + 0.8, 1.9 * len(outcomes) + 0.8)
+        figure, axes = plt.subplots(len(outcomes), len(dims), figsize=size, squeeze=False, sharey="row")
         for row, outcome in enumerate(outcomes):
             for col, dim in enumerate(dims):
                 ax = axes[row][col]
                 categorical = dim == "variant" or summary.table[dim].dtype == object
                 found = [d for d in summary.for_outcome(outcome) if d.dimension == dim]
                 if categorical:
-                    names = [str(v) for v in found[0].levels] if found else sorted(summary.table[dim].astype(str).unique())
+                    names = ([str(v) for v in found[0].levels] if found
+                             else sorted(summary.table[dim].astype(str).unique()))
                     at = {name: i for i, name in enumerate(names)}
                     ax.scatter(summary.table[dim].astype(str).map(at), summary.table[outcome], s=8, alpha=0.35,
                                color=style.LINE_COLOURS[7], linewidths=0)
