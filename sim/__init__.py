@@ -8,6 +8,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     result.summary.changes[:5]            # the largest effects of the events (a typed Summary)
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
+    sim.sweep("s400_india", "sweep.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
 """
 
 from __future__ import annotations
@@ -43,6 +44,25 @@ def run(scenario, **options):
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     return run_scenario(scenario, **options)
+
+
+def sweep(scenario, plan, out, **options):
+    """Run a sweep (docs/sweeps.md): scenario as for run(); plan a SweepPlan or a sweep file's path.
+
+    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
+    Returns a SweepOutcome; the table is out/sweep.csv.
+    """
+    from .core.scenario import Scenario
+    from .core.sweep import SweepPlan
+    from .experiment.sweep import sweep as run_sweep
+    from .io.scenario_file import load_scenario
+    from .io.sweep_file import load_sweep
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not isinstance(plan, SweepPlan):
+        plan = load_sweep(plan, scenario)
+    return run_sweep(scenario, plan, out, **options)
 
 
 def __getattr__(name):
