@@ -10,6 +10,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     sim.write_result(result, "results/arms_sale_pakistan")
     result.attribution("India", "Russia")  # why a pair moved: its change split by cause (run 1)
     sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
+    sim.sweep("s400_india", "sweep.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
 """
 
 from __future__ import annotations
@@ -56,6 +57,25 @@ def run(scenario, *, allow_large: bool = False, **options):
     world = options.pop("world", None) or build_world(scenario)
     check_cost(estimate(scenario, list(world.names)), allow_large=allow_large, flag="allow_large=True")
     return run_scenario(scenario, world=world, **options)
+
+
+def sweep(scenario, plan, out, **options):
+    """Run a sweep (docs/sweeps.md): scenario as for run(); plan a SweepPlan or a sweep file's path.
+
+    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
+    Returns a SweepOutcome; the table is out/sweep.csv.
+    """
+    from .core.scenario import Scenario
+    from .core.sweep import SweepPlan
+    from .experiment.sweep import sweep as run_sweep
+    from .io.scenario_file import load_scenario
+    from .io.sweep_file import load_sweep
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not isinstance(plan, SweepPlan):
+        plan = load_sweep(plan, scenario)
+    return run_sweep(scenario, plan, out, **options)
 
 
 def __getattr__(name):

@@ -26,6 +26,7 @@ COMMANDS = {
     "explain": "Explain why one actor's regard for another moved: its change split by cause",
     "report": "Rebuild report.html in a result folder",
     "sensitivity": "Which parameters a scenario's largest effects depend on",
+    "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

@@ -1,0 +1,100 @@
+"""What a finished sweep found: how each outcome depends on each swept dimension, and how often each bloc
+outcome happens across the space.
+
+A dimension is a swept parameter, or the variant when there are several. A dimension with at most
+MAX_LEVELS distinct values is shown by value; one with more (a sample) in BINS bins of equal count
+(quintiles), each shown at its mean. Outcomes are the headline effects and, for each actor whose chance of
+ending in the first bloc varies across the sweep, that chance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import EntenteError
+from ..io.sweep_folder import MANIFEST, TABLE, read_manifest
+
+MAX_LEVELS = 8
+BINS = 5
+
+
+@dataclass(frozen=True)
+class Dependence:
+    """One outcome against one dimension: the levels (values or bin means), the outcome's mean at each."""
+
+    outcome: str
+    dimension: str
+    levels: tuple[object, ...]
+    means: tuple[float, ...]
+
+    @property
+    def spread(self) -> float:
+        return max(self.means) - min(self.means) if self.means else 0.0
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    name: str
+    folder: str
+    points: int
+    runs_per_point: int
+    table: pd.DataFrame
+    dimensions: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    bloc_shares: tuple[tuple[str, float], ...]  # modal end configuration, share of points; most common first
+    dependence: tuple[Dependence, ...]
+
+    def for_outcome(self, outcome: str) -> list[Dependence]:
+        return [d for d in self.dependence if d.outcome == outcome]
+
+
+def read_sweep(folder) -> tuple[dict, pd.DataFrame]:
+    """The manifest and table of a finished sweep folder; EntenteError when it is not one or not finished."""
+    path = Path(folder)
+    manifest = read_manifest(path)
+    if manifest is None:
+        raise EntenteError(f"{str(folder)!r} is not a sweep folder (it has no Entente {MANIFEST})",
+                           hint="Give the --out folder of a `python -m sim sweep` run.")
+    if not manifest.get("complete"):
+        raise EntenteError(f"the sweep in {str(folder)!r} is not finished ({len(manifest['done'])} of "
+                           f"{len(manifest['chunks'])} chunks)", hint="Complete it with --resume first.")
+    table = pd.read_csv(path / TABLE, keep_default_na=False)
+    return manifest, table
+
+
+def summarise_sweep(folder) -> SweepSummary:
+    manifest, table = read_sweep(folder)
+    columns = list(table.columns)
+    dimensions = columns[columns.index("variant") + 1: columns.index("seed")]
+    if table["variant"].nunique() > 1:
+        dimensions.append("variant")
+    effects = [c for c in columns if c.startswith("effect ")]
+    blocs = [c for c in columns if c.startswith("first bloc ") and table[c].nunique() > 1]
+    outcomes = effects + blocs
+    dependence = []
+    for dimension in dimensions:
+        levels = _levels(table, dimension)
+        grouped = table.groupby(levels, sort=True, observed=True)
+        for outcome in outcomes:
+            means = grouped[outcome].mean()
+            if isinstance(levels, pd.Series) and levels.name == "_bin":
+                labels = tuple(float(v) for v in table.groupby(levels, observed=True)[dimension].mean())
+            else:
+                labels = tuple(means.index)
+            dependence.append(Dependence(outcome, dimension, labels, tuple(float(v) for v in means)))
+    shares = table["end blocs"].value_counts(normalize=True, sort=False)
+    ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    return SweepSummary(manifest.get("sweep_name") or manifest["scenario"], str(folder), len(table),
+                        int(manifest["runs_per_point"]), table, tuple(dimensions), tuple(outcomes),
+                        tuple((k, float(v)) for k, v in ordered), tuple(dependence))
+
+
+def _levels(table: pd.DataFrame, dimension: str):
+    """What to group a dimension by: its values, or (more than MAX_LEVELS of them) equal-count bins."""
+    values = table[dimension]
+    if dimension == "variant" or values.nunique() <= MAX_LEVELS or values.dtype == object:
+        return dimension
+    return pd.qcut(values.rank(method="first"), BINS, labels=False).rename("_bin")
