@@ -181,7 +181,7 @@ def Views(session: GameSession):
     result = session.result
     month = session.month
     live = session.live_events
-    with solara.lab.Tabs():
+    with solara.lab.Tabs(lazy=True):  # only the tab in view is drawn: each figure takes about a second
         with solara.lab.Tab("Pairs over time"):
             figure = figures.plot_top_pairs(result)
             mark_live(figure, live)
