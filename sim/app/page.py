@@ -132,7 +132,9 @@ def Inject(session: GameSession, act):
         else:
             act(lambda s: s.inject(kind, source, (target,), intensity=intensity, note=note))
 
-    with solara.Card(f"Add an event now (it happens in month {session.month + 1})"):
+    title = "The scenario has ended: reset to add events" if session.finished else \
+        f"Add an event now (it happens in month {session.month + 1})"
+    with solara.Card(title):
         solara.Select("type", values=list(types), value=kind, on_value=set_kind)
         solara.Text(types[kind], style={"font-size": "0.85em", "color": "#555"})
         solara.Checkbox(label="a meeting between several actors", value=meeting, on_value=set_meeting)
