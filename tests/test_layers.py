@@ -16,7 +16,7 @@ SIM = Path(__file__).resolve().parent.parent / "sim"
 # Low to high (sim/data holds tables, no code). Layers on the same rank may not import each other (model and
 # seeding are siblings).
 RANKS = {"data": 0, "errors": 0, "core": 1, "io": 2, "model": 3, "seeding": 3, "experiment": 4, "viz": 5,
-         "reporting": 6, "cli": 7}
+         "reporting": 6, "cli": 7, "app": 7}
 FACADE = {"sim/__init__.py", "sim/__main__.py"}  # the Python API: may import anything
 # Narrower than the ranks: the Mesa model is fed plain types (world, events, codebook) by its caller.
 ONLY = {"core": {"errors", "core"}, "model": {"errors", "core", "model"}}

@@ -27,6 +27,7 @@ COMMANDS = {
     "report": "Rebuild report.html in a result folder",
     "sensitivity": "Which parameters a scenario's largest effects depend on",
     "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
+    "app": "Start the browser page for the class on this computer (needs the `app` extra)",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

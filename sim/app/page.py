@@ -1,0 +1,250 @@
+"""The Solara page: choose a scenario, move the sliders, step the months, add events live, watch the blocs.
+
+A plain Solara page over the Python API, not Mesa's SolaraViz: SolaraViz drives one model's `step()` and
+draws agents in a space, while this page shows a scenario against its event-free baseline (two models),
+the summary's effects with the events behind them, and events added between months; its API also differs
+between Mesa 3.3 and 3.5. The figures are sim/viz's matplotlib figures, shown as they are.
+
+Every browser session gets its own `GameSession` (held in component state, created inside the
+component), so sessions never share a model. Started by `sim app` (sim/cli/app.py) with
+`python -m solara run sim.app.page`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import solara
+
+from ..core.parameters import Spec
+from ..errors import EntenteError
+from ..io.safe_yaml import MAX_BYTES
+from ..viz import figures, style
+from .downloads import DOWNLOADS, folder_name
+from .narrate import event_sentence, is_live, what_happened
+from .session import GameSession, actor_choices, bundled_names, event_type_choices, parameter_specs
+
+DEFAULT_SCENARIO = "arms_sale_pakistan"
+LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
+FIGURE_DPI = 72  # on screen; the zip's figures are written at sim/viz's own resolution
+EFFECT_ROWS = 10
+
+
+@solara.component_vue("scenario_upload.vue", vuetify=False)
+def ScenarioUpload(max_bytes: int, event_upload: Callable[[dict], None]):
+    """A file input that sends the chosen file's bytes to Python (read again by the safe YAML reader)."""
+
+
+def first_session() -> GameSession:
+    names = bundled_names()
+    return GameSession.bundled(DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0])
+
+
+@solara.component
+def Page():
+    initial = solara.use_memo(first_session, [])  # built inside the component: one per browser session
+    session, set_session = solara.use_state(initial)
+    since, set_since = solara.use_state(0)  # the month before the last action, for "what just happened"
+    error, set_error = solara.use_state(None)
+    choice, set_choice = solara.use_state(DEFAULT_SCENARIO)
+
+    def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
+        try:
+            new = change(session)
+        except EntenteError as problem:
+            set_error(problem.message())
+            return
+        set_error(None)
+        if not keep_since:
+            set_since(min(session.month, new.month))
+        set_session(new)
+
+    def choose(name: str) -> None:
+        set_choice(name)
+        act(lambda _: GameSession.bundled(name))
+
+    def upload(data: dict) -> None:
+        name = str(data.get("name", "uploaded.yaml"))
+        if data.get("too_large"):
+            set_error(EntenteError(f"the scenario file is larger than the limit of {MAX_BYTES:,} bytes",
+                                   file=name, hint="Scenario files are a few kilobytes; check you chose the "
+                                   "right file.").message())
+            return
+        set_choice(None)
+        act(lambda _: GameSession.uploaded(name, bytes(data.get("bytes", []))))
+
+    solara.Title("Entente: alignments in class")
+    with solara.Column(style={"padding": "12px", "max-width": "1500px"}):
+        solara.Markdown("# Entente: what if…?\nA lens for discussion, not a forecast. Choose a scenario, step "
+                        "through the months, add events as they happen, and compare with the same world "
+                        "without the events (the baseline).")
+        with solara.Card("Scenario"):
+            solara.ToggleButtonsSingle(value=choice, values=bundled_names(), on_value=choose,
+                                       style={"flex-wrap": "wrap", "height": "auto"})
+            ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
+            if error:
+                solara.Error(error, classes=["entente-error"])
+            solara.Markdown(f"**{html.escape(session.scenario.name)}**  \n"
+                            f"{html.escape(session.scenario.description)}")
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button("Step a month", on_click=lambda: act(lambda s: s.step()), disabled=session.finished,
+                          color="primary")
+            solara.Button("Run to the end", on_click=lambda: act(lambda s: s.run_to_end()),
+                          disabled=session.finished)
+            solara.Button("Reset", on_click=lambda: act(lambda s: s.reset()))
+            solara.HTML(tag="span", unsafe_innerHTML=(
+                f'<b data-testid="month">Month {session.month} of {session.months}</b>'))
+            solara.InputInt("seed", value=session.scenario.seed,
+                            on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True))
+        Happened(session, since)
+        with solara.Columns([1, 3]):
+            with solara.Column():
+                Inject(session, act)
+                Parameters(session, act)
+            with solara.Column():
+                Views(session)
+
+
+@solara.component
+def Happened(session: GameSession, since: int):
+    lines = what_happened(session.result, since, session.live_events)
+    body = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    solara.HTML(tag="div", unsafe_innerHTML=f'<b>What just happened</b><ul data-testid="happened">{body}</ul>',
+                style={"background": "#F3F6FA", "padding": "8px 12px", "border-radius": "4px"})
+
+
+@solara.component
+def Inject(session: GameSession, act):
+    types = event_type_choices()
+    actors = actor_choices(session)
+    kind, set_kind = solara.use_state(next(iter(types)))
+    source, set_source = solara.use_state(actors[0])
+    target, set_target = solara.use_state(actors[1])
+    meeting, set_meeting = solara.use_state(False)
+    members, set_members = solara.use_state(list(actors[:2]))
+    intensity, set_intensity = solara.use_state(1.0)
+    note, set_note = solara.use_state("")
+
+    def add():
+        if meeting:
+            act(lambda s: s.inject(kind, between=tuple(members), intensity=intensity, note=note))
+        else:
+            act(lambda s: s.inject(kind, source, (target,), intensity=intensity, note=note))
+
+    title = "The scenario has ended: reset to add events" if session.finished else \
+        f"Add an event now (it happens in month {session.month + 1})"
+    with solara.Card(title):
+        solara.Select("type", values=list(types), value=kind, on_value=set_kind)
+        solara.Text(types[kind], style={"font-size": "0.85em", "color": "#555"})
+        solara.Checkbox(label="a meeting between several actors", value=meeting, on_value=set_meeting)
+        if meeting:
+            solara.SelectMultiple("between", all_values=actors, values=members, on_value=set_members)
+        else:
+            solara.Select("from", values=actors, value=source, on_value=set_source)
+            solara.Select("to", values=actors, value=target, on_value=set_target)
+        solara.SliderFloat("intensity", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
+        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note)
+        solara.Button("Add the event", on_click=add, disabled=session.finished, color="primary")
+        if session.injects:
+            items = "".join(f"<li>month {e.month}: {html.escape(e.type)} {html.escape(e.source)} → "
+                            f"{html.escape(e.target)}</li>" for e in session.live_events)
+            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Added live</b><ul data-testid="live">{items}</ul>')
+
+
+@solara.component
+def Parameters(session: GameSession, act):
+    with solara.Card("Parameters (changing one replays the months so far)"):
+        values = session.scenario.parameters
+        for spec in parameter_specs():
+            ParameterControl(spec, getattr(values, spec.name),
+                             lambda value, name=spec.name: act(lambda s: s.with_parameter(name, value),
+                                                               keep_since=True))
+
+
+@solara.component
+def ParameterControl(spec: Spec, value, on_value):
+    label = f"{spec.name} ({spec.unit})"
+    if spec.choices:
+        solara.Select(label, values=list(spec.choices), value=value, on_value=on_value)
+    elif isinstance(spec.default, bool):
+        solara.Checkbox(label=label, value=value, on_value=on_value)
+    elif isinstance(spec.default, int):
+        solara.SliderInt(label, value=value, min=int(spec.low), max=int(spec.high), on_value=on_value)
+    else:
+        low, high = float(spec.low), float(spec.high)
+        solara.SliderFloat(label, value=value, min=low, max=high, step=(high - low) / 100, on_value=on_value)
+    solara.Text(spec.meaning, style={"font-size": "0.8em", "color": "#555", "display": "block",
+                                     "margin-bottom": "8px"})
+
+
+@solara.component
+def Views(session: GameSession):
+    result = session.result
+    month = session.month
+    live = session.live_events
+    with solara.lab.Tabs(lazy=True):  # only the tab in view is drawn: each figure takes about a second
+        with solara.lab.Tab("Pairs over time"):
+            figure = figures.plot_top_pairs(result)
+            mark_live(figure, live)
+            solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=FIGURE_DPI)
+        with solara.lab.Tab("Score matrix"):
+            solara.FigureMatplotlib(figures.plot_heatmaps(result), dependencies=[session], format="png",
+                                    dpi=FIGURE_DPI)
+        with solara.lab.Tab("Bloc map"):
+            blocs = figures.blocs_at(result, month)
+            text = " | ".join(", ".join(sorted((a for a in blocs if blocs[a] == k), key=result.actors.index))
+                              for k in sorted(set(blocs.values())))
+            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Blocs at month {month}:</b> '
+                                                    f'<span data-testid="blocs">{html.escape(text)}</span>')
+            solara.FigureMatplotlib(figures.plot_bloc_map(result, month), dependencies=[session], format="png",
+                                    dpi=FIGURE_DPI)
+    EffectsTable(session)
+    ReasonsTable(session)
+    with solara.Row():
+        for download in DOWNLOADS:
+            solara.FileDownload(lambda download=download: download.build(result),
+                                filename=folder_name(result, month) + download.suffix,
+                                label=download.label, mime_type=download.mime)
+
+
+def mark_live(figure, live) -> None:
+    """Mark the live events on the pairs-over-time timeline, apart from the scenario's own events."""
+    if not live or not figure.axes:
+        return
+    ax = figure.axes[0]
+    for month in sorted({event.month for event in live}):
+        ax.axvline(month, color=LIVE_COLOUR, linewidth=1.6, zorder=1)
+        names = ", ".join(f"{e.source}{style.ARROW}{e.target}" for e in live if e.month == month)
+        ax.annotate(f"added live: {names}", (month, 0.02), xycoords=("data", "axes fraction"),
+                    rotation=90, fontsize=8, color=LIVE_COLOUR, ha="right", va="bottom")
+
+
+def _table(test_id: str, header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 8px;vertical-align:top'>{html.escape(c)}</td>"
+                                    for c in row) + "</tr>" for row in rows)
+    return f'<table data-testid="{test_id}" style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+
+
+@solara.component
+def EffectsTable(session: GameSession):
+    summary = session.result.summary
+    rows = [[f"{c.source} → {c.target}", f"{c.initial:+.2f}", f"{c.final:+.2f}", f"{c.baseline_final:+.2f}",
+             f"{c.effect:+.2f}", "; ".join(c.events) or "—"]
+            for c in summary.changes[:EFFECT_ROWS]]
+    solara.Markdown(f"### The largest effects of the events at month {session.month}\n"
+                    "effect = score with the events − score in the baseline (same world, no events)")
+    solara.HTML(tag="div", unsafe_innerHTML=_table(
+        "effects", ["pair", "month 0", "now", "baseline now", "effect", "events behind it"], rows))
+
+
+@solara.component
+def ReasonsTable(session: GameSession):
+    table = session.result.events
+    labels = event_type_choices()
+    notes = session.result.summary.notes if session.result.summary is not None else {}
+    rows = [[event_sentence(row, labels, is_live(row, session.live_events), notes)]
+            for row in table[table["run"] == table["run"].min()].to_dict("records")] if len(table) else []
+    solara.Markdown("### Every event so far, and the reasons for each reaction")
+    solara.HTML(tag="div", unsafe_innerHTML=_table("events", ["event"], rows or [["no event yet"]]))

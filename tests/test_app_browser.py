@@ -1,0 +1,187 @@
+"""The page in a real browser: Debian's chromium, driven by Playwright, against `sim app` on a free port.
+
+Skipped, with the reason, where chromium or the app extra is missing (CI installs both: .ci/run). Never
+`playwright install`: the browser is the system's. Screenshots go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, sim, source_env
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+BROKEN = ROOT / "tests" / "broken_scenarios" / "01_unknown_actor.yaml"
+WAIT = 60_000  # ms: a first render imports pandas, matplotlib and Mesa in the server
+
+if not CHROMIUM.exists():
+    pytest.skip("no /usr/bin/chromium: install Debian's package (apt-get install -y chromium), as .ci/run does",
+                allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: "
+                                      "pip install -e \".[test]\"").sync_playwright
+pytest.importorskip("solara", reason="the app extra is not installed: pip install -e \".[test]\"")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)], cwd=ROOT,
+                               env=source_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    first = process.stdout.readline()
+    address = f"http://127.0.0.1:{port}/"
+    assert address in first, first
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(address, timeout=2).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"sim app did not answer at {address}: {process.stdout.read()}")
+            time.sleep(0.3)
+    yield address
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One browser context on the page, recording every request it makes."""
+
+    def __init__(self, browser, address: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(address)
+        self.page.wait_for_selector("[data-testid=month]", timeout=WAIT)
+
+    def month(self) -> str:
+        return self.page.inner_text("[data-testid=month]")
+
+    def click(self, label: str, then_month: int | None = None) -> None:
+        self.page.get_by_role("button", name=label, exact=True).click()
+        if then_month is not None:
+            self.page.wait_for_function(
+                f"document.querySelector('[data-testid=month]').innerText.startsWith('Month {then_month} ')",
+                timeout=WAIT)
+
+    def choose(self, label: str, value: str) -> None:
+        """Pick a value in a Vuetify select by its label."""
+        self.page.locator(".v-select").filter(has=self.page.locator(f"label:text-is('{label}')")).click()
+        self.page.locator(".menuable__content__active .v-list-item").filter(
+            has_text=re.compile(f"^{re.escape(value)}$")).click()
+
+    def showing(self, test_id: str, fragment: str) -> str:
+        """The element's text once it holds fragment (the page updates its parts one after another)."""
+        self.page.wait_for_function("([id, part]) => { const e = document.querySelector(`[data-testid=${id}]`);"
+                                    " return e && e.innerText.includes(part); }", arg=[test_id, fragment],
+                                    timeout=WAIT)
+        return self.text(test_id)
+
+    def text(self, test_id: str) -> str:
+        return self.page.inner_text(f"[data-testid={test_id}]")
+
+    def image(self, tab: str) -> str:
+        self.page.get_by_role("tab", name=tab).click()
+        image = self.page.locator(".v-window-item--active img").first
+        image.wait_for(timeout=WAIT)
+        return image.get_attribute("src")
+
+    def off_this_computer(self) -> list[str]:
+        return [url for url in self.requests if not re.match(r"(https?|wss?)://127\.0\.0\.1:\d+/", url)
+                and not url.startswith(("data:", "blob:"))]
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(server, browser):
+    visit = Visit(browser, server)
+    visit.click("arms_sale_pakistan")
+    assert visit.month() == "Month 0 of 36"
+    for month in range(1, 13):
+        visit.click("Step a month", then_month=month)
+    assert visit.text("happened").startswith("Month 12: no event")
+    effects_at_12 = visit.text("effects")
+    map_at_12 = visit.image("Bloc map")
+    visit.shot("app_month12.png")
+
+    visit.choose("from", "US")
+    visit.choose("to", "India")
+    visit.page.get_by_label("note (what happened, in a few words)").fill("F-16 sale")
+    visit.click("Add the event")
+    visit.page.wait_for_selector("[data-testid=live]", timeout=WAIT)
+    assert "month 13: arms_sale US → India" in visit.text("live")
+    visit.click("Run to the end", then_month=36)
+
+    # The live event is behind the largest effects now.
+    effects_at_end = visit.showing("effects", "month 13: arms_sale US → India")
+    assert effects_at_end != effects_at_12
+    assert "added live: F-16 sale" in visit.text("events")
+    assert visit.image("Bloc map") != map_at_12
+    visit.page.wait_for_timeout(1500)  # the tab's slide-in, for the screenshot only
+    visit.shot("app_end.png")  # docs/images/app.png is this screenshot
+    assert visit.off_this_computer() == []
+    visit.context.close()
+
+
+def test_a_broken_upload_shows_the_command_lines_message_on_the_page(server, browser, tmp_path):
+    upload = tmp_path / "my_scenario.yaml"
+    shutil.copyfile(BROKEN, upload)
+    cli = sim("validate", upload)
+    assert cli.returncode == 2
+    expected = cli.stderr.strip().removeprefix("error: ").replace(str(upload), upload.name)
+
+    visit = Visit(browser, server)
+    visit.page.set_input_files("[data-testid=scenario-upload]", str(upload))
+    error = visit.page.locator(".entente-error")
+    error.wait_for(timeout=WAIT)
+    assert expected in error.inner_text()
+    assert "Did you mean 'Russia'" in error.inner_text()
+    visit.shot("app_broken_upload.png")
+    assert visit.off_this_computer() == []
+    visit.context.close()
+
+
+def test_two_browser_sessions_do_not_share_a_model(server, browser):
+    first, second = Visit(browser, server), Visit(browser, server)
+    first.click("Step a month", then_month=1)
+    first.click("Step a month", then_month=2)
+    second.page.reload()
+    second.page.wait_for_selector("[data-testid=month]", timeout=WAIT)
+    assert second.month() == "Month 0 of 36"
+    second.click("Step a month", then_month=1)
+    assert first.month() == "Month 2 of 36"
+    first.context.close()
+    second.context.close()

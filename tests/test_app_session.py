@@ -1,0 +1,124 @@
+"""The page's game state (sim/app/session.py), its plain-language lines and its downloads, without a browser."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+import sim
+from conftest import ROOT, sim as run_cli
+from sim.app.downloads import DOWNLOADS, result_zip
+from sim.app.narrate import what_happened
+from sim.app.session import GameSession
+from sim.cli.main import main
+from sim.errors import EntenteError
+
+
+@pytest.fixture(scope="module")
+def arms_sale():
+    return GameSession.bundled("arms_sale_pakistan")
+
+
+def test_the_run_to_a_month_is_exactly_the_start_of_the_full_run(arms_sale):
+    partial = arms_sale.step(12).result
+    full = sim.run(sim.load_scenario("arms_sale_pakistan"))
+    assert partial.months == 12
+    for table in ("alignment", "baseline"):
+        head = getattr(full, table)
+        head = head[head["month"] <= 12].reset_index(drop=True)
+        assert np.array_equal(getattr(partial, table)["score"].to_numpy(), head["score"].to_numpy())
+    full_events = full.events[full.events["month"] <= 12].reset_index(drop=True)
+    assert partial.events.equals(full_events)
+
+
+def test_a_live_event_happens_next_month_and_moves_the_pair(arms_sale):
+    at_12 = arms_sale.step(12)
+    live = at_12.inject("arms_sale", "US", ("India",), intensity=1.0, note="F-16s")
+    assert [(e.month, e.source, e.target) for e in live.live_events] == [(13, "US", "India")]
+    assert at_12.live_events == ()  # the session it came from is unchanged
+    with_it, without = live.run_to_end().result, at_12.run_to_end().result
+    row = with_it.events[(with_it.events["month"] == 13) & (with_it.events["source"] == "US")]
+    assert list(row["origin"]) == ["scenario"]
+    assert [with_it.summary.notes[place] for place in row["reason"]] == ["F-16s"]  # the note, stored once
+    us, india = with_it.actors.index("US"), with_it.actors.index("India")
+    assert with_it.matrix(36)[india, us] > without.matrix(36)[india, us] + 0.05
+    assert live.reset().injects == () and live.reset().month == 0
+
+
+def test_a_meeting_added_live_is_split_into_pairs(arms_sale):
+    live = arms_sale.step(2).inject("summit", between=("Russia", "India", "China"))
+    assert len(live.live_events) == 3 and {e.month for e in live.live_events} == {3}
+
+
+def test_a_wrong_live_event_is_refused_with_the_checkers_words(arms_sale):
+    with pytest.raises(EntenteError) as caught:
+        arms_sale.inject("arms_sale", "Rusia", ("India",))
+    assert "live event" in caught.value.message() and "Did you mean 'Russia'" in caught.value.message()
+    with pytest.raises(EntenteError, match="last month"):
+        arms_sale.run_to_end().inject("arms_sale", "US", ("India",))
+
+
+def test_steps_stop_at_the_horizon_and_sliders_replay_the_months(arms_sale):
+    assert arms_sale.step(500).month == 36
+    faster = arms_sale.step(10).with_parameter("memory", 0.5)
+    assert faster.month == 10 and faster.scenario.parameters.memory == 0.5
+    assert not np.array_equal(faster.result.matrix(10), arms_sale.step(10).result.matrix(10))
+    with pytest.raises(EntenteError, match="memory"):
+        arms_sale.with_parameter("memory", 7.0)
+
+
+def test_an_uploaded_broken_file_gets_the_same_message_as_validate(tmp_path):
+    broken = ROOT / "tests" / "broken_scenarios" / "01_unknown_actor.yaml"
+    done = run_cli("validate", broken)
+    expected = done.stderr.strip().removeprefix("error: ").replace(str(broken), "mine.yaml")
+    with pytest.raises(EntenteError) as caught:
+        GameSession.uploaded("C:\\Users\\me\\mine.yaml", broken.read_bytes())
+    assert caught.value.message() == expected
+
+
+def test_an_uploaded_good_file_plays(tmp_path):
+    text = (ROOT / "scenarios" / "s400_india.yaml").read_bytes()
+    session = GameSession.uploaded("s400.yaml", text).step(3)
+    assert session.label == "s400.yaml" and session.result.months == 3
+
+
+def test_what_happened_names_the_scenario_event_and_the_reaction(arms_sale):
+    at_3 = arms_sale.step(3)
+    assert what_happened(at_3.result, 2)[0].startswith("Month 3: Russia → Pakistan, cooperate militarily")
+    lines = what_happened(arms_sale.step(4).result, 3)
+    assert any("a reaction by" in line for line in lines), lines
+    assert what_happened(arms_sale.result, 0)[0].startswith("Month 0: the start")
+
+
+def test_the_zip_holds_the_result_folder_and_is_reproducible(arms_sale):
+    result = arms_sale.step(6).result
+    data = result_zip(result)
+    assert data == result_zip(result)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    for name in ("alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json", "manifest.json",
+                 "pairs_over_time.png"):
+        assert name in names
+    summary = sim.Summary.from_json(zipfile.ZipFile(io.BytesIO(data)).read("summary.json").decode())
+    assert summary.months == 6
+    assert "report.html" in names
+    assert [d.suffix for d in DOWNLOADS] == [".zip", ".html"]
+
+
+def test_the_report_download_is_the_run_s_report(arms_sale):
+    result = arms_sale.step(6).result
+    report = next(d for d in DOWNLOADS if d.suffix == ".html").build(result).decode("utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "data:image/png;base64," in report
+    assert result.name in report and "http://" not in report and "https://" not in report
+
+
+def test_sim_app_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
+    import sim.cli.app as app
+
+    monkeypatch.setattr(app, "APP_PACKAGES", ("solara", "no_such_package_entente"))
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "no_such_package_entente" in err and '".[app]"' in err
+    assert "Traceback" not in err and err.count("\n") == 1
