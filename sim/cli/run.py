@@ -16,6 +16,9 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--blocs", type=int, default=2, metavar="K", help="look for up to K blocs (default 2)")
     parser.add_argument("--relations", help="starting alignments file from `python -m sim seed` "
                                             "(default: the scenario's relations_file, else seeds/relations.yaml)")
+    parser.add_argument("--top", type=int, default=10, metavar="N",
+                        help="show the N largest effects in the terminal (default 10; 42 shows every pair "
+                             "of the seven actors)")
     parser.add_argument("--svg", action="store_true", help="also write the plots as SVG")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
     parser.add_argument("--force", action="store_true",
@@ -39,6 +42,7 @@ def run(args) -> int:
     _check_range("--seed", args.seed, 0, MAX_SEED)
     _check_range("--runs", args.runs, 1, MAX_RUNS)
     _check_range("--blocs", args.blocs, 1, MAX_BLOCS)
+    _check_range("--top", args.top, 1, 10_000)
     scenario = load_scenario(args.scenario)
     changes = {}
     if args.seed is not None:
@@ -82,7 +86,8 @@ def run(args) -> int:
     if args.quiet:
         print(out_dir)
     else:
-        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files), end="")
+        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files,
+                           top=args.top), end="")
     return 0
 
 
