@@ -23,6 +23,7 @@ COMMANDS = {
     "seed": "Code an article into starting alignments, or explain one pair's evidence",
     "schema": "Print the JSON Schema of scenario files",
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
+    "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
