@@ -24,6 +24,7 @@ COMMANDS = {
     "schema": "Print the JSON Schema of scenario files",
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
     "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
+    "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
