@@ -405,7 +405,8 @@ def test_06_without_noise_the_runs_still_differ():
     count = runs_reacting(result, "India")
     assert 0 < count < 20
     says(6, f"`noise: 0`: India still reacts in **{count}** of 20 runs")
-    says(6, f"`noise: 0.08`: **{runs_reacting(worksheet_run(NOISE, {**NOISE_PARAMETERS, 'noise': 0.08}), 'India')}** of 20")
+    louder = runs_reacting(worksheet_run(NOISE, {**NOISE_PARAMETERS, "noise": 0.08}), "India")
+    says(6, f"`noise: 0.08`: **{louder}** of 20")
 
 
 def test_06_far_from_the_midpoint_chance_rarely_decides():

@@ -170,3 +170,16 @@ def test_the_notebook_runs_the_worksheet_and_draws_its_figures():
     starter = yaml.safe_load((STARTERS / "arms_sale_audience.yaml").read_text(encoding="utf-8"))
     written = yaml.safe_load(namespace["SCENARIO"])
     assert written["events"] == starter["events"] and written["parameters"] == starter["parameters"]
+
+
+def test_worksheet_01_question_3_rows_are_printed_with_top_42(tmp_path, capsys):
+    """Q3 asks about the US rows, which lie beyond the default ten: --top 42 prints them."""
+    starter = str(STARTERS / "arms_sale_audience.yaml")
+    assert main(["run", starter, "--out", str(tmp_path / "ten"), "--no-plots"]) == 0
+    ten = capsys.readouterr().out
+    assert main(["run", starter, "--out", str(tmp_path / "all"), "--no-plots", "--top", "42"]) == 0
+    every = capsys.readouterr().out
+    assert "US → Pakistan" not in ten.split("Events (run 1)")[0]
+    assert "US → Pakistan" in every.split("Events (run 1)")[0] and "US → Russia" in every
+    assert main(["run", starter, "--out", str(tmp_path / "none"), "--top", "0"]) == 2
+    assert "--top must be a whole number" in capsys.readouterr().err
