@@ -434,3 +434,42 @@ def test_06_noise_leaves_strong_hostilities_where_they_were():
 @pytest.mark.parametrize("number", range(1, 7))
 def test_every_worksheet_has_notes_with_commands(number):
     assert "python -m sim" in section(number)
+
+
+def test_02_the_coder_misreadings_the_notes_offer_for_question_5():
+    entry = relation("Russia", "India")
+    by_cue = {(e["line"], e["matched"]): e for e in entry["evidence"]}
+    assert by_cue[(26, "defence deals")]["tone"] == 0  # a denied cooperation, dropped
+    diluted = by_cue[(9, "diluted")]
+    assert diluted["tone"] > 0 and diluted.get("negated_by") == "not"  # "would not be diluted": reassurance
+    statement = [e for e in entry["evidence"] if e["line"] == 9 and "diluted" in e["sentence"]]
+    assert len(statement) > 1 and all(e.get("prospective_by") == "would" for e in statement)
+    says(2, "drops the \"defence deals\" cue", "reads \"would not be diluted\" as mild reassurance",
+         "lets the \"would\" of that clause mark Putin's whole statement as prospective")
+
+
+def test_04_some_of_the_largest_effects_come_from_the_reactions():
+    with_reactions = worksheet_run("counter_patron.yaml")
+    without = worksheet_run("counter_patron.yaml", {"reactions": False})
+    top = [(c.source, c.target) for c in with_reactions.summary.changes[:10]]
+    for pair in (("India", "US"), ("US", "India"), ("Pakistan", "US")):
+        assert pair in top, pair
+        assert abs(change(without, *pair).effect) < abs(change(with_reactions, *pair).effect) / 3, pair
+    says(4, "(India ↔ US, Pakistan → US)")
+
+
+def test_06_same_seed_same_bytes_other_seed_other_bytes():
+    from sim.reporting.files import data_files
+
+    first = data_files(worksheet_run(NOISE))
+    _run.cache_clear()
+    again = data_files(worksheet_run(NOISE))
+    other = data_files(worksheet_run(NOISE, seed=7))
+    assert first == again
+    assert first["alignment.csv"] != other["alignment.csv"]
+    elsewhere = scenario_from_data(yaml.safe_load((FILES / NOISE).read_text(encoding="utf-8")),
+                                   file="mywork/noise_runs.yaml")
+    moved = data_files(run(elsewhere))
+    assert moved["summary.json"] != first["summary.json"]
+    assert all(moved[name] == first[name] for name in first if name.endswith(".csv"))
+    says(6, "Runs `a` and `b` have identical fingerprints", "different `summary.json`", "identical `.csv` files")

@@ -201,3 +201,18 @@ def test_a_non_empty_folder_is_not_taken_for_a_new_game(tmp_path, capsys):
     (folder / "notes.txt").write_text("mine")
     assert main(["play", "arms_sale_pakistan", "--turn", "6", "--state", str(folder)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_moves_typed_at_the_terminal_become_checked_orders(tmp_path, capsys, monkeypatch):
+    game = start(tmp_path, capsys)
+    answers = iter(["summit", "US", "", "0.5", "talks after the sale", "",  # India: one move, then done
+                    "", ])  # Pakistan: no move
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    sim_ok(capsys, "play", "--continue", "--interactive", "--state", str(game), "--no-plots")
+    kept = yaml.safe_load((game / "turns" / "001" / "orders" / "India.yaml").read_text())
+    assert kept["actor"] == "India"
+    assert kept["events"] == [{"type": "summit", "from": "India", "to": "US", "intensity": 0.5, "at": 1,
+                               "note": "talks after the sale"}]
+    scenario = yaml.safe_load((game / "played_scenario.yaml").read_text())
+    assert {"type": "summit", "from": "India", "to": "US", "intensity": 0.5, "at": 1,
+            "note": "India: talks after the sale"} in scenario["events"]
