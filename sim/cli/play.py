@@ -40,10 +40,11 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
-    from ..errors import EntenteError
+    from ..errors import EntenteError, printable
     from ..experiment import play
 
     folder = Path(args.state)
+    shown = printable(folder)
     if args.scenario or args.from_result:
         if args.play or args.debrief:
             raise EntenteError("start a game and play a turn in two steps", hint=USAGE.replace("\n", "; "))
@@ -62,9 +63,9 @@ def run(args) -> int:
         if game.month:
             _write_result(game, args)
         first, last = game.next_turn()
-        print(f"Game ready in {folder} at month {game.month} of {game.horizon}; a turn is {game.turn} months.\n"
-              f"Teams: write {folder / play.ORDERS}/TEAM.yaml (python -m sim play --template --state {folder}),\n"
-              f"then play months {first} to {last} with: python -m sim play --continue --state {folder}")
+        print(f"Game ready in {shown} at month {game.month} of {game.horizon}; a turn is {game.turn} months.\n"
+              f"Teams: write {shown}/{play.ORDERS}/TEAM.yaml (python -m sim play --template --state {shown}),\n"
+              f"then play months {first} to {last} with: python -m sim play --continue --state {shown}")
         return 0
     game = play.load_game(folder)
     if args.template:
@@ -81,10 +82,10 @@ def run(args) -> int:
     _write_result(game, args)
     print(f"Played months {plan.first} to {plan.last}: {len(plan.moves)} move(s) from "
           f"{len(plan.order_files)} orders file(s) and {len(plan.news_files)} news file(s).")
-    print(f"State saved in {folder} (month {game.month} of {game.horizon}); the played world is in "
-          f"{folder / play.RESULT}.")
+    print(f"State saved in {shown} (month {game.month} of {game.horizon}); the played world is in "
+          f"{shown}/{play.RESULT}.")
     if game.over:
-        print(f"The game is over. Debrief: python -m sim play --debrief --state {folder}")
+        print(f"The game is over. Debrief: python -m sim play --debrief --state {shown}")
     else:
         print(f"Next: orders for months {game.next_turn()[0]} to {game.next_turn()[1]}, then --continue.")
     return 0
@@ -101,7 +102,7 @@ def _write_result(game, args) -> None:
 
 
 def _debrief(game) -> int:
-    from ..errors import EntenteError
+    from ..errors import EntenteError, printable
     from ..experiment import play
     from ..experiment.debrief import debrief
     from ..io.relations import write_atomically
@@ -113,7 +114,7 @@ def _debrief(game) -> int:
     report = debrief(game)
     write_atomically(game.folder / play.DEBRIEF, debrief_markdown(report))
     print(debrief_text(report), end="")
-    print(f"\nWritten: {game.folder / play.DEBRIEF}")
+    print(f"\nWritten: {printable(game.folder / play.DEBRIEF)}")
     return 0
 
 

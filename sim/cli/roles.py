@@ -15,7 +15,7 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
-    from ..errors import EntenteError
+    from ..errors import EntenteError, printable
     from ..experiment.roles import role_sheets
     from ..io.paths import check_input_file, check_output_path
     from ..io.relations import write_atomically
@@ -34,5 +34,5 @@ def run(args) -> int:
         write_atomically(out / f"{stem}.md", sheet_markdown(sheet))
         write_atomically(out / f"{stem}.html", sheet_html(sheet))
         written.append(stem)
-    print(f"Role sheets for {len(written)} actors in {out}/: " + ", ".join(f"{s}.md/.html" for s in written))
+    print(f"Role sheets for {len(written)} actors in {printable(out)}/: " + ", ".join(f"{s}.md/.html" for s in written))
     return 0
