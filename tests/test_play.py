@@ -216,3 +216,25 @@ def test_moves_typed_at_the_terminal_become_checked_orders(tmp_path, capsys, mon
     scenario = yaml.safe_load((game / "played_scenario.yaml").read_text())
     assert {"type": "summit", "from": "India", "to": "US", "intensity": 0.5, "at": 1,
             "note": "India: talks after the sale"} in scenario["events"]
+
+
+def test_a_game_started_with_a_relations_file_keeps_a_copy_and_moves_with_its_folder(tmp_path, capsys):
+    from conftest import ARTICLE
+
+    relations = tmp_path / "class_relations.yaml"
+    sim_ok(capsys, "seed", str(ARTICLE), "--out", str(relations), "--document-only")
+    game = tmp_path / "game"
+    sim_ok(capsys, "play", "arms_sale_pakistan", "--turn", "6", "--state", str(game), "--relations", str(relations))
+    assert (game / "relations.yaml").read_bytes() == relations.read_bytes()
+    relations.unlink()  # the original is gone: the game must not need it
+    moved = tmp_path / "elsewhere"
+    shutil.move(str(game), moved)
+    sim_ok(capsys, "play", "--continue", "--state", str(moved), "--no-plots")
+    alignment = pd.read_csv(moved / "result" / "alignment.csv")
+    start_scores = alignment[(alignment["month"] == 0) & (alignment["source"] == "Russia")
+                             & (alignment["target"] == "Pakistan")]["score"].item()
+    from sim.io.relations import load_relations
+
+    assert start_scores != load_relations().scores[("Russia", "Pakistan")]  # the article-only score, not the bundled
+    out = sim_ok(capsys, "play", "--debrief", "--state", str(moved))
+    assert "Debrief" in out

@@ -55,7 +55,8 @@ def debrief(game: Game) -> Debrief:
 
     month = game.month
     played = run(played_scenario(game))
-    written = run(scenario_from_data(as_written_data(game, month), file=f"{game.folder}/scenario.yaml"))
+    written = run(scenario_from_data(as_written_data(game, month), file=f"{game.folder}/scenario.yaml",
+                                     base_dir=game.folder))
     as_played, as_written, baseline = _final(played.alignment, month), _final(written.alignment, month), \
         _final(played.baseline, month)
     rows = [DebriefRow(s, t, baseline[(s, t)], as_written[(s, t)], as_played[(s, t)]) for s, t in as_played]

@@ -25,6 +25,7 @@ from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 
 GAME_FILE = "game.yaml"
 SCENARIO_COPY = "scenario.yaml"
+RELATIONS_COPY = "relations.yaml"
 PLAYED_SCENARIO = "played_scenario.yaml"
 PLAYED_EVENTS = "played.yaml"
 ORDERS = "orders"
@@ -35,6 +36,7 @@ DEBRIEF = "debrief.md"
 GAME_FILES = {
     GAME_FILE: "the game's settings and current month (rewritten after each turn)",
     SCENARIO_COPY: "the scenario as written, copied when the game began",
+    RELATIONS_COPY: "the starting alignments, if the game was started with a relations file (a copy)",
     PLAYED_EVENTS: "every move and news item played so far, in scenario-event form",
     PLAYED_SCENARIO: "the scenario plus everything played, up to the current month: `sim run` reproduces the game",
     ORDERS: "orders for the coming turn, one file per team (ORDERS/TEAM.yaml)",
@@ -56,7 +58,7 @@ class Game:
     horizon: int  # the scenario's months: the game ends there
     start: int  # the month the game took over from the scenario (0, or N with --from)
     teams: tuple[str, ...] = ()  # actors the teams control (for prompting; any actor may be ordered)
-    relations_file: str | None = None
+    relations_file: str | None = None  # relative to the game folder
     seed: int | None = None
     turns_played: int = 0
 
@@ -130,10 +132,15 @@ def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None,
                                hint=(did_you_mean(team, names) + " ").lstrip() + f"Actors: {', '.join(names)}.")
         resolved_teams.append(name)
     relations = relations_file or scenario.relations_file
+    if relations and not Path(relations).is_file():
+        raise EntenteError("the relations file is not there", file=str(relations),
+                           hint="Give the path of a file made by python -m sim seed.")
     game = Game(folder, turn, start, scenario.months, start, tuple(resolved_teams),
-                str(Path(relations).resolve()) if relations else None, seed)
+                RELATIONS_COPY if relations else None, seed)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(found, folder / SCENARIO_COPY)
+    if relations:  # a copy inside the game folder, so the game continues on any computer
+        shutil.copyfile(relations, folder / RELATIONS_COPY)
     (folder / ORDERS).mkdir(exist_ok=True)
     return save(game, [])
 
