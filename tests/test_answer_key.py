@@ -473,3 +473,14 @@ def test_06_same_seed_same_bytes_other_seed_other_bytes():
     assert moved["summary.json"] != first["summary.json"]
     assert all(moved[name] == first[name] for name in first if name.endswith(".csv"))
     says(6, "Runs `a` and `b` have identical fingerprints", "different `summary.json`", "identical `.csv` files")
+
+
+def test_03_weights_and_durable_shares_quoted_are_the_codebooks():
+    from sim.io.tables import load_codebook
+
+    book = load_codebook()
+    weights = ", ".join(f"{book[kind].weight:.2f}" for kind in TYPES)
+    shares = ", ".join(f"{book[kind].durable:g}" for kind in TYPES)
+    assert [book[k].weight for k in TYPES] == sorted(book[k].weight for k in TYPES)
+    assert [book[k].durable for k in TYPES] == sorted(book[k].durable for k in TYPES)
+    says(3, f"Goldstein weight ({weights})", f"durable share ({shares})")
