@@ -104,3 +104,82 @@ def test_every_starter_file_is_used_by_a_worksheet():
     text = "\n".join(sheet.read_text(encoding="utf-8") for sheet in WORKSHEETS)
     unused = [path.name for path in STARTER_FILES if f"exercises/files/{path.name}" not in text]
     assert not unused, f"starter files no worksheet mentions: {unused}"
+
+
+# --- the material matches the model's parameters, the worksheets' folders and Windows -------------------
+
+EXERCISE_TEXTS = WORKSHEETS + STARTER_FILES
+OUT_FOLDER = re.compile(r"python -m sim run (\S+)\s[^`]*?--out (results/[\w/.-]*\w)")
+
+
+def test_no_exercise_names_a_parameter_the_model_lacks():
+    from sim.core.parameters import Parameters
+
+    known = set(Parameters().as_dict())
+    for path in EXERCISE_TEXTS:
+        text = path.read_text(encoding="utf-8")
+        assert "rival_threshold" not in text, f"{path.name} names rival_threshold, which the model no longer has"
+        for snippet in re.findall(r"`(?:parameters: )?\{([^}`]*)\}`", text):
+            for key in re.findall(r"(\w+):", snippet):
+                assert key in known, f"{path.name} sets {key!r}, which is not a parameter ({sorted(known)})"
+
+
+def out_folders(path: Path) -> list[tuple[str, str]]:
+    """(scenario file, --out folder) of every `sim run` command in a file, joined across line breaks."""
+    text = re.sub(r"\s*\n\s*#?\s*", " ", path.read_text(encoding="utf-8"))
+    return OUT_FOLDER.findall(text)
+
+
+def test_starter_files_name_the_output_folders_the_worksheets_use():
+    worksheet_runs = [run for sheet in WORKSHEETS for run in out_folders(sheet)]
+    worksheet_folders = {folder for _, folder in worksheet_runs}
+    unchanged = {folder for scenario, folder in worksheet_runs if not scenario.startswith("mywork/")}
+    for starter in STARTER_FILES:
+        for scenario, folder in out_folders(starter):
+            assert folder in worksheet_folders, f"{starter.name} suggests --out {folder}, which no worksheet uses"
+            if scenario.startswith("mywork/"):
+                assert folder not in unchanged, (f"{starter.name} runs the student's copy into {folder}, "
+                                                 "overwriting a run of the unchanged file that a worksheet uses")
+
+
+def test_every_unix_only_command_has_its_windows_form():
+    for sheet in WORKSHEETS:
+        for line in sheet.read_text(encoding="utf-8").splitlines():
+            if re.match(r"\s*cp ", line):
+                assert "Windows: copy " in line, f"{sheet.name}: {line.strip()!r} needs its Windows form"
+            if re.match(r"\s*source ", line):
+                assert r".venv\Scripts\activate" in line, f"{sheet.name}: {line.strip()!r} needs its Windows form"
+
+
+def test_the_notebook_runs_the_worksheet_and_draws_its_figures():
+    """The no-install path: every code cell of exercises/entente.ipynb, in order, without Jupyter."""
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    notebook = json.loads((EXERCISES / "entente.ipynb").read_text(encoding="utf-8"))
+    namespace: dict = {}
+    cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert len(cells) >= 3
+    for cell in cells:
+        exec(compile("".join(cell["source"]), "entente.ipynb", "exec"), namespace)
+    result = namespace["result"]
+    assert result.summary.changes[0].source == "India" and result.summary.changes[0].target == "Russia"
+    assert namespace["heatmaps"].axes and namespace["pairs"].axes
+    starter = yaml.safe_load((STARTERS / "arms_sale_audience.yaml").read_text(encoding="utf-8"))
+    written = yaml.safe_load(namespace["SCENARIO"])
+    assert written["events"] == starter["events"] and written["parameters"] == starter["parameters"]
+
+
+def test_worksheet_01_question_3_rows_are_printed_with_top_42(tmp_path, capsys):
+    """Q3 asks about the US rows, which lie beyond the default ten: --top 42 prints them."""
+    starter = str(STARTERS / "arms_sale_audience.yaml")
+    assert main(["run", starter, "--out", str(tmp_path / "ten"), "--no-plots"]) == 0
+    ten = capsys.readouterr().out
+    assert main(["run", starter, "--out", str(tmp_path / "all"), "--no-plots", "--top", "42"]) == 0
+    every = capsys.readouterr().out
+    assert "US → Pakistan" not in ten.split("Events (run 1)")[0]
+    assert "US → Pakistan" in every.split("Events (run 1)")[0] and "US → Russia" in every
+    assert main(["run", starter, "--out", str(tmp_path / "none"), "--top", "0"]) == 2
+    assert "--top must be a whole number" in capsys.readouterr().err

@@ -28,6 +28,8 @@ COMMANDS = {
     "sensitivity": "Which parameters a scenario's largest effects depend on",
     "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
     "app": "Start the browser page for the class on this computer (needs the `app` extra)",
+    "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
+    "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

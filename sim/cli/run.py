@@ -16,6 +16,9 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--blocs", type=int, default=2, metavar="K", help="look for up to K blocs (default 2)")
     parser.add_argument("--relations", help="starting alignments file from `python -m sim seed` "
                                             "(default: the scenario's relations_file, else seeds/relations.yaml)")
+    parser.add_argument("--top", type=int, default=10, metavar="N",
+                        help="show the N largest effects in the terminal (default 10; 42 shows every pair "
+                             "of the seven actors)")
     parser.add_argument("--svg", action="store_true", help="also write the plots as SVG")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
     parser.add_argument("--no-report", action="store_true", help="do not write report.html")
@@ -45,6 +48,7 @@ def run(args) -> int:
         from ..viz.figures import check_effect_scale
 
         check_effect_scale(args.effect_scale)
+    _check_range("--top", args.top, 1, 10_000)
     scenario = load_scenario(args.scenario)
     changes = {}
     if args.seed is not None:
@@ -92,8 +96,8 @@ def run(args) -> int:
         from ..experiment.placement import placement_margins
 
         margins = placement_margins(result, result.summary.blocs.final)
-        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins),
-              end="")
+        print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins,
+                           top=args.top), end="")
     return 0
 
 

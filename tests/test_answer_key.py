@@ -1,0 +1,486 @@
+"""The teacher notes' answer key, checked against the model: every claim in exercises/teacher_notes.md.
+
+Each test runs a worksheet's command in-process (the starter file, with the change the worksheet asks
+for), checks the claim the notes make (which pair moves most, which ranking differs, how many runs react)
+and checks that the notes quote the number the model gives, as the terminal prints it. A change to the
+model or to the seeded world that makes a note untrue fails here, and the failure names the sentence to
+rewrite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import ROOT
+from sim.cli.main import main
+from sim.experiment.runner import run
+from sim.io.relations import load_relations, read_relations
+from sim.io.scenario_file import scenario_from_data
+
+NOTES = (ROOT / "exercises" / "teacher_notes.md").read_text(encoding="utf-8")
+FILES = ROOT / "exercises" / "files"
+
+
+def section(number: int) -> str:
+    """The notes for one worksheet, from its heading to the next one."""
+    match = re.search(rf"^## 0{number} .*?(?=^## |\Z)", NOTES, flags=re.M | re.S)
+    assert match, f"teacher_notes.md has no section for worksheet 0{number}"
+    return re.sub(r"\s+", " ", match.group(0))  # a quoted phrase may break across lines
+
+
+def says(number: int, *phrases: str) -> None:
+    text = section(number)
+    for phrase in phrases:
+        assert phrase in text, (f"teacher_notes.md, worksheet 0{number}, should say {phrase!r}: that is what "
+                                f"the model gives now; rewrite the note from the command beside it")
+
+
+def score(value: float) -> str:
+    return f"{value:+.2f}"
+
+
+@lru_cache(maxsize=None)
+def _run(file: str, parameters: str, event: str, relation: float | None, seed: int | None, runs: int | None):
+    data = yaml.safe_load((FILES / file).read_text(encoding="utf-8"))
+    if parameters:
+        data["parameters"] = json.loads(parameters)
+    for key, value in json.loads(event).items():
+        data["events"][0][key] = value
+    if relation is not None:
+        data["relations"][0]["score"] = relation
+    if seed is not None:
+        data["seed"] = seed
+    if runs is not None:
+        data["runs"] = runs
+    return run(scenario_from_data(data, file=f"exercises/files/{file}"))
+
+
+def worksheet_run(file: str, parameters: dict | None = None, *, event: dict | None = None,
+                  relation: float | None = None, seed: int | None = None, runs: int | None = None):
+    """A starter file run as the worksheet asks, after the student's change (parameters replace the line)."""
+    return _run(file, json.dumps(parameters, sort_keys=True) if parameters is not None else "",
+                json.dumps(event or {}, sort_keys=True), relation, seed, runs)
+
+
+def change(result, source: str, target: str):
+    return next(c for c in result.summary.changes if (c.source, c.target) == (source, target))
+
+
+def reactions(result, actor: str | None = None):
+    events = result.events[result.events["origin"] == "reaction"]
+    return events if actor is None else events[events["actor"] == actor]
+
+
+def runs_reacting(result, actor: str) -> int:
+    return len(set(reactions(result, actor)["run"]))
+
+
+# ------------------------------------------------------------------------------------------------ 01
+
+ARMS_SALE = "arms_sale_audience.yaml"
+
+
+def test_01_the_largest_effect_is_india_cooling_on_the_seller():
+    result = worksheet_run(ARMS_SALE)
+    largest = result.summary.changes[0]
+    assert (largest.source, largest.target) == ("India", "Russia") and largest.effect < 0
+    says(1, f"India → Russia **{score(largest.effect)}** (peak {score(largest.peak_effect)} in month "
+            f"{largest.peak_month})")
+    parties = [change(result, "Russia", "Pakistan"), change(result, "Pakistan", "Russia")]
+    assert all(c.effect > 0 for c in parties)
+    says(1, f"Russia → Pakistan **{score(parties[0].effect)}**", f"Pakistan → Russia **{score(parties[1].effect)}**")
+
+
+def test_01_india_cools_on_both_parties():
+    result = worksheet_run(ARMS_SALE)
+    assert change(result, "India", "Russia").effect < 0 and change(result, "India", "Pakistan").effect < 0
+    says(1, f"India → Pakistan **{score(change(result, 'India', 'Pakistan').effect)}**")
+
+
+def test_01_pakistans_friends_warm_to_both():
+    result = worksheet_run(ARMS_SALE)
+    for onlooker in ("China", "Iran", "Taliban"):
+        for party in ("Russia", "Pakistan"):
+            effect = change(result, onlooker, party).effect
+            assert effect > 0, f"{onlooker} → {party}"
+            says(1, f"{onlooker} → {party} {score(effect)}")
+
+
+def test_01_the_us_rows_lie_beyond_the_top_ten_and_the_dip_fades():
+    result = worksheet_run(ARMS_SALE)
+    rows = {(c.source, c.target): rank for rank, c in enumerate(result.summary.changes, start=1)}
+    us_pakistan, us_russia = rows[("US", "Pakistan")], rows[("US", "Russia")]
+    assert min(us_pakistan, us_russia) > 10 and max(us_pakistan, us_russia) <= 42
+    says(1, f"rows {min(us_pakistan, us_russia)} and {max(us_pakistan, us_russia)}")
+    dip = change(result, "US", "Pakistan")
+    assert dip.peak_effect < 0 and abs(dip.effect) < abs(dip.peak_effect) and dip.peak_month == 3
+    says(1, f"a peak of {score(dip.peak_effect)} in month 3 and ends at {score(dip.effect)}",
+         f"US → Russia ends at {score(change(result, 'US', 'Russia').effect)}")
+
+
+def test_01_without_an_audience_only_the_parties_move():
+    result = worksheet_run(ARMS_SALE, {"reactions": False, "audience_scale": 0})
+    others = [c for c in result.summary.changes if {c.source, c.target} != {"Russia", "Pakistan"}]
+    assert max(abs(c.effect) for c in others) < 0.01
+    parties = change(result, "Russia", "Pakistan").effect
+    assert abs(parties - change(worksheet_run(ARMS_SALE), "Russia", "Pakistan").effect) < 0.01
+    says(1, f"above 0.01 ({score(parties)} each way)")
+
+
+def test_01_a_loud_audience_outweighs_the_parties():
+    result = worksheet_run(ARMS_SALE, {"reactions": False, "audience_scale": 1})
+    india, parties = change(result, "India", "Russia").effect, change(result, "Pakistan", "Russia").effect
+    assert abs(india) > abs(parties)
+    says(1, f"India → Russia reaches {score(india)}", f"parties' own {score(parties)}")
+
+
+def test_01_a_smaller_deal_shrinks_effects_roughly_in_proportion():
+    full, small = worksheet_run(ARMS_SALE), worksheet_run(ARMS_SALE, event={"intensity": 0.3})
+    for source, target in (("India", "Russia"), ("Russia", "Pakistan")):
+        ratio = change(small, source, target).effect / change(full, source, target).effect
+        assert 0.2 < ratio < 0.4
+    says(1, f"India → Russia {score(change(small, 'India', 'Russia').effect)}, Russia → Pakistan "
+            f"{score(change(small, 'Russia', 'Pakistan').effect)}")
+
+
+def test_01_going_further_gives_the_chain():
+    result = worksheet_run(ARMS_SALE, {})
+    moves = reactions(result)
+    chain = [(row.month, row.actor, row.source) for row in moves.itertuples()]
+    assert chain == [(4, "India", "US"), (5, "Pakistan", "China")]
+    says(1, f"{len(moves)} reactions in 36 months, India turns to the US (month 4) and Pakistan to China (month 5)")
+
+
+# ------------------------------------------------------------------------------------------------ 02
+
+def relation(a: str, b: str) -> dict:
+    document = read_relations(ROOT / "seeds" / "relations.yaml")
+    return next(entry for entry in document["relations"] if set(entry["between"]) == {a, b})
+
+
+def test_02_russia_pakistan_moves_furthest_from_its_prior():
+    entries = read_relations(ROOT / "seeds" / "relations.yaml")["relations"]
+    moved = {tuple(e["between"]): e["score"] - e["prior"]["score"] for e in entries}
+    furthest = max(moved, key=lambda pair: abs(moved[pair]))
+    assert set(furthest) == {"Russia", "Pakistan"}
+    entry = relation("Russia", "Pakistan")
+    assert entry["prior"]["as_of"] == 2018
+    says(2, f"prior {score(entry['prior']['score'])} (as of 2018), updated by the article "
+            f"to **{score(entry['score'])}**, confidence {entry['confidence']:.2f}", f"({score(moved[furthest])})")
+
+
+def test_02_india_pakistan_rests_on_two_sentences_one_hedged():
+    entry = relation("India", "Pakistan")
+    lines = [e["line"] for e in entry["evidence"]]
+    hedges = [e.get("hedged_by") for e in entry["evidence"] if e.get("hedged_by")]
+    assert len(lines) == 2 and hedges == ["whether"]
+    assert all(e["tone"] < 0 for e in entry["evidence"]) and entry["score"] < entry["prior"]["score"] < 0
+    says(2, f"(lines {lines[0]} and {lines[1]}), one hedged by \"whether\"",
+         f"prior {score(entry['prior']['score'])} becomes **{score(entry['score'])}**")
+
+
+def test_02_five_pairs_rest_on_lines_22_and_38_only():
+    entries = read_relations(ROOT / "seeds" / "relations.yaml")["relations"]
+    only = sorted(tuple(e["between"]) for e in entries
+                  if e.get("evidence") and {x["line"] for x in e["evidence"]} == {22, 38})
+    assert len(only) == 5
+    says(2, "are the only evidence for five pairs", *("–".join(pair) for pair in only))
+
+
+def test_02_eight_pairs_keep_their_prior():
+    relations = load_relations()
+    at_prior = [pair for pair, source in relations.sources.items() if source == "prior"]
+    assert len(at_prior) == 8 and len(relations.scores) == 21
+    text = section(2)
+    for a, b in at_prior:
+        assert f"{a}–{b}" in text, f"the notes should list {a}–{b} among the pairs at their prior"
+
+
+def test_02_the_chance_of_a_counter_move_falls_smoothly_with_a_milder_score():
+    chances = {}
+    for value in (-0.71, -0.4, -0.2, -0.1):
+        result = worksheet_run("rivalry_override.yaml", relation=value)
+        india = reactions(result, "India")
+        assert len(india) == 1 and india.iloc[0]["month"] == 4
+        chances[value] = float(india.iloc[0]["probability"])
+    assert chances[-0.71] > chances[-0.4] > chances[-0.2] > chances[-0.1] > 0
+    assert len(reactions(worksheet_run("rivalry_override.yaml", relation=-0.71))) == 2
+    says(2, f"**2** reactions, India turns to the US (month 4, chance {chances[-0.71]:.2f})",
+         f"India's chance is {chances[-0.4]:.2f} at -0.4, {chances[-0.2]:.2f} at -0.2 and {chances[-0.1]:.2f} at -0.1")
+    for value in (0.0, 0.2):
+        assert reactions(worksheet_run("rivalry_override.yaml", relation=value)).empty
+
+
+# ------------------------------------------------------------------------------------------------ 03
+
+ONE_EVENT = "one_event.yaml"
+TYPES = ("diplomatic_visit", "summit", "defence_pact")
+
+
+def test_03_peak_and_final_rankings_agree_and_the_notes_table_is_measured():
+    effects = {kind: change(worksheet_run(ONE_EVENT, event={"type": kind}), "India", "Russia") for kind in TYPES}
+    by_peak = sorted(TYPES, key=lambda kind: effects[kind].peak_effect)
+    by_final = sorted(TYPES, key=lambda kind: effects[kind].effect)
+    assert by_peak == by_final == list(TYPES)  # the rankings do not differ (worksheet 03, 4a)
+    says(3, "the ranking by peak and the ranking by final effect are the same")
+    for kind in TYPES:
+        c = effects[kind]
+        assert c.peak_month == 3
+        says(3, f"| {kind} | {score(c.peak_effect)} | {score(c.effect)} | {c.effect / c.peak_effect:.0%} |")
+
+
+def test_03_onlookers_follow_the_diplomatic_rule():
+    result = worksheet_run(ONE_EVENT)
+    pakistan, us = change(result, "Pakistan", "Russia").effect, change(result, "US", "India").effect
+    assert pakistan < 0 and us < 0
+    says(3, f"Pakistan → Russia **{score(pakistan)}**", f"US → India {score(us)}")
+
+
+def test_03_memory_changes_what_is_left_at_month_36():
+    def final(kind, memory):
+        return change(worksheet_run(ONE_EVENT, {"reactions": False, "memory": memory}, event={"type": kind}),
+                      "India", "Russia").effect
+    summit = final("summit", 0.3), final("summit", 0.03)
+    pact = final("defence_pact", 0.3), final("defence_pact", 0.03)
+    assert summit[0] < summit[1] and pact[0] < pact[1]
+    assert pact[1] - pact[0] < summit[1] - summit[0]  # the pact depends less on memory
+    says(3, f"a summit ends at {score(summit[0])} with `memory: 0.3` and at {score(summit[1])} with "
+            f"`memory: 0.03`; a defence pact at {score(pact[0])} and {score(pact[1])}")
+
+
+def test_03_s400_no_bloc_change():
+    from sim.io.scenario_file import load_scenario
+
+    result = run(load_scenario(ROOT / "scenarios" / "s400_india.yaml"))
+    assert not result.summary.shifts and len(result.summary.blocs.timeline) == 1
+    india_bloc = next(b for b in result.summary.blocs.final if "India" in b)
+    assert "US" in india_bloc
+    says(3, "**no actor changes bloc and no shift is reported**")
+
+
+# ------------------------------------------------------------------------------------------------ 04
+
+def sign_flips(result) -> set[frozenset]:
+    """Pairs whose score changed sign (a pair that starts at exactly 0 has no sign to change)."""
+    s = result.summary
+    return {frozenset((a, b)) for a in s.actors for b in s.actors
+            if a != b and s.initial[a][b] != 0 and np.sign(s.initial[a][b]) != np.sign(s.final[a][b])}
+
+
+def test_04_the_named_triangles_are_unbalanced_at_month_0():
+    scores = load_relations().scores
+
+    def sign(a, b):
+        return np.sign(scores.get((a, b), scores.get((b, a))))
+    for triangle in (("Russia", "Pakistan", "India"), ("Pakistan", "US", "India"), ("Pakistan", "Iran", "India")):
+        a, b, c = triangle
+        assert sign(a, b) * sign(b, c) * sign(a, c) < 0, triangle
+        says(4, "–".join(triangle))
+
+
+def test_04_default_balance_barely_drifts():
+    result = worksheet_run("balance_world.yaml")
+    s = result.summary
+    assert not sign_flips(result)
+    drift = {(a, b): abs(s.final[a][b] - s.initial[a][b]) for a in s.actors for b in s.actors if a != b}
+    largest = max(drift, key=drift.get)
+    assert set(largest) == {"US", "Pakistan"}
+    says(4, f"the largest drift is US–Pakistan ({drift[largest]:.2f})")
+
+
+def test_04_strong_balance_sharpens_the_cleavage_without_changing_blocs():
+    expected = {frozenset(p) for p in (("Russia", "India"), ("India", "Iran"), ("Pakistan", "US"), ("Iran", "Taliban"))}
+    for mode in ("triad", "opinion"):
+        result = worksheet_run("balance_world.yaml", {"balance": 0.4, "balance_mode": mode})
+        assert sign_flips(result) == expected, mode
+        assert result.summary.blocs.final == result.summary.blocs.initial and not result.summary.shifts
+    s = worksheet_run("balance_world.yaml", {"balance": 0.4}).summary
+    says(4, f"Russia–India ({score(s.initial['Russia']['India'])} to {score(s.final['Russia']['India'])})",
+         f"({score(s.initial['Iran']['Taliban'])} to {score(s.final['Iran']['Taliban'])})")
+
+
+def test_04_counter_patron_chain_and_its_settings():
+    result = worksheet_run("counter_patron.yaml")
+    chain = [(row.month, row.actor, row.source) for row in reactions(result).itertuples()]
+    assert chain == [(4, "India", "US"), (5, "Pakistan", "China")]
+    assert "Taliban" not in set(reactions(result)["actor"])
+    says(4, "The chain has **2** reactions: India turns to the US (month 4), then Pakistan to China (month 5)")
+    counts = {}
+    for name, parameters in (("a", {"reactions": False}), ("b", {"reaction_midpoint": 2.0}),
+                             ("c", {"reaction_cooldown": 1})):
+        changed = worksheet_run("counter_patron.yaml", parameters)
+        counts[name] = len(reactions(changed))
+        assert changed.summary.blocs.final == result.summary.blocs.final and not changed.summary.shifts
+    assert counts["a"] == counts["b"] == 0 and counts["c"] > 36
+    says(4, f"`reaction_cooldown: 1`: **{counts['c']}** reactions in 36 months")
+
+
+# ------------------------------------------------------------------------------------------------ 05
+
+def blocs(file: str, *, blocs: int = 2, propensities: dict | None = None) -> list[dict]:
+    """`python -m sim blocs FILE --json`, on a copy with some propensities changed."""
+    data = yaml.safe_load((FILES / file).read_text(encoding="utf-8"))
+    for entry in data["propensities"]:
+        for pair, value in (propensities or {}).items():
+            if {entry[0], entry[1]} == set(pair):
+                entry[2] = value
+    buffer = io.StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / file
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        with contextlib.redirect_stdout(buffer):
+            assert main(["blocs", str(path), "--json", "--blocs", str(blocs)]) == 0
+    return json.loads(buffer.getvalue())["configurations"]
+
+
+def italy_camp(configurations) -> set[str]:
+    assert len(configurations) == 1
+    return next(set(b) for b in configurations[0]["blocs"] if "Italy" in b)
+
+
+def test_05_europe_italy_with_the_entente_until_the_triple_alliance_is_raised():
+    configurations = blocs("europe_1914.yaml")
+    assert italy_camp(configurations) == {"Britain", "Russia", "France", "Italy"}
+    says(5, f"(E = {configurations[0]['energy']:g})")
+    raised = blocs("europe_1914.yaml", propensities={("Germany", "Italy"): 0.5, ("Austria-Hungary", "Italy"): 0.2})
+    assert "Germany" in italy_camp(raised)
+    less = blocs("europe_1914.yaml", propensities={("Germany", "Italy"): 0.4, ("Austria-Hungary", "Italy"): 0.1})
+    assert "Britain" in italy_camp(less)
+
+
+def test_05_three_rivals_tie_and_break():
+    assert len(blocs("three_rivals.yaml")) == 3
+    assert len({c["energy"] for c in blocs("three_rivals.yaml")}) == 1
+    assert len(blocs("three_rivals.yaml", blocs=3)) == 1
+    milder = blocs("three_rivals.yaml", propensities={("Arland", "Borovia"): -0.4})
+    assert {"Arland", "Borovia"} <= set(milder[0]["blocs"][0])
+    says(5, f"(E = {milder[0]['energy']:g} against {milder[1]['energy']:g})")
+    close = blocs("three_rivals.yaml", propensities={("Arland", "Borovia"): -0.48})
+    assert abs(close[1]["energy"] - close[0]["energy"]) <= 0.05 * abs(close[0]["energy"])
+    says(5, f"at -0.48 the other two configurations are at {close[1]['energy']:g}, within 5%")
+
+
+def test_05_model_start_copies_the_seeded_world_and_has_one_answer():
+    data = yaml.safe_load((FILES / "model_start.yaml").read_text(encoding="utf-8"))
+    scores = load_relations().scores
+    written = {frozenset((a, b)): value for a, b, value in data["propensities"]}
+    assert written == {frozenset(pair): value for pair, value in scores.items()}
+    configurations = blocs("model_start.yaml")
+    assert len(configurations) == 1
+    assert {frozenset(b) for b in configurations[0]["blocs"]} == {
+        frozenset({"Russia", "Pakistan", "China", "Iran", "Taliban"}), frozenset({"India", "US"})}
+
+
+# ------------------------------------------------------------------------------------------------ 06
+
+NOISE = "noise_runs.yaml"
+NOISE_PARAMETERS = {"noise": 0.03, "reaction_midpoint": 0.25, "concern_bonus": 0}
+
+
+def test_06_india_reacts_in_part_of_the_runs_depending_on_the_seed():
+    first, seventh = worksheet_run(NOISE), worksheet_run(NOISE, seed=7)
+    counts = runs_reacting(first, "India"), runs_reacting(seventh, "India")
+    assert 0 < counts[0] < 20 and 0 < counts[1] < 20 and counts[0] != counts[1]
+    mean = reactions(first, "India")["probability"].mean()
+    assert 0.4 < mean < 0.6
+    says(6, f"India reacts in **{counts[0]}** of the 20 runs with seed 0 and in **{counts[1]}** with seed 7",
+         f"averages {mean:.2f}")
+    plan = (ROOT / "exercises" / "lesson_plan.md").read_text(encoding="utf-8")
+    assert f"with a counter-move in {counts[0]};" in re.sub(r"\s+", " ", plan), \
+        "lesson_plan.md's example brief should quote the number of runs the model gives"
+
+
+def test_06_without_noise_the_runs_still_differ():
+    result = worksheet_run(NOISE, {**NOISE_PARAMETERS, "noise": 0})
+    count = runs_reacting(result, "India")
+    assert 0 < count < 20
+    says(6, f"`noise: 0`: India still reacts in **{count}** of 20 runs")
+    louder = runs_reacting(worksheet_run(NOISE, {**NOISE_PARAMETERS, "noise": 0.08}), "India")
+    says(6, f"`noise: 0.08`: **{louder}** of 20")
+
+
+def test_06_far_from_the_midpoint_chance_rarely_decides():
+    hostile = runs_reacting(worksheet_run(NOISE, relation=-0.5), "India")
+    mild = runs_reacting(worksheet_run(NOISE, relation=-0.05), "India")
+    assert hostile >= 18 and mild <= 2
+    says(6, f"**{hostile}** of 20 at -0.5, **{mild}** of 20 at -0.05")
+
+
+def test_06_three_runs_do_not_agree():
+    counts = [runs_reacting(worksheet_run(NOISE, seed=seed, runs=3), "India") for seed in (0, 1, 2)]
+    assert len(set(counts)) > 1
+    says(6, f"India reacts in {counts[0]}, {counts[1]} and {counts[2]} of the 3 runs")
+
+
+def test_06_noise_leaves_strong_hostilities_where_they_were():
+    s = worksheet_run(NOISE).summary
+    for target in ("Iran", "Taliban"):
+        assert abs(s.final["US"][target] - s.baseline_final["US"][target]) < 0.02
+        assert abs(s.final["US"][target] - s.initial["US"][target]) < 0.05
+    says(6, f"US → Iran and US → Taliban go from {score(s.initial['US']['Iran'])} to {score(s.final['US']['Iran'])}")
+    assert score(s.final["US"]["Iran"]) == score(s.final["US"]["Taliban"])
+
+
+@pytest.mark.parametrize("number", range(1, 7))
+def test_every_worksheet_has_notes_with_commands(number):
+    assert "python -m sim" in section(number)
+
+
+def test_02_the_coder_misreadings_the_notes_offer_for_question_5():
+    entry = relation("Russia", "India")
+    by_cue = {(e["line"], e["matched"]): e for e in entry["evidence"]}
+    assert by_cue[(26, "defence deals")]["tone"] == 0  # a denied cooperation, dropped
+    diluted = by_cue[(9, "diluted")]
+    assert diluted["tone"] > 0 and diluted.get("negated_by") == "not"  # "would not be diluted": reassurance
+    statement = [e for e in entry["evidence"] if e["line"] == 9 and "diluted" in e["sentence"]]
+    assert len(statement) > 1 and all(e.get("prospective_by") == "would" for e in statement)
+    says(2, "drops the \"defence deals\" cue", "reads \"would not be diluted\" as mild reassurance",
+         "lets the \"would\" of that clause mark Putin's whole statement as prospective")
+
+
+def test_04_some_of_the_largest_effects_come_from_the_reactions():
+    with_reactions = worksheet_run("counter_patron.yaml")
+    without = worksheet_run("counter_patron.yaml", {"reactions": False})
+    top = [(c.source, c.target) for c in with_reactions.summary.changes[:10]]
+    for pair in (("India", "US"), ("US", "India"), ("Pakistan", "US")):
+        assert pair in top, pair
+        assert abs(change(without, *pair).effect) < abs(change(with_reactions, *pair).effect) / 3, pair
+    says(4, "(India ↔ US, Pakistan → US)")
+
+
+def test_06_same_seed_same_bytes_other_seed_other_bytes():
+    from sim.reporting.files import data_files
+
+    first = data_files(worksheet_run(NOISE))
+    _run.cache_clear()
+    again = data_files(worksheet_run(NOISE))
+    other = data_files(worksheet_run(NOISE, seed=7))
+    assert first == again
+    assert first["alignment.csv"] != other["alignment.csv"]
+    elsewhere = scenario_from_data(yaml.safe_load((FILES / NOISE).read_text(encoding="utf-8")),
+                                   file="mywork/noise_runs.yaml")
+    moved = data_files(run(elsewhere))
+    assert moved["summary.json"] != first["summary.json"]
+    assert all(moved[name] == first[name] for name in first if name.endswith(".csv"))
+    says(6, "Runs `a` and `b` have identical fingerprints", "different `summary.json`", "identical `.csv` files")
+
+
+def test_03_weights_and_durable_shares_quoted_are_the_codebooks():
+    from sim.io.tables import load_codebook
+
+    book = load_codebook()
+    weights = ", ".join(f"{book[kind].weight:.2f}" for kind in TYPES)
+    shares = ", ".join(f"{book[kind].durable:g}" for kind in TYPES)
+    assert [book[k].weight for k in TYPES] == sorted(book[k].weight for k in TYPES)
+    assert [book[k].durable for k in TYPES] == sorted(book[k].durable for k in TYPES)
+    says(3, f"Goldstein weight ({weights})", f"durable share ({shares})")
