@@ -390,3 +390,36 @@ def blocs_as_names(labels, names) -> list[list[str]]:
         [name for name, label in zip(names, labels) if label == bloc]
         for bloc in sorted(set(labels))
     ]
+
+
+def best_partitions(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
+    """best_partition for many propensity matrices at once (m, n, n) -> canonical labels (m, n).
+
+    Each row equals best_partition(propensities[r], sizes, n_blocs): the energies are computed with the
+    same operations on the same enumeration, and any matrix with more than one configuration within the
+    tie tolerance of its minimum is handed to best_partition itself, so ties are broken by one rule.
+    The batched Monte Carlo engine calls it once a month for all runs.
+    """
+    s = np.asarray(sizes, dtype=float)
+    p = np.asarray(propensities, dtype=float)
+    m, n = p.shape[0], s.size
+    label_space = min(int(n_blocs), n)
+    if m == 0 or count_partitions(n, label_space) > _CACHED_ROWS:
+        return np.array([best_partition(p[r], s, n_blocs)[0] for r in range(m)], dtype=np.intp).reshape(m, n)
+    _check(p[0], s, n_blocs)
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
+    sym = (p + np.swapaxes(p, -1, -2)) / 2
+    w = np.outer(s, s) * sym
+    w[:, np.arange(n), np.arange(n)] = 0.0
+    labels, onehot = _cached_enumeration(n, label_space)
+    same = sum((np.matmul(onehot[b], w) * onehot[b]).sum(axis=2) for b in range(label_space)) / 2
+    total = np.triu(w, 1).reshape(m, n * n).sum(axis=1)
+    energies = total[:, None] - same
+    tolerance = RELATIVE_TOLERANCE * (np.abs(w).reshape(m, n * n).sum(axis=1) / 2)
+    lowest = energies.min(axis=1)
+    tied = (energies <= (lowest + tolerance)[:, None]).sum(axis=1) > 1
+    out = _canonical(labels[energies.argmin(axis=1)], s, label_space)
+    for r in np.flatnonzero(tied):
+        out[r] = best_partition(p[r], s, n_blocs)[0]
+    return out
