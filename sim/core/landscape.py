@@ -31,6 +31,7 @@ RELATIVE_TOLERANCE = 1e-9  # energies closer than this (relative to the energy s
 _SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie for the bloc order
 _CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
 _CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
+_NEAR_TIE = 1000  # best_partitions hands a matrix to best_partition when its runner-up is this many tolerances close
 _CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact propensities and sizes
 
 
@@ -392,6 +393,15 @@ def blocs_as_names(labels, names) -> list[list[str]]:
     ]
 
 
+@functools.lru_cache(maxsize=32)
+def _cached_pairings(n: int, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every partition's labels, and for each whether actors i and j share a bloc, as (n * n, rows)."""
+    labels = _cached_enumeration(n, n_blocs)[0]
+    together = (labels[:, :, None] == labels[:, None, :]).reshape(len(labels), n * n).T.astype(float)
+    together.setflags(write=False)
+    return labels, together
+
+
 def best_partitions(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
     """best_partition for many propensity matrices at once (m, n, n) -> canonical labels (m, n).
 
@@ -412,13 +422,14 @@ def best_partitions(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
     sym = (p + np.swapaxes(p, -1, -2)) / 2
     w = np.outer(s, s) * sym
     w[:, np.arange(n), np.arange(n)] = 0.0
-    labels, onehot = _cached_enumeration(n, label_space)
-    same = sum((np.matmul(onehot[b], w) * onehot[b]).sum(axis=2) for b in range(label_space)) / 2
-    total = np.triu(w, 1).reshape(m, n * n).sum(axis=1)
-    energies = total[:, None] - same
-    tolerance = RELATIVE_TOLERANCE * (np.abs(w).reshape(m, n * n).sum(axis=1) / 2)
+    labels, together = _cached_pairings(n, label_space)
+    energies = (np.triu(w, 1).reshape(m, n * n).sum(axis=1)[:, None]
+                - w.reshape(m, n * n) @ together / 2)  # one matrix product for every matrix and partition
+    scale = np.abs(w).reshape(m, n * n).sum(axis=1) / 2
     lowest = energies.min(axis=1)
-    tied = (energies <= (lowest + tolerance)[:, None]).sum(axis=1) > 1
+    # Rounding here differs from best_partition's in the last bits only, so a matrix whose runner-up lies
+    # within a margin far above rounding (10^3 tie tolerances) is decided by best_partition itself.
+    tied = (energies <= (lowest + _NEAR_TIE * RELATIVE_TOLERANCE * scale)[:, None]).sum(axis=1) > 1
     out = _canonical(labels[energies.argmin(axis=1)], s, label_space)
     for r in np.flatnonzero(tied):
         out[r] = best_partition(p[r], s, n_blocs)[0]

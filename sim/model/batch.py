@@ -263,8 +263,8 @@ class BatchModel(mesa.Model):
         n = len(self.names)
         shocks = np.empty((self.runs, n, n))
         for run, generator in enumerate(self.generators):  # the per-run model's draws, in its order
-            shocks[run] = generator.standard_normal((n, n))
-            self.draws[run] = generator.random(n)
+            generator.standard_normal(out=shocks[run])
+            generator.random(out=self.draws[run])
         noise = dynamics.zero_diagonal(shocks * params.noise)
         for change in self._changes.pop(month, []):
             self._apply(change)
