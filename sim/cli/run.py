@@ -18,6 +18,9 @@ def add_parser(subparsers, name, summary):
                                             "(default: the scenario's relations_file, else seeds/relations.yaml)")
     parser.add_argument("--svg", action="store_true", help="also write the plots as SVG")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
+    parser.add_argument("--full", action="store_true",
+                        help="with several runs, also write every run's scores and blocs as CSV (alignment.csv, "
+                             "baseline.csv, blocs.csv); by default they go to the compact runs.npz")
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
@@ -78,7 +81,8 @@ def run(args) -> int:
 
     result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
     formats = ("png", "svg") if args.svg else ("png",)
-    files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force)
+    files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force,
+                         full=args.full)
     if args.quiet:
         print(out_dir)
     else:
