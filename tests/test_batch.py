@@ -74,3 +74,17 @@ def test_best_partitions_equals_best_partition_row_by_row():
         batched = landscape.best_partitions(p, sizes, k)
         single = np.array([landscape.best_partition(p[r], sizes, k)[0] for r in range(len(p))])
         np.testing.assert_array_equal(batched, single)
+
+
+@pytest.mark.parametrize("n", [13, 15])
+def test_the_split_search_finds_what_solve_lists_first(n):
+    """Beyond the cached enumeration, two blocs are searched by meeting in the middle: same answer as solve."""
+    rng = np.random.default_rng(n)
+    for trial in range(3):
+        p = rng.uniform(-1, 1, (n, n))
+        p = (p + p.T) / 2
+        if trial == 2:
+            p = np.round(p, 1)  # coarse scores: ties and near-ties
+        sizes = rng.uniform(0.3, 3.0, n)
+        first = landscape.solve(p, sizes, 2, max_listed=1).best
+        assert landscape.best_partition(p, sizes, 2) == (first.labels, first.energy)

@@ -32,6 +32,8 @@ _SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie f
 _CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
 _CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
 _NEAR_TIE = 1000  # best_partitions hands a matrix to best_partition when its runner-up is this many tolerances close
+_SPLIT_LIMIT = 22  # up to this many actors, two blocs are searched exactly by meeting in the middle
+_SINGLE_MARGIN = 1e-4  # relative margin of the single-precision search in _best_bipartition
 _CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact propensities and sizes
 
 
@@ -369,6 +371,8 @@ def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple
     p = np.frombuffer(p_bytes, dtype=float).reshape(s.size, s.size)
     n, label_space = s.size, min(n_blocs, s.size)
     if count_partitions(n, label_space) > _CACHED_ROWS:
+        if label_space == 2 and n <= _SPLIT_LIMIT:
+            return _best_bipartition(p, s)
         first = solve(p, s, n_blocs, max_listed=1).best
         return first.labels, first.energy
     w = _weights(p, s)
@@ -380,6 +384,56 @@ def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple
     order, _ = _ranking(canonical, energies[candidates], _tolerance(w))
     best = canonical[order[0]]
     return tuple(int(x) for x in best), _pair_energy(w, best)
+
+
+def _best_bipartition(p: np.ndarray, s: np.ndarray) -> tuple[tuple[int, ...], float]:
+    """The exact global minimum with two blocs, by meeting in the middle (up to _SPLIT_LIMIT actors).
+
+    With spins t_i = +-1 (t_0 = +1), E = (T - Q) / 2 where T = sum_{i<j} W_ij and Q = sum_{i<j} W_ij t_i t_j,
+    so the minimum maximises Q. Q splits into a part within the first half A, one within the second half B
+    and the cross term t_A W_AB t_B: every partition's Q is one entry of Q_A + Q_B + (S_A W_AB) S_B^T, a
+    2^(n_A - 1) x 2^(n_B) matrix. The configurations near the maximum are then ranked exactly as `solve`
+    ranks them (its energies, its tie rule), so the answer is the first configuration `solve` would list.
+    """
+    n = s.size
+    w = _weights(p, s)
+    tol = _tolerance(w)
+    half = (n + 1) // 2
+    spins_a = _spins(half, fixed_first=True)
+    spins_b = _spins(n - half, fixed_first=False)
+    w_a, w_b, w_ab = w[:half, :half], w[half:, half:], w[:half, half:]
+    q_a = np.einsum("ri,ij,rj->r", spins_a, w_a, spins_a) / 2
+    q_b = np.einsum("ri,ij,rj->r", spins_b, w_b, spins_b) / 2
+    # The big matrix in single precision (half the memory traffic); its rounding, below 1e-6 of the scale
+    # sum |W_ij|, is covered by keeping every configuration within _SINGLE_MARGIN of the best, which are
+    # then compared in double precision.
+    q = (spins_a @ w_ab).astype(np.float32) @ spins_b.T.astype(np.float32)
+    q += q_b.astype(np.float32)[None, :]
+    q += q_a.astype(np.float32)[:, None]
+    row_best = q.max(axis=1)
+    threshold = row_best.max() - _SINGLE_MARGIN * float(np.abs(w).sum())
+    rows = np.flatnonzero(row_best >= threshold)
+    near = np.argwhere(q[rows] >= threshold)
+    near[:, 0] = rows[near[:, 0]]
+    labels = np.hstack([spins_a[near[:, 0]] < 0, spins_b[near[:, 1]] < 0]).astype(np.int8)
+    total = float(np.triu(w, 1).sum())
+    energies, _ = _energies_and_stability(labels, w, total, 2, tol)
+    canonical = _canonical(labels, s, 2)
+    order, _ = _ranking(canonical, energies, tol)
+    best = canonical[order[0]]
+    return tuple(int(x) for x in best), _pair_energy(w, best)
+
+
+@functools.lru_cache(maxsize=8)
+def _spins(m: int, *, fixed_first: bool) -> np.ndarray:
+    """Every +-1 vector of length m (the first fixed to +1 if asked), as rows of floats."""
+    free = m - 1 if fixed_first else m
+    bits = (np.arange(2 ** free)[:, None] >> np.arange(free)[None, :]) & 1
+    spins = 1.0 - 2.0 * bits
+    if fixed_first:
+        spins = np.hstack([np.ones((len(spins), 1)), spins])
+    spins.setflags(write=False)
+    return spins
 
 
 def blocs_as_names(labels, names) -> list[list[str]]:
