@@ -92,3 +92,17 @@ def test_several_runs_write_compact_files_that_read_back(noisy, tmp_path):
     assert {"alignment.csv", "runs.npz"} <= set(full)
     from_csv = read_result(tmp_path / "c")
     np.testing.assert_array_equal(from_csv.score_array(), back.score_array())
+
+
+def test_band_figure_has_one_panel_per_pair_the_events_moved_most(noisy):
+    from sim.viz.bands import plot_bands
+
+    figure = plot_bands(noisy, n=3)
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    effect = noisy.bands(of="effect")
+    last = effect[effect["month"] == noisy.months].copy()
+    last["size"] = last["median"].abs()
+    expected = [f"{r.source} → {r.target}" for r in last.sort_values("size", ascending=False, kind="stable")
+                .head(3).itertuples()]
+    assert titles == expected
+    assert len(figure.axes[0].collections) == 2  # the 90% and the 50% band

@@ -110,6 +110,14 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
             from ..viz.figures import save_plots
 
             save_plots(result, folder.directory, formats=tuple(formats))
+            if result.runs > 1:
+                import warnings
+
+                from ..viz.bands import save_bands
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # as save_plots: no matplotlib paths in the report
+                    save_bands(result, folder.directory, formats=tuple(formats))
         written = folder.file_names()
     return written + ["manifest.json"]
 
