@@ -7,7 +7,8 @@ memory, with the ratio against the per-run reference path where one applies:
              batched engine vs per-run path (--quick: 200 runs), and the batched numpy floor (the kernel
              alone: dynamics.step on (runs, n, n) with one generator per run, no reactions, no blocs, no
              files), the limit a batched engine can approach.
-  actors     one run of 20 actors and of 200 actors, 120 months (random relations, seeded).
+  actors     one run of 20 actors and of 200 actors, 120 months: the arms-sale scenario in a world of the
+             bundled actors plus added ones with seeded random relations.
   cli        `python -m sim run arms_sale_pakistan` with plots, wall time of the whole process.
 
 Imports are outside the timings of the in-process cases and inside the `cli` case, as a student sees it.
@@ -90,36 +91,37 @@ def case_floor(runs: int) -> dict:
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
-def _random_scenario(actors: int, months: int):
-    """The default actors plus added ones up to `actors`, with seeded random relations, and a few events."""
+def _large_world(actors: int):
+    """The arms-sale scenario over 120 months in a world of `actors` actors: the bundled seven plus added
+    ones with seeded random relations (scenario files may add at most 20, so the World is built here)."""
+    from dataclasses import replace
+
     import numpy as np
 
     import sim
-    from sim.io.tables import canonical_actors
+    from sim.core.world import World
 
+    scenario = replace(sim.load_scenario(SCENARIO), months=120, runs=1)
+    known = sim.build_world(scenario)
     rng = np.random.default_rng(actors)
-    known = [actor.name for actor in canonical_actors()]
-    added = []
-    for i in range(actors - len(known)):
-        name = f"Actor{i:03d}"
-        others = known + [a["name"] for a in added]
-        added.append({"name": name, "capability": round(float(rng.uniform(0.3, 3.0)), 2),
-                      "relations": {other: round(float(rng.uniform(-0.7, 0.7)), 2) for other in others}})
-    data = {
-        "name": f"bench {actors} actors", "months": months, "runs": 1, "seed": 0, "actors": added,
-        "events": [{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"},
-                   {"at": 20, "type": "arms_sale", "from": "US", "to": "India"},
-                   {"at": 40, "type": "intelligence_meeting", "between": ["Russia", "China", "Iran"]}],
-    }
-    return sim.scenario_from_data(data)
+    extra = actors - len(known.names)
+    names = tuple(known.names) + tuple(f"Actor{i:03d}" for i in range(extra))
+    scores = rng.uniform(-0.7, 0.7, (actors, actors))
+    scores = np.round((scores + scores.T) / 2, 2)
+    scores[:len(known.names), :len(known.names)] = known.scores
+    np.fill_diagonal(scores, 0.0)
+    capabilities = np.concatenate([known.capabilities, np.round(rng.uniform(0.3, 3.0, extra), 2)])
+    sources = {(a, b): "bench" for a in names for b in names if a != b}
+    world = World(names, capabilities, scores, sources, kinds=tuple(known.kinds) + ("state",) * extra)
+    return scenario, world
 
 
 def case_actors(actors: int) -> dict:
     from sim.experiment.runner import run
 
-    scenario = _random_scenario(actors, 120)
+    scenario, world = _large_world(actors)
     started = time.perf_counter()
-    run(scenario)
+    run(scenario, world=world)
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
@@ -151,6 +153,7 @@ def main() -> None:
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="200 runs instead of 1,000 for the per-run path")
     parser.add_argument("--skip-per-run", action="store_true", help="leave out the slow per-run reference")
+    parser.add_argument("--max-actors", type=int, default=200, help="leave out the larger worlds (e.g. 20)")
     args = parser.parse_args()
     if args.case:
         name, *rest = args.case
@@ -175,6 +178,9 @@ def main() -> None:
         print(f"  per-run reference   {scaled:7.2f} s  peak {per_run['peak_mb']:4.0f} MB{note}  "
               f"-> batched is {scaled / batch['seconds']:.1f}x faster")
     for actors, limit in ((20, 1.0), (200, 5.0)):
+        if actors > args.max_actors:
+            print(f"one run of {actors} actors x 120 months: skipped (--max-actors {args.max_actors})")
+            continue
         one = _in_subprocess("actors", actors)
         print(f"one run of {actors} actors x 120 months: {one['seconds']:.2f} s (target < {limit:g} s)")
     cli = _in_subprocess("cli")
