@@ -12,7 +12,6 @@ partition most runs share each month (ties: the one an earlier run had), with th
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar, Union
 

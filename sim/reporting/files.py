@@ -56,7 +56,8 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
     return files
 
 
-# runs.npz (scores stored, blocs deflated): scores and baseline as int32 millionths (the CSV files' six decimals), blocs as int8 labels
+# runs.npz (scores stored, blocs deflated): scores and baseline as int32 millionths (the CSV files' six
+# decimals), blocs as int8 labels
 # (0 = the largest bloc); shapes (runs, months + 1, n, n) and (runs, months + 1, n), actors in summary order.
 RUN_ARRAYS = ("scores", "baseline", "blocs")
 _SCALE = 1_000_000
