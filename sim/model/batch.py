@@ -262,10 +262,14 @@ class BatchModel(mesa.Model):
         self.partners = np.zeros((self.runs, n, n), dtype=bool)
         self.last_reaction = np.full((self.runs, n), NEVER, dtype=np.int64)
         self.draws = np.ones((self.runs, n))
+        self._shocks = np.empty((self.runs, n, n))  # this month's standard normals, row k from run k's generator
+        self._rows = list(zip(self.generators, self._shocks, self.draws))  # views, made once
         self._decided: list[tuple] = []
         self.log: list[tuple] = []
-        self.history = [self.scores.copy()]
-        self.reference_history = [self.reference.copy()]
+        self.history = np.empty((self.runs, months + 1, n, n))  # filled month by month: no copies to stack
+        self.reference_history = np.empty_like(self.history)
+        self.history[:, 0] = self.scores
+        self.reference_history[:, 0] = self.reference
         self.capability_history = [self.capabilities.copy()]
 
     def decide(self, run: int, actor: BatchActor, option: tuple, patron: int, probability: float) -> None:
@@ -292,11 +296,10 @@ class BatchModel(mesa.Model):
         month = self.steps
         params = self.parameters
         n = len(self.names)
-        shocks = np.empty((self.runs, n, n))
-        for run, generator in enumerate(self.generators):  # the per-run model's draws, in its order
-            generator.standard_normal(out=shocks[run])
-            generator.random(out=self.draws[run])
-        noise = dynamics.zero_diagonal(shocks * params.noise)
+        for generator, shocks, draws in self._rows:  # the per-run model's draws, in its order
+            generator.standard_normal(out=shocks)
+            generator.random(out=draws)
+        noise = dynamics.zero_diagonal(self._shocks * params.noise)
         for change in self._changes.pop(month, []):
             self._apply(change)
 
@@ -321,8 +324,8 @@ class BatchModel(mesa.Model):
         self._decided = []
         self.agents.shuffle_do("react")
         self._schedule_decided(month)
-        self.history.append(self.scores.copy())
-        self.reference_history.append(self.reference.copy())
+        self.history[:, month] = self.scores
+        self.reference_history[:, month] = self.reference
         self.capability_history.append(self.capabilities.copy())
 
     def _schedule_decided(self, month: int) -> None:
@@ -417,7 +420,7 @@ class BatchModel(mesa.Model):
     def run(self, *, track_blocs: bool = True) -> BatchTrajectories:
         for _ in range(self.months):
             self.step()
-        scores = np.stack(self.history, axis=1)
+        scores = self.history
         blocs = None
         if track_blocs:
             runs, months, n = scores.shape[0], scores.shape[1], scores.shape[2]
@@ -426,7 +429,7 @@ class BatchModel(mesa.Model):
                 propensity = (scores[:, month] + np.swapaxes(scores[:, month], -1, -2)) / 2
                 blocs[:, month] = landscape.best_partitions(propensity, self.capability_history[month],
                                                             self.n_blocs)
-        return BatchTrajectories(scores, np.stack(self.reference_history, axis=1), blocs, self._event_rows())
+        return BatchTrajectories(scores, self.reference_history, blocs, self._event_rows())
 
     def _event_rows(self) -> list[tuple]:
         """The log as each run's AlignmentModel.log would list it: by run, then month, scenario events
