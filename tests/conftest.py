@@ -18,6 +18,9 @@ SEEDS = ROOT / "seeds"
 ARTICLE = SEEDS / "pakistan_russia_relations_article.txt"
 # The files of a result folder that hold data (the same scenario and seed must give the same bytes).
 DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
+# With several runs the per-run tables go to runs.npz, beside the bands and the probabilities (--full adds
+# the three CSV files above).
+MULTI_RUN_FILES = ["runs.npz", "bands.csv", "probabilities.json", "events.csv", "summary.json"]
 
 
 def default_actors() -> list[str]:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import DATA_FILES, ROOT, SCENARIOS, digest, sim
+from conftest import DATA_FILES, MULTI_RUN_FILES, ROOT, SCENARIOS, digest, sim
 from sim.cli.main import main
 
 
@@ -38,7 +38,11 @@ def test_two_runs_give_byte_identical_data_files(tmp_path):
     scenario = str(SCENARIOS / "russia_pakistan_rapprochement.yaml")
     assert main(["run", scenario, "--out", str(tmp_path / "a"), "--runs", "2", "--quiet"]) == 0
     assert main(["run", scenario, "--out", str(tmp_path / "b"), "--runs", "2", "--quiet"]) == 0
-    assert digest(tmp_path / "a", DATA_FILES) == digest(tmp_path / "b", DATA_FILES)
+    assert digest(tmp_path / "a", MULTI_RUN_FILES) == digest(tmp_path / "b", MULTI_RUN_FILES)
+    assert main(["run", scenario, "--out", str(tmp_path / "d"), "--runs", "2", "--quiet", "--no-plots",
+                 "--full"]) == 0
+    assert digest(tmp_path / "a", MULTI_RUN_FILES) == digest(tmp_path / "d", MULTI_RUN_FILES)
+    assert (tmp_path / "d" / "alignment.csv").exists() and not (tmp_path / "a" / "alignment.csv").exists()
     assert main(["run", scenario, "--out", str(tmp_path / "c"), "--seed", "7", "--quiet", "--no-plots"]) == 0
     summary = json.loads((tmp_path / "c" / "summary.json").read_text())
     assert summary["seed"] == 7

@@ -163,13 +163,22 @@ def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
 def test_blocs_are_searched_once_a_month_per_run_and_never_for_the_baseline(monkeypatch):
     import sim
     from sim.core import landscape
+    from sim.experiment.runner import run
 
     calls = []
     original = landscape.best_partition
     monkeypatch.setattr(landscape, "best_partition", lambda *a, **k: calls.append(1) or original(*a, **k))
     scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6, runs=2)
-    result = sim.run(scenario)
+    result = run(scenario, engine="per-run")
     assert len(calls) == scenario.runs * (scenario.months + 1)
+    assert len(result.blocs) == scenario.runs * (scenario.months + 1) * len(result.actors)
+
+    batched = []
+    original_batch = landscape.best_partitions
+    monkeypatch.setattr(landscape, "best_partitions",
+                        lambda p, *a, **k: batched.append(len(p)) or original_batch(p, *a, **k))
+    result = run(scenario, engine="batch")
+    assert batched == [scenario.runs] * (scenario.months + 1)  # once a month for all runs, never the baseline
     assert len(result.blocs) == scenario.runs * (scenario.months + 1) * len(result.actors)
 
 

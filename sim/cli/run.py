@@ -24,6 +24,9 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--no-report", action="store_true", help="do not write report.html")
     parser.add_argument("--effect-scale", type=float, metavar="X",
                         help="colour scale of the effect heatmap, ±X (default 0.5, the same for every run)")
+    parser.add_argument("--full", action="store_true",
+                        help="with several runs, also write every run's scores and blocs as CSV (alignment.csv, "
+                             "baseline.csv, blocs.csv); by default they go to the compact runs.npz")
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
@@ -89,7 +92,7 @@ def run(args) -> int:
     result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
     formats = ("png", "svg") if args.svg else ("png",)
     files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force,
-                         report=not args.no_report, effect_scale=args.effect_scale)
+                         report=not args.no_report, effect_scale=args.effect_scale, full=args.full)
     if args.quiet:
         print(out_dir)
     else:

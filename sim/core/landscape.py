@@ -31,6 +31,9 @@ RELATIVE_TOLERANCE = 1e-9  # energies closer than this (relative to the energy s
 _SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie for the bloc order
 _CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
 _CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
+_NEAR_TIE = 1000  # best_partitions hands a matrix to best_partition when its runner-up is this many tolerances close
+_SPLIT_LIMIT = 22  # up to this many actors, two blocs are searched exactly by meeting in the middle
+_SINGLE_MARGIN = 1e-4  # relative margin of the single-precision search in _best_bipartition
 _CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact propensities and sizes
 
 
@@ -368,6 +371,8 @@ def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple
     p = np.frombuffer(p_bytes, dtype=float).reshape(s.size, s.size)
     n, label_space = s.size, min(n_blocs, s.size)
     if count_partitions(n, label_space) > _CACHED_ROWS:
+        if label_space == 2 and n <= _SPLIT_LIMIT:
+            return _best_bipartition(p, s)
         first = solve(p, s, n_blocs, max_listed=1).best
         return first.labels, first.energy
     w = _weights(p, s)
@@ -419,6 +424,54 @@ def placements(propensity, sizes, labels, n_blocs: int = 2) -> tuple[Placement, 
         if best is not None:
             out.append(Placement(i, int(own), best[1], float(best[0]) + 0.0))
     return tuple(out)
+def _best_bipartition(p: np.ndarray, s: np.ndarray) -> tuple[tuple[int, ...], float]:
+    """The exact global minimum with two blocs, by meeting in the middle (up to _SPLIT_LIMIT actors).
+
+    With spins t_i = +-1 (t_0 = +1), E = (T - Q) / 2 where T = sum_{i<j} W_ij and Q = sum_{i<j} W_ij t_i t_j,
+    so the minimum maximises Q. Q splits into a part within the first half A, one within the second half B
+    and the cross term t_A W_AB t_B: every partition's Q is one entry of Q_A + Q_B + (S_A W_AB) S_B^T, a
+    2^(n_A - 1) x 2^(n_B) matrix. The configurations near the maximum are then ranked exactly as `solve`
+    ranks them (its energies, its tie rule), so the answer is the first configuration `solve` would list.
+    """
+    n = s.size
+    w = _weights(p, s)
+    tol = _tolerance(w)
+    half = (n + 1) // 2
+    spins_a = _spins(half, fixed_first=True)
+    spins_b = _spins(n - half, fixed_first=False)
+    w_a, w_b, w_ab = w[:half, :half], w[half:, half:], w[:half, half:]
+    q_a = np.einsum("ri,ij,rj->r", spins_a, w_a, spins_a) / 2
+    q_b = np.einsum("ri,ij,rj->r", spins_b, w_b, spins_b) / 2
+    # The big matrix in single precision (half the memory traffic); its rounding, below 1e-6 of the scale
+    # sum |W_ij|, is covered by keeping every configuration within _SINGLE_MARGIN of the best, which are
+    # then compared in double precision.
+    q = (spins_a @ w_ab).astype(np.float32) @ spins_b.T.astype(np.float32)
+    q += q_b.astype(np.float32)[None, :]
+    q += q_a.astype(np.float32)[:, None]
+    row_best = q.max(axis=1)
+    threshold = row_best.max() - _SINGLE_MARGIN * float(np.abs(w).sum())
+    rows = np.flatnonzero(row_best >= threshold)
+    near = np.argwhere(q[rows] >= threshold)
+    near[:, 0] = rows[near[:, 0]]
+    labels = np.hstack([spins_a[near[:, 0]] < 0, spins_b[near[:, 1]] < 0]).astype(np.int8)
+    total = float(np.triu(w, 1).sum())
+    energies, _ = _energies_and_stability(labels, w, total, 2, tol)
+    canonical = _canonical(labels, s, 2)
+    order, _ = _ranking(canonical, energies, tol)
+    best = canonical[order[0]]
+    return tuple(int(x) for x in best), _pair_energy(w, best)
+
+
+@functools.lru_cache(maxsize=8)
+def _spins(m: int, *, fixed_first: bool) -> np.ndarray:
+    """Every +-1 vector of length m (the first fixed to +1 if asked), as rows of floats."""
+    free = m - 1 if fixed_first else m
+    bits = (np.arange(2 ** free)[:, None] >> np.arange(free)[None, :]) & 1
+    spins = 1.0 - 2.0 * bits
+    if fixed_first:
+        spins = np.hstack([np.ones((len(spins), 1)), spins])
+    spins.setflags(write=False)
+    return spins
 
 
 def blocs_as_names(labels, names) -> list[list[str]]:
@@ -430,3 +483,46 @@ def blocs_as_names(labels, names) -> list[list[str]]:
         [name for name, label in zip(names, labels) if label == bloc]
         for bloc in sorted(set(labels))
     ]
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_pairings(n: int, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every partition's labels, and for each whether actors i and j share a bloc, as (n * n, rows)."""
+    labels = _cached_enumeration(n, n_blocs)[0]
+    together = (labels[:, :, None] == labels[:, None, :]).reshape(len(labels), n * n).T.astype(float)
+    together.setflags(write=False)
+    return labels, together
+
+
+def best_partitions(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
+    """best_partition for many propensity matrices at once (m, n, n) -> canonical labels (m, n).
+
+    Each row equals best_partition(propensities[r], sizes, n_blocs): the energies are computed with the
+    same operations on the same enumeration, and any matrix with more than one configuration within the
+    tie tolerance of its minimum is handed to best_partition itself, so ties are broken by one rule.
+    The batched Monte Carlo engine calls it once a month for all runs.
+    """
+    s = np.asarray(sizes, dtype=float)
+    p = np.asarray(propensities, dtype=float)
+    m, n = p.shape[0], s.size
+    label_space = min(int(n_blocs), n)
+    if m == 0 or count_partitions(n, label_space) > _CACHED_ROWS:
+        return np.array([best_partition(p[r], s, n_blocs)[0] for r in range(m)], dtype=np.intp).reshape(m, n)
+    _check(p[0], s, n_blocs)
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
+    sym = (p + np.swapaxes(p, -1, -2)) / 2
+    w = np.outer(s, s) * sym
+    w[:, np.arange(n), np.arange(n)] = 0.0
+    labels, together = _cached_pairings(n, label_space)
+    energies = (np.triu(w, 1).reshape(m, n * n).sum(axis=1)[:, None]
+                - w.reshape(m, n * n) @ together / 2)  # one matrix product for every matrix and partition
+    scale = np.abs(w).reshape(m, n * n).sum(axis=1) / 2
+    lowest = energies.min(axis=1)
+    # Rounding here differs from best_partition's in the last bits only, so a matrix whose runner-up lies
+    # within a margin far above rounding (10^3 tie tolerances) is decided by best_partition itself.
+    tied = (energies <= (lowest + _NEAR_TIE * RELATIVE_TOLERANCE * scale)[:, None]).sum(axis=1) > 1
+    out = _canonical(labels[energies.argmin(axis=1)], s, label_space)
+    for r in np.flatnonzero(tied):
+        out[r] = best_partition(p[r], s, n_blocs)[0]
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +18,55 @@ if TYPE_CHECKING:
 # event), `probability` the chance the decision had when it was drawn (1 for scripted events).
 EVENT_COLUMNS = ("run", "month", "type", "source", "target", "intensity", "origin", "actor", "probability",
                  "reason")
+
+
+class _Table:
+    """A table field that a Result built from arrays makes on first use (a data descriptor).
+
+    1,000 runs of 120 months are 5 million rows per table: the batched engine hands over arrays, and the
+    long table is built only if someone reads it. A Result built from tables behaves as before.
+    """
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return None  # the dataclass default
+        table = instance.__dict__.get(self.slot)
+        if table is None:
+            table = instance._table(self.name)
+            instance.__dict__[self.slot] = table
+        return table
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.slot] = value
+
+
+def score_table(scores: np.ndarray, names) -> pd.DataFrame:
+    """The long table (run, month, source, target, score) of a (runs, months + 1, n, n) array, runs from 1."""
+    runs, months, n, _ = scores.shape
+    names = np.array(list(names), dtype=object)
+    source, target = np.nonzero(~np.eye(n, dtype=bool))
+    pairs = source.size
+    return pd.DataFrame({
+        "run": np.repeat(np.arange(1, runs + 1), months * pairs),
+        "month": np.tile(np.repeat(np.arange(months), pairs), runs),
+        "source": np.tile(names[source], runs * months),
+        "target": np.tile(names[target], runs * months),
+        "score": scores[:, :, source, target].reshape(-1),
+    })
+
+
+def bloc_table(labels: np.ndarray, names) -> pd.DataFrame:
+    """The long blocs table (run, month, actor, bloc from 1) of (runs, months + 1, n) labels."""
+    runs, months, n = labels.shape
+    return pd.DataFrame({
+        "run": np.repeat(np.arange(1, runs + 1), months * n),
+        "month": np.tile(np.repeat(np.arange(months), n), runs),
+        "actor": np.tile(np.array(list(names), dtype=object), runs * months),
+        "bloc": labels.reshape(-1) + 1,
+    })
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,22 +91,75 @@ class Result:
     months: int
     runs: int
     seed: int
-    alignment: pd.DataFrame
-    baseline: pd.DataFrame
-    blocs: pd.DataFrame
-    events: pd.DataFrame
+    alignment: pd.DataFrame = _Table()  # type: ignore[assignment]
+    baseline: pd.DataFrame = _Table()  # type: ignore[assignment]
+    blocs: pd.DataFrame = _Table()  # type: ignore[assignment]
+    events: pd.DataFrame = None  # type: ignore[assignment]
     n_blocs: int = 2
     scenario_file: str | None = None
     summary: Summary | None = None
     scenario: Scenario | None = None
     world: World | None = None
+    scores: np.ndarray | None = field(default=None, repr=False)
+    baseline_scores: np.ndarray | None = field(default=None, repr=False)
+    labels: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        """scores, baseline_scores (runs, months + 1, n, n) and labels (runs, months + 1, n): the same data as
+        the alignment, baseline and blocs tables, as arrays; give either, the other is made when needed."""
         object.__setattr__(self, "actors", tuple(self.actors))
         object.__setattr__(self, "capabilities", tuple(float(c) for c in self.capabilities))
+        if self.events is None:
+            raise TypeError("a Result needs its events table")
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name == "blocs":
+            if self.labels is None:
+                raise TypeError("a Result needs its blocs table or its labels")
+            return bloc_table(self.labels, self.actors)
+        array = self.scores if name == "alignment" else self.baseline_scores
+        if array is None:
+            raise TypeError(f"a Result needs its {name} table or its score array")
+        return score_table(array, self.actors)
+
+    def score_array(self, *, baseline: bool = False) -> np.ndarray:
+        """Every run's scores as one array (runs, months + 1, n, n), run 1 first."""
+        array = self.baseline_scores if baseline else self.scores
+        if array is not None:
+            return array
+        table = self.baseline if baseline else self.alignment
+        index = {name: i for i, name in enumerate(self.actors)}
+        runs = sorted(int(r) for r in table["run"].unique())
+        at_run = {r: k for k, r in enumerate(runs)}
+        n = len(self.actors)
+        out = np.zeros((len(runs), self.months + 1, n, n))
+        out[table["run"].map(at_run).to_numpy(), table["month"].to_numpy(), table["source"].map(index).to_numpy(),
+            table["target"].map(index).to_numpy()] = table["score"].to_numpy()
+        return out
+
+    def bands(self, *, of: str = "alignment") -> pd.DataFrame:
+        """Per month and directed pair, the median over runs and the 50% and 90% bands.
+
+        of: "alignment" (the scenario), "baseline" or "effect" (scenario minus baseline, run by run).
+        Columns: month, source, target, median, low_90, low_50, high_50, high_90 (the 5th, 25th, 75th and
+        95th percentiles, numpy's linear interpolation). With one run every column is that run's score.
+        """
+        from .uncertainty import bands
+
+        return bands(self, of)
+
+    def probabilities(self):
+        """How often each outcome happened over the runs (sim.experiment.uncertainty.Probabilities):
+        each final bloc configuration, each actor ending outside its starting bloc, each reaction."""
+        from .uncertainty import probabilities
+
+        return probabilities(self)
 
     def trajectory(self, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
         """All months at once as an array (months + 1, n, n), averaged over runs unless run is given."""
+        array = self.baseline_scores if baseline else self.scores
+        if array is not None:
+            return array[run - 1].copy() if run is not None else array.mean(axis=0)
         table = self.baseline if baseline else self.alignment
         if run is not None:
             table = table[table["run"] == run]
@@ -72,6 +174,8 @@ class Result:
 
     def partitions(self) -> np.ndarray:
         """The blocs table as labels (runs, months + 1, n): 0 = the largest bloc, actors in actor order."""
+        if self.labels is not None:
+            return np.asarray(self.labels, dtype=int)
         index = {name: i for i, name in enumerate(self.actors)}
         runs = sorted(int(r) for r in self.blocs["run"].unique())
         at_run = {r: k for k, r in enumerate(runs)}

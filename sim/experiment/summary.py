@@ -12,7 +12,6 @@ partition most runs share each month (ties: the one an earlier run had), with th
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar, Union
 
@@ -223,6 +222,45 @@ class BlocReport:
 
 
 @dataclass(frozen=True)
+class ActorAgreement:
+    """How many runs agree with what the headline says of one actor: it stays in its starting bloc or
+    switches (whichever most runs show), with `partners` its bloc-mates in the final blocs reported."""
+
+    actor: str
+    stays: bool
+    partners: tuple[str, ...]
+    runs: int
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "outcome": "stays" if self.stays else "switches",
+                "with": list(self.partners), "runs": self.runs}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ActorAgreement":
+        return cls(data["actor"], data["outcome"] == "stays", tuple(data["with"]), data["runs"])
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """With several runs: how many of them agree with the headline (the final blocs, each actor's fate,
+    the direction of the largest effect)."""
+
+    runs: int
+    final_blocs: int
+    actors: tuple[ActorAgreement, ...]
+    largest_effect: dict  # source, target, direction ('warms' or 'cools'), runs
+
+    def to_dict(self) -> dict:
+        return {"runs": self.runs, "final_blocs": self.final_blocs,
+                "actors": [a.to_dict() for a in self.actors], "largest_effect": dict(self.largest_effect)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Agreement":
+        return cls(data["runs"], data["final_blocs"], tuple(ActorAgreement.from_dict(a) for a in data["actors"]),
+                   dict(data["largest_effect"]))
+
+
+@dataclass(frozen=True)
 class Summary:
     """What summary.json holds. Scores are means over runs; `changes` is sorted by |effect|, largest first.
 
@@ -257,9 +295,16 @@ class Summary:
     relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
     relations_sha256: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    agreement: Agreement | None = None  # with several runs only
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
+        out = self._to_dict()
+        if self.agreement is not None:
+            out["agreement"] = self.agreement.to_dict()
+        return out
+
+    def _to_dict(self) -> dict:
         return {
             "scenario": self.scenario,
             "scenario_file": self.scenario_file,
@@ -314,6 +359,7 @@ class Summary:
             relations_file=data.get("relations_file"),
             relations_sha256=data.get("relations_sha256"),
             notes=dict(data.get("notes", {})),
+            agreement=Agreement.from_dict(data["agreement"]) if "agreement" in data else None,
         )
 
     def to_json(self) -> str:
@@ -341,9 +387,10 @@ def bloc_history(result: Result) -> list[tuple[tuple[int, ...], float]]:
     runs = partitions.shape[0]
     history = []
     for month in range(partitions.shape[1]):
-        counts = Counter(tuple(int(x) for x in partitions[r, month]) for r in range(runs))
-        labels, count = counts.most_common(1)[0]  # equal counts keep first-seen (run) order
-        history.append((labels, count / runs))
+        _, first, counts = np.unique(partitions[:, month], axis=0, return_index=True, return_counts=True)
+        best = np.lexsort((first, -counts))[0]  # most runs; on equal counts the earliest run's partition
+        labels = tuple(int(x) for x in partitions[first[best], month])
+        history.append((labels, counts[best] / runs))
     return history
 
 
@@ -358,6 +405,18 @@ def match_labels(previous: tuple[int, ...], current: tuple[int, ...], sizes) -> 
             overlap[previous[i]] = overlap.get(previous[i], 0.0) + sizes[i]
         mapping[label] = max(sorted(overlap), key=lambda k: overlap[k])
     return mapping
+
+
+def switched(labels: np.ndarray, sizes) -> np.ndarray:
+    """(runs, n) booleans: the actor ends in a bloc other than the one its starting bloc became, blocs matched
+    by capability overlap (match_labels); labels as Result.partitions gives them, (runs, months + 1, n)."""
+    out = np.zeros((labels.shape[0], labels.shape[2]), dtype=bool)
+    for run in range(labels.shape[0]):
+        start = tuple(int(x) for x in labels[run, 0])
+        end = tuple(int(x) for x in labels[run, -1])
+        mapping = match_labels(start, end, sizes)
+        out[run] = [mapping[end[i]] != start[i] for i in range(len(end))]
+    return out
 
 
 def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float | None:
@@ -527,4 +586,28 @@ def summarise(result: Result, scenario, world) -> Summary:
         relations_file=relations_file,
         relations_sha256=relations_sha256,
         notes={event.place: event.note for event in scenario.events if event.note and event.place},
+        agreement=_agreement(result, partitions[-1], changes) if result.runs > 1 else None,
     )
+
+
+def _agreement(result: Result, final: tuple[int, ...], changes: list[PairChange]) -> Agreement:
+    """How many runs agree with the headline: the reported final blocs, each actor staying or switching,
+    and the direction of the largest effect."""
+    names = list(result.actors)
+    labels = result.partitions()
+    runs = labels.shape[0]
+    final_blocs = int(sum(tuple(int(x) for x in labels[r, -1]) == tuple(final) for r in range(runs)))
+    moved = switched(labels, result.capabilities)
+    actors = []
+    for i, name in enumerate(names):
+        staying = int(runs - moved[:, i].sum())
+        stays = staying * 2 >= runs
+        partners = tuple(names[j] for j, x in enumerate(final) if x == final[i] and j != i)
+        actors.append(ActorAgreement(name, stays, partners, staying if stays else runs - staying))
+    top = changes[0]
+    i, j = names.index(top.source), names.index(top.target)
+    per_run = result.score_array()[:, -1, i, j] - result.score_array(baseline=True)[:, -1, i, j]
+    same = int((per_run > 0).sum() if top.effect > 0 else (per_run < 0).sum())
+    largest = {"source": top.source, "target": top.target, "direction": "warms" if top.effect > 0 else "cools",
+               "runs": same}
+    return Agreement(runs, final_blocs, tuple(actors), largest)

@@ -32,6 +32,27 @@ def reaction_probability(concern: float, midpoint: float, spread: float) -> floa
     return max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
 
 
+def counter_patron_reason(actor: str, rival: str, regard_rival: float, partner: str, event_type: str,
+                          event_month: int, own_partner: bool, patron: str, tied: bool, mutual: float,
+                          patron_to_rival: float) -> str:
+    """Why an actor turned to a counter-patron: the text of events.csv's reason column (one wording for
+    the per-run and the batched engine)."""
+    tie = "an existing military partner" if tied else "the state it is closest to"
+    return (
+        f"{actor} regards {rival} as a rival ({regard_rival:+.2f}) and "
+        f"{rival} gained {partner} as a military partner ({event_type}, month {event_month})"
+        f"{'; its own partner ' + partner + ' is involved' if own_partner else ''}; "
+        f"{actor} turns to {patron}, {tie} (mutual regard "
+        f"{mutual:+.2f}, {patron} towards {rival} {patron_to_rival:+.2f})")
+
+
+def riposte_reason(actor: str, event_type: str, attacker: str, event_month: int, weight: float,
+                   intensity: float, regard: float, counter_move: str) -> str:
+    """Why an actor answered a hostile act (events.csv's reason column)."""
+    return (f"{actor} was the target of {event_type} by {attacker} (month {event_month}, weight "
+            f"{weight:+.2f} x {intensity:g}; regard {regard:+.2f}) and answers with {counter_move}")
+
+
 @dataclass(frozen=True)
 class Option:
     """One reason to react this month, with its chance and the move it calls for."""
@@ -127,15 +148,10 @@ class Actor(mesa.Agent):
                 if patron is None:
                     continue
                 move = "covert_support" if self.kind == ARMED_GROUP else kind.counter_move
-                tie = "an existing military partner" if patron.name in model.partners[self.name] else \
-                    "the state it is closest to"
-                yield Option(probability, move, patron.name, self.name, (
-                    f"{self.name} regards {rival.name} as a rival ({self.regard_before(rival):+.2f}) and "
-                    f"{rival.name} gained {partner.name} as a military partner ({event.type}, month {event.month})"
-                    f"{'; its own partner ' + partner.name + ' is involved' if own_partner else ''}; "
-                    f"{self.name} turns to {patron.name}, {tie} (mutual regard "
-                    f"{(self.regard_before(patron) + patron.regard_before(self)) / 2:+.2f}, {patron.name} "
-                    f"towards {rival.name} {patron.regard_before(rival):+.2f})"))
+                yield Option(probability, move, patron.name, self.name, counter_patron_reason(
+                    self.name, rival.name, self.regard_before(rival), partner.name, event.type, event.month,
+                    own_partner, patron.name, patron.name in model.partners[self.name],
+                    (self.regard_before(patron) + patron.regard_before(self)) / 2, patron.regard_before(rival)))
 
     def _riposte_options(self):
         model = self.model
@@ -150,10 +166,9 @@ class Actor(mesa.Agent):
             probability = self.probability(concern)
             if probability <= 0:
                 continue
-            yield Option(probability, kind.counter_move, self.name, attacker.name, (
-                f"{self.name} was the target of {event.type} by {attacker.name} (month {event.month}, weight "
-                f"{kind.weight:+.2f} x {event.intensity:g}; regard {self.regard_before(attacker):+.2f}) and "
-                f"answers with {kind.counter_move}"))
+            yield Option(probability, kind.counter_move, self.name, attacker.name, riposte_reason(
+                self.name, event.type, attacker.name, event.month, kind.weight, event.intensity,
+                self.regard_before(attacker), kind.counter_move))
 
     def _counter_patron(self, rival: "Actor", partner: "Actor"):
         """The state this actor turns to: existing military partners first, then the best aligned.

@@ -80,6 +80,8 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
 
         lines.append(f"  Narrowest placement at the end: {_shown(margin_text(narrowest))} (report.html lists every "
                      "actor).")
+    if summary.agreement is not None:
+        lines += _agreement_lines(summary.agreement)
 
     lines += _heading("Shifts")
     shifts = summary.shifts
@@ -120,6 +122,25 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         if files:
             lines.append("    " + _shown(", ".join(files)))
     return "\n".join(lines) + "\n"
+
+
+def _agreement_lines(agreement) -> list[str]:
+    """How many runs agree with the headline, in words: 'India stays in its starting bloc (with US) in
+    973 of 1,000 runs'."""
+    runs = f"{agreement.runs:,}"
+    lines = _heading(f"How many of the {runs} runs agree")
+    lines.append(f"  The final blocs above: {agreement.final_blocs:,} of {runs} runs.")
+    for actor in agreement.actors:
+        partners = _shown(", ".join(actor.partners)) or "nobody"
+        verb = "stays in its starting bloc" if actor.stays else "switches bloc"
+        lines.append(f"  {_shown(actor.actor, NAME_WIDTH)} {verb} (ending with {partners}) in "
+                     f"{actor.runs:,} of {runs} runs.")
+    top = agreement.largest_effect
+    lines.append(f"  {_shown(top['source'], NAME_WIDTH)} {top['direction']} on {_shown(top['target'], NAME_WIDTH)} "
+                 f"because of the events (the largest effect) in {top['runs']:,} of {runs} runs.")
+    return lines
+
+
 
 
 def _behind(change) -> str:

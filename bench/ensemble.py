@@ -1,0 +1,191 @@
+"""The engine's speed targets, side by side in one run: `python bench/ensemble.py` (by hand; no timed tests).
+
+Each case runs in a fresh subprocess (so peak memory is its own) and reports wall time and peak resident
+memory, with the ratio against the per-run reference path where one applies:
+
+  ensemble   1,000 runs of the arms-sale scenario, noise 0.05, reactions on, run + data files, no plots:
+             batched engine vs per-run path (--quick: 200 runs), and the batched numpy floor (the kernel
+             alone: dynamics.step on (runs, n, n) with one generator per run, no reactions, no blocs, no
+             files), the limit a batched engine can approach.
+  actors     one run of 20 actors and of 200 actors, 120 months: the arms-sale scenario in a world of the
+             bundled actors plus added ones with seeded random relations.
+  cli        `python -m sim run arms_sale_pakistan` with plots, wall time of the whole process.
+
+Imports are outside the timings of the in-process cases and inside the `cli` case, as a student sees it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SCENARIO = "arms_sale_pakistan"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def case_ensemble(engine: str, runs: int) -> dict:
+    from dataclasses import replace
+
+    import sim
+    from sim.experiment.runner import run
+    from sim.reporting.files import write_result
+
+    scenario = sim.load_scenario(SCENARIO)
+    scenario = replace(scenario, runs=runs, parameters=scenario.parameters.with_overrides(
+        {"noise": 0.05, "reactions": True}))
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        result = run(scenario, engine=engine)
+        write_result(result, Path(folder) / "out", plots=False)
+        elapsed = time.perf_counter() - started
+        size = sum(f.stat().st_size for f in (Path(folder) / "out").iterdir())
+    return {"seconds": elapsed, "peak_mb": _peak_mb(), "files_mb": size / 1e6,
+            "reactions": int((result.events["origin"] == "reaction").sum())}
+
+
+def case_floor(runs: int) -> dict:
+    """The batched numpy floor: the kernel alone on (runs, n, n), the same draws, nothing else."""
+    from dataclasses import replace
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    import sim
+    from sim.core import dynamics
+    from sim.experiment.runner import run_seed
+
+    scenario = sim.load_scenario(SCENARIO)
+    scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"noise": 0.05}))
+    world = sim.build_world(scenario)
+    n = len(world.names)
+    rates = scenario.parameters.rates(world.anchoring)
+    started = time.perf_counter()
+    with threadpool_limits(limits=1, user_api="blas"):
+        generators = [np.random.default_rng(run_seed(scenario.seed, k)) for k in range(1, runs + 1)]
+        scores = np.broadcast_to(dynamics.zero_diagonal(world.scores), (runs, n, n)).copy()
+        baseline = scores.copy()
+        zero = np.zeros_like(scores)
+        history = [scores]
+        for _ in range(scenario.months):
+            shocks = np.empty((runs, n, n))
+            draws = np.empty((runs, n))
+            for k, generator in enumerate(generators):
+                generator.standard_normal(out=shocks[k])
+                generator.random(out=draws[k])
+            noise = dynamics.zero_diagonal(shocks * scenario.parameters.noise)
+            scores, baseline = dynamics.step(scores, baseline, zero, zero, noise, rates)
+            history.append(scores)
+        np.stack(history, axis=1)
+    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def _large_world(actors: int):
+    """The arms-sale scenario over 120 months in a world of `actors` actors: the bundled seven plus added
+    ones with seeded random relations (scenario files may add at most 20, so the World is built here)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    import sim
+    from sim.core.world import World
+
+    scenario = replace(sim.load_scenario(SCENARIO), months=120, runs=1)
+    known = sim.build_world(scenario)
+    rng = np.random.default_rng(actors)
+    extra = actors - len(known.names)
+    names = tuple(known.names) + tuple(f"Actor{i:03d}" for i in range(extra))
+    scores = rng.uniform(-0.7, 0.7, (actors, actors))
+    scores = np.round((scores + scores.T) / 2, 2)
+    scores[:len(known.names), :len(known.names)] = known.scores
+    np.fill_diagonal(scores, 0.0)
+    capabilities = np.concatenate([known.capabilities, np.round(rng.uniform(0.3, 3.0, extra), 2)])
+    sources = {(a, b): "bench" for a in names for b in names if a != b}
+    world = World(names, capabilities, scores, sources, kinds=tuple(known.kinds) + ("state",) * extra)
+    return scenario, world
+
+
+def case_actors(actors: int) -> dict:
+    from sim.experiment.runner import run
+
+    scenario, world = _large_world(actors)
+    started = time.perf_counter()
+    run(scenario, world=world)
+    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def case_cli() -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "sim", "run", SCENARIO, "--out", str(Path(folder) / "out"),
+                               "--quiet"], capture_output=True, text=True, cwd=folder,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return {"seconds": elapsed}
+
+
+CASES = {"ensemble": case_ensemble, "floor": case_floor, "actors": case_actors, "cli": case_cli}
+
+
+def _in_subprocess(name: str, *args) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--case", name, *map(str, args)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="200 runs instead of 1,000 for the per-run path")
+    parser.add_argument("--skip-per-run", action="store_true", help="leave out the slow per-run reference")
+    parser.add_argument("--max-actors", type=int, default=200, help="leave out the larger worlds (e.g. 20)")
+    args = parser.parse_args()
+    if args.case:
+        name, *rest = args.case
+        print(json.dumps(CASES[name](*(rest[:1] if name == "cli" else [r if not r.isdigit() else int(r)
+                                                                     for r in rest]))))
+        return
+
+    runs = 1000
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    batch = _in_subprocess("ensemble", "batch", runs)
+    floor = _in_subprocess("floor", runs)
+    print(f"{runs} runs, {SCENARIO}, noise 0.05, reactions, with files, no plots:")
+    print(f"  batched engine      {batch['seconds']:7.2f} s  peak {batch['peak_mb']:4.0f} MB  "
+          f"files {batch['files_mb']:.1f} MB  ({batch['reactions']} reactions)")
+    print(f"  numpy floor         {floor['seconds']:7.2f} s  peak {floor['peak_mb']:4.0f} MB  "
+          f"(kernel and draws only; the batch is {batch['seconds'] / floor['seconds']:.1f}x the floor)")
+    if not args.skip_per_run:
+        reference_runs = 200 if args.quick else runs
+        per_run = _in_subprocess("ensemble", "per-run", reference_runs)
+        scaled = per_run["seconds"] * runs / reference_runs
+        note = f" ({reference_runs} runs, scaled)" if reference_runs != runs else ""
+        print(f"  per-run reference   {scaled:7.2f} s  peak {per_run['peak_mb']:4.0f} MB{note}  "
+              f"-> batched is {scaled / batch['seconds']:.1f}x faster")
+    for actors, limit in ((20, 1.0), (200, 5.0)):
+        if actors > args.max_actors:
+            print(f"one run of {actors} actors x 120 months: skipped (--max-actors {args.max_actors})")
+            continue
+        one = _in_subprocess("actors", actors)
+        print(f"one run of {actors} actors x 120 months: {one['seconds']:.2f} s (target < {limit:g} s)")
+    cli = _in_subprocess("cli")
+    print(f"`python -m sim run {SCENARIO}` with plots: {cli['seconds']:.2f} s wall (target < 1.2 s)")
+
+
+if __name__ == "__main__":
+    main()
