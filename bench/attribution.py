@@ -42,12 +42,12 @@ def main() -> None:
         scenario = replace(scenario, parameters=replace(scenario.parameters, noise=0.05))
         world = build_world(scenario)
 
-        def plain():
+        def plain(world=world, scenario=scenario):
             AlignmentModel(world, scenario.events, scenario.parameters, months=scenario.months, track_blocs=False,
                            rng=run_seed(scenario.seed, 1), codebook=codebook, changes=scenario.changes).run()
 
         plain_time = best_of(plain)
-        parts_time = best_of(lambda: attribute(scenario, world))
+        parts_time = best_of(lambda scenario=scenario, world=world: attribute(scenario, world))
         gap = attribute(scenario, world).gap()
         print(f"{path.stem:<32}{plain_time * 1000:>9.1f}ms{parts_time * 1000:>10.1f}ms{gap:>14.1e}")
 

@@ -1,6 +1,5 @@
 """`sim explain`: the ranked causes of one pair's change, from a result folder or a scenario, and its waterfall."""
 
-from pathlib import Path
 
 import pytest
 

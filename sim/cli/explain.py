@@ -7,7 +7,8 @@ from pathlib import Path
 
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". Replays one run with exact "
-                                   "attribution (docs/model.md, \"Attribution\"). A lens for discussion, not a forecast.")
+                                   "attribution (docs/model.md, \"Attribution\"). "
+                                   "A lens for discussion, not a forecast.")
     parser.add_argument("target", help="a result folder (python -m sim run --out FOLDER), or a scenario file or "
                                        "bundled scenario's name")
     parser.add_argument("source_actor", metavar="A", help="the actor whose regard moved (e.g. India)")

@@ -286,7 +286,8 @@ def step_parts(
     _give_residual_to_largest(stack, new_scores - scores)
     moves = zero_diagonal(_saturation_shares(baseline, durable_impulse, durables))
     _give_residual_to_largest(moves, new_baseline - baseline)
-    return StepParts(new_scores, new_baseline, *stack[:4], stack[4:], zero_diagonal(through), moves)
+    return StepParts(new_scores, new_baseline, stack[0], stack[1], stack[2], stack[3], stack[4:],
+                     zero_diagonal(through), moves)
 
 
 def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray) -> np.ndarray:

@@ -20,7 +20,6 @@ import numpy as np
 from ..core import landscape
 from ..core.parameters import Parameters
 from ..io.relations import relations_record
-from ..io.tables import load_codebook
 from .attribution import Attribution, attribute, event_label
 from .result import Result
 

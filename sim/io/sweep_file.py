@@ -28,8 +28,8 @@ from ..core.parameters import specs
 from ..core.scenario import RelationOverride, Scenario
 from ..core.sweep import AS_WRITTEN, SAMPLE_METHODS, Sample, SweepPlan, Variant
 from ..errors import EntenteError
-from .schema import ACTOR_NAME, MAX_INTENSITY, MAX_RUNS, MAX_SEED, SCORE
 from .scenario_file import _Checker
+from .schema import ACTOR_NAME, MAX_INTENSITY, MAX_RUNS, MAX_SEED, SCORE
 from .tables import canonical_actors
 
 MAX_POINTS = 100_000  # points in one sweep (grid x sample x variants): beyond, split the question

@@ -295,7 +295,6 @@ class BatchModel(mesa.Model):
     def step(self) -> None:
         month = self.steps
         params = self.parameters
-        n = len(self.names)
         for generator, shocks, draws in self._rows:  # the per-run model's draws, in its order
             generator.standard_normal(out=shocks)
             generator.random(out=draws)

@@ -40,7 +40,7 @@ def plot_waterfall(attribution, source: str, target: str, most: int = 8):
     with matplotlib.rc_context(style.rc()):
         figure = Figure(figsize=(10, 1.2 + 0.5 * len(rows)), dpi=style.DPI, layout="constrained", facecolor="white")
         ax = figure.add_subplot()
-        for k, (label, bottom, height) in enumerate(rows):
+        for k, (_label, bottom, height) in enumerate(rows):
             ends = k in (0, len(rows) - 1)
             colour = "#999999" if ends else (style.COOPERATIVE if height >= 0 else style.HOSTILE)
             ax.barh(k, height, left=bottom, color=colour, height=0.6)
