@@ -25,6 +25,7 @@ COMMANDS = {
     "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
     "explain": "Explain why one actor's regard for another moved: its change split by cause",
     "report": "Rebuild report.html in a result folder",
+    "compare": "Compare two result folders or two scenarios: pairs, blocs and events that differ",
     "sensitivity": "Which parameters a scenario's largest effects depend on",
     "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
     "app": "Start the browser page for the class on this computer (needs the `app` extra)",
