@@ -52,7 +52,7 @@ def plot_effect_comparison(a_effect: np.ndarray, b_effect: np.ndarray, actors, a
     limit = check_effect_scale(effect_scale)
     names = list(actors)
     with matplotlib.rc_context(style.rc()):
-        figure = Figure(figsize=(14.0, 6.8), dpi=style.DPI, layout="constrained", facecolor="white")
+        figure = Figure(figsize=(14.0, 8.0), dpi=style.DPI, layout="constrained", facecolor="white")
         axes = figure.subplots(1, 2)
         image = None
         for ax, matrix, title in ((axes[0], a_effect, a_title), (axes[1], b_effect, b_title)):

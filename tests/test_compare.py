@@ -1,0 +1,116 @@
+"""sim compare: two results or scenarios side by side (issue 11)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SCENARIOS, assert_clean_error, sim
+
+from sim.errors import EntenteError
+from sim.experiment.compare import compare
+from sim.experiment.runner import run
+from sim.io.scenario_file import load_scenario
+
+ARMS = SCENARIOS / "arms_sale_pakistan.yaml"
+
+
+@pytest.fixture(scope="module")
+def arms():
+    return run(load_scenario(ARMS))
+
+
+@pytest.fixture(scope="module")
+def no_reactions_file(tmp_path_factory):
+    text = ARMS.read_text(encoding="utf-8")
+    assert "parameters:" not in text
+    path = tmp_path_factory.mktemp("scenarios") / "no_reactions.yaml"
+    path.write_text(text + "parameters:\n  reactions: false\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def no_reactions(no_reactions_file):
+    return run(load_scenario(no_reactions_file))
+
+
+def test_a_scenario_compared_with_itself_differs_nowhere(arms):
+    again = run(load_scenario(ARMS))
+    comparison = compare(arms, again)
+    assert all(p.effect_difference == 0 and p.final_difference == 0 for p in comparison.pairs)
+    assert comparison.differing_pairs == () and comparison.moved_actors == () and comparison.events == ()
+    assert comparison.same
+    assert len(comparison.pairs) == len(arms.actors) * (len(arms.actors) - 1)
+
+
+def test_without_reactions_the_reactions_are_in_a_only_and_india_us_differs(arms, no_reactions):
+    comparison = compare(arms, no_reactions)
+    reactions = arms.events[arms.events["origin"] == "reaction"]
+    assert len(reactions) > 0
+    expected = {(r.type, r.source, r.target, int(r.month)) for r in reactions.itertuples()}
+    only_a = {(ev.type, ev.source, ev.target, ev.month) for ev in comparison.events if ev.side == "A"}
+    assert only_a == expected
+    assert all(ev.origin == "reaction" for ev in comparison.events if ev.side == "A")
+    assert not [ev for ev in comparison.events if ev.side == "B"]  # the scheduled sale is in both
+    differing = [(p.source, p.target) for p in comparison.differing_pairs]
+    assert ("India", "US") in differing[:5]
+    india_us = next(p for p in comparison.pairs if (p.source, p.target) == ("India", "US"))
+    assert india_us.a_effect == pytest.approx(arms.effect()[arms.actors.index("India"), arms.actors.index("US")])
+    gaps = [abs(p.effect_difference) for p in comparison.pairs]
+    assert gaps == sorted(gaps, reverse=True)
+
+
+def test_mismatched_actors_name_both_sides(arms):
+    afghan = run(load_scenario("afghan_peace_talks"))  # adds Afghanistan to the default actors
+    assert set(afghan.actors) - set(arms.actors) == {"Afghanistan"}
+    with pytest.raises(EntenteError) as caught:
+        compare(arms, afghan, a_label="first", b_label="second")
+    message = caught.value.message()
+    assert "first" in message and "second" in message and "only B has Afghanistan" in message
+    assert "same `actors:`" in message
+
+
+def test_the_two_effect_panels_share_one_colour_scale(arms, no_reactions):
+    from sim.viz.compare import plot_effect_comparison
+    from sim.viz.style import EFFECT_SCALE
+
+    figure = plot_effect_comparison(arms.effect(), no_reactions.effect(), arms.actors, "A", "B")
+    limits = [ax.images[0].get_clim() for ax in figure.axes if ax.images]
+    assert len(limits) == 2 and limits[0] == limits[1] == (-EFFECT_SCALE, EFFECT_SCALE)
+    bars = [ax for ax in figure.axes if not ax.images]
+    assert len(bars) == 1 and f"±{EFFECT_SCALE:.2f}" in bars[0].get_ylabel()
+    chosen = plot_effect_comparison(arms.effect(), no_reactions.effect(), arms.actors, "A", "B", effect_scale=0.2)
+    assert {ax.images[0].get_clim() for ax in chosen.axes if ax.images} == {(-0.2, 0.2)}
+
+
+def test_out_writes_the_files_and_the_page_needs_no_network(no_reactions_file, tmp_path):
+    out = tmp_path / "cmp"
+    done = sim("compare", ARMS, no_reactions_file, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "India → US" in done.stdout and "Events in A only" in done.stdout
+    assert {p.name for p in out.iterdir()} == {"compare.html", "compare.csv", "compare.png", "manifest.json"}
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert not re.search(r"https?://", page)
+    assert "data:image/png;base64," in page and "India → US" in page
+    header = (out / "compare.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("source,target,a_final,b_final")
+
+
+def test_user_text_in_the_page_is_escaped(arms, tmp_path):
+    from sim.reporting.compare import comparison_html
+
+    page = comparison_html(compare(arms, arms, a_label="<script>x</script>", b_label="b"), None)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_folder_that_is_not_a_result_is_exit_2(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    assert_clean_error(sim("compare", tmp_path, ARMS), "not a complete result folder")
+
+
+def test_a_result_folder_compares_with_its_scenario(tmp_path):
+    out = tmp_path / "run"
+    assert sim("run", ARMS, "--out", out, "--no-plots").returncode == 0
+    done = sim("compare", out, ARMS)
+    assert done.returncode == 0, done.stderr
+    assert "no pair differs" in done.stdout and "Events in A only: none." in done.stdout
