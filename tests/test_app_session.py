@@ -153,6 +153,8 @@ def test_a_team_cannot_move_another_teams_actor_and_needs_a_justification(two_te
         two_teams.move("Delhi", "arms_sale", "US", ("Pakistan",), note="sell them jets")
     message = caught.value.message()
     assert "team 'Delhi'" in message and "India" in message and "takes part in" in message
+    towards = two_teams.move("Delhi", "diplomatic_visit", "Russia", ("China", "India"), note="hosted")
+    assert towards.pending[-1]["to"] == ["China", "India"]  # India takes part as one of several targets
     with pytest.raises(EntenteError, match="justification"):
         two_teams.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="  ")
     with pytest.raises(EntenteError, match="no team 'Kabul'"):

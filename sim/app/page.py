@@ -83,7 +83,6 @@ def Page():
                                    file=name, hint="A saved game is a few kilobytes; check you chose the "
                                    "right file.").message())
             return
-        new = None
         try:
             new = load_game(name, bytes(data.get("bytes", [])))
         except EntenteError as problem:
