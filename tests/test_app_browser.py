@@ -185,3 +185,21 @@ def test_two_browser_sessions_do_not_share_a_model(server, browser):
     assert first.month() == "Month 2 of 36"
     first.context.close()
     second.context.close()
+
+
+def test_a_team_moves_its_actor_and_the_teacher_advances_the_turn(server, browser):
+    visit = Visit(browser, server)
+    visit.page.get_by_label("team name").fill("Delhi")
+    visit.choose("plays", "India")
+    visit.click("Add the team")
+    assert visit.showing("teams", "Delhi (India)")
+    visit.choose("move", "diplomatic_visit")
+    visit.choose("with", "Russia")
+    visit.page.get_by_label("justification (one line, required)").fill("keep Moscow close")
+    visit.click("Add the move")
+    assert "Delhi: diplomatic_visit India → Russia (keep Moscow close)" in visit.showing("pending", "Delhi")
+    visit.click("Advance the turn", then_month=1)
+    assert "Delhi: keep Moscow close" in visit.showing("events", "Delhi: keep Moscow close")
+    visit.shot("app_play_turn.png")
+    assert visit.off_this_computer() == []
+    visit.context.close()

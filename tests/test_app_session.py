@@ -12,7 +12,7 @@ import sim
 from conftest import ROOT, sim as run_cli
 from sim.app.downloads import DOWNLOADS, result_zip
 from sim.app.narrate import what_happened
-from sim.app.session import GameSession
+from sim.app.session import GameSession, load_game, save_game
 from sim.cli.main import main
 from sim.errors import EntenteError
 
@@ -122,3 +122,77 @@ def test_sim_app_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "no_such_package_entente" in err and '".[app]"' in err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+# -- play mode -------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_teams(arms_sale):
+    return arms_sale.with_play(3, {"Delhi": "India", "Islamabad": "Pakistan"})
+
+
+def test_two_teams_move_and_the_turn_applies_both_next_month(two_teams):
+    at_6 = two_teams.step(6)
+    planned = (at_6.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="keep Moscow close")
+               .move("Islamabad", "arms_sale", "China", ("Pakistan",), intensity=0.5, note="ask Beijing for jets"))
+    assert planned.injects == () and len(planned.pending) == 2 and planned.month == 6  # nothing happens yet
+    played = planned.advance_turn()
+    assert played.month == 9 and played.pending == ()
+    assert [(e.month, e.type, e.source, e.target) for e in played.live_events] == [
+        (7, "diplomatic_visit", "India", "Russia"), (7, "arms_sale", "China", "Pakistan")]
+    events = played.result.events
+    notes = {played.result.summary.notes[p] for p in events[events["month"] == 7]["reason"]
+             if p in played.result.summary.notes}
+    assert {"Delhi: keep Moscow close", "Islamabad: ask Beijing for jets"} <= notes  # the team, as `sim play`
+    india, russia = played.result.actors.index("India"), played.result.actors.index("Russia")
+    assert played.result.matrix(9)[russia, india] != at_6.step(3).result.matrix(9)[russia, india]
+
+
+def test_a_team_cannot_move_another_teams_actor_and_needs_a_justification(two_teams):
+    with pytest.raises(EntenteError) as caught:
+        two_teams.move("Delhi", "arms_sale", "US", ("Pakistan",), note="sell them jets")
+    message = caught.value.message()
+    assert "team 'Delhi'" in message and "India" in message and "takes part in" in message
+    towards = two_teams.move("Delhi", "diplomatic_visit", "Russia", ("China", "India"), note="hosted")
+    assert towards.pending[-1]["to"] == ["China", "India"]  # India takes part as one of several targets
+    with pytest.raises(EntenteError, match="justification"):
+        two_teams.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="  ")
+    with pytest.raises(EntenteError, match="no team 'Kabul'"):
+        two_teams.move("Kabul", "diplomatic_visit", "Taliban", ("Pakistan",), note="x")
+    with pytest.raises(EntenteError) as caught:  # the scenario checker's own words for a wrong event
+        two_teams.move("Delhi", "diplomatic_visit", "India", ("Rusia",), note="x")
+    assert "Did you mean 'Russia'" in caught.value.message()
+    with pytest.raises(EntenteError, match="Did you mean 'India'"):
+        two_teams.with_play(3, {"Delhi": "Indai"})
+    with pytest.raises(EntenteError, match="from 1 to 36"):
+        two_teams.with_play(0, {})
+
+
+def test_a_saved_game_continues_exactly_as_if_never_stopped(two_teams):
+    turn_1 = (two_teams.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="keep Moscow close")
+              .advance_turn().with_seed(7).with_parameter("memory", 0.8)
+              .move("Islamabad", "summit", between=("Pakistan", "China"), note="a summit with Beijing"))
+    text = save_game(turn_1)
+    assert "arms_sale_pakistan" in text and "scenario_data" not in text  # a bundled scenario by name
+    again = load_game("C:\\games\\class.yaml", text.encode("utf-8"))
+    assert again == turn_1 and again.pending == turn_1.pending and again.teams == turn_1.teams
+    straight = turn_1.advance_turn().advance_turn()
+    resumed = again.advance_turn().advance_turn()
+    assert resumed.month == straight.month == 9
+    assert resumed.result.alignment.to_csv().encode() == straight.result.alignment.to_csv().encode()
+    assert resumed.result.events.to_csv().encode() == straight.result.events.to_csv().encode()
+    assert save_game(resumed) == save_game(straight)
+
+
+def test_an_uploaded_scenario_is_saved_with_its_data_and_a_bad_game_file_is_refused():
+    text = (ROOT / "scenarios" / "s400_india.yaml").read_bytes()
+    session = GameSession.uploaded("s400.yaml", text).with_play(2, {"Moscow": "Russia"}).step(2)
+    saved = save_game(session)
+    assert "scenario_data" in saved
+    assert load_game("g.yaml", saved.encode()).result.alignment.equals(session.result.alignment)
+    with pytest.raises(EntenteError) as caught:
+        load_game("mine.yaml", text)
+    assert "mine.yaml" in caught.value.message() and "Save game" in caught.value.message()
+    with pytest.raises(EntenteError) as caught:
+        load_game("mine.yaml", saved.replace("month: 2", "month: 99").encode())
+    assert "mine.yaml" in caught.value.message() and "month 99" in caught.value.message()

@@ -23,7 +23,8 @@ from ..io.safe_yaml import MAX_BYTES
 from ..viz import figures, style
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
-from .session import GameSession, actor_choices, bundled_names, event_type_choices, parameter_specs
+from .session import (GameSession, actor_choices, bundled_names, event_type_choices, load_game,
+                      parameter_specs, save_game)
 
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
@@ -32,7 +33,8 @@ EFFECT_ROWS = 10
 
 
 @solara.component_vue("scenario_upload.vue", vuetify=False)
-def ScenarioUpload(max_bytes: int, event_upload: Callable[[dict], None]):
+def ScenarioUpload(max_bytes: int, event_upload: Callable[[dict], None],
+                   label: str = "Or upload a scenario file (.yaml):", test_id: str = "scenario-upload"):
     """A file input that sends the chosen file's bytes to Python (read again by the safe YAML reader)."""
 
 
@@ -74,6 +76,21 @@ def Page():
         set_choice(None)
         act(lambda _: GameSession.uploaded(name, bytes(data.get("bytes", []))))
 
+    def continue_game(data: dict) -> None:
+        name = str(data.get("name", "game.yaml"))
+        if data.get("too_large"):
+            set_error(EntenteError(f"the game file is larger than the limit of {MAX_BYTES:,} bytes",
+                                   file=name, hint="A saved game is a few kilobytes; check you chose the "
+                                   "right file.").message())
+            return
+        try:
+            new = load_game(name, bytes(data.get("bytes", [])))
+        except EntenteError as problem:
+            set_error(problem.message())
+            return
+        set_choice(new.bundled_name)
+        act(lambda _: new)
+
     solara.Title("Entente: alignments in class")
     with solara.Column(style={"padding": "12px", "max-width": "1500px"}):
         solara.Markdown("# Entente: what if…?\nA lens for discussion, not a forecast. Choose a scenario, step "
@@ -100,6 +117,7 @@ def Page():
         Happened(session, since)
         with solara.Columns([1, 3]):
             with solara.Column():
+                Play(session, act, continue_game)
                 Inject(session, act)
                 Parameters(session, act)
             with solara.Column():
@@ -150,6 +168,70 @@ def Inject(session: GameSession, act):
             items = "".join(f"<li>month {e.month}: {html.escape(e.type)} {html.escape(e.source)} → "
                             f"{html.escape(e.target)}</li>" for e in session.live_events)
             solara.HTML(tag="div", unsafe_innerHTML=f'<b>Added live</b><ul data-testid="live">{items}</ul>')
+
+
+@solara.component
+def Play(session: GameSession, act, continue_game):
+    """Play mode: teams move their actors for the coming turn; the teacher advances the turn."""
+    actors = actor_choices(session)
+    types = event_type_choices()
+    team_name, set_team_name = solara.use_state("")
+    team_actor, set_team_actor = solara.use_state(actors[0])
+    team, set_team = solara.use_state(None)
+    kind, set_kind = solara.use_state(next(iter(types)))
+    target, set_target = solara.use_state(actors[1])
+    towards, set_towards = solara.use_state(False)
+    intensity, set_intensity = solara.use_state(1.0)
+    note, set_note = solara.use_state("")
+    teams = dict(session.teams)
+    playing = team if team in teams else next(iter(teams), None)
+    others = [a for a in actors if a != teams.get(playing)]
+    partner = target if target in others else others[0]
+
+    def add_team():
+        act(lambda s: s.with_play(s.turn, {**teams, (team_name.strip() or team_actor): team_actor}),
+            keep_since=True)
+        set_team_name("")
+
+    def add_move():
+        actor = teams[playing]
+        source, other = (partner, actor) if towards else (actor, partner)
+        act(lambda s: s.move(playing, kind, source, (other,), intensity=intensity, note=note), keep_since=True)
+        set_note("")
+
+    with solara.Card(f"Play in turns of {session.turn} month(s)"):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.InputInt("turn length (months)", value=session.turn,
+                            on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
+            solara.InputText("team name", value=team_name, on_value=set_team_name)
+            solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)
+            solara.Button("Add the team", on_click=add_team)
+        if teams:
+            solara.HTML(tag="div", unsafe_innerHTML='<b>Teams:</b> <span data-testid="teams">' + html.escape(
+                ", ".join(f"{t} ({a})" for t, a in session.teams)) + "</span>")
+            solara.Select("team", values=list(teams), value=playing, on_value=set_team)
+            solara.Select("move", values=list(types), value=kind, on_value=set_kind)
+            solara.Text(types[kind], style={"font-size": "0.85em", "color": "#555"})
+            solara.Select("with", values=others, value=partner, on_value=set_target)
+            solara.Checkbox(label=f"the other actor acts towards {teams[playing]}", value=towards,
+                            on_value=set_towards)
+            solara.SliderFloat("strength", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
+            solara.InputText("justification (one line, required)", value=note, on_value=set_note)
+            solara.Button("Add the move", on_click=add_move, disabled=session.finished)
+        if session.pending:
+            items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['type'])} "
+                            f"{html.escape(str(m.get('from', '')))} → {html.escape(str(m.get('to', '')))} "
+                            f"({html.escape(m['note'])})</li>" for m in session.pending)
+            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Moves for month {session.month + 1}</b>'
+                                                    f'<ul data-testid="pending">{items}</ul>')
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button("Advance the turn", on_click=lambda: act(lambda s: s.advance_turn()),
+                          disabled=session.finished, color="primary")
+            solara.FileDownload(lambda: save_game(session).encode("utf-8"),
+                                filename=f"game_{session.bundled_name or 'uploaded'}_month_{session.month}.yaml",
+                                label="Save game", mime_type="text/yaml")
+        ScenarioUpload(max_bytes=MAX_BYTES, event_upload=continue_game,
+                       label="Continue a saved game (.yaml):", test_id="game-upload")
 
 
 @solara.component

@@ -11,8 +11,11 @@ the same checker as the command line accepts or refuses. Changing a parameter or
 months so far under the new value. Re-running costs a fraction of a second at classroom sizes; stepping
 one `AlignmentModel` and its baseline in place would save that but keep two mutable models per session.
 
-Play mode (turn-by-turn moves by teams) plugs in here: a team's move is `inject(...)` for the coming
-month, and the teacher's "next turn" is `step()`.
+Play mode (turn-by-turn moves by teams, as `sim play`): a team's move waits in `pending` until the
+teacher advances the turn, which injects every pending move for the coming month (its note starts with
+the team, as in `sim play`'s played.yaml) and steps the turn's months. The whole game is plain data, so
+`save_game`/`load_game` write and read it as a small YAML file, and a continued game re-runs to exactly
+the same Result.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from typing import Any, Callable
 from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
-from ..errors import EntenteError
+from ..errors import EntenteError, did_you_mean
+from ..experiment.play import own_actor_rule, takes_part
 from ..experiment.result import Result
 from ..experiment.runner import run
 from ..io.resources import bundled_scenario, bundled_scenarios
@@ -60,6 +64,10 @@ class GameSession:
     seed: int | None = None
     injects: tuple[dict, ...] = ()
     month: int = 0
+    bundled_name: str | None = None  # set for a bundled scenario: a saved game names it instead of copying it
+    turn: int = 1  # play mode: months per turn
+    teams: tuple[tuple[str, str], ...] = ()  # play mode: (team, the actor it plays)
+    pending: tuple[dict, ...] = ()  # play mode: moves for the coming turn, {"team": ..., **event entry}
 
     # -- starting a session -------------------------------------------------------------------------------
     @classmethod
@@ -69,7 +77,8 @@ class GameSession:
         if path is None:
             raise EntenteError(f"there is no bundled scenario {name!r}",
                                hint=f"The bundled scenarios are: {', '.join(bundled_names())}.")
-        return cls._from_file(path, f"{path.stem} (bundled)", base_dir=path.resolve().parent)
+        session = cls._from_file(path, f"{path.stem} (bundled)", base_dir=path.resolve().parent)
+        return replace(session, bundled_name=path.stem)
 
     @classmethod
     def uploaded(cls, filename: str, content: bytes) -> "GameSession":
@@ -155,8 +164,8 @@ class GameSession:
         return replace(self, month=self.months)
 
     def reset(self) -> "GameSession":
-        """Back to month 0 without the live events; the sliders and the seed stay as they are."""
-        return replace(self, month=0, injects=())
+        """Back to month 0 without the live events or pending moves; sliders, seed and teams stay."""
+        return replace(self, month=0, injects=(), pending=())
 
     def with_parameter(self, name: str, value) -> "GameSession":
         """A slider moved: the months so far are replayed under the new value."""
@@ -171,19 +180,13 @@ class GameSession:
 
         Either source and targets (one actor acting on others) or between (a meeting of several).
         """
+        return self._with_entry(_entry(type, source, targets, between, intensity, note))
+
+    def _with_entry(self, entry: dict) -> "GameSession":
         if self.finished:
             raise EntenteError(f"the scenario has reached its last month ({self.months}): nothing can happen "
                                f"after it", hint="Reset to play it again, or raise 'months:' in the file.")
-        entry: dict[str, Any] = {"at": self.month + 1, "type": type, "intensity": float(intensity)}
-        if between:
-            entry["between"] = list(between)
-        else:
-            if source is not None:
-                entry["from"] = source
-            if targets:
-                entry["to"] = list(targets) if len(targets) > 1 else targets[0]
-        if note.strip():
-            entry["note"] = note.strip()
+        entry = {"at": self.month + 1, **entry}
         try:
             return replace(self, injects=(*self.injects, entry)).checked()
         except EntenteError as error:  # name the live event, not its place in a list no file holds
@@ -192,6 +195,148 @@ class GameSession:
                 raise EntenteError(error.problem, field="the live event" + error.field[len(place):],
                                    hint=error.hint) from None
             raise
+
+
+    # -- play mode -----------------------------------------------------------------------------------------
+    def with_play(self, turn: int, teams: dict[str, str]) -> "GameSession":
+        """Set the turn length (months) and the teams (team name -> the actor it plays)."""
+        if not 1 <= int(turn) <= self.months:
+            raise EntenteError(f"a turn must be from 1 to {self.months} months (the scenario's horizon), "
+                               f"got {turn}", field="turn length", hint="Choose a few months, e.g. 3 or 6.")
+        names = actor_choices(self)
+        pairs = []
+        for team, actor in teams.items():
+            team = str(team).strip()
+            if not team:
+                raise EntenteError("every team needs a name", field="teams", hint="Name it after its actor.")
+            if actor not in names:
+                raise EntenteError(f"team {team!r} plays {actor!r}, which is not an actor of this scenario",
+                                   field="teams", hint=f"{did_you_mean(str(actor), names)} Actors: "
+                                                       f"{', '.join(names)}.".lstrip())
+            pairs.append((team, actor))
+        return replace(self, turn=int(turn), teams=tuple(pairs))
+
+    def actor_of(self, team: str) -> str:
+        actors = dict(self.teams)
+        if team not in actors:
+            raise EntenteError(f"there is no team {team!r} in this game", field="team",
+                               hint=f"The teams are: {', '.join(actors) or 'none yet (add them first)'}.")
+        return actors[team]
+
+    def move(self, team: str, type: str, source: str | None = None, targets: tuple[str, ...] = (),
+             between: tuple[str, ...] = (), intensity: float = 1.0, note: str = "") -> "GameSession":
+        """A team's move for the coming turn, checked now (the scenario checker plus `sim play`'s rules)."""
+        actor = self.actor_of(team)
+        if not note.strip():
+            raise EntenteError("every move needs a one-line justification", field="justification",
+                               hint="Add for instance \"to answer Pakistan's new fighters\".")
+        entry = _entry(type, source, targets, between, intensity, note)
+        self._with_entry(entry)  # refused here, with the checker's words, if the event itself is wrong
+        if not takes_part(entry, actor, actor_choices(self)):
+            problem, hint = own_actor_rule(actor)
+            raise EntenteError(f"team {team!r}: {problem}", field="the move", hint=hint)
+        return replace(self, pending=(*self.pending, {"team": team, **entry}))
+
+    def advance_turn(self) -> "GameSession":
+        """Every pending move happens in the coming month; then the turn's months are played."""
+        session = replace(self, pending=())
+        for move in self.pending:
+            entry = {key: value for key, value in move.items() if key != "team"}
+            entry["note"] = f"{move['team']}: {entry['note']}"  # as `sim play` writes played.yaml
+            session = session._with_entry(entry)
+        return session.step(self.turn)
+
+
+def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tuple[str, ...],
+           intensity: float, note: str) -> dict:
+    """A scenario event entry (without its month) from the page's choices."""
+    entry: dict[str, Any] = {"type": type, "intensity": float(intensity)}
+    if between:
+        entry["between"] = list(between)
+    else:
+        if source is not None:
+            entry["from"] = source
+        if targets:
+            entry["to"] = list(targets) if len(targets) > 1 else targets[0]
+    if note.strip():
+        entry["note"] = note.strip()
+    return entry
+
+
+# -- save and continue ------------------------------------------------------------------------------------
+GAME_FORMAT = 1
+GAME_HEADER = ("# An Entente game saved from the browser page (python -m sim app). Continue it there with "
+               "'Continue a saved game'.\n")
+GAME_KEYS = ("entente_game", "scenario", "scenario_data", "label", "parameters", "seed", "month", "turn",
+             "teams", "injects", "pending")
+
+
+def save_game(session: GameSession) -> str:
+    """The game as a small YAML text: the session's plain data, enough to re-run it exactly."""
+    import yaml
+
+    data: dict[str, Any] = {"entente_game": GAME_FORMAT}
+    if session.bundled_name:
+        data["scenario"] = session.bundled_name
+    else:
+        data["scenario_data"] = session.data
+    data.update({"label": session.label, "parameters": dict(session.parameters), "seed": session.seed,
+                 "month": session.month, "turn": session.turn,
+                 "teams": {team: actor for team, actor in session.teams},
+                 "injects": [dict(e) for e in session.injects], "pending": [dict(m) for m in session.pending]})
+    return GAME_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def load_game(filename: str, content: bytes) -> GameSession:
+    """A saved game, read by the safe YAML reader and checked again like a scenario (errors name the file)."""
+    name = Path(filename.replace("\\", "/")).name or "game.yaml"
+    if len(content) > MAX_BYTES:
+        raise EntenteError(f"the game file is larger than the limit of {MAX_BYTES:,} bytes", file=name,
+                           hint="A saved game is a few kilobytes; check you chose the right file.")
+    with tempfile.TemporaryDirectory(prefix="entente-game-") as folder:
+        path = Path(folder) / "game.yaml"
+        path.write_bytes(content)
+        try:
+            document = load_yaml(path, what="game file")
+        except EntenteError as error:
+            if error.file is not None and error.file.startswith(folder):
+                error.file = name
+            raise
+    data = document.data
+
+    def fail(key, problem, hint="Save the game again from the page; the file is written by the program."):
+        line, column = (document.position((key,)) if key else None) or (None, None)
+        return EntenteError(problem, file=name, line=line, column=column, field=key, hint=hint)
+
+    if not isinstance(data, dict) or data.get("entente_game") != GAME_FORMAT:
+        raise fail(None, "this is not a game saved from the page (no 'entente_game: 1')",
+                   "Choose a file made by 'Save game'; a scenario file goes in the scenario upload instead.")
+    for key in data:
+        if key not in GAME_KEYS:
+            raise fail(key, f"unknown key {key!r}", did_you_mean(str(key), list(GAME_KEYS)) or
+                       f"Allowed keys: {', '.join(GAME_KEYS)}.")
+    if "scenario" in data:
+        session = GameSession.bundled(str(data["scenario"]))
+    elif isinstance(data.get("scenario_data"), dict):
+        session = GameSession(data=data["scenario_data"], label=str(data.get("label") or name)).checked()
+    else:
+        raise fail(None, "the game names no scenario ('scenario:' or 'scenario_data:')")
+    try:
+        teams = {str(team): str(actor) for team, actor in (data.get("teams") or {}).items()}
+        session = replace(session, parameters=dict(data.get("parameters") or {}),
+                          seed=None if data.get("seed") is None else int(data["seed"]),
+                          injects=tuple(dict(e) for e in data.get("injects") or ()),
+                          pending=tuple(dict(m) for m in data.get("pending") or ()))
+        session = session.checked().with_play(int(data.get("turn", 1)), teams)
+        month = int(data.get("month", 0))
+    except (AttributeError, TypeError, ValueError) as error:
+        raise fail(None, f"the game file is damaged ({error})") from None
+    if not 0 <= month <= session.months:
+        raise fail("month", f"month {month} is outside the scenario's 0 to {session.months}")
+    for move in session.pending:
+        if move.get("team") not in teams:
+            raise fail("pending", f"a pending move names no team of this game ({move.get('team')!r})")
+    return replace(session, month=month)
 
 
 def actor_choices(session: GameSession) -> list[str]:

@@ -256,15 +256,25 @@ def read_orders(path: Path, game: Game) -> list[Move]:
         raise fail(("actor",), f"unknown actor {data['actor']!r}",
                    (did_you_mean(str(data["actor"]), names) + " ").lstrip() + f"Actors: {', '.join(names)}.")
     moves = _checked_events(data, document, path, game, fail, team=path.stem)
-    for move in moves:
-        parties = {move.event.get("from"), move.event.get("to"), *(move.event.get("between") or [])}
-        resolved = {_resolve(p, _actor_names(scenario)) for p in parties if isinstance(p, str)}
-        if actor not in resolved:
-            index = moves.index(move)
-            raise fail(("events", index), f"a team playing {actor} can only order moves {actor} takes part in",
-                       f"Make {actor} the 'from' or the 'to' of this event, or leave the move to the team "
-                       "that plays those actors.")
+    for index, move in enumerate(moves):
+        if not takes_part(move.event, actor, _actor_names(scenario)):
+            problem, hint = own_actor_rule(actor)
+            raise fail(("events", index), problem, hint)
     return moves
+
+
+def takes_part(event: dict, actor: str, names: list[str]) -> bool:
+    """Whether `actor` is the 'from', a 'to' or one of the 'between' of a scenario-event entry."""
+    to = event.get("to")
+    parties = [event.get("from"), *(to if isinstance(to, list) else [to]), *(event.get("between") or [])]
+    return actor in {_resolve(p, names) for p in parties if isinstance(p, str)}
+
+
+def own_actor_rule(actor: str) -> tuple[str, str]:
+    """The rule of play a move broke when its team's actor is not in it: (problem, hint)."""
+    return (f"a team playing {actor} can only order moves {actor} takes part in",
+            f"Make {actor} the 'from' or the 'to' of this event, or leave the move to the team "
+            "that plays those actors.")
 
 
 def read_news(path: Path, game: Game) -> list[Move]:
