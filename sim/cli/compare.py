@@ -17,7 +17,8 @@ def add_parser(subparsers, name, summary):
                         help="colour scale of both effect heatmaps, ±X (default 0.5, the same for every run)")
     parser.add_argument("--top", type=int, default=15, metavar="N", help="pairs shown in the terminal (default 15)")
     parser.add_argument("--no-plots", action="store_true", help="leave the figure out (faster)")
-    parser.add_argument("--force", action="store_true", help="write into a folder that holds files Entente did not write")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a folder that holds files Entente did not write")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 

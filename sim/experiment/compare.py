@@ -85,7 +85,8 @@ def check_same_actors(a: Result, b: Result, a_label: str, b_label: str) -> None:
         return
     only_a = sorted(set(a.actors) - set(b.actors))
     only_b = sorted(set(b.actors) - set(a.actors))
-    parts = ([f"only A has {', '.join(only_a)}"] if only_a else []) + ([f"only B has {', '.join(only_b)}"] if only_b else [])
+    parts = ([f"only A has {', '.join(only_a)}"] if only_a else []) + \
+        ([f"only B has {', '.join(only_b)}"] if only_b else [])
     raise EntenteError(f"A ({a_label}) and B ({b_label}) do not have the same actors ({'; '.join(parts)}), "
                        "so their pairs cannot be set side by side",
                        hint="Compare two results of scenarios with the same actors: give both scenarios the "
