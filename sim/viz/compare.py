@@ -11,37 +11,7 @@ import textwrap
 import numpy as np
 
 from . import style
-from .figures import check_effect_scale, effect_bar_label
-
-
-def _number(value: float) -> str:
-    return f"{round(value, 2) + 0.0:.2f}".replace("-", "−")
-
-
-def _panel(ax, matrix: np.ndarray, names, limit: float, title: str):
-    import matplotlib
-
-    size = len(names)
-    diagonal = np.eye(size, dtype=bool)
-    colours = matplotlib.colormaps[style.SCORE_CMAP].with_extremes(bad=style.DIAGONAL)
-    image = ax.imshow(np.ma.masked_array(matrix, mask=diagonal), cmap=colours, vmin=-limit, vmax=limit)
-    font = 9 if size <= 8 else 7 if size <= 12 else 5
-    for i in range(size):
-        for j in range(size):
-            if i != j:
-                value = float(matrix[i, j])
-                ink = "white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999"
-                ax.text(j, i, _number(value), ha="center", va="center", fontsize=font, color=ink)
-    ax.set_xticks(range(size), names, rotation=40, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(size), names)
-    ax.set_xlabel("…this actor")
-    ax.set_ylabel("how this actor regards…")
-    ax.set_title(title)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    return image
-
+from .figures import check_effect_scale, effect_bar_label, heatmap_panel
 
 def plot_effect_comparison(a_effect: np.ndarray, b_effect: np.ndarray, actors, a_title: str, b_title: str,
                            effect_scale: float | None = None):
@@ -56,7 +26,8 @@ def plot_effect_comparison(a_effect: np.ndarray, b_effect: np.ndarray, actors, a
         axes = figure.subplots(1, 2)
         image = None
         for ax, matrix, title in ((axes[0], a_effect, a_title), (axes[1], b_effect, b_title)):
-            image = _panel(ax, np.asarray(matrix, dtype=float), names, limit, "\n".join(textwrap.wrap(title, 60)))
+            wrapped = "\n".join(textwrap.wrap(title, 60))
+            image = heatmap_panel(ax, np.asarray(matrix, dtype=float), names, limit, wrapped)
         off = ~np.eye(len(names), dtype=bool)
         beyond = max(float(np.max(np.abs(np.asarray(m)[off]), initial=0.0)) for m in (a_effect, b_effect)) > limit
         bar = figure.colorbar(image, ax=list(axes), shrink=0.82, pad=0.02, extend="both" if beyond else "neither")

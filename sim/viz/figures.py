@@ -299,6 +299,15 @@ def effect_bar_label(limit: float) -> str:
 
 
 def _heatmap(ax, matrix: np.ndarray, names, limit: float, title: str, bar_label: str) -> None:
+    image = heatmap_panel(ax, matrix, names, limit, title)
+    off_diagonal = matrix[~np.eye(len(names), dtype=bool)]
+    beyond = off_diagonal.size and float(np.max(np.abs(off_diagonal))) > limit + 1e-12
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.82, pad=0.02, extend="both" if beyond else "neither")
+    bar.set_label(bar_label)
+
+
+def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
+    """One score matrix as coloured, labelled cells on ±limit (no colour bar: callers may share one)."""
     import matplotlib
 
     size = len(names)
@@ -321,10 +330,7 @@ def _heatmap(ax, matrix: np.ndarray, names, limit: float, title: str, bar_label:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    off_diagonal = matrix[~diagonal]
-    beyond = off_diagonal.size and float(np.max(np.abs(off_diagonal))) > limit + 1e-12
-    bar = ax.figure.colorbar(image, ax=ax, shrink=0.82, pad=0.02, extend="both" if beyond else "neither")
-    bar.set_label(bar_label)
+    return image
 
 
 # --- figure 3: bloc map ------------------------------------------------------------------------------
