@@ -120,3 +120,18 @@ def test_a_lean_crossing_is_reported_only_when_visible_at_two_decimals():
                if s.actor == "A"]
     assert [(s.month, s.lean_before, s.lean_after) for s in visible] == [(3, 0.05, -0.02)]
     assert [visible_side(x) for x in (0.004, -0.004, 0.006, -0.006)] == [0, 0, 1, -1]
+
+
+def test_the_effects_table_gives_each_event_its_attributed_part():
+    import html as html_module
+
+    import sim
+    from sim.reporting.html import report_html
+
+    result = sim.run("arms_sale_pakistan")
+    page = html_module.unescape(report_html(result))
+    change = result.summary.changes[0]
+    part = change.share_of(change.events[0])
+    assert part is not None and part.share is not None
+    shown = f"{change.events[0]}: {part.value:+.2f}".replace("-", "−") + f", {part.share:.0%} of the change"
+    assert shown in page

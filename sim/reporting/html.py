@@ -62,13 +62,14 @@ def _effect_cell(value: float) -> str:
     return f'<td class="num {css}">{_signed(value)}</td>'
 
 
-def _event_text(item) -> str:
-    """One entry of a change's `events` as the summary holds it: a label, or a dict with a label and share."""
-    if isinstance(item, dict):
-        label = item.get("label") or item.get("event") or ", ".join(f"{k}: {v}" for k, v in item.items())
-        share = item.get("share")
-        return e(label) + (f" ({float(share):.0%})" if isinstance(share, (int, float)) else "")
-    return e(item)
+def _event_text(item, part=None) -> str:
+    """One event behind a change, with its attributed part of run 1's change when the summary has it
+    ('month 3: arms_sale Russia → Pakistan: −0.30, 85% of the change')."""
+    text = e(item)
+    if part is None:
+        return text
+    share = f", {part.share:.0%} of the change" if part.share is not None else ""
+    return f"{text}: {_signed(part.value)}{share}"
 
 
 # --- sections ------------------------------------------------------------------------------------------
@@ -185,7 +186,9 @@ def _events(result: Result) -> list[str]:
 
 def _effects(summary: Summary) -> list[str]:
     out = [f"<h2>What the events did</h2><p>Effect = the score at month {summary.months} minus the same world "
-           "without the events (the baseline). Every event listed contributed to the effect.</p>"]
+           "without the events (the baseline). Every event listed contributed to the effect; beside each, its "
+           "part of the pair's change from month 0 in run 1 and that part's share of the change, by exact "
+           "attribution (python -m sim explain RESULT A B splits the rest: memory, balance, reciprocity).</p>"]
     changes = [c for c in summary.changes if abs(c.effect) >= VISIBLE]
     if not changes:
         out.append("<p>The events changed no score by as much as 0.01.</p>")
@@ -193,7 +196,8 @@ def _effects(summary: Summary) -> list[str]:
     out.append("<table><tr><th>pair</th><th>start</th><th>end</th><th>without the events</th><th>effect</th>"
                "<th>peak effect (month)</th><th>events behind it</th></tr>")
     for c in changes:
-        behind = "<br>".join(_event_text(item) for item in c.events) or '<span class="muted">—</span>'
+        behind = ("<br>".join(_event_text(item, c.share_of(item)) for item in c.events)
+                  or '<span class="muted">—</span>')
         out.append(f"<tr><td>{e(c.source)} → {e(c.target)}</td><td class=\"num\">{_signed(c.initial)}</td>"
                    f"<td class=\"num\">{_signed(c.final)}</td><td class=\"num\">{_signed(c.baseline_final)}</td>"
                    f"{_effect_cell(c.effect)}<td class=\"num\">{_signed(c.peak_effect)} ({c.peak_month})</td>"
