@@ -51,9 +51,12 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
                  "(docs/model.md).")
     noise = summary.parameters.noise
-    if runs > 1 and not noise:
-        lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0; set it (e.g. 0.03) "
-                     "to see how much chance matters.")
+    if runs > 1 and not noise and not reactions:
+        lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0 and no actor reacted; "
+                     "set noise (e.g. 0.03) to see how much chance matters.")
+    elif runs > 1 and not noise:
+        lines.append(f"Note: parameters.noise is 0, so the {runs} runs differ only in the reactions each draws by "
+                     "chance; set noise (e.g. 0.03) to see how much chance in the scores matters.")
     elif runs > 1:
         lines.append(f"Scores are means over {runs} runs (noise s.d. {noise:g} a month).")
 
