@@ -19,7 +19,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import EntenteError, did_you_mean, field_path
+from ..errors import EntenteError, did_you_mean
 from ..io.relations import write_atomically
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 
@@ -236,9 +236,7 @@ def read_orders(path: Path, game: Game) -> list[Move]:
     data = document.data
 
     def fail(where, problem, hint=None):
-        line, column = document.position(tuple(where)) or (None, None)
-        return EntenteError(problem, file=str(path), line=line, column=column,
-                            field=field_path(list(where)) or None, hint=hint)
+        return document.error(where, problem, hint, file=str(path))
 
     if not isinstance(data, dict):
         raise fail((), "an orders file is a mapping with 'actor:' and 'events:'",
@@ -285,9 +283,7 @@ def read_news(path: Path, game: Game) -> list[Move]:
     data = document.data
 
     def fail(where, problem, hint=None):
-        line, column = document.position(tuple(where)) or (None, None)
-        return EntenteError(problem, file=str(path), line=line, column=column,
-                            field=field_path(list(where)) or None, hint=hint)
+        return document.error(where, problem, hint, file=str(path))
 
     if not isinstance(data, dict) or set(data) - {"events"}:
         raise fail((), "a news file holds one key, 'events:', a list of events as in a scenario",

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EntenteError, did_you_mean, field_path
+from ..errors import EntenteError, did_you_mean
 from .resources import default_relations
 from .tables import actor_names
 
@@ -47,10 +47,7 @@ def load_relations(path: str | Path | None = None) -> StartingRelations:
     names = actor_names()
 
     def fail(where, problem, hint=None):
-        place = document.position(where) or (None, None)
-        field = field_path(where)
-        return EntenteError(problem, file=str(path), line=place[0], column=place[1], field=field or None,
-                            hint=hint)
+        return document.error(where, problem, hint, file=str(path))
 
     if not isinstance(data, dict) or not isinstance(data.get("relations"), list):
         raise fail((), "a relations file needs a 'relations:' list",

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EntenteError
+from ..errors import EntenteError, field_path
 from .text import wide_encoding
 
 MAX_BYTES = 1_000_000
@@ -89,6 +89,13 @@ class YamlDocument:
             if not path:
                 return None
             path = path[:-1]
+
+    def error(self, path, problem: str, hint: str | None = None, *, file: str | None = None) -> EntenteError:
+        """A mistake at `path` in this file, as the one-paragraph error naming the file, line and field."""
+        path = tuple(path)
+        line, column = self.position(path) or (None, None)
+        return EntenteError(problem, file=file or self.filename, line=line, column=column,
+                            field=field_path(path) or None, hint=hint)
 
 
 def load_yaml(path, *, what: str = "scenario file", max_bytes: int = MAX_BYTES) -> YamlDocument:

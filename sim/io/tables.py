@@ -10,16 +10,13 @@ from collections.abc import Sequence
 
 from ..core.actors import ActorInfo, ActorNames
 from ..core.events import AUDIENCE_RULES, EventType
-from ..errors import EntenteError, did_you_mean, field_path
+from ..errors import EntenteError, did_you_mean
 from .resources import table_document
 
 
 def table_error(name: str, path: tuple, problem: str, hint: str | None = None) -> EntenteError:
     """An error in a bundled table, placed at the line of `path` (e.g. ("types", "arms_sale", "durable"))."""
-    document = table_document(name)
-    line, column = document.position(path) or (None, None)
-    return EntenteError(problem, file=document.filename, line=line, column=column,
-                        field=field_path(path) or None, hint=hint)
+    return table_document(name).error(path, problem, hint)
 
 
 def checked_entry(name: str, path: tuple, entry, *, required: tuple[str, ...] = (),
