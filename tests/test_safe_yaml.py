@@ -352,3 +352,43 @@ def test_a_wide_encoding_is_named_right_for_yaml_files_and_articles(tmp_path, co
         with pytest.raises(EntenteError) as caught:
             read(path)
         assert f"saved as {name} text" in str(caught.value) and other not in str(caught.value)
+
+
+def test_libyaml_and_pure_python_parsers_read_every_bundled_file_alike():
+    """The fast path (libyaml's events) must give the same data and the same places as PyYAML's parser."""
+    from pathlib import Path
+
+    from sim.io import safe_yaml
+
+    python_loader, c_loader = safe_yaml._loader_classes()
+    if c_loader is None:
+        pytest.skip("PyYAML was built without libyaml here")
+    root = Path(__file__).resolve().parent.parent
+    files = [p for folder in ("sim/data", "seeds", "scenarios", "hindcasts", "tests/broken_scenarios")
+             for p in sorted((root / folder).glob("*.yaml"))]
+    assert len(files) > 40
+    compared = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            slow = safe_yaml._parse_with(python_loader, text, str(path), "file")
+        except EntenteError:
+            continue  # a broken file: the fast path hands every syntax problem back to the slow one
+        fast = safe_yaml._parse_with(c_loader, text, str(path), "file")
+        same = fast.data == slow.data or "nan" in text  # nan != nan
+        assert same and fast._positions == slow._positions, path.name
+        compared += 1
+    assert compared > 30
+
+
+def test_a_syntax_error_reads_the_same_through_the_fast_path():
+    from sim.io import safe_yaml
+
+    text = "name: x\nevents: [\n  {at: 1\n"
+    python_loader, _ = safe_yaml._loader_classes()
+    with pytest.raises(EntenteError) as slow:
+        safe_yaml._parse_with(python_loader, text, "s.yaml", "scenario file")
+    with pytest.raises(EntenteError) as caught:
+        load_yaml_text(text, filename="s.yaml")
+    assert str(caught.value) == str(slow.value)
+    assert "s.yaml, line" in str(caught.value)
