@@ -245,3 +245,21 @@ def test_chance_does_not_wear_down_strong_ties():
     start, end = result.matrix(0), result.matrix(36)  # means over the runs
     strong = np.abs(start) > 0.6
     assert np.abs(end[strong] - start[strong]).max() < 0.08
+
+
+def test_the_model_imports_mesa_without_scipy_spatial_and_leaves_scipy_whole():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "import sim.model\n"
+        "print('scipy.spatial' in sys.modules, 'scipy.spatial.distance' in sys.modules)\n"
+        "from sim.model.mesa_import import _lazy_cdist\n"
+        "users = [m for m in list(sys.modules.values()) if getattr(m, 'cdist', None) is _lazy_cdist]\n"
+        "print(all(float(m.cdist(np.zeros((1, 2)), np.ones((1, 2)))[0, 0]) == 2 ** 0.5 for m in users))\n"
+        "import scipy.spatial.distance as distance\n"
+        "print(distance.__file__.endswith('distance.py'), hasattr(distance, 'pdist'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True", "True", "True"]

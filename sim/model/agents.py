@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import mesa
+from .mesa_import import mesa
 
 from ..core.events import HOSTILE, LoggedEvent
 

@@ -15,7 +15,7 @@ import functools
 import random
 from dataclasses import dataclass
 
-import mesa
+from .mesa_import import mesa
 import numpy as np
 
 from ..core import dynamics, landscape

@@ -6,7 +6,7 @@ events happen when, how third parties and rivals respond, and what is recorded e
 
 from __future__ import annotations
 
-import mesa
+from .mesa_import import mesa
 import numpy as np
 
 from ..core import dynamics, landscape
