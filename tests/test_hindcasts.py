@@ -29,6 +29,7 @@ def test_the_command_prints_a_scorecard_and_fails_when_a_direction_fails(tmp_pat
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("name: wrong\nmonths: 12\nrelations: [{between: [India, Pakistan], score: -0.6}]\n"
                      "events: [{at: 2, type: arms_sale, from: Russia, to: India}]\n"
+                     "parameters: {reactions: false}\n"  # the scorecard, not a reaction chain, is under test
                      "expect:\n  - {pair: [Pakistan, India], change: up}\n  - {pair: [Russia, India], change: up}\n",
                      encoding="utf-8")
     assert main(["hindcast", str(wrong)]) == 1

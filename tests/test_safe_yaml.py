@@ -392,3 +392,15 @@ def test_a_syntax_error_reads_the_same_through_the_fast_path():
         load_yaml_text(text, filename="s.yaml")
     assert str(caught.value) == str(slow.value)
     assert "s.yaml, line" in str(caught.value)
+
+
+def test_a_file_read_again_is_an_independent_copy(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    first = load_yaml(path)
+    first.data["events"][0]["to"] = "changed by the caller"
+    second = load_yaml(path)
+    assert second.data["events"][0]["to"] == "Pakistan"
+    assert second.position(("events", 0, "to")) == first.position(("events", 0, "to")) == (7, 5)
+    path.write_text(SCENARIO.replace("Pakistan", "India"), encoding="utf-8")
+    assert load_yaml(path).data["events"][0]["to"] == "India"  # the text changed: read afresh

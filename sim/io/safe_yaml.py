@@ -243,7 +243,35 @@ def _loader_classes():
 _LOADERS: tuple | None = None
 
 
+_READ: dict[tuple[str, str, str], YamlDocument] = {}
+"""Documents already read in this process, by file name, kind and exact text: a run reads the relations
+file for its world and again for its report, a sweep reads it for every point."""
+
+_READ_KEPT = 16  # documents kept; the oldest is forgotten first
+
+
 def _parse(text: str, filename: str, what: str) -> YamlDocument:
+    """A document read before (the same name, kind and text) is handed out again as a fresh copy, so a
+    caller that changes its data changes nothing for the next one."""
+    key = (filename, what, text)
+    if key not in _READ:
+        if len(_READ) >= _READ_KEPT:
+            del _READ[next(iter(_READ))]
+        _READ[key] = _parse_text(text, filename, what)
+    document = _READ[key]
+    return YamlDocument(data=_copy(document.data), filename=filename, _positions=document._positions)
+
+
+def _copy(data):
+    """Plain data (mappings, lists, scalars) copied all the way down; scalars are immutable."""
+    if isinstance(data, dict):
+        return {key: _copy(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_copy(value) for value in data]
+    return data
+
+
+def _parse_text(text: str, filename: str, what: str) -> YamlDocument:
     """Read with libyaml's parser when it is there; any syntax or character problem is read again by
     PyYAML's, so a mistake is always reported with the same words, place and hint."""
     global _LOADERS

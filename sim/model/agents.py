@@ -6,9 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .mesa_import import mesa
-
 from ..core.events import HOSTILE, LoggedEvent
+from .mesa_import import mesa
 
 if TYPE_CHECKING:
     from .model import AlignmentModel

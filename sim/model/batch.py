@@ -15,7 +15,6 @@ import functools
 import random
 from dataclasses import dataclass
 
-from .mesa_import import mesa
 import numpy as np
 
 from ..core import dynamics, landscape
@@ -24,6 +23,7 @@ from ..core.parameters import Parameters
 from ..core.scenario import ActorChange
 from ..core.world import World
 from .agents import ARMED_GROUP, counter_patron_reason, reaction_probability, riposte_reason
+from .mesa_import import mesa
 
 NEVER = np.iinfo(np.int64).min // 2  # last_reaction of an actor that has not reacted yet
 

@@ -6,7 +6,6 @@ events happen when, how third parties and rivals respond, and what is recorded e
 
 from __future__ import annotations
 
-from .mesa_import import mesa
 import numpy as np
 
 from ..core import dynamics, landscape
@@ -16,6 +15,7 @@ from ..core.scenario import ActorChange
 from ..core.world import World
 from .agents import Actor
 from .ledger import COMPETITION, EVENT, PartsLedger
+from .mesa_import import mesa
 
 class AlignmentModel(mesa.Model):
     """Alignment scores among actors, moved each month by memory, balance, reciprocity and events."""
