@@ -38,6 +38,19 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
+    painter = None
+    if not args.no_plots:
+        from ..reporting.painter import Painter
+
+        painter = Painter.start()  # draws the figures in a second process; None: drawn here
+    try:
+        return _run(args, painter)
+    finally:
+        if painter is not None:
+            painter.close()
+
+
+def _run(args, painter) -> int:
     from dataclasses import replace
 
     from ..io.scenario_file import find_scenario, load_scenario
@@ -91,8 +104,13 @@ def run(args) -> int:
 
     result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
     formats = ("png", "svg") if args.svg else ("png",)
+    figures = None
+    if painter is not None:
+        painter.paint(result, formats, args.effect_scale)
+        figures = painter.figures
     files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force,
-                         report=not args.no_report, effect_scale=args.effect_scale, full=args.full)
+                         report=not args.no_report, effect_scale=args.effect_scale, full=args.full,
+                         figures=figures)
     if args.quiet:
         print(out_dir)
     else:

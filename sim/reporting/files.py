@@ -7,6 +7,7 @@ complete and never damages an earlier one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -109,29 +110,37 @@ def manifest_extra(summary: Summary | None, name: str) -> dict:
 
 def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, formats=("png",),
                  force: bool = False, extra: dict[str, str] | None = None, report: bool = True,
-                 effect_scale: float | None = None, full: bool = False) -> list[str]:
+                 effect_scale: float | None = None, full: bool = False,
+                 figures: Callable[[], dict[str, bytes]] | None = None) -> list[str]:
     """Write everything to out_dir atomically (report.html too unless report=False); returns the file names
-    written (see data_files; with several runs the per-run scores go to runs.npz unless full=True)."""
+    written (see data_files; with several runs the per-run scores go to runs.npz unless full=True).
+
+    figures: where the figures come from when they are drawn elsewhere (sim.reporting.painter), asked for
+    once the data files are ready; by default they are drawn here."""
     from ..io.result_folder import result_folder
 
-    figures: dict[str, bytes] = {}
+    data = {**data_files(result, full=full), **(extra or {})}
+    drawn: dict[str, bytes] = {}
     if plots:
-        from ..viz.figures import render_plots
+        if figures is None:
+            from ..viz.figures import render_plots
 
-        figures = render_plots(result, tuple(formats), effect_scale=effect_scale)
+            drawn = render_plots(result, tuple(formats), effect_scale=effect_scale)
+        else:
+            drawn = figures()
     page = None
     if report:
         from .html import build_report
 
-        page = build_report(result, figures=figures, effect_scale=effect_scale)
+        page = build_report(result, figures=drawn, effect_scale=effect_scale)
     with result_folder(out_dir, force=force, manifest_extra=manifest_extra(result.summary, result.name)) as folder:
-        for name, content in {**data_files(result, full=full), **(extra or {})}.items():
+        for name, content in data.items():
             if isinstance(content, bytes):
                 folder.write_bytes(name, content)
             else:
                 folder.write_text(name, content)
-        for name, data in figures.items():
-            folder.write_bytes(name, data)
+        for name, image in drawn.items():
+            folder.write_bytes(name, image)
         if plots and result.runs > 1:
             import warnings
 

@@ -1,0 +1,58 @@
+"""The painter (sim.reporting.painter): figures drawn in a forked process are the same bytes, and a
+painter that dies costs nothing but time."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sim.cli.main import main
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the painter forks on Linux only")
+
+
+def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path):
+    forked, here = tmp_path / "forked", tmp_path / "here"
+    probe = ("import sys, runpy\n"
+             "import sim.reporting.painter as p\n"
+             "started = p.Painter.start\n"
+             "def start():\n"
+             "    painter = started()\n"
+             "    print('painter' if painter else 'none', file=sys.stderr)\n"
+             "    return painter\n"
+             "p.Painter.start = start\n"
+             "sys.argv = ['sim', 'run', 'arms_sale_pakistan', '--out', sys.argv[1], '--quiet']\n"
+             "runpy.run_module('sim', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(forked)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "painter"  # a fresh command forks one
+    assert main(["run", "arms_sale_pakistan", "--out", str(here), "--quiet"]) == 0  # numpy loaded: drawn here
+    names = sorted(path.name for path in here.iterdir())
+    assert {"bloc_map.png", "heatmaps.png", "pairs_over_time.png", "report.html"} <= set(names)
+    assert names == sorted(path.name for path in forked.iterdir())
+    for name in names:
+        assert (forked / name).read_bytes() == (here / name).read_bytes(), name
+
+
+def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
+    script = ("import os, signal, sys\n"
+              "from sim.reporting.painter import Painter\n"
+              "painter = Painter.start()\n"
+              "assert painter is not None\n"
+              "os.kill(painter._process.pid, signal.SIGKILL)\n"
+              "painter._process.join()\n"
+              "import sim\n"
+              "from dataclasses import replace\n"
+              "result = sim.run(replace(sim.load_scenario('arms_sale_pakistan'), months=6))\n"
+              "painter.paint(result, ('png',), None)\n"
+              "figures = painter.figures()\n"
+              "print(sorted(figures), all(data.startswith(b'\\x89PNG') for data in figures.values()))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['bloc_map.png', 'heatmaps.png', 'pairs_over_time.png'] True"
+
+
+def test_no_painter_where_numpy_is_already_loaded():
+    from sim.reporting.painter import Painter
+
+    assert "numpy" in sys.modules and Painter.start() is None
