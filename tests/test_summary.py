@@ -237,3 +237,18 @@ def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
     for entry in data["changes"]:
         del entry["attribution"]
     assert Summary.from_dict(data).changes[0].attribution == ()
+
+
+def test_switched_matches_each_run_matched_on_its_own():
+    from sim.experiment.summary import match_labels, switched
+
+    rng = np.random.default_rng(4)
+    labels = rng.integers(0, 3, size=(60, 5, 6))
+    labels[::3] = labels[0]  # runs that share their partitions, as most runs of a scenario do
+    sizes = rng.uniform(0.5, 3, 6)
+    expected = np.zeros((60, 6), dtype=bool)
+    for run in range(60):
+        start, end = tuple(labels[run, 0]), tuple(labels[run, -1])
+        mapping = match_labels(start, end, sizes)
+        expected[run] = [mapping[end[i]] != start[i] for i in range(6)]
+    assert np.array_equal(switched(labels, sizes), expected) and expected.any() and not expected.all()

@@ -409,13 +409,15 @@ def match_labels(previous: tuple[int, ...], current: tuple[int, ...], sizes) -> 
 def switched(labels: np.ndarray, sizes) -> np.ndarray:
     """(runs, n) booleans: the actor ends in a bloc other than the one its starting bloc became, blocs matched
     by capability overlap (match_labels); labels as Result.partitions gives them, (runs, months + 1, n)."""
-    out = np.zeros((labels.shape[0], labels.shape[2]), dtype=bool)
-    for run in range(labels.shape[0]):
-        start = tuple(int(x) for x in labels[run, 0])
-        end = tuple(int(x) for x in labels[run, -1])
+    n = labels.shape[2]
+    # Runs mostly share a few (start, end) partitions: each distinct pair is matched once.
+    pairs, which = np.unique(np.concatenate([labels[:, 0], labels[:, -1]], axis=1), axis=0, return_inverse=True)
+    distinct = np.zeros((len(pairs), n), dtype=bool)
+    for row, pair in enumerate(pairs):
+        start, end = tuple(int(x) for x in pair[:n]), tuple(int(x) for x in pair[n:])
         mapping = match_labels(start, end, sizes)
-        out[run] = [mapping[end[i]] != start[i] for i in range(len(end))]
-    return out
+        distinct[row] = [mapping[end[i]] != start[i] for i in range(n)]
+    return distinct[np.ravel(which)]
 
 
 def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float | None:
