@@ -14,7 +14,8 @@ Actors adjust myopically, one at a time, so the alignments that can last are the
 configurations in which no single actor can lower E by moving to another bloc (an existing one, or a new
 one while fewer than K blocs are in use). With symmetric p every such move lowers E, so this dynamics
 always stops at one of them. `solve` lists them all, lowest first; `best_partition` returns only the
-global minimum, fast, for the model's monthly use.
+global minimum, fast, for the model's monthly use (where it is heuristic, beyond 22 actors with two blocs, the
+lowest minimum found by a search warm-started from last month's blocs).
 
 This module is a pure numpy kernel: it reads no files and raises ValueError only for malformed arrays
 (user files are checked in sim/blocsfile.py). See docs/landscape.md.
@@ -32,9 +33,13 @@ _SIZE_DIGITS = 12  # bloc sizes equal to 12 digits (relative to the total) tie f
 _CHUNK_CELLS = 1 << 21  # rows x actors x blocs evaluated at once in the enumeration (about 16 MB)
 _CACHED_ROWS = 4096  # enumerations up to this many partitions are cached for best_partition
 _NEAR_TIE = 1000  # best_partitions hands a matrix to best_partition when its runner-up is this many tolerances close
+_EXACT_LIMIT = 1_000_000  # solve enumerates every partition up to this many; beyond, the heuristic
 _SPLIT_LIMIT = 22  # up to this many actors, two blocs are searched exactly by meeting in the middle
 _SINGLE_MARGIN = 1e-4  # relative margin of the single-precision search in _best_bipartition
 _CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact propensities and sizes
+_FIELD_SLACK = 1e-12  # relative slack of the two-bloc pre-screen (its sums round differently; exact re-check)
+_WARM_RESTARTS = 4  # seeded random starts added to last month's partition in the warm heuristic search
+_WARM_SEED = 0  # seed of those restarts: the same every month, so equal inputs give equal labels
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,8 @@ def _descend(labels: np.ndarray, w: np.ndarray, n_blocs: int, tol: float) -> tup
     Returns the local minima reached and the number of configurations examined. The bloc sums are
     updated incrementally and recomputed from scratch at the end, so rounding cannot fake a minimum.
     """
+    if n_blocs == 2:
+        return _flip_descend(labels, w, tol)
     labels = labels.astype(np.intp)
     m, n = labels.shape
     examined = m
@@ -225,6 +232,41 @@ def _descend(labels: np.ndarray, w: np.ndarray, n_blocs: int, tol: float) -> tup
             return labels, examined
 
 
+def _flip_descend(labels: np.ndarray, w: np.ndarray, tol: float) -> tuple[np.ndarray, int]:
+    """_descend for two blocs, on one number per actor instead of one per actor and bloc.
+
+    With spins t = 1 - 2 * labels, moving actor i to the other bloc changes E by c_i = t_i h_i, where
+    h_i = sum_j W_ij t_j. Flipping actor a changes every other c_j by -2 t_a t_j W_ja and negates c_a
+    (W_aa = 0), so a move costs one row update. Same moves as _descend (the first of the steepest), same
+    fresh recomputation at the end.
+    """
+    spins = 1.0 - 2.0 * labels.astype(float)
+    m, n = spins.shape
+    examined = m
+    rows_all = np.arange(m)
+    while True:
+        change = spins * (spins @ w)  # w is exactly symmetric, so row r of spins @ w is h for row r
+        active = rows_all
+        moved_any = False
+        while active.size:
+            sub = change[active]
+            examined += active.size * n
+            best = sub.argmin(axis=1)  # first of the best moves: deterministic
+            gain = sub[np.arange(active.size), best]
+            improving = gain < -tol
+            if not improving.any():
+                break
+            moved_any = True
+            rows, actor, gain = active[improving], best[improving], gain[improving]
+            flipped = spins[rows, actor]
+            change[rows] -= (2.0 * flipped)[:, None] * spins[rows] * w[actor]
+            change[rows, actor] = -gain
+            spins[rows, actor] = -flipped
+            active = rows
+        if not moved_any:
+            return (spins < 0).astype(np.intp), examined
+
+
 def _leading_sign_pattern(matrix: np.ndarray) -> np.ndarray:
     """Two blocs from the signs of the leading eigenvector (Marvel et al. 2011, PNAS 108:1771)."""
     _, vectors = np.linalg.eigh(matrix)
@@ -232,14 +274,16 @@ def _leading_sign_pattern(matrix: np.ndarray) -> np.ndarray:
     return (leading < 0).astype(np.intp)
 
 
-def _heuristic(w, p, n_blocs, tol, seed, starts) -> tuple[np.ndarray, int]:
+def _heuristic(w, p, n_blocs, tol, seed, starts, extra=None) -> tuple[np.ndarray, int]:
+    """Descent from everyone together, the eigenvector sign patterns, `starts` seeded random
+    configurations and the `extra` rows given (after the others, so they change none of them)."""
     n = w.shape[0]
     rng = np.random.default_rng(seed)
     random_starts = rng.integers(0, n_blocs, size=(starts, n))
     structured = [np.zeros(n, dtype=np.intp)]  # everyone together
     if n_blocs > 1:
         structured += [_leading_sign_pattern(p), _leading_sign_pattern(w)]
-    start = np.vstack([np.array(structured), random_starts])
+    start = np.vstack([np.array(structured), random_starts] + ([] if extra is None else [extra]))
     batch = max(1, 4 * _CHUNK_CELLS // (n * n_blocs))  # bounds the (rows, n, n_blocs) bloc sums
     minima, examined = [], 0
     for first in range(0, len(start), batch):
@@ -247,6 +291,70 @@ def _heuristic(w, p, n_blocs, tol, seed, starts) -> tuple[np.ndarray, int]:
         minima.append(reached)
         examined += count
     return np.vstack(minima), examined
+
+
+def _start_labels(labels, n: int, n_blocs: int) -> np.ndarray:
+    """Starting configurations given by a caller, checked: rows of n integer labels in [0, n_blocs)."""
+    rows = np.atleast_2d(np.asarray(labels))
+    if rows.ndim != 2 or rows.shape[1] != n or not np.issubdtype(rows.dtype, np.integer):
+        raise ValueError(f"starting labels must be rows of {n} integers, got shape {rows.shape}")
+    if rows.size and (rows.min() < 0 or rows.max() >= n_blocs):
+        raise ValueError(f"starting labels must lie in 0..{n_blocs - 1}")
+    return rows.astype(np.intp)
+
+
+def _two_bloc_candidates(w: np.ndarray, tol: float) -> np.ndarray:
+    """Every two-bloc partition in which no single actor's move lowers E by more than tol (plus a slack
+    for rounding), as labels (rows, n) with actor 0 in bloc 0: a superset of the local minima that
+    solve re-checks with _energies_and_stability, so it lists exactly what full enumeration lists.
+
+    With spins t_i = +-1, moving actor i changes E by t_i h_i, h_i = sum_j W_ij t_j. Splitting the actors
+    into halves A (with actor 0) and B, h = S_A W[A, :] + S_B W[B, :]: the fields of all 2^(n-1)
+    partitions are sums of one row from each half's table, so no partition is built or multiplied out
+    until it has passed; the cost is a few additions per actor and partition instead of a matrix product.
+    """
+    n = w.shape[0]
+    half = (n + 1) // 2
+    spins_a = _spins(half, fixed_first=True)
+    spins_b = _spins(n - half, fixed_first=False)
+    field_a = spins_a @ w[:half]  # (2^(half-1), n): the part of every actor's field coming from A
+    field_b = spins_b @ w[half:]  # (2^(n-half), n): the part coming from B
+    floor = -(tol + _FIELD_SLACK * float(np.abs(w).sum()))
+    chunk = max(1, _CHUNK_CELLS // len(spins_b))
+    found = []
+    for first in range(0, len(spins_a), chunk):
+        sa, fa = spins_a[first:first + chunk], field_a[first:first + chunk]
+        passing = np.ones((len(sa), len(spins_b)), dtype=bool)
+        for i in range(n):
+            field = fa[:, i, None] + field_b[None, :, i]
+            field *= sa[:, i, None] if i < half else spins_b[None, :, i - half]
+            passing &= field >= floor
+        rows_a, rows_b = np.nonzero(passing)
+        found.append(np.hstack([sa[rows_a] < 0, spins_b[rows_b] < 0]).astype(np.int8))
+    return np.vstack(found)
+
+
+def _lowest(reached: np.ndarray, w: np.ndarray, s: np.ndarray, n_blocs: int, tol: float) -> np.ndarray:
+    """The first configuration solve would list among the end points `reached` (canonical labels)."""
+    minima = np.unique(_canonical(reached, s, n_blocs), axis=0)
+    energies, _ = _energies_and_stability(minima, w, float(np.triu(w, 1).sum()), n_blocs, tol)
+    order, _ = _ranking(minima, energies, tol)
+    return minima[order[0]]
+
+
+def _warm_partition(p: np.ndarray, s: np.ndarray, n_blocs: int, previous: np.ndarray) -> np.ndarray:
+    """The heuristic search warm-started from last month's partition (canonical labels of the lowest end
+    point): steepest descent from `previous`, from everyone together and from _WARM_RESTARTS random
+    configurations drawn from a fixed seed. Scores move little from one month to the next, so the
+    previous blocs are a few moves from a minimum and the search costs a few descents, not 259."""
+    n = s.size
+    w = _weights(p, s)
+    tol = _tolerance(w)
+    rng = np.random.default_rng(_WARM_SEED)
+    start = np.vstack([previous[None, :], np.zeros((1, n), dtype=np.intp),
+                       rng.integers(0, n_blocs, size=(_WARM_RESTARTS, n))])
+    reached, _ = _descend(start, w, n_blocs, tol)
+    return _lowest(reached, w, s, n_blocs, tol)
 
 
 # ------------------------------------------------------------------------------------------ ordering
@@ -290,10 +398,11 @@ def solve(
     sizes,
     n_blocs: int = 2,
     *,
-    exact_limit: int = 1_000_000,
+    exact_limit: int = _EXACT_LIMIT,
     seed: int = 0,
     starts: int = 256,
     max_listed: int = 1000,
+    initial=None,
 ) -> Landscape:
     """All local minima of the landscape energy with at most `n_blocs` blocs, lowest energy first.
 
@@ -307,7 +416,9 @@ def solve(
     within 1e-9 of the energy scale (sum of |s_i s_j p_ij|) are ties; ties are listed with fewer blocs
     first, then by labels. With all propensities 0 every partition has E = 0 and, since no move lowers
     E, every partition is a (tied, global) local minimum: the single bloc comes first. At most
-    `max_listed` configurations are kept; `local_minima` says how many there were.
+    `max_listed` configurations are kept; `local_minima` says how many there were. `initial`: extra
+    starting configurations for the heuristic (rows of labels below n_blocs), e.g. the blocs a model
+    tracked, so that they or a lower minimum reached from them are listed; ignored when exact.
     """
     p, s = _check(propensity, sizes, n_blocs)
     n_blocs = int(n_blocs)
@@ -323,19 +434,26 @@ def solve(
     if count <= exact_limit:
         method = "exact"
         evaluated = count
-        everything = _cached_enumeration(n, label_space)[0] if count <= _CACHED_ROWS else _enumerate(n, label_space)
-        chunk = max(1, _CHUNK_CELLS // (n * label_space))
-        found, found_energy = [], []
-        for start in range(0, count, chunk):
-            rows = everything[start:start + chunk]
-            energies, stable = _energies_and_stability(rows, w, total, label_space, tol)
-            found.append(rows[stable])
-            found_energy.append(energies[stable])
-        minima = np.vstack(found)
-        minima_energy = np.concatenate(found_energy)
+        if label_space == 2 and count > _CACHED_ROWS:
+            candidates = _two_bloc_candidates(w, tol)  # a superset of the minima, found by flip gains
+            energies, stable = _energies_and_stability(candidates, w, total, label_space, tol)
+            minima, minima_energy = candidates[stable], energies[stable]
+        else:
+            everything = (_cached_enumeration(n, label_space)[0] if count <= _CACHED_ROWS
+                          else _enumerate(n, label_space))
+            chunk = max(1, _CHUNK_CELLS // (n * label_space))
+            found, found_energy = [], []
+            for start in range(0, count, chunk):
+                rows = everything[start:start + chunk]
+                energies, stable = _energies_and_stability(rows, w, total, label_space, tol)
+                found.append(rows[stable])
+                found_energy.append(energies[stable])
+            minima = np.vstack(found)
+            minima_energy = np.concatenate(found_energy)
     else:
         method = "heuristic"
-        reached, evaluated = _heuristic(w, p, label_space, tol, seed, starts)
+        extra = None if initial is None else _start_labels(initial, n, label_space)
+        reached, evaluated = _heuristic(w, p, label_space, tol, seed, starts, extra)
         minima = np.unique(_canonical(reached, s, label_space), axis=0)
         minima_energy, _ = _energies_and_stability(minima, w, total, label_space, tol)
 
@@ -352,23 +470,46 @@ def solve(
     return Landscape(configurations, method, n_blocs, int(evaluated), int(len(minima)))
 
 
-def best_partition(propensity, sizes, n_blocs: int = 2) -> tuple[tuple[int, ...], float]:
+def best_partition(propensity, sizes, n_blocs: int = 2, previous=None) -> tuple[tuple[int, ...], float]:
     """The global minimum only (canonical labels, energy): the first configuration `solve` would list.
 
     The enumeration is cached per (number of actors, n_blocs), so for the model's seven actors one call
     costs well under a millisecond, and the answer is cached per exact (propensity, sizes, n_blocs), so a
     matrix that recurs costs a dictionary look-up. Falls back to `solve` when enumeration is too large.
+
+    previous: last month's labels, used only where the search is heuristic (too many actors to search
+    exactly): the search then descends from them, from everyone together and from a few seeded random
+    configurations (_warm_partition) instead of solve's 259 starts. The answer is a local minimum no
+    higher than the one reached from `previous`, and the same for the same inputs; where the search is
+    exact `previous` is ignored and the answer does not depend on it.
     """
     p, s = _check(propensity, sizes, n_blocs)
+    label_space = min(int(n_blocs), s.size)
+    if previous is not None and _heuristic_search(s.size, label_space):
+        start = _start_labels(previous, s.size, label_space)[0]
+        return _best_partition(p.tobytes(), s.tobytes(), int(n_blocs), start.tobytes())
     return _best_partition(p.tobytes(), s.tobytes(), int(n_blocs))
 
 
+@functools.lru_cache(maxsize=64)
+def _heuristic_search(n: int, label_space: int) -> bool:
+    """Whether best_partition searches heuristically: neither enumeration nor meeting in the middle."""
+    if label_space == 2 and n <= _SPLIT_LIMIT:
+        return False
+    return count_partitions(n, label_space) > _EXACT_LIMIT
+
+
 @functools.lru_cache(maxsize=_CACHED_SEARCHES)
-def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int) -> tuple[tuple[int, ...], float]:
+def _best_partition(p_bytes: bytes, s_bytes: bytes, n_blocs: int,
+                    previous: bytes | None = None) -> tuple[tuple[int, ...], float]:
     """best_partition on the arrays' bytes, so a propensity matrix seen before (a month with no change,
     a run identical to an earlier one) is answered from the cache with the very same result."""
     s = np.frombuffer(s_bytes, dtype=float)
     p = np.frombuffer(p_bytes, dtype=float).reshape(s.size, s.size)
+    if previous is not None:
+        label_space = min(n_blocs, s.size)
+        best = _warm_partition(p, s, label_space, np.frombuffer(previous, dtype=np.intp))
+        return tuple(int(x) for x in best), _pair_energy(_weights(p, s), best)
     n, label_space = s.size, min(n_blocs, s.size)
     if count_partitions(n, label_space) > _CACHED_ROWS:
         if label_space == 2 and n <= _SPLIT_LIMIT:
@@ -440,14 +581,15 @@ def _best_bipartition(p: np.ndarray, s: np.ndarray) -> tuple[tuple[int, ...], fl
     spins_a = _spins(half, fixed_first=True)
     spins_b = _spins(n - half, fixed_first=False)
     w_a, w_b, w_ab = w[:half, :half], w[half:, half:], w[:half, half:]
-    q_a = np.einsum("ri,ij,rj->r", spins_a, w_a, spins_a) / 2
-    q_b = np.einsum("ri,ij,rj->r", spins_b, w_b, spins_b) / 2
+    q_a = ((spins_a @ w_a) * spins_a).sum(axis=1) / 2
+    q_b = ((spins_b @ w_b) * spins_b).sum(axis=1) / 2
     # The big matrix in single precision (half the memory traffic); its rounding, below 1e-6 of the scale
     # sum |W_ij|, is covered by keeping every configuration within _SINGLE_MARGIN of the best, which are
-    # then compared in double precision.
-    q = (spins_a @ w_ab).astype(np.float32) @ spins_b.T.astype(np.float32)
-    q += q_b.astype(np.float32)[None, :]
-    q += q_a.astype(np.float32)[:, None]
+    # then compared in double precision. Q_A and Q_B ride in two extra columns of one matrix product:
+    # [S_A W_AB, Q_A, 1] @ [S_B, 1, Q_B]^T, with no pass over the big matrix to add them.
+    left = np.hstack([spins_a @ w_ab, q_a[:, None], np.ones((len(q_a), 1))]).astype(np.float32)
+    right = np.hstack([spins_b, np.ones((len(q_b), 1)), q_b[:, None]]).astype(np.float32)
+    q = left @ right.T
     row_best = q.max(axis=1)
     threshold = row_best.max() - _SINGLE_MARGIN * float(np.abs(w).sum())
     rows = np.flatnonzero(row_best >= threshold)
@@ -494,20 +636,22 @@ def _cached_pairings(n: int, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
     return labels, together
 
 
-def best_partitions(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
+def best_partitions(propensities, sizes, n_blocs: int = 2, previous=None) -> np.ndarray:
     """best_partition for many propensity matrices at once (m, n, n) -> canonical labels (m, n).
 
     Each row equals best_partition(propensities[r], sizes, n_blocs): the energies are computed with the
     same operations on the same enumeration, and any matrix with more than one configuration within the
     tie tolerance of its minimum is handed to best_partition itself, so ties are broken by one rule.
-    The batched Monte Carlo engine calls it once a month for all runs.
+    The batched Monte Carlo engine calls it once a month for all runs. previous: (m, n) last month's
+    labels, one row per matrix, passed on to best_partition (used only where the search is heuristic).
     """
     s = np.asarray(sizes, dtype=float)
     p = np.asarray(propensities, dtype=float)
     m, n = p.shape[0], s.size
     label_space = min(int(n_blocs), n)
     if m == 0 or count_partitions(n, label_space) > _CACHED_ROWS:
-        return np.array([best_partition(p[r], s, n_blocs)[0] for r in range(m)], dtype=np.intp).reshape(m, n)
+        return np.array([best_partition(p[r], s, n_blocs, None if previous is None else previous[r])[0]
+                         for r in range(m)], dtype=np.intp).reshape(m, n)
     _check(p[0], s, n_blocs)
     if not np.all(np.isfinite(p)):
         raise ValueError("propensities must be finite")

@@ -491,7 +491,10 @@ def summarise_blocs(result: Result, final: np.ndarray | None = None) -> tuple[Bl
     history = bloc_history(result)
     names = list(result.actors)
     final = result.matrix(result.months) if final is None else final
-    final_landscape = landscape.solve((final + final.T) / 2, np.asarray(result.capabilities), result.n_blocs)
+    # Where the search is heuristic (over 20 actors), it also starts from the blocs the model ended in, so
+    # the model's final blocs, or a lower minimum reached from them, are among the minima listed.
+    final_landscape = landscape.solve((final + final.T) / 2, np.asarray(result.capabilities), result.n_blocs,
+                                      initial=[history[-1][0]])
     several = result.runs > 1
     report = BlocReport(
         timeline=bloc_timeline(history, names, shares=several),

@@ -427,7 +427,7 @@ class BatchModel(mesa.Model):
             for month in range(months):
                 propensity = (scores[:, month] + np.swapaxes(scores[:, month], -1, -2)) / 2
                 blocs[:, month] = landscape.best_partitions(propensity, self.capability_history[month],
-                                                            self.n_blocs)
+                                                            self.n_blocs, blocs[:, month - 1] if month else None)
         return BatchTrajectories(scores, self.reference_history, blocs, self._event_rows())
 
     def _event_rows(self) -> list[tuple]:

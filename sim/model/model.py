@@ -72,6 +72,7 @@ class AlignmentModel(mesa.Model):
         self.track_blocs = track_blocs
         self.partners: dict[str, set[str]] = {name: set() for name in world.names}  # military ties so far
         self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
+        self.blocs: tuple[int, ...] | None = None  # none yet: the first search starts cold
         self.blocs = self._blocs()
         reporters = {"scores": lambda m: m.scores.copy(), "baseline": lambda m: m.baseline.copy()}
         if track_blocs:
@@ -171,7 +172,9 @@ class AlignmentModel(mesa.Model):
         if not self.track_blocs:
             return None
         propensity = (self.scores + self.scores.T) / 2
-        labels, _ = landscape.best_partition(propensity, self.capabilities, self.n_blocs)
+        # Last month's blocs warm-start the search where it is heuristic (over 22 actors for two blocs).
+        labels, _ = landscape.best_partition(propensity, self.capabilities, self.n_blocs,
+                                             self.blocs)
         return tuple(int(label) for label in labels)
 
     def run(self) -> "AlignmentModel":
