@@ -252,3 +252,26 @@ def test_switched_matches_each_run_matched_on_its_own():
         mapping = match_labels(start, end, sizes)
         expected[run] = [mapping[end[i]] != start[i] for i in range(6)]
     assert np.array_equal(switched(labels, sizes), expected) and expected.any() and not expected.all()
+
+
+def test_a_world_too_large_to_attribute_is_summarised_without_behind_it(monkeypatch):
+    from dataclasses import replace
+
+    import sim
+    from sim.experiment import summary as module
+    from sim.reporting.terminal import summary_text
+
+    scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6)
+    full = sim.run(scenario).summary
+    assert full.attributed and any(change.events for change in full.changes)
+    assert "attributed" not in full.to_dict()  # summary.json of every attributed run is as before
+    work = module.attribution_work(7, 6, 3)
+    assert work < module.ATTRIBUTION_BUDGET
+    monkeypatch.setattr(module, "ATTRIBUTION_BUDGET", work / 10)
+    called = []
+    monkeypatch.setattr(module, "attribute", lambda *args, **kwargs: called.append(1))
+    skipped = sim.run(scenario).summary
+    assert not called and not skipped.attributed and not any(change.events for change in skipped.changes)
+    assert [c.effect for c in skipped.changes] == [c.effect for c in full.changes]
+    assert module.Summary.from_json(skipped.to_json()).attributed is False
+    assert "'behind it' is left out" in summary_text(skipped)

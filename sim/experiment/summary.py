@@ -295,12 +295,15 @@ class Summary:
     relations_sha256: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
     agreement: Agreement | None = None  # with several runs only
+    attributed: bool = True  # False: the world was too large to attribute every pair (ATTRIBUTION_BUDGET)
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
         out = self._to_dict()
         if self.agreement is not None:
             out["agreement"] = self.agreement.to_dict()
+        if not self.attributed:
+            out["attributed"] = False
         return out
 
     def _to_dict(self) -> dict:
@@ -359,6 +362,7 @@ class Summary:
             relations_sha256=data.get("relations_sha256"),
             notes=dict(data.get("notes", {})),
             agreement=Agreement.from_dict(data["agreement"]) if "agreement" in data else None,
+            attributed=bool(data.get("attributed", True)),
         )
 
     def to_json(self) -> str:
@@ -420,13 +424,15 @@ def switched(labels: np.ndarray, sizes) -> np.ndarray:
     return distinct[np.ravel(which)]
 
 
-def net_lean(matrix: np.ndarray, labels: tuple[int, ...], actor: int) -> float | None:
+def net_lean(matrix: np.ndarray, labels, actor: int) -> float | None:
     """Mean score towards the first bloc minus towards the second (excluding oneself); None if undefined."""
-    first = [j for j, x in enumerate(labels) if x == 0 and j != actor]
-    second = [j for j, x in enumerate(labels) if x == 1 and j != actor]
-    if not first or not second:
+    labels = np.asarray(labels)
+    first, second = labels == 0, labels == 1
+    first[actor] = second[actor] = False
+    if not first.any() or not second.any():
         return None
-    return float(matrix[actor, first].mean() - matrix[actor, second].mean())
+    row = matrix[actor]
+    return float(row[first].mean() - row[second].mean())
 
 
 def visible_side(lean: float) -> int:
@@ -450,10 +456,11 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
     """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero visibly: from
     the last month it read as nonzero on one side (two decimals) to a month it reads nonzero on the other."""
     reference = partitions[0]
+    reference_labels = np.asarray(reference)
     shifts: list[Shift] = []
     last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
     for i in range(len(names)):
-        lean = net_lean(matrices[0], reference, i)
+        lean = net_lean(matrices[0], reference_labels, i)
         if lean is not None and visible_side(lean) != 0:
             last_visible[i] = lean
     for month in range(1, len(matrices)):
@@ -468,7 +475,7 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
                     events=_recent_events(events, name, month),
                 ))
         for i, name in enumerate(names):
-            lean_now = net_lean(matrices[month], reference, i)
+            lean_now = net_lean(matrices[month], reference_labels, i)
             if lean_now is None:
                 continue
             side = visible_side(lean_now)
@@ -517,6 +524,20 @@ def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 
     return tuple(event_label(e) for e in recent[-most:])
 
 
+ATTRIBUTION_BUDGET = 2e9
+"""Most multiply-adds the summary spends on exact attribution (attribution_work). The bundled scenarios
+need well under a million, the largest world a scenario file can describe (27 actors, 240 months, a few
+hundred events) about 2e9; a larger world built through the Python API (the 200-actor bench) would need
+around 1e12 and gigabytes, so its summary leaves 'behind it' empty and says so, and `result.attribution`
+still computes any pair on request."""
+
+
+def attribution_work(actors: int, months: int, events: int) -> float:
+    """Multiply-adds of one attribution replay: every month, every cause (four mechanisms, and an impulse and
+    a client competition channel per logged event) is carried through the balance term's n x n products."""
+    return float(months) * (4 + 2 * events) * float(actors) ** 3
+
+
 def events_behind(attribution: Attribution, source: str, target: str, effect: float
                   ) -> tuple[tuple[str, ...], tuple[EventShare, ...]]:
     """The events behind a pair's effect, from the exact attribution of run 1.
@@ -546,7 +567,8 @@ def summarise(result: Result, scenario, world) -> Summary:
     effects = trajectory - reference
 
     first_run_events = result.events[result.events["run"] == 1].to_dict("records")
-    attribution = attribute(scenario, world, run=1)  # one replay: the parts of run 1, every pair
+    attributed = attribution_work(len(names), months, len(first_run_events)) <= ATTRIBUTION_BUDGET
+    attribution = attribute(scenario, world, run=1) if attributed else None  # one replay: run 1, every pair
     changes = []
     for i, source in enumerate(names):
         for j, target in enumerate(names):
@@ -555,7 +577,7 @@ def summarise(result: Result, scenario, world) -> Summary:
             series = effects[:, i, j]
             peak = int(np.argmax(np.abs(series)))
             effect = final[i, j] - baseline_final[i, j]
-            behind, shares = events_behind(attribution, source, target, _r(effect))
+            behind, shares = events_behind(attribution, source, target, _r(effect)) if attribution else ((), ())
             changes.append(PairChange(
                 source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
                 _r(series[peak]), peak, behind, shares,
@@ -591,6 +613,7 @@ def summarise(result: Result, scenario, world) -> Summary:
         relations_sha256=relations_sha256,
         notes={event.place: event.note for event in scenario.events if event.note and event.place},
         agreement=_agreement(result, partitions[-1], changes) if result.runs > 1 else None,
+        attributed=attributed,
     )
 
 

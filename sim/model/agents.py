@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..core.events import HOSTILE, LoggedEvent
 from .mesa_import import mesa
 
@@ -175,16 +177,20 @@ class Actor(mesa.Agent):
         A candidate must be a state on good terms with this actor (or already its military partner) and
         not close to the rival; capability does not rank them, so great powers can balance one another.
         """
-        partners = self.model.partners[self.name]
-        best = None
-        for other in self.model.actors:
-            if other in (self, rival, partner) or other.kind == ARMED_GROUP:
-                continue
-            tied = other.name in partners
-            mutual = (self.regard_before(other) + other.regard_before(self)) / 2
-            if (mutual <= 0 and not tied) or other.regard_before(rival) >= 0.5:
-                continue
-            rank = (tied, mutual - other.regard_before(rival))
-            if best is None or rank > best[1]:
-                best = (other, rank)
-        return None if best is None else best[0]
+        model = self.model
+        partners = model.partners[self.name]
+        before = model.scores_before
+        i = self.index
+        mutual = (before[i, :] + before[:, i]) / 2
+        to_rival = before[:, rival.index]
+        tied = np.fromiter((other.name in partners for other in model.actors), dtype=bool, count=len(model.actors))
+        state = np.fromiter((other.kind != ARMED_GROUP for other in model.actors), dtype=bool,
+                            count=len(model.actors))
+        eligible = state & ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5))
+        eligible[[i, rival.index, partner.index]] = False
+        if not eligible.any():
+            return None
+        if (eligible & tied).any():  # an existing partner outranks any other candidate
+            eligible &= tied
+        value = np.where(eligible, mutual - to_rival, -np.inf)
+        return model.actors[int(np.argmax(value))]  # the first of equals, in actor order

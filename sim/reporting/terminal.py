@@ -116,6 +116,9 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
             behind = _behind(change)
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
+        if not summary.attributed:
+            lines.append(f"  'behind it' is left out: {len(summary.actors)} actors are too many to split every pair's "
+                         "change by cause here; sim explain (or result.attribution) does it for one pair.")
 
     if events is not None:
         lines.append(events_text(events, notes=summary.notes).rstrip("\n"))
