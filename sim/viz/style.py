@@ -77,9 +77,10 @@ def figure_bytes(figure, fmt: str) -> bytes:
         return buffer.getvalue()
 
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    from . import glyphs
+
+    canvas = glyphs.canvas(figure)
     facecolor = figure.get_facecolor()
     if figure.dpi != DPI:
         figure.set_dpi(DPI)
