@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import layout, style
+from . import glyphs, layout, style
 from ..errors import EntenteError
 from ..experiment.result import Result
 from ..experiment.summary import summarise_blocs
@@ -367,6 +367,11 @@ def effect_bar_label(limit: float) -> str:
             "beyond it, the end colour")
 
 
+def cell_numbers(ax) -> list[str]:
+    """The numbers written in a heatmap panel's cells, row by row (the diagonal has none)."""
+    return [text for collection in ax.collections for text in getattr(collection, "texts", [])]
+
+
 def _colour_bar(cax, image, matrices, limit: float, label: str) -> None:
     """A colour bar in its own axes: BAR_TICKS labelled values, arrow ends when some cell is beyond the scale."""
     off = ~np.eye(len(matrices[0]), dtype=bool)
@@ -385,13 +390,16 @@ def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
     colours = matplotlib.colormaps[style.SCORE_CMAP].with_extremes(bad=style.DIAGONAL)
     image = ax.imshow(np.ma.masked_array(matrix, mask=diagonal), cmap=colours, vmin=-limit, vmax=limit)
     font = 9 if size <= 8 else 7 if size <= 12 else 5
+    texts, cells, inks = [], [], []
     for i in range(size):
         for j in range(size):
             if i == j:
                 continue
             value = float(matrix[i, j])
-            ink = "white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999"
-            ax.text(j, i, _number(value), ha="center", va="center", fontsize=font, color=ink)
+            texts.append(_number(value))
+            cells.append((j, i))
+            inks.append("white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999")
+    glyphs.cell_labels(ax, texts, cells, inks, font)  # one collection, not a Text a cell (see sim.viz.glyphs)
     ax.set_xticks(range(size), names, rotation=NAME_ROTATION, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(size), names)
     ax.set_xlabel("…this actor")
@@ -432,9 +440,10 @@ def plot_bloc_map(result: Result, month: int):
         above = layout.text_height("x", MAP_TITLE_SIZE) + layout.TITLE_PAD
         ax = layout.place(figure, layout.EDGE, bottom, width - 2 * layout.EDGE - side, height - top - bottom - above)
         _draw_bloc_map(ax, result, month, positions, blocs)
-        figure.legend(handles=nodes + [heading] + edges, loc="center left",
-                      bbox_to_anchor=((width - layout.EDGE - side) / width, 0.5), title=NODE_LEGEND_TITLE,
-                      borderaxespad=0, **LEGEND_STYLE)
+        # Beside the map (which its equal aspect may narrow within its rectangle), in the room kept for it.
+        ax.legend(handles=nodes + [heading] + edges, loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  title=NODE_LEGEND_TITLE, borderaxespad=layout.EDGE * 72 / LEGEND_STYLE["fontsize"],
+                  **LEGEND_STYLE)
     return figure
 
 

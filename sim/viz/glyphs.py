@@ -67,9 +67,8 @@ def _glyph(fname: str, character: str) -> tuple[int, np.ndarray, np.ndarray, flo
 
 
 @functools.lru_cache(maxsize=4096)
-def text_path(text: str, fname: str):
-    """One line of text as a Path at 1 pt, pen starting at the origin on the baseline; None to let matplotlib
-    draw it (a character the font lacks)."""
+def _line(text: str, fname: str):
+    """(outline Path at 1 pt, pen start at the origin on the baseline, the pen's end), or None (see text_path)."""
     from matplotlib.path import Path
 
     font, mode = _font(fname), _kerning_mode()
@@ -87,21 +86,66 @@ def text_path(text: str, fname: str):
         pen += advance
         previous = index
     if not vertices:
-        return Path(np.zeros((0, 2)))
-    return Path(np.concatenate(vertices), np.concatenate(codes))
+        return Path(np.zeros((0, 2))), pen
+    return Path(np.concatenate(vertices), np.concatenate(codes)), pen
+
+
+def text_path(text: str, fname: str):
+    """One line of text as a Path at 1 pt, pen starting at the origin on the baseline; None to let matplotlib
+    draw it (a character the font lacks: matplotlib falls back to another font)."""
+    line = _line(text, fname)
+    return None if line is None else line[0]
 
 
 @functools.lru_cache(maxsize=4096)
 def text_box(text: str, fname: str) -> tuple[float, float, float] | None:
-    """(width, height, descent) of one line at 1 pt from its outline's control box, as FreeType measures a
-    string for matplotlib; None when matplotlib should measure it (see text_path)."""
-    path = text_path(text, fname)
-    if path is None:
+    """(width, height, descent) of one line at 1 pt, as FreeType measures a string for matplotlib: from the
+    pen's start to the further of its end and the ink; ink height; depth of the ink below the baseline
+    (negative for a glyph above it). None when matplotlib should measure it (see text_path)."""
+    from matplotlib.path import Path
+
+    line = _line(text, fname)
+    if line is None:
         return None
-    if not len(path.vertices):
-        return 0.0, 0.0, 0.0
-    low, high = path.vertices.min(axis=0), path.vertices.max(axis=0)
-    return float(high[0] - low[0]), float(high[1] - low[1]), float(max(-low[1], 0.0))
+    path, pen = line
+    ink = path.vertices[path.codes != Path.CLOSEPOLY] if len(path.vertices) else path.vertices
+    if not len(ink):
+        return max(pen, 0.0), 0.0, 0.0
+    low, high = ink.min(axis=0), ink.max(axis=0)
+    return float(max(high[0], pen) - min(low[0], 0.0)), float(high[1] - low[1]), float(-low[1])
+
+
+def cell_labels(ax, texts, cells, colours, size: float):
+    """Short labels centred on data points of ax, as one collection of outlines rather than one Text each.
+
+    For the heatmaps' dozens of cell numbers: a Text costs far more to make and place than its glyphs
+    cost to fill. cells: an (x, y) each; colours: a fill each; size in points. The collection's `texts`
+    attribute keeps the labels as written, in order, for readers of the figure.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.path import Path
+    from matplotlib.transforms import Affine2D
+
+    from . import style
+
+    fname = findfont(FontProperties(family=style.FONT))
+    paths = []
+    for text in texts:
+        path = text_path(text, fname)
+        if path is None or not len(path.vertices):
+            paths.append(Path(np.zeros((1, 2)), [Path.MOVETO]))
+            continue
+        ink = path.vertices[path.codes != Path.CLOSEPOLY]
+        middle = (ink.min(axis=0) + ink.max(axis=0)) / 2  # centred on the ink, as ha=va="center" look
+        paths.append(Path((path.vertices - middle) * size, path.codes))
+    points_to_pixels = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans  # follows the figure's dpi
+    collection = PathCollection(paths, offsets=np.asarray(cells, dtype=float).reshape(-1, 2),
+                                offset_transform=ax.transData, transform=points_to_pixels,
+                                facecolors=list(colours), edgecolors="none", linewidths=0, zorder=3)
+    collection.texts = list(texts)  # type: ignore[attr-defined]
+    ax.add_collection(collection, autolim=False)
+    return collection
 
 
 def canvas(figure):
