@@ -435,14 +435,13 @@ def plot_bloc_map(result: Result, month: int):
         nodes, edges = _bloc_legend_handles(set(blocs.values()))
         heading = _edge_heading()
         labels = [h.get_label() for h in nodes + [heading] + edges]
-        side = layout.legend_width(labels, LEGEND_STYLE["fontsize"], NODE_LEGEND_TITLE,
-                                   LEGEND_STYLE["title_fontsize"]) + layout.EDGE
+        side = layout.legend_width(labels, LEGEND_SIZE, NODE_LEGEND_TITLE, LEGEND_TITLE_SIZE) + layout.EDGE
         above = layout.text_height("x", MAP_TITLE_SIZE) + layout.TITLE_PAD
         ax = layout.place(figure, layout.EDGE, bottom, width - 2 * layout.EDGE - side, height - top - bottom - above)
         _draw_bloc_map(ax, result, month, positions, blocs)
         # Beside the map (which its equal aspect may narrow within its rectangle), in the room kept for it.
         ax.legend(handles=nodes + [heading] + edges, loc="center left", bbox_to_anchor=(1.0, 0.5),
-                  title=NODE_LEGEND_TITLE, borderaxespad=layout.EDGE * 72 / LEGEND_STYLE["fontsize"],
+                  title=NODE_LEGEND_TITLE, borderaxespad=layout.EDGE * 72 / LEGEND_SIZE,
                   **LEGEND_STYLE)
     return figure
 
@@ -462,7 +461,7 @@ def plot_bloc_maps(result: Result):
         members = {month: blocs_at(result, month) for month in (0, result.months)}
         seen = set(members[0].values()) | set(members[result.months].values())
         nodes, edges = _bloc_legend_handles(seen)
-        size, title_size = LEGEND_STYLE["fontsize"], LEGEND_STYLE["title_fontsize"]
+        size, title_size = LEGEND_SIZE, LEGEND_TITLE_SIZE
         edge_title = EDGE_LEGEND_TITLE.replace(" = ", " =\n")
         side = max(layout.legend_width([h.get_label() for h in nodes], size, NODE_LEGEND_TITLE, title_size),
                    layout.legend_width([h.get_label() for h in edges], size, edge_title, title_size)) + layout.EDGE
@@ -590,7 +589,9 @@ def _bloc_legend_handles(blocs: set[int]) -> tuple[list, list]:
 
 NODE_LEGEND_TITLE = "Actors (node colour = bloc)"
 EDGE_LEGEND_TITLE = "Pairs (edge = mean score of both directions)"
-LEGEND_STYLE = dict(frameon=False, fontsize=9, title_fontsize=10, alignment="left")
+LEGEND_SIZE = 9  # points: the bloc maps' legend entries
+LEGEND_TITLE_SIZE = 10  # points: their headings
+LEGEND_STYLE = dict(frameon=False, fontsize=LEGEND_SIZE, title_fontsize=LEGEND_TITLE_SIZE, alignment="left")
 
 
 def _edge_heading():

@@ -11,8 +11,11 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
+from typing import Literal
 
 from . import style
+
+Slant = Literal["normal", "italic", "oblique"]
 
 POINT = 1 / 72  # inches per typographic point
 LINE_SPACING = 1.2  # matplotlib's height of one line of text, as a multiple of the font size
@@ -25,7 +28,7 @@ GAP = 0.12  # air between a figure title or caption and the panels
 
 
 @functools.lru_cache(maxsize=1024)
-def text_width(text: str, size: float, weight: str = "normal", slant: str = "normal") -> float:
+def text_width(text: str, size: float, weight: str = "normal", slant: Slant = "normal") -> float:
     """Width of the widest line of text in the figures' font (cached: names and keys repeat across figures)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
@@ -40,7 +43,7 @@ def text_height(text: str, size: float) -> float:
     return (str(text).count("\n") + 1) * size * LINE_SPACING * POINT
 
 
-def wrap_to(text: str, size: float, width: float, slant: str = "normal") -> str:
+def wrap_to(text: str, size: float, width: float, slant: Slant = "normal") -> str:
     """Text wrapped at word breaks into as few lines as fit the width (in inches), of about equal length."""
     text = str(text)
     lines = math.ceil(text_width(text, size, slant=slant) / width)

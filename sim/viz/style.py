@@ -122,7 +122,7 @@ def png_bytes(rgba, dpi: float) -> bytes:
         b"\x89PNG\r\n\x1a\n",
         chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB, no interlace
         chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),  # pixels per metre
-        chunk(b"IDAT", zlib.compress(rows, PNG_ZLIB_LEVEL)),
+        chunk(b"IDAT", zlib.compress(rows.data, PNG_ZLIB_LEVEL)),
         chunk(b"IEND", b""),
     ))
 
