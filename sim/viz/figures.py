@@ -2,8 +2,12 @@
 
 Each plot_* function returns a matplotlib Figure built without pyplot, so nothing is shown or kept in a
 global figure list and library code never opens a window; `save_plots` writes them all, reproducibly
-(same Result, same bytes). Matplotlib and networkx are imported inside the functions that draw, so
-`import sim.plots` is cheap. Nothing here computes the model: every number comes from the Result.
+(same Result, same bytes). Matplotlib is imported inside the functions that draw, so `import sim.plots`
+is cheap. Nothing here computes the model: every number comes from the Result.
+
+The layouts are fixed (sim.viz.layout: axes placed once around measured text, no layout engine) and PNGs
+are drawn by sim.viz.glyphs' canvas, so that a plain `sim run` spends a fraction of a second on its
+figures; bench/figures.py measures them.
 """
 
 from __future__ import annotations
