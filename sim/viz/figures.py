@@ -83,7 +83,7 @@ KEY_TITLE = "How to read the lines, and the events"
 STRIP_SIZE = 7  # points: the event numbers above each panel
 STRIP_ROOM = 16  # points between a panel and its title when event numbers sit between them
 MONTH_TICKS = 6  # at most this many steps between labelled months (multiples of 1, 2, 3 or 6 months...)
-SCORE_TICKS = 5  # at most this many steps between labelled scores
+SCORE_TICKS = 6  # at most this many steps between labelled scores (0.1 apart on a typical panel)
 
 
 def plot_top_pairs(result: Result, n: int = 6):
