@@ -26,7 +26,7 @@ SCENARIO = ROOT / "scenarios" / "arms_sale_pakistan.yaml"  # the scenario of the
 REPEATS = 7  # timings per figure in one process; the best one is kept (the least disturbed)
 ROUNDS = 3  # with --against: fresh processes per checkout, alternating; the best of all is kept
 IMPORTS = ("import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.collections, "
-           "matplotlib.lines, matplotlib.patches, matplotlib.textpath, networkx")  # what the figures import
+           "matplotlib.lines, matplotlib.patches, matplotlib.textpath")  # what the figures import (no pyplot)
 
 
 def worker(root: Path, repeats: int) -> dict:
