@@ -173,11 +173,12 @@ def test_pairs_axes_are_fitted_to_the_data_within_the_score_bounds():
 
 def test_event_labels_sit_above_the_axes_not_over_the_data():
     figure = plots.plot_top_pairs(make_result())
+    plots.style.figure_bytes(figure, "png")  # drawn: the labels' places on the canvas are known
     for ax in _panels(figure):
-        assert not [t for t in ax.texts if t.get_text()]  # no text inside the data area
-        strips = [child for child in ax.child_axes]
-        assert strips, "each panel has a numbered event strip on top"
-        assert [t.get_text() for t in strips[0].get_xticklabels()] == ["1", "2"]
+        labels = [t for t in ax.texts if t.get_text()]
+        assert [t.get_text() for t in labels] == ["1", "2"]  # one number per event month
+        top = ax.get_window_extent().y1
+        assert all(t.get_window_extent().y0 >= top for t in labels)  # on a strip above, never over the data
     key = [t.get_text() for box in figure.legends for t in box.get_texts()]
     assert any(t.startswith("1: month 3, arms sale: Russia → Pakistan") for t in key)
     assert any(t.startswith("2: month 5, diplomatic visit") and "reaction" in t for t in key)
@@ -232,18 +233,24 @@ def test_heatmaps_have_three_labelled_panels():
         assert ax.get_ylabel() == "how this actor regards…" and ax.get_xlabel() == "…this actor"
         assert [t.get_text() for t in ax.get_yticklabels()] == ACTORS
         assert [t.get_text() for t in ax.get_xticklabels()] == ACTORS
-    start_cells = {t.get_text() for t in panels[0].texts}
-    assert {"0.10", "−0.80", "0.60"} <= start_cells
-    assert len(panels[0].texts) == 12  # no number on the diagonal
-    effect_cells = {t.get_text() for t in panels[2].texts}
+    start_cells = plots.cell_numbers(panels[0])
+    assert {"0.10", "−0.80", "0.60"} <= set(start_cells)
+    assert len(start_cells) == 12  # no number on the diagonal
+    assert start_cells[:3] == ["0.10", "0.60", "−0.50"]  # row by row: Russia's views of the others
+    numbers = [c for c in panels[0].collections if hasattr(c, "texts")][0]  # drawn as one collection
+    assert len(numbers.get_paths()) == 12 and all(len(path.vertices) > 10 for path in numbers.get_paths())
+    assert tuple(numbers.get_offsets()[0]) == (1.0, 0.0)  # Russia→Pakistan: column 1, row 0
+    effect_cells = set(plots.cell_numbers(panels[2]))
     assert {"0.40", "0.30", "−0.25", "0.00"} <= effect_cells
     score_limits = panels[0].get_images()[0].get_clim()
     assert score_limits == (-1.0, 1.0)
     assert panels[2].get_images()[0].get_clim() == (-0.5, -0.5 * -1)  # the fixed scale, whatever the data
-    assert "fixed scale ±0.50" in [a for a in figure.axes if not a.get_images()][2].get_ylabel()
     assert np.ma.is_masked(panels[0].get_images()[0].get_array()[0, 0])
     bars = [a for a in figure.axes if not a.get_images()]
-    assert len(bars) == 3 and all(b.get_ylabel() for b in bars)
+    # one bar for the start and the end (both on the whole score range), one for the effect's fixed scale
+    assert len(bars) == 2 and all(b.get_ylabel() for b in bars)
+    assert "alignment score" in bars[0].get_ylabel() and bars[0].get_ylim() == (-1.0, 1.0)
+    assert "fixed scale ±0.50" in bars[1].get_ylabel() and bars[1].get_ylim() == (-0.5, 0.5)
 
 
 def test_effect_colour_scale_is_fixed_or_set_by_the_user():
@@ -253,7 +260,7 @@ def test_effect_colour_scale_is_fixed_or_set_by_the_user():
     assert effect.get_clim() == (-plots.style.EFFECT_SCALE, plots.style.EFFECT_SCALE)
     panel = [a for a in chosen.axes if a.get_images()][2]
     assert panel.get_images()[0].get_clim() == (-0.25, 0.25)
-    bar = [a for a in chosen.axes if not a.get_images()][2]
+    bar = [a for a in chosen.axes if not a.get_images()][1]
     assert "±0.25" in bar.get_ylabel()
     with pytest.raises(EntenteError, match="effect colour scale"):
         plots.plot_heatmaps(make_result(), effect_scale=0)
@@ -319,3 +326,59 @@ def test_several_runs_use_the_partition_most_runs_share():
     assert plots.blocs_at(make_result(runs=2), MONTHS)["India"] == 2  # a tie: the earlier run's partition
     assert plots.blocs_at(make_result(), MONTHS)["India"] == 2
     assert plots.blocs_at(make_result(runs=3), 0)["India"] == 1
+
+
+# --- drawing -----------------------------------------------------------------------------------------
+
+def test_text_drawn_from_cached_outlines_measures_as_matplotlib_does():
+    import matplotlib
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties, findfont
+
+    from sim.viz import glyphs
+
+    renderer = RendererAgg(100, 100, plots.style.DPI)
+    scale = renderer.points_to_pixels(10)
+    for weight in ("normal", "bold"):
+        prop = FontProperties(family=plots.style.FONT, size=10, weight=weight)
+        for text in ("0.61", "Russia ↔ Pakistan", "how this actor regards…", "AVAVA To Wy", "lp", "↔"):
+            with matplotlib.rc_context({"text.hinting": "no_hinting"}):  # the outlines are unhinted too
+                expected = renderer.get_text_width_height_descent(text, prop, ismath=False)
+            box = glyphs.text_box(text, findfont(prop))
+            assert all(abs(mine * scale - theirs) < 0.5 for mine, theirs in zip(box, expected)), (text, weight)
+    assert glyphs.text_path("中文", findfont(FontProperties(family=plots.style.FONT))) is None  # left to matplotlib
+
+
+def test_png_is_the_canvas_pixels_without_alpha(tmp_path):
+    import io
+
+    from PIL import Image
+
+    figure = plots.plot_bloc_maps(make_result())
+    data = plots.style.figure_bytes(figure, "png")
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGB" and image.size == (int(16.0 * plots.style.DPI), int(7.4 * plots.style.DPI))
+    assert round(image.info["dpi"][0]) == plots.style.DPI
+    pixels = np.asarray(figure.canvas.buffer_rgba())
+    assert np.array_equal(np.asarray(image), pixels[:, :, :3])
+
+
+def test_glyph_canvas_draws_text_where_and_as_large_as_matplotlib():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def ink(canvas_of) -> np.ndarray:
+        figure = Figure(figsize=(4, 1), dpi=plots.style.DPI, facecolor="white")
+        figure.text(0.5, 0.5, "Russia → Pakistan", ha="center", va="center", fontsize=14, rotation=0)
+        canvas = canvas_of(figure)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[:, :, 0] < 128  # dark pixels
+
+    from sim.viz import glyphs
+
+    ours, theirs = ink(glyphs.canvas), ink(FigureCanvasAgg)
+    assert 0.85 < ours.sum() / theirs.sum() < 1.15  # as much ink: same size and weight, give or take hinting
+    rows, columns = np.nonzero(ours)
+    their_rows, their_columns = np.nonzero(theirs)
+    # the same place, to a few pixels of 600 (matplotlib hints its glyphs a little wider than the outlines)
+    assert abs(columns.mean() - their_columns.mean()) < 5 and abs(rows.mean() - their_rows.mean()) < 2

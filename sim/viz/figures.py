@@ -2,8 +2,12 @@
 
 Each plot_* function returns a matplotlib Figure built without pyplot, so nothing is shown or kept in a
 global figure list and library code never opens a window; `save_plots` writes them all, reproducibly
-(same Result, same bytes). Matplotlib and networkx are imported inside the functions that draw, so
-`import sim.plots` is cheap. Nothing here computes the model: every number comes from the Result.
+(same Result, same bytes). Matplotlib is imported inside the functions that draw, so `import sim.plots`
+is cheap. Nothing here computes the model: every number comes from the Result.
+
+The layouts are fixed (sim.viz.layout: axes placed once around measured text, no layout engine) and PNGs
+are drawn by sim.viz.glyphs' canvas, so that a plain `sim run` spends a fraction of a second on its
+figures; bench/figures.py measures them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import style
+from . import glyphs, layout, style
 from ..errors import EntenteError
 from ..experiment.result import Result
 from ..experiment.summary import summarise_blocs
@@ -71,11 +75,23 @@ def chosen_pairs(result: Result, n: int = 6) -> tuple[str, list[tuple[str, str]]
     return by, pairs[:MAX_PANELS]
 
 
+PAIR_PANEL = (3.9, 2.8)  # inches: one pair's axes, wide enough for 120 months and the legend of two lines
+PAIR_SPACE = 0.3  # inches of air right of each panel
+PAIR_LABEL_SIZE = 8  # points: the y-axis label, "score (axis fitted to the data)"
+KEY_SIZE = 8  # points: the figure's key of line styles and events
+KEY_TITLE = "How to read the lines, and the events"
+STRIP_SIZE = 7  # points: the event numbers above each panel
+STRIP_ROOM = 16  # points between a panel and its title when event numbers sit between them
+MONTH_TICKS = 6  # at most this many steps between labelled months (multiples of 1, 2, 3 or 6 months...)
+SCORE_TICKS = 6  # at most this many steps between labelled scores (0.1 apart on a typical panel)
+
+
 def plot_top_pairs(result: Result, n: int = 6):
     """One panel per pair the events moved most: A→B solid, B→A dashed, each with its baseline thin.
 
     Each panel's y-axis is fitted to its data (small effects stay visible; the ±1 bounds are stated);
-    events are numbered ticks above the panels, listed under the figure, so no label crosses a line.
+    events are numbered ticks above the panels, listed beside the figure, so no label crosses a line.
+    The layout is fixed (sim.viz.layout): the key's width is measured and the panels placed around it.
     """
     import matplotlib
     from matplotlib.lines import Line2D
@@ -88,15 +104,54 @@ def plot_top_pairs(result: Result, n: int = 6):
     at = {name: i for i, name in enumerate(result.actors)}
     keys = _event_keys(result.events, runs)
 
+    style_handles = []
+    if by == "effect":
+        style_handles += [
+            Line2D([], [], color="black", linewidth=2.2, label="thick: with the events (scenario)"),
+            Line2D([], [], color="black", linewidth=1.0, alpha=0.5, label="thin: baseline, same world, no events"),
+        ]
+    style_handles += [
+        Line2D([], [], color=style.DIRECTION_COLOURS[0], linestyle=style.DIRECTION_DASHES[0], linewidth=2.2,
+               label="solid: first-named actor's view of the second"),
+        Line2D([], [], color=style.DIRECTION_COLOURS[1], linestyle=style.DIRECTION_DASHES[1], linewidth=2.2,
+               label="dashed: the second's view of the first"),
+    ]
+    if runs > 1:
+        style_handles.append(Patch(color="black", alpha=0.15, label=_band_label(runs)))
+    key = style_handles + _event_key_handles(keys)
+    which = "The pair" if len(pairs) == 1 else f"The {len(pairs)} pairs"
+    if by == "effect":
+        subject = f"{which} the events moved most (largest |scenario − baseline| at month {result.months})"
+    else:
+        subject = (f"No event changed any pair: {which[0].lower()}{which[1:]} that drifted most "
+                   f"(month 0 to {result.months})")
+    title = f"{_scenario_title(result, runs)}\n{subject}"
+
     columns = min(3, len(pairs))
     rows = math.ceil(len(pairs) / columns)
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(4.6 * columns + 4.2, 3.4 * rows + 1.6)
-        axes = np.atleast_1d(figure.subplots(rows, columns, squeeze=False)).ravel()
-        for ax, (first, second) in zip(axes, pairs):
+        size, title_size = matplotlib.rcParams["font.size"], matplotlib.rcParams["axes.titlesize"]
+        beside = (layout.text_height("x", PAIR_LABEL_SIZE) + layout.LABEL_PAD + layout.text_width("−0.00", size)
+                  + layout.TICK)  # y label and tick labels
+        below = layout.TICK + 2 * layout.text_height("x", size) + layout.LABEL_PAD  # tick labels and "month"
+        above = layout.text_height("x", title_size) + (STRIP_ROOM if keys else 6) * layout.POINT
+        labels = [handle.get_label() for handle in key]
+        key_width = layout.legend_width(labels, KEY_SIZE, KEY_TITLE, 9) + 2 * layout.EDGE
+        key_height = layout.legend_height(labels, KEY_SIZE, KEY_TITLE, 9)
+        cell = (beside + PAIR_PANEL[0] + PAIR_SPACE, above + PAIR_PANEL[1] + below)
+        width = 2 * layout.EDGE + columns * cell[0] + key_width
+        words = layout.wrap_caption(caption("pairs_over_time", result), width)
+        top, bottom = layout.margins(title, 12, words)
+        height = top + max(rows * cell[1], key_height) + bottom
+        figure = _new_figure(width, height)
+        layout.add_title_and_caption(figure, title, 12, words)
+        for k, (first, second) in enumerate(pairs):
+            row, column = divmod(k, columns)
+            ax = layout.place(figure, layout.EDGE + column * cell[0] + beside, height - top - (row + 1) * cell[1]
+                              + below, *PAIR_PANEL)
             lows, highs = [], []
-            for k, (source, target) in enumerate(((first, second), (second, first))):
-                colour, dashes = style.DIRECTION_COLOURS[k], style.DIRECTION_DASHES[k]
+            for d, (source, target) in enumerate(((first, second), (second, first))):
+                colour, dashes = style.DIRECTION_COLOURS[d], style.DIRECTION_DASHES[d]
                 months, mean, low, high = _pair_series(result.alignment, source, target, runs)
                 word = "effect" if by == "effect" else "change"
                 label = f"{pair_label(source, target)}  ({word} {_signed(values[at[source], at[target]])})"
@@ -111,43 +166,20 @@ def plot_top_pairs(result: Result, n: int = 6):
                             zorder=3)
                     lows.append(b_mean.min())
                     highs.append(b_mean.max())
-            _mark_event_months(ax, keys, result.months)
+            _mark_event_months(ax, keys)
             ax.set_ylim(*fitted_limits(min(lows), max(highs)))
             ax.set_xlim(0, max(result.months, 1))
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=MONTH_TICKS, integer=True, steps=[1, 2, 3, 6, 10]))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=SCORE_TICKS, steps=[1, 2, 2.5, 5, 10]))
             ax.set_xlabel("month")
-            ax.set_ylabel("score (axis fitted to the data)", fontsize=8)
+            ax.set_ylabel("score (axis fitted to the data)", fontsize=PAIR_LABEL_SIZE)
             ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
-            ax.set_title(f"{first} ↔ {second}", fontsize=11, fontweight="bold", pad=16 if keys else 6)
+            ax.set_title(f"{first} ↔ {second}", fontsize=title_size, fontweight="bold", y=1.0,
+                         pad=STRIP_ROOM if keys else 6)
             ax.legend(loc="best", fontsize=8, framealpha=0.85, handlelength=3.2)
-        for ax in axes[len(pairs):]:
-            ax.set_visible(False)
-
-        style_handles = []
-        if by == "effect":
-            style_handles += [
-                Line2D([], [], color="black", linewidth=2.2, label="thick: with the events (scenario)"),
-                Line2D([], [], color="black", linewidth=1.0, alpha=0.5, label="thin: baseline, same world, no events"),
-            ]
-        style_handles += [
-            Line2D([], [], color=style.DIRECTION_COLOURS[0], linestyle=style.DIRECTION_DASHES[0], linewidth=2.2,
-                   label="solid: first-named actor's view of the second"),
-            Line2D([], [], color=style.DIRECTION_COLOURS[1], linestyle=style.DIRECTION_DASHES[1], linewidth=2.2,
-                   label="dashed: the second's view of the first"),
-        ]
-        if runs > 1:
-            style_handles.append(Patch(color="black", alpha=0.15, label=_band_label(runs)))
-        figure.legend(handles=style_handles + _event_key_handles(keys), loc="outside right upper",
-                      ncols=1, frameon=False, fontsize=8, alignment="left",
-                      title="How to read the lines, and the events", title_fontsize=9)
-        which = "The pair" if len(pairs) == 1 else f"The {len(pairs)} pairs"
-        if by == "effect":
-            subject = f"{which} the events moved most (largest |scenario − baseline| at month {result.months})"
-        else:
-            subject = (f"No event changed any pair: {which[0].lower()}{which[1:]} that drifted most "
-                       f"(month 0 to {result.months})")
-        figure.suptitle(f"{_scenario_title(result, runs)}\n{subject}", fontsize=12)
-        _add_caption(figure, caption("pairs_over_time", result))
+        figure.legend(handles=key, loc="upper left", bbox_to_anchor=((width - key_width) / width, 1 - top / height),
+                      ncols=1, frameon=False, fontsize=KEY_SIZE, alignment="left", title=KEY_TITLE,
+                      title_fontsize=9, borderaxespad=0)
     return figure
 
 
@@ -167,6 +199,11 @@ def fitted_limits(low: float, high: float) -> tuple[float, float]:
 def _pair_series(table, source: str, target: str, runs: int):
     """Months and the mean and band of one pair's score over runs."""
     rows = table[(table["source"] == source) & (table["target"] == target)]
+    months = rows["month"].to_numpy()
+    if np.unique(months).size == months.size:  # one run: its scores are the mean and the band (no groupby)
+        order = np.argsort(months, kind="stable")
+        scores_now = rows["score"].to_numpy(dtype=float)[order]
+        return months[order].astype(float), scores_now, scores_now, scores_now
     scores = rows.groupby("month", sort=True)["score"]
     months = np.asarray(scores.mean().index, dtype=float)
     mean = scores.mean().to_numpy(dtype=float)
@@ -196,7 +233,7 @@ def _event_keys(events, runs: int) -> list[tuple[int, int, str, str]]:
     return [(number, month, origin, label) for number, (month, _, origin, label) in enumerate(keys, start=1)]
 
 
-def _mark_event_months(ax, keys, months: int) -> None:
+def _mark_event_months(ax, keys) -> None:
     """Light vertical lines at event months, numbered on a strip above the axes (never over the data)."""
     if not keys:
         return
@@ -206,10 +243,13 @@ def _mark_event_months(ax, keys, months: int) -> None:
         dashes = "solid" if origin == "scenario" else (0, (1, 2))
         ax.axvline(month, color=colour, linewidth=0.8, linestyle=dashes, alpha=0.45, zorder=1)
         by_month.setdefault(month, []).append(str(number))
-    strip = ax.secondary_xaxis("top")
-    strip.set_xticks(sorted(by_month), [",".join(by_month[m]) for m in sorted(by_month)], fontsize=7,
-                     color=style.SCENARIO_EVENT)
-    strip.tick_params(length=3, pad=1)
+    top = ax.get_xaxis_transform()  # x in months, y in axes fractions: 1 is the top edge
+    months = sorted(by_month)
+    ax.plot(months, [1.0] * len(months), transform=top, linestyle="none", marker=2, markersize=3,  # 2: tick up
+            markeredgewidth=0.8, color=style.SCENARIO_EVENT, clip_on=False)
+    for month in months:
+        ax.annotate(",".join(by_month[month]), (month, 1.0), xycoords=top, xytext=(0, 4), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=STRIP_SIZE, color=style.SCENARIO_EVENT, annotation_clip=False)
 
 
 def _event_key_handles(keys) -> list:
@@ -253,11 +293,21 @@ def _event_labels(rows, runs: int) -> list[tuple[int, str]]:
 
 # --- figure 2: heatmaps ------------------------------------------------------------------------------
 
+HEATMAPS_SIZE = (18.0, 6.6)  # inches: three square panels in a row, as wide as a slide
+BAR_WIDTH = 0.18  # inches: a colour bar's thickness
+BAR_GAP = 0.15  # inches between a panel and its colour bar
+BAR_SHRINK = 0.82  # a colour bar's length as a share of its panel's height
+BAR_TICKS = 5  # labelled values on a colour bar: both ends, the middle and the quarters
+PANEL_GAP = 0.45  # inches of air between a colour bar's label and the next panel's axis label
+NAME_ROTATION = 40  # degrees: the column names slant so that long names do not collide
+
+
 def plot_heatmaps(result: Result, effect_scale: float | None = None):
     """Starting matrix, final matrix and the effect of the events, side by side.
 
-    The effect panel uses one fixed colour scale (style.EFFECT_SCALE, or effect_scale), the same for
-    every run, so two runs' heatmaps compare; it is stated on the colour bar.
+    The start and the end share one colour bar (both span the whole score range); the effect panel uses
+    one fixed colour scale (style.EFFECT_SCALE, or effect_scale), the same for every run, so two runs'
+    heatmaps compare; it is stated on its colour bar. The layout is fixed (sim.viz.layout).
     """
     import matplotlib
 
@@ -266,20 +316,43 @@ def plot_heatmaps(result: Result, effect_scale: float | None = None):
     final = result.matrix(result.months)
     effect = result.effect()
     limit = check_effect_scale(effect_scale)
+    names = result.actors
 
     mean_note = f", mean of {runs} runs" if runs > 1 else ""
+    titles = ("Month 0 (start)", f"Month {result.months} (end){mean_note}",
+              f"Effect of the events at month {result.months}\n(scenario − baseline){mean_note}")
+    bar_labels = (style.SCORE_LABEL, effect_bar_label(limit))
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(18.0, 6.6)
-        axes = figure.subplots(1, 3)
-        _heatmap(axes[0], start, result.actors, 1.0, "Month 0 (start)", style.SCORE_LABEL)
-        _heatmap(axes[1], final, result.actors, 1.0, f"Month {result.months} (end){mean_note}",
-                 style.SCORE_LABEL)
-        _heatmap(axes[2], effect, result.actors, limit,
-                 f"Effect of the events at month {result.months}\n(scenario − baseline){mean_note}",
-                 effect_bar_label(limit))
-        figure.suptitle(f"{_wrap(result.name)}\nalignment scores: row = how this actor regards the "
-                        f"column actor", fontsize=13)
-        _add_caption(figure, caption("heatmaps", result, effect_scale=limit))
+        width, height = HEATMAPS_SIZE
+        figure = _new_figure(width, height)
+        title = f"{_wrap(result.name)}\nalignment scores: row = how this actor regards the column actor"
+        words = layout.wrap_caption(caption("heatmaps", result, effect_scale=limit), width)
+        top, bottom = layout.margins(title, 13, words)
+        layout.add_title_and_caption(figure, title, 13, words)
+        size = matplotlib.rcParams["font.size"]
+        name_width = max(layout.text_width(name, size) for name in names)
+        slant = math.radians(NAME_ROTATION)
+        below = layout.BARE_TICK + name_width * math.sin(slant) + size * layout.POINT * math.cos(slant)
+        below += layout.LABEL_PAD + layout.text_height("x", size)  # the x-axis label
+        above = layout.TITLE_PAD + max(layout.text_height(t, matplotlib.rcParams["axes.titlesize"]) for t in titles)
+        beside = layout.text_height("x", size) + layout.LABEL_PAD + name_width + layout.BARE_TICK  # y label, names
+        bars = [BAR_GAP + BAR_WIDTH + layout.TICK + layout.text_width("−0.50", size) + layout.LABEL_PAD
+                + layout.text_height(label, size) for label in bar_labels]
+        side = min(height - top - bottom - below - above,
+                   (width - 2 * layout.EDGE - 3 * beside - sum(bars) - 2 * PANEL_GAP) / 3)
+        x = (width - 3 * (beside + side) - sum(bars) - 2 * PANEL_GAP) / 2
+        y = bottom + below + (height - top - bottom - below - above - side) / 2
+        panels = []
+        for k, (matrix, title) in enumerate(zip((start, final, effect), titles)):
+            x += (PANEL_GAP if k else 0.0) + beside
+            ax = layout.place(figure, x, y, side, side)
+            panels.append(heatmap_panel(ax, matrix, names, limit if k == 2 else 1.0, title))
+            x += side
+            if k >= 1:  # one bar for the start and the end (same scale), one for the effect
+                bar = layout.place(figure, x + BAR_GAP, y + side * (1 - BAR_SHRINK) / 2, BAR_WIDTH, side * BAR_SHRINK)
+                _colour_bar(bar, panels[-1], (start, final) if k == 1 else (effect,), 1.0 if k == 1 else limit,
+                            bar_labels[k - 1])
+                x += bars[k - 1]
     return figure
 
 
@@ -298,12 +371,18 @@ def effect_bar_label(limit: float) -> str:
             "beyond it, the end colour")
 
 
-def _heatmap(ax, matrix: np.ndarray, names, limit: float, title: str, bar_label: str) -> None:
-    image = heatmap_panel(ax, matrix, names, limit, title)
-    off_diagonal = matrix[~np.eye(len(names), dtype=bool)]
-    beyond = off_diagonal.size and float(np.max(np.abs(off_diagonal))) > limit + 1e-12
-    bar = ax.figure.colorbar(image, ax=ax, shrink=0.82, pad=0.02, extend="both" if beyond else "neither")
-    bar.set_label(bar_label)
+def cell_numbers(ax) -> list[str]:
+    """The numbers written in a heatmap panel's cells, row by row (the diagonal has none)."""
+    return [text for collection in ax.collections for text in getattr(collection, "texts", [])]
+
+
+def _colour_bar(cax, image, matrices, limit: float, label: str) -> None:
+    """A colour bar in its own axes: BAR_TICKS labelled values, arrow ends when some cell is beyond the scale."""
+    off = ~np.eye(len(matrices[0]), dtype=bool)
+    beyond = any(matrix[off].size and float(np.max(np.abs(matrix[off]))) > limit + 1e-12 for matrix in matrices)
+    bar = cax.figure.colorbar(image, cax=cax, extend="both" if beyond else "neither")
+    bar.set_ticks(np.linspace(-limit, limit, BAR_TICKS))
+    bar.set_label(label)
 
 
 def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
@@ -315,18 +394,21 @@ def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
     colours = matplotlib.colormaps[style.SCORE_CMAP].with_extremes(bad=style.DIAGONAL)
     image = ax.imshow(np.ma.masked_array(matrix, mask=diagonal), cmap=colours, vmin=-limit, vmax=limit)
     font = 9 if size <= 8 else 7 if size <= 12 else 5
+    texts, cells, inks = [], [], []
     for i in range(size):
         for j in range(size):
             if i == j:
                 continue
             value = float(matrix[i, j])
-            ink = "white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999"
-            ax.text(j, i, _number(value), ha="center", va="center", fontsize=font, color=ink)
-    ax.set_xticks(range(size), names, rotation=40, ha="right", rotation_mode="anchor")
+            texts.append(_number(value))
+            cells.append((j, i))
+            inks.append("white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999")
+    glyphs.cell_labels(ax, texts, cells, inks, font)  # one collection, not a Text a cell (see sim.viz.glyphs)
+    ax.set_xticks(range(size), names, rotation=NAME_ROTATION, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(size), names)
     ax.set_xlabel("…this actor")
     ax.set_ylabel("how this actor regards…")
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)  # a fixed y spares matplotlib's search for a place above the top axis
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -335,19 +417,36 @@ def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
 
 # --- figure 3: bloc map ------------------------------------------------------------------------------
 
+BLOC_MAP_SIZE = (11.0, 8.0)  # inches: one map and its legend
+BLOC_MAPS_SIZE = (16.0, 7.4)  # inches: the start and end maps side by side and their legends
+MAP_TITLE_SIZE = 12  # points: "Month 0 (start)" over each map
+
+
 def plot_bloc_map(result: Result, month: int):
     """The actors as a network at one month: node colour = bloc, edge colour = sign, width = strength."""
     import matplotlib
 
     month = _check_month(result, month)
+    width, height = BLOC_MAP_SIZE
+    title = _bloc_title(result, "Blocs and relations")
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(11.0, 8.0)
-        ax = figure.add_subplot()
+        figure = _new_figure(width, height)
+        words = layout.wrap_caption(caption("bloc_map", result), width)
+        top, bottom = layout.margins(title, 13, words)
+        layout.add_title_and_caption(figure, title, 13, words)
         positions = _layout(result)
-        blocs = _draw_bloc_map(ax, result, month, positions)
-        _add_side_legend(ax, blocs)
-        figure.suptitle(_bloc_title(result, "Blocs and relations"), fontsize=13)
-        _add_caption(figure, caption("bloc_map", result))
+        blocs = blocs_at(result, month)
+        nodes, edges = _bloc_legend_handles(set(blocs.values()))
+        heading = _edge_heading()
+        labels = [h.get_label() for h in nodes + [heading] + edges]
+        side = layout.legend_width(labels, LEGEND_SIZE, NODE_LEGEND_TITLE, LEGEND_TITLE_SIZE) + layout.EDGE
+        above = layout.text_height("x", MAP_TITLE_SIZE) + layout.TITLE_PAD
+        ax = layout.place(figure, layout.EDGE, bottom, width - 2 * layout.EDGE - side, height - top - bottom - above)
+        _draw_bloc_map(ax, result, month, positions, blocs)
+        # Beside the map (which its equal aspect may narrow within its rectangle), in the room kept for it.
+        ax.legend(handles=nodes + [heading] + edges, loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  title=NODE_LEGEND_TITLE, borderaxespad=layout.EDGE * 72 / LEGEND_SIZE,
+                  **LEGEND_STYLE)
     return figure
 
 
@@ -355,16 +454,31 @@ def plot_bloc_maps(result: Result):
     """The bloc map at the start and at the end, on the same layout so the eye can compare."""
     import matplotlib
 
+    width, height = BLOC_MAPS_SIZE
+    title = _bloc_title(result, "Blocs and relations at the start and at the end")
     with matplotlib.rc_context(style.rc()):
-        figure = _new_figure(16.0, 7.4)
-        axes = figure.subplots(1, 2)
+        figure = _new_figure(width, height)
+        words = layout.wrap_caption(caption("bloc_map", result), width)
+        top, bottom = layout.margins(title, 13, words)
+        layout.add_title_and_caption(figure, title, 13, words)
         positions = _layout(result)
-        seen: set[int] = set()
-        for ax, month in zip(axes, (0, result.months)):
-            seen |= _draw_bloc_map(ax, result, month, positions)
-        _add_bloc_legends(figure, seen)
-        figure.suptitle(_bloc_title(result, "Blocs and relations at the start and at the end"), fontsize=13)
-        _add_caption(figure, caption("bloc_map", result))
+        members = {month: blocs_at(result, month) for month in (0, result.months)}
+        seen = set(members[0].values()) | set(members[result.months].values())
+        nodes, edges = _bloc_legend_handles(seen)
+        size, title_size = LEGEND_SIZE, LEGEND_TITLE_SIZE
+        edge_title = EDGE_LEGEND_TITLE.replace(" = ", " =\n")
+        side = max(layout.legend_width([h.get_label() for h in nodes], size, NODE_LEGEND_TITLE, title_size),
+                   layout.legend_width([h.get_label() for h in edges], size, edge_title, title_size)) + layout.EDGE
+        above = layout.text_height("x", MAP_TITLE_SIZE) + layout.TITLE_PAD
+        map_width = (width - 2 * layout.EDGE - side) / 2
+        for k, month in enumerate((0, result.months)):
+            ax = layout.place(figure, layout.EDGE + k * map_width, bottom, map_width, height - top - bottom - above)
+            _draw_bloc_map(ax, result, month, positions, members[month])
+        x = (width - layout.EDGE - side) / width
+        figure.legend(handles=nodes, loc="upper left", bbox_to_anchor=(x, 1 - layout.EDGE / height),
+                      title=NODE_LEGEND_TITLE, borderaxespad=0, **LEGEND_STYLE)
+        figure.legend(handles=edges, loc="lower left", bbox_to_anchor=(x, bottom / height), title=edge_title,
+                      borderaxespad=0, **LEGEND_STYLE)
     return figure
 
 
@@ -375,37 +489,35 @@ def blocs_at(result: Result, month: int) -> dict[str, int]:
     return {actor: k for k, members in enumerate(report.at(month).blocs, start=1) for actor in members}
 
 
-def _draw_bloc_map(ax, result: Result, month: int, positions: dict) -> set[int]:
-    import networkx as nx
+def _draw_bloc_map(ax, result: Result, month: int, positions: dict, blocs: dict[str, int]) -> None:
+    """Edges as one LineCollection per sign, nodes as one scatter per bloc (drawn with matplotlib itself:
+    networkx's drawing functions import pyplot, a tenth of a second for nothing)."""
+    from matplotlib.collections import LineCollection
 
     scores = result.matrix(month)
     propensity = (scores + scores.T) / 2.0
     names = result.actors
-    graph = nx.Graph()
-    graph.add_nodes_from(names)
-    edges = {"cooperative": [], "hostile": []}
-    widths = {"cooperative": [], "hostile": []}
+    edges: dict[str, list] = {"cooperative": [], "hostile": []}
+    widths: dict[str, list[float]] = {"cooperative": [], "hostile": []}
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
             p = float(propensity[i, j])
             if abs(p) < WEAK_EDGE:
                 continue
             kind = "cooperative" if p > 0 else "hostile"
-            graph.add_edge(names[i], names[j])
-            edges[kind].append((names[i], names[j]))
+            edges[kind].append((positions[names[i]], positions[names[j]]))
             widths[kind].append(_edge_width(p))
     for kind, colour, line in (("cooperative", style.COOPERATIVE, "solid"), ("hostile", style.HOSTILE, "--")):
         if edges[kind]:
-            nx.draw_networkx_edges(graph, positions, ax=ax, edgelist=edges[kind], width=widths[kind],
-                                   edge_color=colour, style=line, alpha=0.85)
+            ax.add_collection(LineCollection(edges[kind], colors=colour, linewidths=widths[kind], linestyles=line,
+                                             alpha=0.85, zorder=1), autolim=False)
 
-    blocs = blocs_at(result, month)
     sizes = dict(zip(names, _node_sizes(result.capabilities)))
     for bloc in sorted(set(blocs.values())):
         members = [a for a in names if blocs[a] == bloc]
-        nx.draw_networkx_nodes(graph, positions, ax=ax, nodelist=members, node_shape=style.bloc_shape(bloc),
-                               node_color=style.bloc_colour(bloc), node_size=[sizes[a] for a in members],
-                               edgecolors="black", linewidths=1.0)
+        ax.scatter([positions[a][0] for a in members], [positions[a][1] for a in members],
+                   s=[sizes[a] for a in members], c=style.bloc_colour(bloc), marker=style.bloc_shape(bloc),
+                   edgecolors="black", linewidths=1.0, zorder=2)
     for name in names:
         _label_node(ax, name, positions[name], sizes[name])
 
@@ -415,12 +527,11 @@ def _draw_bloc_map(ax, result: Result, month: int, positions: dict) -> set[int]:
         title = f"Month {month} (end)"
     else:
         title = f"Month {month}"
-    ax.set_title(title, fontsize=12)
+    ax.set_title(title, fontsize=MAP_TITLE_SIZE, y=1.0)
     ax.set_xlim(-1.5, 1.5)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    return set(blocs.values())
 
 
 def _label_node(ax, name: str, xy: tuple[float, float], area: float) -> None:
@@ -482,25 +593,16 @@ def _bloc_legend_handles(blocs: set[int]) -> tuple[list, list]:
 
 NODE_LEGEND_TITLE = "Actors (node colour = bloc)"
 EDGE_LEGEND_TITLE = "Pairs (edge = mean score of both directions)"
-LEGEND_STYLE = dict(frameon=False, fontsize=9, title_fontsize=10, alignment="left")
+LEGEND_SIZE = 9  # points: the bloc maps' legend entries
+LEGEND_TITLE_SIZE = 10  # points: their headings
+LEGEND_STYLE = dict(frameon=False, fontsize=LEGEND_SIZE, title_fontsize=LEGEND_TITLE_SIZE, alignment="left")
 
 
-def _add_bloc_legends(figure, blocs: set[int]) -> None:
-    """Beside the two maps: nodes above, edges below."""
-    nodes, edges = _bloc_legend_handles(blocs)
-    figure.legend(handles=nodes, loc="outside right upper", title=NODE_LEGEND_TITLE, **LEGEND_STYLE)
-    figure.legend(handles=edges, loc="outside right lower", title=EDGE_LEGEND_TITLE.replace(" = ", " =\n"),
-                  **LEGEND_STYLE)
-
-
-def _add_side_legend(ax, blocs: set[int]) -> None:
-    """Beside a single map: one legend, nodes first, then the edges under their own heading."""
+def _edge_heading():
+    """The edges' heading inside a single map's legend: an entry with no handle."""
     from matplotlib.lines import Line2D
 
-    nodes, edges = _bloc_legend_handles(blocs)
-    heading = Line2D([], [], linestyle="none", label="\n" + EDGE_LEGEND_TITLE.replace(" = ", " =\n"))
-    ax.legend(handles=nodes + [heading] + edges, loc="center left", bbox_to_anchor=(1.02, 0.5),
-              title=NODE_LEGEND_TITLE, **LEGEND_STYLE)
+    return Line2D([], [], linestyle="none", label="\n" + EDGE_LEGEND_TITLE.replace(" = ", " =\n"))
 
 
 def _bloc_title(result: Result, subject: str) -> str:
@@ -543,10 +645,6 @@ def caption(stem: str, result: Result, *, effect_scale: float | None = None) -> 
     return ""  # a figure registered in FIGURES without a caption of its own
 
 
-def _add_caption(figure, text: str) -> None:
-    figure.supxlabel(_wrap(text, 150), fontsize=10, style="italic", color="#333333")
-
-
 def render_plots(result: Result, formats=("png",), *, effect_scale: float | None = None) -> dict[str, bytes]:
     """Every figure of FIGURES in each format as bytes, by file name (pairs_over_time.png, ...), in order."""
     formats = _check_formats(formats)
@@ -559,11 +657,9 @@ def render_plots(result: Result, formats=("png",), *, effect_scale: float | None
         warnings.simplefilter("ignore")
         for stem, maker in FIGURES.items():
             figure = maker(result, **options.get(stem, {}))
-            try:
-                for fmt in formats:
-                    rendered[f"{stem}.{fmt}"] = style.figure_bytes(figure, fmt)
-            finally:
-                figure.clear()  # frees the artists now rather than at garbage collection
+            for fmt in formats:
+                rendered[f"{stem}.{fmt}"] = style.figure_bytes(figure, fmt)
+            # No figure.clear(): it resets every axes (a third of a figure's cost); the figure is garbage now.
     return rendered
 
 
@@ -598,7 +694,8 @@ def _check_formats(formats) -> tuple[str, ...]:
 def _new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=style.DPI, layout="constrained", facecolor="white")
+    # No layout engine: each figure places its axes once (sim.viz.layout), so a save draws once.
+    return Figure(figsize=(width, height), dpi=style.DPI, facecolor="white")
 
 
 def _has_effect(result: Result) -> bool:
