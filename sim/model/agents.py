@@ -178,15 +178,14 @@ class Actor(mesa.Agent):
         not close to the rival; capability does not rank them, so great powers can balance one another.
         """
         model = self.model
-        partners = model.partners[self.name]
         before = model.scores_before
         i = self.index
         mutual = (before[i, :] + before[:, i]) / 2
         to_rival = before[:, rival.index]
-        tied = np.fromiter((other.name in partners for other in model.actors), dtype=bool, count=len(model.actors))
-        state = np.fromiter((other.kind != ARMED_GROUP for other in model.actors), dtype=bool,
-                            count=len(model.actors))
-        eligible = state & ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5))
+        tied = model.ties[i]
+        armed = [other.index for other in model.actors if other.kind == ARMED_GROUP]
+        eligible = ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5))
+        eligible[armed] = False
         eligible[[i, rival.index, partner.index]] = False
         if not eligible.any():
             return None

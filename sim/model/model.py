@@ -71,6 +71,7 @@ class AlignmentModel(mesa.Model):
         self._month_sources: list = []
         self.track_blocs = track_blocs
         self.partners: dict[str, set[str]] = {name: set() for name in world.names}  # military ties so far
+        self.ties = np.zeros((n, n), dtype=bool)  # the same ties as a matrix, for the counter-patron search
         self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
         self.blocs: tuple[int, ...] | None = None  # none yet: the first search starts cold
         self.blocs = self._blocs()
@@ -112,6 +113,8 @@ class AlignmentModel(mesa.Model):
             if kind.military_tie and kind.weight > 0:
                 self.partners[event.source].add(event.target)
                 self.partners[event.target].add(event.source)
+                source, target = self.actor(event.source).index, self.actor(event.target).index
+                self.ties[source, target] = self.ties[target, source] = True
         impulse, durable = self._impulses()
         self.scores_before = self.scores
 
