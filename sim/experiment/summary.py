@@ -527,9 +527,9 @@ def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 
 ATTRIBUTION_BUDGET = 2e9
 """Most multiply-adds the summary spends on exact attribution (attribution_work). The bundled scenarios
 need well under a million; the largest world a scenario file can describe (27 actors) fits over 240 months
-with up to about 200 events and reactions in run 1; a larger world built through the Python API (the 200-actor bench) would need
-around 1e12 and gigabytes, so its summary leaves 'behind it' empty and says so, and `result.attribution`
-still computes any pair on request."""
+with up to about 200 events and reactions in run 1; a larger world built through the Python API (the
+200-actor bench) would need around 1e12 and gigabytes, so its summary leaves 'behind it' empty and says
+so, and `result.attribution` still computes any pair on request."""
 
 
 def attribution_work(actors: int, months: int, events: int) -> float:
