@@ -2,8 +2,9 @@
 
 Every pair of the default actors needs a starting score from the relations file (or from the scenario's
 `relations:`): a missing pair is an error, never a silent zero. A scenario-added actor's relations that the
-scenario leaves unsaid start at 0 (neutral), recorded as source "scenario-default" in World.sources. A scenario-added actor's share of world arms
-exports is 0 (a scenario cannot set it yet), so in a counter-move its patron supplies it.
+scenario leaves unsaid start at 0 (neutral), recorded as source "scenario-default" in World.sources.
+A scenario-added actor's share of world arms exports is 0 (a scenario cannot set it yet), so in a
+counter-move its patron supplies it.
 """
 
 from __future__ import annotations

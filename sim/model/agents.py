@@ -103,7 +103,7 @@ class Actor(mesa.Agent):
         Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
         the target of a hostile act (answer it with the codebook's counter-move). Each has a chance that
         rises smoothly with concern (reaction_probability); one uniform draw per actor per month, taken
-        from the model's seeded generator, decides whether the most likely one happens.
+        from the run's chance stream (sim/core/draws.py), decides whether the most likely one happens.
         """
         model = self.model
         params = model.parameters
