@@ -153,12 +153,23 @@ def test_01_a_smaller_deal_shrinks_effects_roughly_in_proportion():
             f"{score(change(small, 'Russia', 'Pakistan').effect)}")
 
 
+CHAIN = [(4, "India", "US", "India"), (5, "China", "China", "Pakistan"), (5, "Pakistan", "China", "Pakistan")]
+
+
+def chain_of(moves) -> list[tuple]:
+    """(month, actor, supplier, recipient) per reaction, sorted (the order within a month is Mesa's)."""
+    return sorted((row.month, row.actor, row.source, row.target) for row in moves.itertuples())
+
+
 def test_01_going_further_gives_the_chain():
     result = worksheet_run(ARMS_SALE, {})
     moves = reactions(result)
-    chain = [(row.month, row.actor, row.source) for row in moves.itertuples()]
-    assert chain == [(4, "India", "US"), (5, "Pakistan", "China")]
-    says(1, f"{len(moves)} reactions in 36 months, India turns to the US (month 4) and Pakistan to China (month 5)")
+    assert chain_of(moves) == sorted(CHAIN)  # China turning to Pakistan arms Pakistan: China -> Pakistan
+    china = float(reactions(result, "China").iloc[0]["probability"])
+    assert 0.2 < china < 0.8  # a draw that could have gone the other way: the notes say so
+    says(1, f"{len(moves)} reactions in 36 months: India turns to the US (month 4), then China to Pakistan and "
+            f"Pakistan to China (month 5)", f"China's move had a chance of {china:.2f}",
+         "Both month-5 moves read China → Pakistan")
 
 
 # ------------------------------------------------------------------------------------------------ 02
@@ -207,18 +218,31 @@ def test_02_eight_pairs_keep_their_prior():
 
 
 def test_02_the_chance_of_a_counter_move_falls_smoothly_with_a_milder_score():
-    chances = {}
-    for value in (-0.71, -0.4, -0.2, -0.1):
-        result = worksheet_run("rivalry_override.yaml", relation=value)
-        india = reactions(result, "India")
-        assert len(india) == 1 and india.iloc[0]["month"] == 4
-        chances[value] = float(india.iloc[0]["probability"])
+    """Counted over 100 runs, not read from one draw: the chance India's reasons print falls with the score,
+    and so does the number of runs in which India reacts (within what 100 draws allow)."""
+    milder = (-0.4, -0.2, -0.1)
+    chances, counts = {}, {}
+    for value in (-0.71, *milder):
+        india = reactions(worksheet_run("rivalry_override.yaml", relation=value, runs=100), "India")
+        assert set(india["month"]) == {4}
+        assert india["probability"].nunique() == 1  # no noise: every run has the same chance
+        chances[value], counts[value] = float(india["probability"].iloc[0]), india["run"].nunique()
+        assert abs(counts[value] / 100 - chances[value]) < 0.15, value
     assert chances[-0.71] > chances[-0.4] > chances[-0.2] > chances[-0.1] > 0
-    assert len(reactions(worksheet_run("rivalry_override.yaml", relation=-0.71))) == 2
-    says(2, f"**2** reactions, India turns to the US (month 4, chance {chances[-0.71]:.2f})",
-         f"India's chance is {chances[-0.4]:.2f} at -0.4, {chances[-0.2]:.2f} at -0.2 and {chances[-0.1]:.2f} at -0.1")
+    assert counts[-0.71] >= counts[-0.4] > counts[-0.2] > counts[-0.1]
+    says(2, f"India reacts in **{counts[-0.4]}** of 100 runs at -0.4, **{counts[-0.2]}** at -0.2 and "
+            f"**{counts[-0.1]}** at -0.1, and the chance its reasons print is {chances[-0.4]:.2f}, "
+            f"{chances[-0.2]:.2f} and {chances[-0.1]:.2f}")
+    as_coded = reactions(worksheet_run("rivalry_override.yaml", relation=-0.71))
+    assert chain_of(as_coded) == sorted(CHAIN)
+    says(2, f"**3** reactions, India turns to the US (month 4, chance {chances[-0.71]:.2f}), then China to "
+            f"Pakistan and Pakistan to China (month 5)")
+    single = [value for value in milder
+              if not reactions(worksheet_run("rivalry_override.yaml", relation=value), "India").empty]
+    assert single == []  # what the one run with seed 0 shows (the notes explain it as one draw)
+    says(2, "the single run shows no counter-move by India at -0.4, -0.2 or -0.1")
     for value in (0.0, 0.2):
-        assert reactions(worksheet_run("rivalry_override.yaml", relation=value)).empty
+        assert reactions(worksheet_run("rivalry_override.yaml", relation=value, runs=100)).empty
 
 
 # ------------------------------------------------------------------------------------------------ 03
@@ -311,10 +335,13 @@ def test_04_strong_balance_sharpens_the_cleavage_without_changing_blocs():
 
 def test_04_counter_patron_chain_and_its_settings():
     result = worksheet_run("counter_patron.yaml")
-    chain = [(row.month, row.actor, row.source) for row in reactions(result).itertuples()]
-    assert chain == [(4, "India", "US"), (5, "Pakistan", "China")]
+    assert chain_of(reactions(result)) == sorted(CHAIN)
     assert "Taliban" not in set(reactions(result)["actor"])
-    says(4, "The chain has **2** reactions: India turns to the US (month 4), then Pakistan to China (month 5)")
+    china = float(reactions(result, "China").iloc[0]["probability"])
+    assert 0.2 < china < 0.8
+    says(4, "The chain has **3** reactions: India turns to the US (month 4), then China to Pakistan and "
+            "Pakistan to China (month 5)", f"China's move had a chance of {china:.2f}",
+         "Both month-5 moves are logged China → Pakistan")
     counts = {}
     for name, parameters in (("a", {"reactions": False}), ("b", {"reaction_midpoint": 2.0}),
                              ("c", {"reaction_cooldown": 1})):
@@ -409,11 +436,21 @@ def test_06_without_noise_the_runs_still_differ():
     says(6, f"`noise: 0.08`: **{louder}** of 20")
 
 
-def test_06_far_from_the_midpoint_chance_rarely_decides():
-    hostile = runs_reacting(worksheet_run(NOISE, relation=-0.5), "India")
-    mild = runs_reacting(worksheet_run(NOISE, relation=-0.05), "India")
-    assert hostile >= 18 and mild <= 2
-    says(6, f"**{hostile}** of 20 at -0.5, **{mild}** of 20 at -0.05")
+def test_06_far_from_the_midpoint_the_chance_is_lopsided():
+    """The robust claim is the chance (high at -0.5, tiny at -0.05) and the counts over the runs, not
+    that 20 runs all agree: a 0.92 chance leaves some runs without a move."""
+    hostile_result = worksheet_run(NOISE, relation=-0.5)
+    hostile, mild = runs_reacting(hostile_result, "India"), runs_reacting(worksheet_run(NOISE, relation=-0.05), "India")
+    middle = runs_reacting(worksheet_run(NOISE), "India")
+    chance = reactions(hostile_result, "India")["probability"].mean()
+    assert chance > 0.85 and hostile > middle > mild and mild <= 3
+    says(6, f"**{hostile}** of 20 at -0.5, **{mild}** of 20 at -0.05", f"print about {chance:.2f} at -0.5",
+         f"left {20 - hostile} of them without a counter-move")
+    many = {value: worksheet_run(NOISE, relation=value, runs=100) for value in (-0.5, -0.05)}
+    counts = {value: runs_reacting(result, "India") for value, result in many.items()}
+    assert abs(counts[-0.5] / 100 - reactions(many[-0.5], "India")["probability"].mean()) < 0.15
+    assert counts[-0.05] <= 10
+    says(6, f"With `runs: 100`: **{counts[-0.5]}** of 100 at -0.5, **{counts[-0.05]}** at -0.05")
 
 
 def test_06_three_runs_do_not_agree():
@@ -452,10 +489,13 @@ def test_04_some_of_the_largest_effects_come_from_the_reactions():
     with_reactions = worksheet_run("counter_patron.yaml")
     without = worksheet_run("counter_patron.yaml", {"reactions": False})
     top = [(c.source, c.target) for c in with_reactions.summary.changes[:10]]
-    for pair in (("India", "US"), ("US", "India"), ("Pakistan", "US")):
+    for pair in (("India", "US"), ("US", "India"), ("India", "China"), ("Taliban", "China")):
         assert pair in top, pair
         assert abs(change(without, *pair).effect) < abs(change(with_reactions, *pair).effect) / 3, pair
-    says(4, "(India ↔ US, Pakistan → US)")
+    for pair in (("India", "China"), ("Taliban", "China")):  # "behind it": China's move, a reaction
+        behind = change(with_reactions, *pair).events
+        assert behind and "China → Pakistan (reaction)" in behind[0], (pair, behind)
+    says(4, "(India ↔ US; India → China and Taliban → China, from China's move)")
 
 
 def test_06_same_seed_same_bytes_other_seed_other_bytes():

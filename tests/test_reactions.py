@@ -7,7 +7,9 @@ import numpy as np
 
 from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
-from sim.model.agents import reaction_probability
+from sim.io.tables import canonical_arms_exports
+from sim.io.world import build_world
+from sim.model.agents import patron_supplies, reaction_probability
 
 
 def scenario(**data):
@@ -58,7 +60,61 @@ def test_great_powers_balance_one_another_whatever_their_size():
     result = run(scenario(relations=relations,
                           events=[{"at": 2, "type": "defence_pact", "from": "Russia", "to": "China"}]))
     us = reactions(result, "US")
-    assert len(us) == 1 and us.iloc[0]["source"] == "India"  # a less capable partner is a partner too
+    assert len(us) == 1 and us.iloc[0]["target"] == "India"  # a less capable partner is a partner too
+    assert us.iloc[0]["source"] == "US"  # and the larger arms exporter supplies it
+
+
+def test_the_larger_arms_exporter_supplies_whoever_turned_to_whom():
+    """SIPRI shares (sim/data/actors.yaml): US 0.36 > Russia 0.21 > China 0.052 > India, Pakistan ~0."""
+    assert patron_supplies(actor_exports=0.0, patron_exports=0.21, actor_kind="state")  # India -> Russia
+    assert not patron_supplies(actor_exports=0.052, patron_exports=0.0, actor_kind="state")  # China -> Pakistan
+    assert not patron_supplies(actor_exports=0.36, patron_exports=0.0, actor_kind="state")  # US -> India
+    assert not patron_supplies(actor_exports=0.21, patron_exports=0.052, actor_kind="state")  # Russia -> China
+    assert patron_supplies(actor_exports=0.0, patron_exports=0.0, actor_kind="state")  # a tie: the patron
+    assert patron_supplies(actor_exports=0.5, patron_exports=0.0, actor_kind="armed_group")  # always receives
+    shares = canonical_arms_exports()
+    assert shares["US"] > shares["Russia"] > shares["China"] > max(shares["India"], shares["Pakistan"])
+    assert shares["Russia"] > shares["India"]  # not CINC, which ranks India above Russia
+
+
+def test_china_reacting_through_pakistan_arms_pakistan():
+    """India gains the US as a partner; China, India's rival and Pakistan's friend, turns to Pakistan: the
+    log shows China -> Pakistan (Pakistan does not arm China), with the reason saying who supplies."""
+    relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8}]
+    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+    result = run(scenario(relations=relations, parameters=certain,
+                          events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
+    china = reactions(result, "China")
+    assert len(china) >= 1
+    first = china.iloc[0]
+    assert (first["type"], first["source"], first["target"]) == ("arms_sale", "China", "Pakistan")
+    assert "China turns to Pakistan" in first["reason"]
+    assert "China, the larger arms exporter, supplies Pakistan" in first["reason"]
+
+
+def test_india_turning_to_russia_buys_from_russia():
+    relations = [{"between": ["India", "Pakistan"], "score": -0.6}, {"between": ["India", "Russia"], "score": 0.7},
+                 {"between": ["India", "US"], "score": 0.0}, {"between": ["Russia", "Pakistan"], "score": 0.0}]
+    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+    result = run(scenario(relations=relations, parameters=certain,
+                          events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]))
+    india = reactions(result, "India")
+    assert len(india) >= 1
+    first = india.iloc[0]
+    assert (first["source"], first["target"]) == ("Russia", "India")
+    assert "larger arms exporter" not in first["reason"]
+
+
+def test_an_added_actor_exports_nothing_so_its_patron_supplies_it():
+    added = [{"name": "Freedonia", "capability": 1.0, "relations": {"Pakistan": -0.6, "US": 0.8, "China": -0.5}}]
+    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+    data = scenario_from_data({"name": "added", "months": 12, "actors": added, "parameters": certain,
+                               "events": [{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]})
+    assert build_world(data).arms_exports[-1] == 0.0
+    freedonia = reactions(run(data), "Freedonia")
+    assert len(freedonia) >= 1
+    first = freedonia.iloc[0]
+    assert first["target"] == "Freedonia" and f"turns to {first['source']}," in first["reason"]  # patron supplies
 
 
 def test_a_terror_attack_is_answered_by_its_target():

@@ -16,6 +16,8 @@ class World:
     kinds: tuple[str, ...] = ()  # "state" or "armed_group", per actor
     anchoring: np.ndarray | None = None  # per actor, multiplies memory
     attention: np.ndarray | None = None  # per actor, multiplies audience_scale
+    arms_exports: np.ndarray | None = None  # per actor, share of world arms exports (None: all 0): who
+    # supplies whom when an actor turns to a counter-patron (sim/model/agents.py, patron_supplies)
 
     def index(self, name: str) -> int:
         return self.names.index(name)

@@ -3,6 +3,8 @@
 Every pair of the default actors needs a starting score from the relations file (or from the scenario's
 `relations:`): a missing pair is an error, never a silent zero. A scenario-added actor's relations that the
 scenario leaves unsaid start at 0 (neutral), recorded as source "scenario-default" in World.sources.
+A scenario-added actor's share of world arms exports is 0 (a scenario cannot set it yet), so in a
+counter-move its patron supplies it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 from ..core.world import World
 from ..errors import EntenteError
 from .relations import load_relations
-from .tables import canonical_actors
+from .tables import canonical_actors, canonical_arms_exports
 
 
 def build_world(scenario) -> World:
@@ -25,6 +27,8 @@ def build_world(scenario) -> World:
     names = [a.name for a in infos] + [a.name for a in scenario.added_actors]
     capabilities = [a.capability for a in infos] + [a.capability for a in scenario.added_actors]
     kinds = [a.kind for a in infos] + [a.kind for a in scenario.added_actors]
+    shares = canonical_arms_exports()
+    arms_exports = [shares[a.name] for a in infos] + [0.0] * len(scenario.added_actors)  # added actors: 0
     behaviour = {key: [getattr(a, key) for a in infos] + [getattr(a, key) for a in scenario.added_actors]
                  for key in ("anchoring", "attention")}
     n = len(names)
@@ -53,7 +57,8 @@ def build_world(scenario) -> World:
         for key, value in values.items():
             behaviour[key][at[name]] = value
     return World(tuple(names), np.array(capabilities, dtype=float), scores, sources, tuple(kinds),
-                 np.array(behaviour["anchoring"], dtype=float), np.array(behaviour["attention"], dtype=float))
+                 np.array(behaviour["anchoring"], dtype=float), np.array(behaviour["attention"], dtype=float),
+                 np.array(arms_exports, dtype=float))
 
 
 def _check_every_pair(relations, names: list[str], scenario) -> None:

@@ -33,9 +33,20 @@ def reaction_probability(concern: float, midpoint: float, spread: float) -> floa
     return max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
 
 
+def patron_supplies(actor_exports: float, patron_exports: float, actor_kind: str) -> bool:
+    """Which way a counter-move runs when an actor turns to a counter-patron: True for patron -> actor.
+
+    The tie runs from the larger arms exporter of the two (share of world arms exports, SIPRI; World.
+    arms_exports) to the other: China turning to Pakistan arms Pakistan, India turning to Russia buys from
+    Russia. On a tie the patron supplies; an armed group always receives its patron's covert support.
+    Both engines call this, so they cannot disagree.
+    """
+    return actor_kind == ARMED_GROUP or patron_exports >= actor_exports
+
+
 def counter_patron_reason(actor: str, rival: str, regard_rival: float, partner: str, event_type: str,
                           event_month: int, own_partner: bool, patron: str, tied: bool, mutual: float,
-                          patron_to_rival: float) -> str:
+                          patron_to_rival: float, actor_supplies: bool = False) -> str:
     """Why an actor turned to a counter-patron: the text of events.csv's reason column (one wording for
     the per-run and the batched engine)."""
     tie = "an existing military partner" if tied else "the state it is closest to"
@@ -44,7 +55,8 @@ def counter_patron_reason(actor: str, rival: str, regard_rival: float, partner: 
         f"{rival} gained {partner} as a military partner ({event_type}, month {event_month})"
         f"{'; its own partner ' + partner + ' is involved' if own_partner else ''}; "
         f"{actor} turns to {patron}, {tie} (mutual regard "
-        f"{mutual:+.2f}, {patron} towards {rival} {patron_to_rival:+.2f})")
+        f"{mutual:+.2f}, {patron} towards {rival} {patron_to_rival:+.2f})"
+        f"{'; ' + actor + ', the larger arms exporter, supplies ' + patron if actor_supplies else ''}")
 
 
 def riposte_reason(actor: str, event_type: str, attacker: str, event_month: int, weight: float,
@@ -60,7 +72,7 @@ class Option:
 
     probability: float
     kind: str
-    source: str  # who performs the counter-move
+    source: str  # who performs the counter-move (for a counter-patron: the supplier, patron_supplies)
     target: str
     reason: str
 
@@ -93,7 +105,7 @@ class Actor(mesa.Agent):
         Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
         the target of a hostile act (answer it with the codebook's counter-move). Each has a chance that
         rises smoothly with concern (reaction_probability); one uniform draw per actor per month, taken
-        from the model's seeded generator, decides whether the most likely one happens.
+        from the run's chance stream (sim/core/draws.py), decides whether the most likely one happens.
         """
         model = self.model
         params = model.parameters
@@ -149,10 +161,14 @@ class Actor(mesa.Agent):
                 if patron is None:
                     continue
                 move = "covert_support" if self.kind == ARMED_GROUP else kind.counter_move
-                yield Option(probability, move, patron.name, self.name, counter_patron_reason(
+                exports = model.arms_exports
+                supplied = patron_supplies(float(exports[self.index]), float(exports[patron.index]), self.kind)
+                source, target = (patron.name, self.name) if supplied else (self.name, patron.name)
+                yield Option(probability, move, source, target, counter_patron_reason(
                     self.name, rival.name, self.regard_before(rival), partner.name, event.type, event.month,
                     own_partner, patron.name, patron.name in model.partners[self.name],
-                    (self.regard_before(patron) + patron.regard_before(self)) / 2, patron.regard_before(rival)))
+                    (self.regard_before(patron) + patron.regard_before(self)) / 2, patron.regard_before(rival),
+                    not supplied))
 
     def _riposte_options(self):
         model = self.model

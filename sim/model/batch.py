@@ -4,9 +4,9 @@ Scores are held as (runs, n, n) arrays and moved by the same kernel as the per-r
 (sim/core/dynamics.py is batched over leading axes). The actors stay Mesa agents, one per actor, and each
 decides its reactions for all runs at once as array operations, with the per-run model's rules
 (sim/model/agents.py). Every run draws from its own generator, seeded as the per-run model is seeded and
-drawn in the same order (the noise matrix, then one uniform per actor, each month), and reactions are
-scheduled in actor order as in the per-run model, so run k of a batch is identical to run k computed
-alone by AlignmentModel, the reference implementation (tests/test_batch.py holds that).
+split into the same two streams (noise, chances; sim/core/draws.py), and reactions are scheduled in
+actor order as in the per-run model, so run k of a batch is identical to run k computed alone by
+AlignmentModel, the reference implementation (tests/test_batch.py holds that).
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import dynamics, landscape
+from ..core.draws import Draws
 from ..core.events import CAPABILITY, HOSTILE, EventType, ScheduledEvent
 from ..core.parameters import Parameters
 from ..core.scenario import ActorChange
 from ..core.world import World
-from .agents import ARMED_GROUP, counter_patron_reason, reaction_probability, riposte_reason
+from .agents import ARMED_GROUP, counter_patron_reason, patron_supplies, reaction_probability, riposte_reason
 from .mesa_import import mesa
 
 NEVER = np.iinfo(np.int64).min // 2  # last_reaction of an actor that has not reacted yet
@@ -244,6 +245,7 @@ class BatchModel(mesa.Model):
         self.reference_structural = self.scores.copy()
         self.scores_before = self.scores
         self.capabilities = np.asarray(world.capabilities, dtype=float)
+        self.arms_exports = np.zeros(n) if world.arms_exports is None else np.asarray(world.arms_exports, float)
         self.actor_list = [BatchActor(self, name, i, world.kinds[i] if world.kinds else "state")
                            for i, name in enumerate(self.names)]
         self._scheduled: dict[int, list[_Slot]] = {}
@@ -261,9 +263,10 @@ class BatchModel(mesa.Model):
         self.events_this_month: list[_Slot] = []
         self.partners = np.zeros((self.runs, n, n), dtype=bool)
         self.last_reaction = np.full((self.runs, n), NEVER, dtype=np.int64)
-        self.draws = np.ones((self.runs, n))
-        self._shocks = np.empty((self.runs, n, n))  # this month's standard normals, row k from run k's generator
-        self._rows = list(zip(self.generators, self._shocks, self.draws))  # views, made once
+        self.draws = np.ones((self.runs, n))  # this month's reaction chances, row k from run k's stream
+        self._draws = Draws(self.generators, n, noise=parameters.noise != 0,
+                            chances=parameters.reactions and parameters.reaction_intensity > 0, months=months)
+        self._no_noise = np.zeros((self.runs, n, n))
         self._decided: list[tuple] = []
         self.log: list[tuple] = []
         self.history = np.empty((self.runs, months + 1, n, n))  # filled month by month: no copies to stack
@@ -279,11 +282,12 @@ class BatchModel(mesa.Model):
         before = self.scores_before[run]
         i = actor.index
         if what == "patron":
-            source, target = patron, i
+            supplied = patron_supplies(float(self.arms_exports[i]), float(self.arms_exports[patron]), actor.kind)
+            source, target = (patron, i) if supplied else (i, patron)
             reason = counter_patron_reason(
                 name, self.names[rival], float(before[i, rival]), self.names[partner], slot.type, slot.month,
                 bool(own_partner[run]), self.names[patron], bool(self.partners[run, i, patron]),
-                float((before[i, patron] + before[patron, i]) / 2), float(before[patron, rival]))
+                float((before[i, patron] + before[patron, i]) / 2), float(before[patron, rival]), not supplied)
         else:
             kind = self.codebook[slot.type]
             source, target = i, slot.source
@@ -295,10 +299,10 @@ class BatchModel(mesa.Model):
     def step(self) -> None:
         month = self.steps
         params = self.parameters
-        for generator, shocks, draws in self._rows:  # the per-run model's draws, in its order
-            generator.standard_normal(out=shocks)
-            generator.random(out=draws)
-        noise = dynamics.zero_diagonal(self._shocks * params.noise)
+        shocks, chances = self._draws.month()  # run k's streams, as the per-run model draws them
+        if chances is not None:
+            self.draws = chances
+        noise = self._no_noise if shocks is None else dynamics.zero_diagonal(shocks * params.noise)
         for change in self._changes.pop(month, []):
             self._apply(change)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dynamics, landscape
+from ..core.draws import Draws
 from ..core.events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
 from ..core.parameters import Parameters
 from ..core.scenario import ActorChange
@@ -43,6 +44,8 @@ class AlignmentModel(mesa.Model):
         self.n_blocs = n_blocs
         self.capabilities = np.asarray(world.capabilities, dtype=float)
         n = len(world.names)
+        # share of world arms exports per actor: which way a counter-move runs (agents.patron_supplies)
+        self.arms_exports = np.zeros(n) if world.arms_exports is None else np.asarray(world.arms_exports, float)
         anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
         attention = world.attention if world.attention is not None else np.ones(n)
         self.rates = self.parameters.rates(anchoring)  # memory per actor: rows are its own views
@@ -74,6 +77,12 @@ class AlignmentModel(mesa.Model):
         self.ties = np.zeros((n, n), dtype=bool)  # the same ties as a matrix, for the counter-patron search
         self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
         self.blocs: tuple[int, ...] | None = None  # none yet: the first search starts cold
+        # The run's two streams (noise, chances), spawned from the model's generator, a block of months at
+        # a time; the batched engine draws run k's numbers the same way from the same seed.
+        self.draws = Draws([self.rng], n, noise=self.parameters.noise != 0,
+                           chances=self.parameters.reactions and self.parameters.reaction_intensity > 0,
+                           months=months)
+        self._no_noise = np.zeros((n, n))
         self.blocs = self._blocs()
         reporters = {"scores": lambda m: m.scores.copy(), "baseline": lambda m: m.baseline.copy()}
         if track_blocs:
@@ -94,13 +103,14 @@ class AlignmentModel(mesa.Model):
     def step(self) -> None:
         month = self.steps
         params = self.parameters
-        n = len(self.actors)
-        # Drawn every month whether or not it is used, so a scenario and its event-free baseline share
-        # the same random numbers (common random numbers make their difference the events' effect).
-        # The same holds for the draws that decide reactions: one per actor per month, used or not.
-        shocks = self.rng.standard_normal((n, n))
-        self.reaction_draws = self.rng.random(n)
-        noise = dynamics.zero_diagonal(shocks * params.noise)
+        # Drawn every month whether or not it is used, from the run's noise stream, so a scenario and its
+        # event-free baseline share the same shocks (common random numbers make their difference the
+        # events' effect). The chances that decide reactions come from a stream of their own (one per
+        # actor per month, used or not), so reactions never shift the shocks, nor noise the chances.
+        shocks, chances = self.draws.month()
+        if chances is not None:
+            self.reaction_draws = chances[0]
+        noise = self._no_noise if shocks is None else dynamics.zero_diagonal(shocks[0] * params.noise)
         for change in self._changes.pop(month, []):
             self._apply(change)
 
