@@ -80,7 +80,8 @@ def test_the_larger_arms_exporter_supplies_whoever_turned_to_whom():
 def test_china_reacting_through_pakistan_arms_pakistan():
     """India gains the US as a partner; China, India's rival and Pakistan's friend, turns to Pakistan: the
     log shows China -> Pakistan (Pakistan does not arm China), with the reason saying who supplies."""
-    relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8}]
+    relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8},
+                 {"between": ["India", "Pakistan"], "score": 0.2}]  # Pakistan does not seek the deal itself
     certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
     result = run(scenario(relations=relations, parameters=certain,
                           events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
@@ -158,3 +159,17 @@ def test_reactions_and_scores_are_reproducible_with_the_same_seed():
     data = dict(runs=6, relations=relations, events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}])
     first, second = run(scenario(**data)), run(scenario(**data))
     assert first.events.equals(second.events) and first.alignment.equals(second.alignment)
+
+
+def test_two_actors_choosing_the_same_deal_make_one():
+    """China arming Pakistan and Pakistan turning to China in the same month is one arms sale, not two."""
+    relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8},
+                 {"between": ["India", "Pakistan"], "score": -0.6}]
+    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+    result = run(scenario(relations=relations, parameters=certain,
+                          events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
+    month3 = reactions(result)
+    month3 = month3[month3["month"] == 3]
+    deals = month3[(month3["source"] == "China") & (month3["target"] == "Pakistan")]
+    assert len(deals) == 1 and deals.iloc[0]["actor"] in ("China", "Pakistan")
+    assert not month3.duplicated(["type", "source", "target"]).any()

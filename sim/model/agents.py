@@ -122,11 +122,13 @@ class Actor(mesa.Agent):
         best = max(options, key=lambda option: option.probability)
         if model.reaction_draws[self.index] >= best.probability:
             return
+        self.last_reaction = month
+        if model.reaction_scheduled(month + 1, best.kind, best.source, best.target):
+            return  # another actor chose the same deal this month (China arming Pakistan, Pakistan seeking it)
         model.schedule_reaction(LoggedEvent(
             month + 1, best.kind, best.source, best.target, params.reaction_intensity, "reaction",
             f"{best.reason}; chance {best.probability:.2f}", actor=self.name,
             probability=round(best.probability, 4)))
-        self.last_reaction = month
 
     def probability(self, concern: float) -> float:
         params = self.model.parameters

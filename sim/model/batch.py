@@ -347,6 +347,7 @@ class BatchModel(mesa.Model):
             if len(decisions) > 1:
                 order = self._mesa_order(run, month)
                 decisions.sort(key=lambda d: order.index(d[0]))
+                decisions = _first_of_each_move(decisions)
             ranked.extend((rank, run, d) for rank, d in enumerate(decisions))
         ranked.sort(key=lambda item: item[:2])
         groups: dict[tuple, list[int]] = {}
@@ -444,3 +445,16 @@ class BatchModel(mesa.Model):
                 keyed.append(((run, row[1], row[6] != "scenario", position), (run, *row[1:])))
         keyed.sort(key=lambda item: item[0])
         return [row for _, row in keyed]
+
+
+def _first_of_each_move(decisions: list[tuple]) -> list[tuple]:
+    """One run's decisions of a month, in actor order, without the later ones that repeat a move (the same
+    type, source and target): two actors choosing the same deal make one, as Actor.react schedules it."""
+    seen, kept = set(), []
+    for decision in decisions:
+        move = decision[2:5]
+        if move not in seen:
+            seen.add(move)
+            kept.append(decision)
+    return kept
+

@@ -100,6 +100,11 @@ class AlignmentModel(mesa.Model):
     def schedule_reaction(self, event: LoggedEvent) -> None:
         self._scheduled.setdefault(event.month, []).append(event)
 
+    def reaction_scheduled(self, month: int, kind: str, source: str, target: str) -> bool:
+        """Whether an actor already chose this move this month: two actors choosing the same deal make one."""
+        return any(event.origin == "reaction" and (event.type, event.source, event.target) == (kind, source, target)
+                   for event in self._scheduled.get(month, ()))
+
     def step(self) -> None:
         month = self.steps
         params = self.parameters
