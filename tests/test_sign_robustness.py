@@ -20,9 +20,7 @@ from conftest import SCENARIOS
 HEADLINES = {  # scenario: (source, target, sign) for its three largest effects as written
     "afghan_peace_talks": [("Taliban", "Afghanistan", +1), ("Afghanistan", "Taliban", +1),
                            ("US", "Afghanistan", -1)],
-    # India -> China comes from China's counter-move (China arms Pakistan, month 5), a reaction with chance
-    # 0.48 that seed 0 draws; the sign holds under every move because the draw is the same in each.
-    "arms_sale_pakistan": [("India", "Russia", -1), ("Russia", "Pakistan", +1), ("India", "China", -1)],
+    "arms_sale_pakistan": [("India", "Russia", -1), ("Russia", "Pakistan", +1), ("Pakistan", "Russia", +1)],
     "quad_intelligence_meeting": [("Pakistan", "Iran", +1), ("Iran", "Pakistan", +1), ("Pakistan", "Russia", +1)],
     "russia_pakistan_exercise": [("US", "Pakistan", -1), ("Pakistan", "US", -1), ("US", "India", +1)],
     "russia_pakistan_rapprochement": [("US", "Pakistan", -1), ("India", "Russia", -1), ("Pakistan", "US", -1)],
