@@ -4,7 +4,7 @@ Each case runs in a fresh subprocess (so peak memory is its own) and reports wal
 memory, with the ratio against the per-run reference path where one applies:
 
   ensemble   1,000 runs of the arms-sale scenario, noise 0.05, reactions on, run + data files, no plots:
-             batched engine vs per-run path (--quick: 200 runs), and the batched numpy floor (the kernel
+             batched engine (best of three fresh processes) vs per-run path (--quick: 200 runs), and the batched numpy floor (the kernel
              alone: dynamics.step on (runs, n, n) with one generator per run, no reactions, no blocs, no
              files), the limit a batched engine can approach.
   actors     one run of 20 actors and of 200 actors, 120 months: the arms-sale scenario in a world of the
@@ -178,7 +178,10 @@ def main() -> None:
 
     runs = 1000
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    batch = _in_subprocess("ensemble", "batch", runs)
+    # The batched case lasts about a second, so one hiccup of a shared machine moves it by a third: the best
+    # of three fresh processes (each pays its own imports and first readings). The per-run reference lasts
+    # twenty seconds and is timed once.
+    batch = min((_in_subprocess("ensemble", "batch", runs) for _ in range(3)), key=lambda case: case["seconds"])
     floor = _in_subprocess("floor", runs)
     print(f"{runs} runs, {SCENARIO}, noise 0.05, reactions, with files, no plots:")
     print(f"  batched engine      {batch['seconds']:7.2f} s  peak {batch['peak_mb']:4.0f} MB  "
