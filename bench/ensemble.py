@@ -4,9 +4,9 @@ Each case runs in a fresh subprocess (so peak memory is its own) and reports wal
 memory, with the ratio against the per-run reference path where one applies:
 
   ensemble   1,000 runs of the arms-sale scenario, noise 0.05, reactions on, run + data files, no plots:
-             batched engine (best of three fresh processes) vs per-run path (--quick: 200 runs), and the batched numpy floor (the kernel
-             alone: dynamics.step on (runs, n, n) with one generator per run, no reactions, no blocs, no
-             files), the limit a batched engine can approach.
+             batched engine (best of three fresh processes) vs per-run path (--quick: 200 runs), and
+             the batched numpy floor (the kernel alone: dynamics.step on (runs, n, n) with each run's
+             draws, no reactions, no blocs, no files), the limit a batched engine can approach.
   actors     one run of 20 actors and of 200 actors, 120 months: the arms-sale scenario in a world of the
              bundled actors plus added ones with seeded random relations.
   cli        `python -m sim run arms_sale_pakistan` with plots (and with --no-plots), wall time of the whole
