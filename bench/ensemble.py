@@ -65,6 +65,7 @@ def case_floor(runs: int) -> dict:
 
     import sim
     from sim.core import dynamics
+    from sim.core.draws import Draws
     from sim.experiment.runner import run_seed
 
     scenario = sim.load_scenario(SCENARIO)
@@ -79,12 +80,9 @@ def case_floor(runs: int) -> dict:
         baseline = scores.copy()
         zero = np.zeros_like(scores)
         history = [scores]
+        draws = Draws(generators, n, noise=True, chances=True, months=scenario.months)  # as the engine draws
         for _ in range(scenario.months):
-            shocks = np.empty((runs, n, n))
-            draws = np.empty((runs, n))
-            for k, generator in enumerate(generators):
-                generator.standard_normal(out=shocks[k])
-                generator.random(out=draws[k])
+            shocks, _chances = draws.month()
             noise = dynamics.zero_diagonal(shocks * scenario.parameters.noise)
             scores, baseline = dynamics.step(scores, baseline, zero, zero, noise, rates)
             history.append(scores)
