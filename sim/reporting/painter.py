@@ -1,11 +1,11 @@
-"""Draw a run's figures in a second process while this one runs the model and writes the data files.
+"""Draw a run's figures in other processes while this one runs the model and writes the data files.
 
 A plain `sim run` spends about as long importing matplotlib and drawing three figures as it does on
-everything else, one after the other on one core. The painter is a process forked at the very start of
-the command, before numpy or anything heavy is loaded: it imports matplotlib and the figure code while
-the main process imports Mesa and runs the model, then draws the finished Result's figures while the main
-process prepares the data files. The figures are the same bytes either way (`sim.viz.figures.render_plots`
-in both places, tested).
+everything else, one after the other on one core. The painter is a process forked at the very start
+of the command, before numpy or anything heavy is loaded: it imports matplotlib and the figure code
+while the main process imports Mesa and runs the model, then draws the finished Result's figures while
+the main process prepares the data files. The figures are the same bytes either way
+(`sim.viz.figures.render_plots` in both places, tested).
 
 It is only used where forking is safe and cheap: on Linux, from a process that has not yet loaded numpy
 (whose BLAS threads a fork would copy half-way) and runs a single thread, so a notebook or a test that
@@ -19,67 +19,84 @@ import sys
 import threading
 
 
-class Painter:
-    """The figures of one Result, drawn in a forked process: start() early, paint() once, figures() to wait."""
+WORKERS = 1
+"""Painter processes; with k of them, painter i draws FIGURES[i::k]. One: two measured slower than one on
+this shared 2-core machine (their imports compete with the model's; 2.9 s against 2.5 s median wall)."""
 
-    def __init__(self, process, connection) -> None:
-        self._process = process
-        self._connection = connection
+
+class Painter:
+    """The figures of one Result, drawn in forked processes: start() early, paint() once, figures() to wait."""
+
+    def __init__(self, workers: list) -> None:
+        self._workers = workers  # (process, connection) per worker; worker k draws FIGURES[k::len(workers)]
         self._request: tuple | None = None
 
     @classmethod
-    def start(cls) -> Painter | None:
+    def start(cls, workers: int = WORKERS) -> Painter | None:
         """A painter, or None where forking is not safe or not available (then draw in this process)."""
         if not sys.platform.startswith("linux") or "numpy" in sys.modules or threading.active_count() > 1:
             return None
         import multiprocessing
 
+        context = multiprocessing.get_context("fork")
+        started = []
         try:
-            context = multiprocessing.get_context("fork")
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_paint_when_asked, args=(theirs, ours), daemon=True,
-                                      name="entente-painter")
-            process.start()
+            for share in range(workers):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_paint_when_asked, args=(theirs, ours, share, workers),
+                                          daemon=True, name=f"entente-painter-{share + 1}")
+                process.start()
+                theirs.close()
+                started.append((process, ours))
         except (OSError, ValueError):
+            cls(started).close()
             return None
-        theirs.close()
-        return cls(process, ours)
+        return cls(started)
 
     def paint(self, result, formats, effect_scale) -> None:
-        """Hand the painter a finished Result; its figures are drawn while the caller goes on."""
+        """Hand the painters a finished Result; its figures are drawn while the caller goes on."""
         self._request = (result, tuple(formats), effect_scale)
-        try:
-            self._connection.send(self._request)
-        except (OSError, EOFError, ValueError):
-            pass  # figures() will draw here
+        for _, connection in self._workers:
+            try:
+                connection.send(self._request)
+            except (OSError, EOFError, ValueError):
+                pass  # figures() will draw this share here
 
     def figures(self) -> dict[str, bytes]:
-        """The figures by file name, from the painter, or drawn here if the painter could not."""
+        """The figures by file name in FIGURES order, from the painters, or drawn here where one could not."""
+        from ..viz.figures import FIGURES, render_plots
+
         if self._request is None:
             raise RuntimeError("paint() a Result first")
-        answer = None
+        result, formats, effect_scale = self._request
+        stems = list(FIGURES)
+        drawn: dict[str, bytes] = {}
         try:
-            kind, answer = self._connection.recv()
-            if kind != "figures":
+            for share, (_, connection) in enumerate(self._workers):
                 answer = None
-        except (OSError, EOFError, ValueError):
-            answer = None
+                try:
+                    kind, answer = connection.recv()
+                    if kind != "figures":
+                        answer = None
+                except (OSError, EOFError, ValueError):
+                    answer = None
+                if answer is None:
+                    answer = render_plots(result, formats, effect_scale=effect_scale,
+                                          stems=stems[share::len(self._workers)])
+                drawn.update(answer)
         finally:
             self.close()
-        if answer is None:
-            from ..viz.figures import render_plots
-
-            result, formats, effect_scale = self._request
-            answer = render_plots(result, formats, effect_scale=effect_scale)
-        return answer
+        return {f"{stem}.{fmt}": drawn[f"{stem}.{fmt}"] for stem in stems for fmt in formats
+                if f"{stem}.{fmt}" in drawn}
 
     def close(self) -> None:
-        """Release the painter (idempotent): a command that fails before painting leaves no process."""
-        self._connection.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        """Release the painters (idempotent): a command that fails before painting leaves no process."""
+        for process, connection in self._workers:
+            connection.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def _warm_up() -> None:
@@ -92,21 +109,22 @@ def _warm_up() -> None:
     from ..viz import figures  # noqa: F401
 
 
-def _paint_when_asked(connection, parents_end) -> None:
-    """The painter's side: warm up the imports, wait for a Result, answer with its figures."""
+def _paint_when_asked(connection, parents_end, share: int, workers: int) -> None:
+    """A painter's side: warm up the imports, wait for a Result, answer with its share of the figures."""
     import os
 
     parents_end.close()
     try:
         _warm_up()
-        from ..viz.figures import render_plots
+        from ..viz.figures import FIGURES, render_plots
 
         try:
             result, formats, effect_scale = connection.recv()
         except (EOFError, OSError):
             return  # the command ended without plots (an error, --help...)
         try:
-            connection.send(("figures", render_plots(result, formats, effect_scale=effect_scale)))
+            mine = list(FIGURES)[share::workers]
+            connection.send(("figures", render_plots(result, formats, effect_scale=effect_scale, stems=mine)))
         except Exception as error:  # noqa: BLE001 - any failure: the parent draws the figures itself
             connection.send(("failed", repr(error)))
     finally:

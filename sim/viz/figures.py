@@ -645,8 +645,10 @@ def caption(stem: str, result: Result, *, effect_scale: float | None = None) -> 
     return ""  # a figure registered in FIGURES without a caption of its own
 
 
-def render_plots(result: Result, formats=("png",), *, effect_scale: float | None = None) -> dict[str, bytes]:
-    """Every figure of FIGURES in each format as bytes, by file name (pairs_over_time.png, ...), in order."""
+def render_plots(result: Result, formats=("png",), *, effect_scale: float | None = None,
+                 stems=None) -> dict[str, bytes]:
+    """Every figure of FIGURES in each format as bytes, by file name (pairs_over_time.png, ...), in order;
+    stems: only these figures (the painter shares them among its processes)."""
     formats = _check_formats(formats)
     limit = check_effect_scale(effect_scale)
     options = {"heatmaps": {"effect_scale": limit}}  # what a built-in figure takes besides the Result
@@ -656,6 +658,8 @@ def render_plots(result: Result, formats=("png",), *, effect_scale: float | None
         # paths in the middle of the report; the figures are drawn either way.
         warnings.simplefilter("ignore")
         for stem, maker in FIGURES.items():
+            if stems is not None and stem not in stems:
+                continue
             figure = maker(result, **options.get(stem, {}))
             for fmt in formats:
                 rendered[f"{stem}.{fmt}"] = style.figure_bytes(figure, fmt)
