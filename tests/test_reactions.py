@@ -7,7 +7,7 @@ import numpy as np
 
 from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
-from sim.io.tables import canonical_arms_exports
+from sim.io.tables import canonical_actors
 from sim.io.world import build_world
 from sim.model.agents import patron_supplies, reaction_probability
 
@@ -72,7 +72,7 @@ def test_the_larger_arms_exporter_supplies_whoever_turned_to_whom():
     assert not patron_supplies(actor_exports=0.21, patron_exports=0.052, actor_kind="state")  # Russia -> China
     assert patron_supplies(actor_exports=0.0, patron_exports=0.0, actor_kind="state")  # a tie: the patron
     assert patron_supplies(actor_exports=0.5, patron_exports=0.0, actor_kind="armed_group")  # always receives
-    shares = canonical_arms_exports()
+    shares = {actor.name: actor.arms_exports for actor in canonical_actors()}
     assert shares["US"] > shares["Russia"] > shares["China"] > max(shares["India"], shares["Pakistan"])
     assert shares["Russia"] > shares["India"]  # not CINC, which ranks India above Russia
 

@@ -14,6 +14,7 @@ class ActorInfo:
     kind: str = "state"  # or "armed_group"
     anchoring: float = 1.0  # multiplies memory for this actor's own views
     attention: float = 1.0  # multiplies audience_scale for this actor's reactions to others' deals
+    arms_exports: float = 0.0  # share of world arms exports: who supplies whom in a counter-move
 
 
 def _fold(name: str) -> str:

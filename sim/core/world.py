@@ -19,5 +19,10 @@ class World:
     arms_exports: np.ndarray | None = None  # per actor, share of world arms exports (None: all 0): who
     # supplies whom when an actor turns to a counter-patron (sim/model/agents.py, patron_supplies)
 
+    def export_shares(self) -> np.ndarray:
+        """arms_exports, or zeros for a World built without them."""
+        n = len(self.names)
+        return np.zeros(n) if self.arms_exports is None else np.asarray(self.arms_exports, dtype=float)
+
     def index(self, name: str) -> int:
         return self.names.index(name)

@@ -84,26 +84,15 @@ def canonical_actors() -> list[ActorInfo]:
     for index, entry in enumerate(table["actors"]):
         a = checked_entry("actors.yaml", ("actors", index), entry, required=("name", "capability"),
                           optional=ACTOR_KEYS)
-        actors.append(ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())),
-                                a.get("kind", "state"), float(a.get("anchoring", 1.0)),
-                                float(a.get("attention", 1.0))))
-    return actors
-
-
-def canonical_arms_exports() -> dict[str, float]:
-    """Each canonical actor's share of world arms exports (0 when the table leaves it out): which way a
-    counter-move runs when an actor turns to a counter-patron (agents.patron_supplies)."""
-    shares = {}
-    for index, entry in enumerate(table_document("actors.yaml").data["actors"]):
-        entry = checked_entry("actors.yaml", ("actors", index), entry, required=("name", "capability"),
-                              optional=ACTOR_KEYS)
-        share = entry.get("arms_exports", 0.0)
+        share = a.get("arms_exports", 0.0)  # which way a counter-move runs (agents.patron_supplies)
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
             raise table_error("actors.yaml", ("actors", index, "arms_exports"),
                               f"arms_exports must be a share between 0 and 1, not {share!r}",
                               "Write the share of world arms exports, e.g. 0.21 for 21%.")
-        shares[entry["name"]] = float(share)
-    return shares
+        actors.append(ActorInfo(a["name"], float(a["capability"]), tuple(a.get("aliases", ())),
+                                a.get("kind", "state"), float(a.get("anchoring", 1.0)),
+                                float(a.get("attention", 1.0)), float(share)))
+    return actors
 
 
 def actor_names(extra: Sequence[str] = ()) -> ActorNames:

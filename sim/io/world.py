@@ -16,7 +16,7 @@ import numpy as np
 from ..core.world import World
 from ..errors import EntenteError
 from .relations import load_relations
-from .tables import canonical_actors, canonical_arms_exports
+from .tables import canonical_actors
 
 
 def build_world(scenario) -> World:
@@ -27,8 +27,7 @@ def build_world(scenario) -> World:
     names = [a.name for a in infos] + [a.name for a in scenario.added_actors]
     capabilities = [a.capability for a in infos] + [a.capability for a in scenario.added_actors]
     kinds = [a.kind for a in infos] + [a.kind for a in scenario.added_actors]
-    shares = canonical_arms_exports()
-    arms_exports = [shares[a.name] for a in infos] + [0.0] * len(scenario.added_actors)  # added actors: 0
+    arms_exports = [a.arms_exports for a in infos] + [0.0] * len(scenario.added_actors)  # added actors: 0
     behaviour = {key: [getattr(a, key) for a in infos] + [getattr(a, key) for a in scenario.added_actors]
                  for key in ("anchoring", "attention")}
     n = len(names)

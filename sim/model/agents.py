@@ -138,8 +138,8 @@ class Actor(mesa.Agent):
         """An armed group answers only what involves it or its partners; a state answers any rival's gain."""
         if self.kind != ARMED_GROUP:
             return True
-        mine = self.model.partners[self.name]
-        return any(party is self or party.name in mine for party in parties)
+        mine = self.model.partners[self.index]
+        return any(party is self or mine[party.index] for party in parties)
 
     def _counter_patron_options(self):
         model = self.model
@@ -154,7 +154,7 @@ class Actor(mesa.Agent):
             pairs = [(client, supplier)] if kind.one_way else [(client, supplier), (supplier, client)]
             for rival, partner in pairs:
                 hostility = max(0.0, -self.regard_before(rival))
-                own_partner = partner.name in model.partners[self.name] or self.regard_before(partner) >= 0.5
+                own_partner = bool(model.partners[self.index, partner.index]) or self.regard_before(partner) >= 0.5
                 concern = hostility * (1.0 + params.concern_bonus * own_partner)
                 probability = self.probability(concern)
                 if probability <= 0:
@@ -168,7 +168,7 @@ class Actor(mesa.Agent):
                 source, target = (patron.name, self.name) if supplied else (self.name, patron.name)
                 yield Option(probability, move, source, target, counter_patron_reason(
                     self.name, rival.name, self.regard_before(rival), partner.name, event.type, event.month,
-                    own_partner, patron.name, patron.name in model.partners[self.name],
+                    own_partner, patron.name, bool(model.partners[self.index, patron.index]),
                     (self.regard_before(patron) + patron.regard_before(self)) / 2, patron.regard_before(rival),
                     not supplied))
 
@@ -200,7 +200,7 @@ class Actor(mesa.Agent):
         i = self.index
         mutual = (before[i, :] + before[:, i]) / 2
         to_rival = before[:, rival.index]
-        tied = model.ties[i]
+        tied = model.partners[i]
         armed = [other.index for other in model.actors if other.kind == ARMED_GROUP]
         eligible = ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5))
         eligible[armed] = False

@@ -245,7 +245,7 @@ class BatchModel(mesa.Model):
         self.reference_structural = self.scores.copy()
         self.scores_before = self.scores
         self.capabilities = np.asarray(world.capabilities, dtype=float)
-        self.arms_exports = np.zeros(n) if world.arms_exports is None else np.asarray(world.arms_exports, float)
+        self.arms_exports = world.export_shares()
         self.actor_list = [BatchActor(self, name, i, world.kinds[i] if world.kinds else "state")
                            for i, name in enumerate(self.names)]
         self._scheduled: dict[int, list[_Slot]] = {}

@@ -1,14 +1,13 @@
 """Mesa, imported without SciPy's spatial module, which Entente never uses.
 
-`import mesa` loads Mesa's experimental continuous space, whose `from scipy.spatial.distance import cdist`
-imports all of `scipy.spatial` (KD-trees, Delaunay, rotations; Mesa 3.5 also takes `minkowski`): about a
-third of `import mesa` on a 2-core machine, for functions no Entente model calls. While Mesa is imported,
-a stand-in module offers each function Mesa asks for as a forwarder that imports the real module on its
-first call; the stand-in leaves
-`sys.modules` straight after, so any later `import scipy.spatial` (a sweep's SciPy, a notebook) gets the
-real module. Only Mesa before 3.4 (the one Python 3.11 gets) is imported this way: later versions import
-`scipy.spatial` itself for their discrete spaces' KD-trees, so there is nothing to save. If SciPy's module
-is already loaded, Mesa is imported as it is.
+`import mesa` (3.3) loads Mesa's experimental continuous space, whose `from scipy.spatial.distance import
+cdist` imports all of `scipy.spatial` (KD-trees, Delaunay, rotations): about a third of `import mesa` on a
+2-core machine, for a function no Entente model calls. While Mesa is imported, a stand-in module offers
+each function Mesa asks for as a forwarder that imports the real module on its first call; the stand-in
+leaves `sys.modules` straight after, so any later `import scipy.spatial` (a sweep's SciPy, a notebook)
+gets the real module. Only Mesa before 3.4 (the one Python 3.11 gets) is imported this way: later versions
+import `scipy.spatial` themselves for their discrete spaces' KD-trees, so there is nothing to save. If
+SciPy's module is already loaded, Mesa is imported as it is.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ class AlignmentModel(mesa.Model):
         self.capabilities = np.asarray(world.capabilities, dtype=float)
         n = len(world.names)
         # share of world arms exports per actor: which way a counter-move runs (agents.patron_supplies)
-        self.arms_exports = np.zeros(n) if world.arms_exports is None else np.asarray(world.arms_exports, float)
+        self.arms_exports = world.export_shares()
         anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
         attention = world.attention if world.attention is not None else np.ones(n)
         self.rates = self.parameters.rates(anchoring)  # memory per actor: rows are its own views
@@ -73,8 +73,7 @@ class AlignmentModel(mesa.Model):
         self._log_position: dict[int, int] = {}  # id(event) -> its place in self.log: the ledger's key
         self._month_sources: list = []
         self.track_blocs = track_blocs
-        self.partners: dict[str, set[str]] = {name: set() for name in world.names}  # military ties so far
-        self.ties = np.zeros((n, n), dtype=bool)  # the same ties as a matrix, for the counter-patron search
+        self.partners = np.zeros((n, n), dtype=bool)  # military ties so far (supplied, trained, allied), both ways
         self.reaction_draws = np.ones(n)  # one uniform per actor per month, drawn in step()
         self.blocs: tuple[int, ...] | None = None  # none yet: the first search starts cold
         # The run's two streams (noise, chances), spawned from the model's generator, a block of months at
@@ -108,7 +107,7 @@ class AlignmentModel(mesa.Model):
     def step(self) -> None:
         month = self.steps
         params = self.parameters
-        # Drawn every month whether or not it is used, from the run's noise stream, so a scenario and its
+        # From the run's noise stream (none drawn when noise is 0), so a scenario and its
         # event-free baseline share the same shocks (common random numbers make their difference the
         # events' effect). The chances that decide reactions come from a stream of their own (one per
         # actor per month, used or not), so reactions never shift the shocks, nor noise the chances.
@@ -126,10 +125,8 @@ class AlignmentModel(mesa.Model):
             kind = self.codebook[event.type]
             self._active.append((event, kind.duration))
             if kind.military_tie and kind.weight > 0:
-                self.partners[event.source].add(event.target)
-                self.partners[event.target].add(event.source)
                 source, target = self.actor(event.source).index, self.actor(event.target).index
-                self.ties[source, target] = self.ties[target, source] = True
+                self.partners[source, target] = self.partners[target, source] = True
         impulse, durable = self._impulses()
         self.scores_before = self.scores
 
