@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.request
@@ -48,6 +49,8 @@ def server():
     first = process.stdout.readline()
     address = f"http://127.0.0.1:{port}/"
     assert address in first, first
+    said: list[str] = []  # the server's output, read as it comes: an undrained pipe fills and stalls it
+    threading.Thread(target=lambda: said.extend(process.stdout), daemon=True).start()
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -56,7 +59,7 @@ def server():
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                pytest.fail(f"sim app did not answer at {address}: {process.stdout.read()}")
+                pytest.fail(f"sim app did not answer at {address}: {''.join(said)}")
             time.sleep(0.3)
     yield address
     process.terminate()
