@@ -167,13 +167,37 @@ def test_a_broken_upload_shows_the_command_lines_message_on_the_page(server, bro
     expected = cli.stderr.strip().removeprefix("error: ").replace(str(upload), upload.name)
 
     visit = Visit(browser, server)
+    playing = visit.text("scenario")
     visit.page.set_input_files("[data-testid=scenario-upload]", str(upload))
     error = visit.page.locator(".entente-error")
     error.wait_for(timeout=WAIT)
     assert expected in error.inner_text()
     assert "Did you mean 'Russia'" in error.inner_text()
     visit.shot("app_broken_upload.png")
+    # The scenario being played stays, also after the next round trip (a toggle group once loaded its first
+    # scenario by itself after a failed upload, wiping the message).
+    visit.click("Step a month", then_month=1)
+    assert visit.text("scenario") == playing
     assert visit.off_this_computer() == []
+    visit.context.close()
+
+
+def test_an_uploaded_scenario_is_played_and_stays_until_another_is_chosen(server, browser, tmp_path):
+    upload = tmp_path / "our_class.yaml"
+    text = (ROOT / "scenarios" / "russia_pakistan_exercise.yaml").read_text(encoding="utf-8")
+    upload.write_text(text.replace("name: Russia and Pakistan hold", "name: Class copy of Russia and Pakistan hold", 1),
+                      encoding="utf-8")
+
+    visit = Visit(browser, server)
+    visit.page.set_input_files("[data-testid=scenario-upload]", str(upload))
+    assert visit.showing("scenario", "Class copy of ")
+    visit.click("Step a month", then_month=1)
+    assert visit.showing("happened", "joint counter-terrorism exercise")
+    assert visit.text("scenario").startswith("Class copy of ")
+    assert visit.page.locator(".entente-error").count() == 0
+    visit.click("arms_sale_pakistan")
+    assert visit.showing("scenario", "Su-35")
+    assert visit.month() == "Month 0 of 36"
     visit.context.close()
 
 

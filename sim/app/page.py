@@ -49,7 +49,6 @@ def Page():
     session, set_session = solara.use_state(initial)
     since, set_since = solara.use_state(0)  # the month before the last action, for "what just happened"
     error, set_error = solara.use_state(None)
-    choice, set_choice = solara.use_state(DEFAULT_SCENARIO)
 
     def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
         try:
@@ -63,7 +62,6 @@ def Page():
         set_session(new)
 
     def choose(name: str) -> None:
-        set_choice(name)
         act(lambda _: GameSession.bundled(name))
 
     def upload(data: dict) -> None:
@@ -73,7 +71,6 @@ def Page():
                                    file=name, hint="Scenario files are a few kilobytes; check you chose the "
                                    "right file.").message())
             return
-        set_choice(None)
         act(lambda _: GameSession.uploaded(name, bytes(data.get("bytes", []))))
 
     def continue_game(data: dict) -> None:
@@ -88,7 +85,6 @@ def Page():
         except EntenteError as problem:
             set_error(problem.message())
             return
-        set_choice(new.bundled_name)
         act(lambda _: new)
 
     solara.Title("Entente: alignments in class")
@@ -97,13 +93,13 @@ def Page():
                         "through the months, add events as they happen, and compare with the same world "
                         "without the events (the baseline).")
         with solara.Card("Scenario"):
-            solara.ToggleButtonsSingle(value=choice, values=bundled_names(), on_value=choose,
-                                       style={"flex-wrap": "wrap", "height": "auto"})
+            ScenarioButtons(session.bundled_name, choose)
             ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
             if error:
                 solara.Error(error, classes=["entente-error"])
-            solara.Markdown(f"**{html.escape(session.scenario.name)}**  \n"
-                            f"{html.escape(session.scenario.description)}")
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
+                f'{html.escape(session.scenario.description)}'), style={"margin-top": "8px"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Step a month", on_click=lambda: act(lambda s: s.step()), disabled=session.finished,
                           color="primary")
@@ -122,6 +118,20 @@ def Page():
                 Parameters(session, act)
             with solara.Column():
                 Views(session)
+
+
+@solara.component
+def ScenarioButtons(current: str | None, choose: Callable[[str], None]):
+    """One button per bundled scenario, the one being played filled in; none after an upload.
+
+    Plain buttons, not a toggle group: Vuetify's mandatory toggle selects its first button by itself when
+    none matches (after an upload), which loaded that scenario over the uploaded one and wiped any error.
+    A click always (re)starts the scenario clicked, the current one included.
+    """
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
+        for name in bundled_names():
+            solara.Button(name, on_click=lambda name=name: choose(name),
+                          color="primary" if name == current else None, outlined=name != current)
 
 
 @solara.component
