@@ -26,7 +26,9 @@ def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path
     done = subprocess.run([sys.executable, "-c", probe, str(forked)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "painter"  # a fresh command forks one
-    assert main(["run", "arms_sale_pakistan", "--out", str(here), "--quiet"]) == 0  # numpy loaded: drawn here
+    import matplotlib  # noqa: F401  (a process that has loaded it is not fresh: drawn here)
+
+    assert main(["run", "arms_sale_pakistan", "--out", str(here), "--quiet"]) == 0
     names = sorted(path.name for path in here.iterdir())
     assert {"bloc_map.png", "heatmaps.png", "pairs_over_time.png", "report.html"} <= set(names)
     assert names == sorted(path.name for path in forked.iterdir())
@@ -53,7 +55,29 @@ def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
     assert done.stdout.strip() == "['bloc_map.png', 'heatmaps.png', 'pairs_over_time.png'] True"
 
 
-def test_no_painter_where_numpy_is_already_loaded():
+def test_no_painter_in_a_process_that_has_drawn_or_run_a_model_already():
+    import matplotlib  # noqa: F401
+
     from sim.reporting.painter import Painter
 
-    assert "numpy" in sys.modules and Painter.start() is None
+    assert Painter.start() is None
+    probe = ("import sys\n"
+             "import numpy, pandas\n"
+             "from sim.reporting.painter import Painter\n"
+             "painter = Painter.start()\n"  # numpy and pandas loaded, as `sim run` has them: still fresh
+             "print(painter is not None)\n"
+             "painter.close()\n"
+             "from sim.model import AlignmentModel\n"
+             "print(Painter.start() is None)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
+
+
+def test_the_figure_code_loads_without_mesa():
+    """What the painter imports (sim.viz.figures, the Result and its summary) leaves Mesa to the model."""
+    done = subprocess.run([sys.executable, "-c", "import sys\nfrom sim.reporting.painter import _warm_up\n"
+                           "_warm_up()\nprint(sorted(m for m in ('mesa', 'networkx') if m in sys.modules))"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -40,6 +40,9 @@ def add_parser(subparsers, name, summary):
 def run(args) -> int:
     painter = None
     if not args.no_plots:
+        import numpy  # noqa: F401  (loaded once, before the painter forks, for both processes)
+        import pandas  # noqa: F401
+
         from ..reporting.painter import Painter
 
         painter = Painter.start()  # draws the figures in a second process; None: drawn here

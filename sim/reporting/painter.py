@@ -1,16 +1,18 @@
-"""Draw a run's figures in other processes while this one runs the model and writes the data files.
+"""Draw a run's figures in another process while this one runs the model and writes the data files.
 
 A plain `sim run` spends about as long importing matplotlib and drawing three figures as it does on
-everything else, one after the other on one core. The painter is a process forked at the very start
-of the command, before numpy or anything heavy is loaded: it imports matplotlib and the figure code
-while the main process imports Mesa and runs the model, then draws the finished Result's figures while
-the main process prepares the data files. The figures are the same bytes either way
-(`sim.viz.figures.render_plots` in both places, tested).
+everything else, one after the other on one core. The painter is a process forked early in the command,
+once numpy and pandas are loaded (so both processes share them instead of each importing its own): it
+imports matplotlib and the figure code while the main process imports Mesa and runs the model, then
+draws the finished Result's figures while the main process prepares the data files. The figures are the
+same bytes either way (`sim.viz.figures.render_plots` in both places, tested).
 
-It is only used where forking is safe and cheap: on Linux, from a process that has not yet loaded numpy
-(whose BLAS threads a fork would copy half-way) and runs a single thread, so a notebook or a test that
-calls `write_result` draws in its own process as before. Anything that goes wrong in the painter (it
-died, it was killed, it raised) falls back to drawing here: the painter can only save time.
+It is only used where forking is safe and pays: on Linux, from a process that runs a single Python thread
+and has not yet loaded matplotlib or Mesa (a fresh `sim run`; a notebook or a test that has drawn or run
+a model already draws in its own process, as before). numpy's OpenBLAS stops its worker threads before a
+fork and starts them again when next needed (its own fork handler), so a child never inherits a
+half-copied thread pool. Anything that goes wrong in the painter (it died, it was killed, it raised)
+falls back to drawing here: the painter can only save time.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ class Painter:
     @classmethod
     def start(cls, workers: int = WORKERS) -> Painter | None:
         """A painter, or None where forking is not safe or not available (then draw in this process)."""
-        if not sys.platform.startswith("linux") or "numpy" in sys.modules or threading.active_count() > 1:
+        fresh = not any(name in sys.modules for name in ("matplotlib", "mesa"))
+        if not sys.platform.startswith("linux") or not fresh or threading.active_count() > 1:
             return None
         import multiprocessing
 
@@ -103,7 +106,6 @@ def _warm_up() -> None:
     """Import what drawing and unpickling a Result need, while the parent is busy with its own imports."""
     import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.figure  # noqa: F401
-    import networkx  # noqa: F401  (the bloc map's layout)
 
     from ..experiment import result  # noqa: F401
     from ..viz import figures  # noqa: F401
