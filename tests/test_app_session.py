@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import sys
+import time
+import urllib.request
 import zipfile
 
 import numpy as np
 import pytest
 
 import sim
-from conftest import ROOT, sim as run_cli
+from conftest import ROOT, sim as run_cli, source_env
 from sim.app.downloads import DOWNLOADS, result_zip
 from sim.app.narrate import what_happened
 from sim.app.session import GameSession, load_game, save_game
@@ -122,6 +127,35 @@ def test_sim_app_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "no_such_package_entente" in err and '".[app]"' in err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the server is a child, stopped by Ctrl+C")
+def test_stopping_sim_app_stops_its_server(tmp_path):
+    """A stopped `sim app` leaves nothing serving: the command is the server, not its parent."""
+    pytest.importorskip("solara", reason="the app extra is not installed: pip install -e \".[test]\"")
+    command = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", "0"], cwd=tmp_path,
+                               env=source_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        address = re.search(r"http://\S+/", command.stdout.readline()).group(0)
+        deadline = time.monotonic() + 60
+        while not _answers(address):
+            assert time.monotonic() < deadline and command.poll() is None, "sim app did not start serving"
+            time.sleep(0.3)
+        command.terminate()  # as a closed terminal or `kill` would
+        command.wait(timeout=20)
+        assert not _answers(address)
+    finally:
+        if command.poll() is None:
+            command.kill()
+        command.stdout.close()
+
+
+def _answers(address: str) -> bool:
+    try:
+        urllib.request.urlopen(address, timeout=2).read()
+        return True
+    except OSError:
+        return False
 
 
 # -- play mode -------------------------------------------------------------------------------------------

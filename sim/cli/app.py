@@ -1,8 +1,8 @@
 """`sim app`: start the browser page for the class on this computer and print its address.
 
-The page (sim/app/page.py) runs in Solara's own server, started as `python -m solara run sim.app.page` in a
-child process, so this command imports neither Solara nor Mesa's visualisation. It needs the optional
-`app` extra; without it the command says how to install it.
+The page (sim/app/page.py) runs in Solara's own server, `python -m solara run sim.app.page`, which this
+command becomes (on Windows: starts as a child), so it imports neither Solara nor Mesa's visualisation.
+It needs the optional `app` extra; without it the command says how to install it.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ def run(args) -> int:
     command = [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", args.host, "--port", str(port),
                "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
     print(f"Entente's page: http://{args.host}:{port}/  (open it in a browser; Ctrl+C stops the server)", flush=True)
+    if os.name == "posix":
+        # This process becomes the server: a stop signal (Ctrl+C, a closed terminal, `kill`) reaches it
+        # directly, where a child left behind by a stopped parent would keep serving on the port.
+        os.execve(sys.executable, command, env)
     server = subprocess.Popen(command, env=env)
     try:
         return server.wait()
