@@ -54,3 +54,12 @@ def attribution_initial(attribution):
 
 def attribution_final(attribution):
     return float(attribution.final[attribution.names.index("US"), attribution.names.index("India")])
+
+
+def test_a_cause_that_is_exactly_zero_is_not_counted_as_a_smaller_part():
+    """Noise is a part of every pair's change, exactly 0 in a run without noise: nothing to list or count."""
+    done = sim("explain", "arms_sale_pakistan", "India", "Russia")
+    assert done.returncode == 0, done.stderr
+    assert "noise" not in done.stdout and "smaller part" not in done.stdout
+    bars = waterfall_bars(attribute(load_scenario("arms_sale_pakistan")).parts("India", "Russia"), 0.63)
+    assert all(label != "all other parts" for label, _, _ in bars)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import textwrap
 
 import numpy as np
@@ -135,3 +136,47 @@ def test_the_effects_table_gives_each_event_its_attributed_part():
     assert part is not None and part.share is not None
     shown = f"{change.events[0]}: {part.value:+.2f}".replace("-", "−") + f", {part.share:.0%} of the change"
     assert shown in page
+
+
+def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
+    """The three pairs of the largest effects, each change over run 1 by cause: the causes add up to the
+    change (to the files' rounding), the sale itself cools India on Russia, and the report draws each as a
+    waterfall whose bars end at the final score."""
+    import html as html_module
+
+    import sim
+    from sim.experiment.summary import Summary
+    from sim.reporting.html import report_html
+
+    result = sim.run("arms_sale_pakistan")
+    summary = result.summary
+    assert [(w.source, w.target) for w in summary.why] == [(c.source, c.target) for c in summary.changes[:3]]
+    for why in summary.why:
+        assert abs(sum(cause.value for cause in why.causes) - why.change) < 1e-5
+        assert len(why.causes) <= 9 and all(cause.value != 0.0 for cause in why.causes)
+    first = summary.why[0]
+    assert (first.source, first.target) == ("India", "Russia") and first.change < 0
+    sale = next(cause for cause in first.causes if cause.label == "month 3: arms_sale Russia → Pakistan")
+    assert sale.kind == "event" and sale.value < -0.1  # an arms sale to India's rival cools India on Russia
+    assert Summary.from_dict(json.loads(summary.to_json())).why == summary.why  # summary.json keeps it
+
+    page = report_html(result)
+    assert "<h2>Why these pairs moved</h2>" in page
+    assert html_module.unescape(page).count("Why did India cool on Russia?") == 1
+    assert page.count("<svg ") == 3
+    svg = page[page.index("<svg "):page.index("</svg>")]
+    assert svg.count("<rect ") == len(first.causes) + 2  # the start, each cause, the end
+    assert f"score at month {summary.months}" in svg and "+0.326" in svg
+
+
+def test_the_waterfall_escapes_what_a_scenario_names_and_spans_the_scores():
+    from sim.experiment.summary import Cause, PairWhy
+    from sim.reporting.waterfall_svg import PLOT, waterfall_svg
+
+    why = PairWhy("<b>A</b>", "B", 0.5, -0.25, (Cause("month 1: sanction <script>x</script> → B", "event", -0.9),
+                                                   Cause("memory", "memory", 0.15)))
+    svg = waterfall_svg(why, 12)
+    assert "<script>" not in svg and "<b>" not in svg and "&lt;script&gt;" in svg
+    bars = [(float(x), float(w)) for x, w in re.findall(r'<rect x="([-0-9.]+)" y="[0-9.]+" width="([0-9.]+)"', svg)]
+    assert len(bars) == 4 and min(x for x, _ in bars) >= PLOT[0] and max(x + w for x, w in bars) <= PLOT[1] + 0.1
+    assert "−0.250" in svg and "−0.900" in svg  # every bar's value, the end included

@@ -32,6 +32,18 @@ REPLAY_TOLERANCE = 2e-6  # the data files keep six decimals
 SMALLEST = 5e-7  # a part below this rounds to 0.000000 in the files: not worth naming
 
 
+VISIBLE = 5e-4
+"""A part smaller than this reads +0.000 at three decimals: ranked lists count it with the rest, not by name."""
+
+
+def leading(parts, most: int) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
+    """The parts a ranked list names (the `most` largest that read as more than +0.000) and the rest, less
+    the parts that are exactly zero (noise in a run without noise): they add nothing to count. Parts come
+    largest first, so the rest is what follows the named ones."""
+    named = tuple(part for part in parts if abs(part.value) >= VISIBLE)[:most]
+    return named, tuple(part for part in parts[len(named):] if part.value != 0.0)
+
+
 def event_label(event) -> str:
     """An event as the summary and the reports name it: 'month 3: arms_sale Russia → Pakistan (reaction)'."""
     return (f"month {event['month']}: {event['type']} {event['source']} → {event['target']}"

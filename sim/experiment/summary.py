@@ -20,7 +20,7 @@ import numpy as np
 from ..core import landscape
 from ..core.parameters import Parameters
 from ..io.relations import relations_record
-from .attribution import Attribution, attribute, event_label
+from .attribution import Attribution, attribute, event_label, leading
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
@@ -96,6 +96,49 @@ class PairChange:
         return cls(data["source"], data["target"], data["initial"], data["final"], data["baseline_final"],
                    data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]),
                    tuple(EventShare.from_dict(entry) for entry in data.get("attribution", ())))
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One named cause in a pair's ranked "why" (a Part of sim/experiment/attribution.py, as summary.json
+    keeps it). kind: memory, balance, reciprocity, noise, event, reaction, competition, or 'rest' for the
+    smaller parts together."""
+
+    label: str
+    kind: str
+    value: float
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "kind": self.kind, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Cause":
+        return cls(data["label"], data["kind"], data["value"])
+
+
+@dataclass(frozen=True)
+class PairWhy:
+    """Why a pair's score moved over run 1 (month 0 to the end), every cause ranked: the answer to "why did
+    India cool on Russia?" for the pairs of the largest effects. The causes add up to final - initial."""
+
+    source: str
+    target: str
+    initial: float
+    final: float
+    causes: tuple[Cause, ...]
+
+    @property
+    def change(self) -> float:
+        return self.final - self.initial
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
+                "causes": [cause.to_dict() for cause in self.causes]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PairWhy":
+        return cls(data["source"], data["target"], data["initial"], data["final"],
+                   tuple(Cause.from_dict(entry) for entry in data["causes"]))
 
 
 @dataclass(frozen=True)
@@ -296,10 +339,13 @@ class Summary:
     notes: dict[str, str] = field(default_factory=dict)
     agreement: Agreement | None = None  # with several runs only
     attributed: bool = True  # False: the world was too large to attribute every pair (ATTRIBUTION_BUDGET)
+    why: tuple[PairWhy, ...] = ()  # the pairs of the WHY_PAIRS largest effects, each change by cause (run 1)
 
     def to_dict(self) -> dict:
         """The content of summary.json, in its key order."""
         out = self._to_dict()
+        if self.why:
+            out["why"] = [entry.to_dict() for entry in self.why]
         if self.agreement is not None:
             out["agreement"] = self.agreement.to_dict()
         if not self.attributed:
@@ -363,6 +409,7 @@ class Summary:
             notes=dict(data.get("notes", {})),
             agreement=Agreement.from_dict(data["agreement"]) if "agreement" in data else None,
             attributed=bool(data.get("attributed", True)),
+            why=tuple(PairWhy.from_dict(entry) for entry in data.get("why", ())),
         )
 
     def to_json(self) -> str:
@@ -532,6 +579,23 @@ with up to about 200 events and reactions in run 1; a larger world built through
 so, and `result.attribution` still computes any pair on request."""
 
 
+WHY_PAIRS = 3
+"""How many of the largest effects the summary (and so report.html) explains cause by cause."""
+WHY_CAUSES = 8
+"""Causes named in each of those explanations; the smaller ones are summed into one line, as in a waterfall."""
+
+
+def pair_why(attribution: Attribution, source: str, target: str) -> PairWhy:
+    """A pair's change over the attributed run, ranked by cause (the named causes, then the rest together)."""
+    named, rest = leading(attribution.parts(source, target), WHY_CAUSES)
+    causes = [Cause(part.label, part.kind, _r(part.value)) for part in named]
+    if rest:
+        causes.append(Cause(f"{len(rest)} smaller part{'s' if len(rest) != 1 else ''}", "rest",
+                            _r(sum(part.value for part in rest))))
+    i, j = attribution.names.index(source), attribution.names.index(target)
+    return PairWhy(source, target, _r(attribution.initial[i, j]), _r(attribution.final[i, j]), tuple(causes))
+
+
 def attribution_work(actors: int, months: int, events: int) -> float:
     """Multiply-adds of one attribution replay: every month, every cause (four mechanisms, and an impulse and
     a client competition channel per logged event) is carried through the balance term's n x n products."""
@@ -583,6 +647,8 @@ def summarise(result: Result, scenario, world) -> Summary:
                 _r(series[peak]), peak, behind, shares,
             ))
     changes.sort(key=lambda c: -abs(c.effect))  # stable: ties keep actor order
+    why = tuple(pair_why(attribution, c.source, c.target) for c in changes[:WHY_PAIRS]
+                if abs(c.effect) >= 0.0005) if attribution else ()
 
     blocs, partitions = summarise_blocs(result, final)
     reactions = result.events["origin"] == "reaction"
@@ -614,6 +680,7 @@ def summarise(result: Result, scenario, world) -> Summary:
         notes={event.place: event.note for event in scenario.events if event.note and event.place},
         agreement=_agreement(result, partitions[-1], changes) if result.runs > 1 else None,
         attributed=attributed,
+        why=why,
     )
 
 

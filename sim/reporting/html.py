@@ -13,6 +13,8 @@ import html
 from ..experiment.placement import margin_text, placement_margins
 from ..experiment.result import Result
 from ..experiment.summary import BlocShift, Summary
+from .explain import why_question
+from .waterfall_svg import waterfall_svg
 
 VISIBLE = 0.005  # effects below this round to 0.00 and are left out of the effects table
 EVIDENCE_PAIRS = 8  # pairs whose article evidence is quoted
@@ -206,6 +208,22 @@ def _effects(summary: Summary) -> list[str]:
     return out
 
 
+def _why(summary: Summary) -> list[str]:
+    if not summary.why:
+        return []
+    out = [f"<h2>Why these pairs moved</h2><p>The pairs of the largest effects, each one's change over run 1 "
+           f"(month 0 to month {summary.months}, not the effect above) split by cause, by exact attribution: "
+           "the parts add up to the change. Balance and reciprocity often pull against each other; memory "
+           "pulls towards the starting relationship. <code>python -m sim explain FOLDER A B</code> does this "
+           "for any pair; how the non-linear parts are shared: docs/model.md, \"Attribution\".</p>"]
+    for why in summary.why:
+        out.append(f"<h3>{e(why_question(why.source, why.target, why.change))}</h3>"
+                   f"<p>{e(why.source)} → {e(why.target)}: {_signed(why.initial)} at month 0, "
+                   f"{_signed(why.final)} at month {summary.months} ({_signed(why.change)})</p>"
+                   f"<figure>{waterfall_svg(why, summary.months)}</figure>")
+    return out
+
+
 def _blocs_line(blocs) -> str:
     return " &nbsp; ".join(f"[{k}] {', '.join(e(m) for m in members)}" for k, members in enumerate(blocs, start=1))
 
@@ -288,7 +306,7 @@ def report_html(result: Result, *, figures: dict[str, bytes] | None = None, rela
     if summary is None:
         raise ValueError("this Result has no summary: build it with sim.run, or read it with read_result")
     body = (_header(summary) + _starting_world(summary, relations, relations_note) + _events(result)
-            + _effects(summary) + _blocs(result, summary) + _figures(result, figures, effect_scale))
+            + _effects(summary) + _why(summary) + _blocs(result, summary) + _figures(result, figures, effect_scale))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>Entente · {e(summary.scenario)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"

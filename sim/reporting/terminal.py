@@ -116,6 +116,13 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
             behind = _behind(change)
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
+        if summary.why and out_dir is not None:
+            import shlex
+
+            first = summary.why[0]
+            lines.append(f"  Why? Each pair's change by cause: python -m sim explain {shlex.quote(str(out_dir))} "
+                         f"{shlex.quote(first.source)} {shlex.quote(first.target)} (report.html: the first "
+                         f"{len(summary.why)}).")
         if not summary.attributed:
             lines.append(f"  'behind it' is left out: {len(summary.actors)} actors are too many to split every pair's "
                          "change by cause here; sim explain (or result.attribution) does it for one pair.")

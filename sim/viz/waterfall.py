@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..experiment.attribution import leading
 from . import style
 
 OTHER = "all other parts"
-VISIBLE = 5e-4  # a part that would read +0.000 goes with the others
 
 
 def waterfall_bars(parts, initial: float, most: int = 8) -> list[tuple[str, float, float]]:
     """(label, bottom, height) per bar: the `most` largest parts, then the rest together, starting at the
     pair's score at month 0; the bars end exactly at its final score (the parts add up)."""
-    shown = [part for part in parts if abs(part.value) >= VISIBLE][:most]  # parts come largest first
-    hidden = parts[len(shown):]
+    shown, hidden = leading(parts, most)
     rest = sum(part.value for part in hidden)
     bars, level = [], initial
     for label, value in [(part.label, part.value) for part in shown] + ([(OTHER, rest)] if hidden else []):
