@@ -41,7 +41,7 @@ def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
               "from sim.reporting.painter import Painter\n"
               "painter = Painter.start()\n"
               "assert painter is not None\n"
-              "process, _ = painter._workers[0]\n"
+              "process = painter._process\n"
               "os.kill(process.pid, signal.SIGKILL)\n"
               "process.join()\n"
               "import sim\n"

@@ -21,16 +21,18 @@ import sys
 import threading
 
 
-WORKERS = 1
-"""Painter processes; with k of them, painter i draws FIGURES[i::k]. One: two measured slower than one on
-this shared 2-core machine (their imports compete with the model's; 2.9 s against 2.5 s median wall)."""
+WORKERS = 2
+"""Figure painters; painter k draws FIGURES[k::WORKERS]. The first imports matplotlib once and forks the
+others from itself when the imports are done, so a second painter costs a fork, not a second import:
+the model's process is idle while the figures are drawn, so two painters use both cores."""
 
 
 class Painter:
     """The figures of one Result, drawn in forked processes: start() early, paint() once, figures() to wait."""
 
-    def __init__(self, workers: list) -> None:
-        self._workers = workers  # (process, connection) per worker; worker k draws FIGURES[k::len(workers)]
+    def __init__(self, process, connections: list) -> None:
+        self._process = process  # the first painter; the others are its forks
+        self._connections = connections  # one per painter; painter k draws FIGURES[k::len(connections)]
         self._request: tuple | None = None
 
     @classmethod
@@ -42,24 +44,24 @@ class Painter:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        started = []
+        pipes = [context.Pipe() for _ in range(workers)]
+        ours, theirs = [pipe[0] for pipe in pipes], [pipe[1] for pipe in pipes]
+        process = context.Process(target=_paint_when_asked, args=(theirs, ours), daemon=True,
+                                  name="entente-painter")
         try:
-            for share in range(workers):
-                ours, theirs = context.Pipe()
-                process = context.Process(target=_paint_when_asked, args=(theirs, ours, share, workers),
-                                          daemon=True, name=f"entente-painter-{share + 1}")
-                process.start()
-                theirs.close()
-                started.append((process, ours))
+            process.start()
         except (OSError, ValueError):
-            cls(started).close()
+            for connection in ours + theirs:
+                connection.close()
             return None
-        return cls(started)
+        for connection in theirs:
+            connection.close()
+        return cls(process, ours)
 
     def paint(self, result, formats, effect_scale) -> None:
         """Hand the painters a finished Result; its figures are drawn while the caller goes on."""
         self._request = (result, tuple(formats), effect_scale)
-        for _, connection in self._workers:
+        for connection in self._connections:
             try:
                 connection.send(self._request)
             except (OSError, EOFError, ValueError):
@@ -75,7 +77,7 @@ class Painter:
         stems = list(FIGURES)
         drawn: dict[str, bytes] = {}
         try:
-            for share, (_, connection) in enumerate(self._workers):
+            for share, connection in enumerate(self._connections):
                 answer = None
                 try:
                     kind, answer = connection.recv()
@@ -85,7 +87,7 @@ class Painter:
                     answer = None
                 if answer is None:
                     answer = render_plots(result, formats, effect_scale=effect_scale,
-                                          stems=stems[share::len(self._workers)])
+                                          stems=stems[share::len(self._connections)])
                 drawn.update(answer)
         finally:
             self.close()
@@ -93,13 +95,14 @@ class Painter:
                 if f"{stem}.{fmt}" in drawn}
 
     def close(self) -> None:
-        """Release the painters (idempotent): a command that fails before painting leaves no process."""
-        for process, connection in self._workers:
+        """Release the painters (idempotent): a command that fails before painting leaves no process (a
+        painter whose connection closes stops)."""
+        for connection in self._connections:
             connection.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
 def _warm_up() -> None:
@@ -111,24 +114,45 @@ def _warm_up() -> None:
     from ..viz import figures  # noqa: F401
 
 
-def _paint_when_asked(connection, parents_end, share: int, workers: int) -> None:
-    """A painter's side: warm up the imports, wait for a Result, answer with its share of the figures."""
+def _paint_when_asked(connections: list, parents_ends: list) -> None:
+    """The painters' side: import once, fork one painter per further share, then each waits for the Result
+    and answers with its share of the figures."""
     import os
 
-    parents_end.close()
+    for connection in parents_ends:
+        connection.close()
+    share, children = 0, []
     try:
         _warm_up()
-        from ..viz.figures import FIGURES, render_plots
-
-        try:
-            result, formats, effect_scale = connection.recv()
-        except (EOFError, OSError):
-            return  # the command ended without plots (an error, --help...)
-        try:
-            mine = list(FIGURES)[share::workers]
-            connection.send(("figures", render_plots(result, formats, effect_scale=effect_scale, stems=mine)))
-        except Exception as error:  # noqa: BLE001 - any failure: the parent draws the figures itself
-            connection.send(("failed", repr(error)))
+        for other in range(1, len(connections)):
+            pid = os.fork()
+            if pid == 0:
+                share, children = other, []
+                break
+            children.append(pid)
+        for k, connection in enumerate(connections):
+            if k != share:
+                connection.close()
+        _paint_share(connections[share], share, len(connections))
     finally:
-        connection.close()
+        connections[share].close()
+        for pid in children:  # the first painter reaps the ones it forked
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
         os._exit(0)  # no atexit handlers or buffers inherited from the parent
+
+
+def _paint_share(connection, share: int, workers: int) -> None:
+    from ..viz.figures import FIGURES, render_plots
+
+    try:
+        result, formats, effect_scale = connection.recv()
+    except (EOFError, OSError):
+        return  # the command ended without plots (an error, --help...)
+    try:
+        mine = list(FIGURES)[share::workers]
+        connection.send(("figures", render_plots(result, formats, effect_scale=effect_scale, stems=mine)))
+    except Exception as error:  # noqa: BLE001 - any failure: the parent draws these figures itself
+        connection.send(("failed", repr(error)))
