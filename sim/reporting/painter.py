@@ -3,9 +3,10 @@
 A plain `sim run` spends about as long importing matplotlib and drawing three figures as it does on
 everything else, one after the other on one core. The painter is a process forked early in the command,
 once numpy and pandas are loaded (so both processes share them instead of each importing its own): it
-imports matplotlib and the figure code while the main process imports Mesa and runs the model, then
-draws the finished Result's figures while the main process prepares the data files. The figures are the
-same bytes either way (`sim.viz.figures.render_plots` in both places, tested).
+imports matplotlib and the figure code while the main process imports Mesa and runs the model, forks a
+second painter from itself (which so shares those imports), and the two draw the finished Result's
+figures on both cores while the main process prepares the data files. The figures are the same bytes
+either way (`sim.viz.figures.render_plots` in all places, tested).
 
 It is only used where forking is safe and pays: on Linux, from a process that runs a single Python thread
 and has not yet loaded matplotlib or Mesa (a fresh `sim run`; a notebook or a test that has drawn or run
