@@ -99,7 +99,7 @@ def Page():
                 solara.Error(error, classes=["entente-error"])
             solara.HTML(tag="div", unsafe_innerHTML=(
                 f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
-                f'{html.escape(session.scenario.description)}'), style={"margin-top": "8px"})
+                f'{html.escape(session.scenario.description)}'), style={"margin-top": "8px", "color": "#1a1a1a"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Step a month", on_click=lambda: act(lambda s: s.step()), disabled=session.finished,
                           color="primary")
