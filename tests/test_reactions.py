@@ -173,3 +173,43 @@ def test_two_actors_choosing_the_same_deal_make_one():
     deals = month3[(month3["source"] == "China") & (month3["target"] == "Pakistan")]
     assert len(deals) == 1 and deals.iloc[0]["actor"] in ("China", "Pakistan")
     assert not month3.duplicated(["type", "source", "target"]).any()
+
+
+def test_the_counter_patron_choice_follows_its_rule_over_many_random_worlds():
+    """counter_patron_choice, which both engines call, against the rule written out as a plain scan: an
+    existing partner first, then the best (mutual regard - regard for the rival), the first of equals;
+    never an armed group, the actor, the rival or its new partner; -1 when nobody qualifies. Scores are
+    drawn on a coarse grid, so ties and the 0 and 0.5 thresholds are hit."""
+    import numpy as np
+
+    from sim.model.agents import counter_patron_choice
+
+    def by_hand(before, partners, i, rival, partner, armed):
+        best, best_tied, best_value = -1, False, 0.0
+        for o in range(len(armed)):
+            if o in (i, rival, partner) or armed[o]:
+                continue
+            tied = bool(partners[i, o])
+            mutual = (before[i, o] + before[o, i]) / 2
+            if (mutual <= 0 and not tied) or before[o, rival] >= 0.5:
+                continue
+            value = mutual - before[o, rival]
+            if best < 0 or (tied and not best_tied) or (tied == best_tied and value > best_value):
+                best, best_tied, best_value = o, tied, value
+        return best
+
+    rng = np.random.default_rng(7)
+    seen: set[int] = set()
+    for n in (4, 7, 12):
+        runs = 40
+        before = rng.choice(np.linspace(-1, 1, 9), size=(runs, n, n))
+        partners = rng.random((runs, n, n)) < 0.15
+        armed = rng.random(n) < 0.2
+        for i, rival, partner in [(0, 1, 2), (n - 1, 0, 1), (2, n - 1, 0)]:
+            chosen = counter_patron_choice(before, partners, i, rival, partner, armed)
+            expected = [by_hand(before[r], partners[r], i, rival, partner, armed) for r in range(runs)]
+            assert chosen.tolist() == expected
+            assert [int(counter_patron_choice(before[r], partners[r], i, rival, partner, armed))
+                    for r in range(runs)] == expected  # and without the runs axis
+            seen.update(expected)
+    assert -1 in seen and len(seen) > 3  # cases with no patron, and many different patrons

@@ -44,6 +44,29 @@ def patron_supplies(actor_exports: float, patron_exports: float, actor_kind: str
     return actor_kind == ARMED_GROUP or patron_exports >= actor_exports
 
 
+def counter_patron_choice(before: np.ndarray, partners: np.ndarray, i: int, rival: int, partner: int,
+                          armed: np.ndarray) -> np.ndarray:
+    """The state actor i turns to when its rival gains `partner`, as an index, -1 when none qualifies;
+    over any leading axes (the batch's runs), so both engines make the one choice.
+
+    A candidate must be a state (armed: which actors are armed groups) on good terms with i (mutual regard
+    above 0) or already its military partner, and not close to the rival (its regard for the rival below
+    0.5); an existing partner outranks any other, then the best (mutual regard - regard for the rival),
+    the first of equals in actor order. Capability does not rank them, so great powers can balance one
+    another. before: the month's scores before events (..., n, n); partners: military ties (..., n, n).
+    """
+    mutual = (before[..., i, :] + before[..., :, i]) / 2
+    to_rival = before[..., :, rival]
+    tied = partners[..., i, :]
+    excluded = np.array(armed, dtype=bool)
+    excluded[[i, rival, partner]] = True
+    eligible = ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5) | excluded)
+    preferred = eligible & tied
+    eligible = np.where(preferred.any(axis=-1, keepdims=True), preferred, eligible)
+    value = np.where(eligible, mutual - to_rival, -np.inf)
+    return np.where(eligible.any(axis=-1), np.argmax(value, axis=-1), -1)
+
+
 def counter_patron_reason(actor: str, rival: str, regard_rival: float, partner: str, event_type: str,
                           event_month: int, own_partner: bool, patron: str, tied: bool, mutual: float,
                           patron_to_rival: float, actor_supplies: bool = False) -> str:
@@ -190,24 +213,9 @@ class Actor(mesa.Agent):
                 self.regard_before(attacker), kind.counter_move))
 
     def _counter_patron(self, rival: "Actor", partner: "Actor"):
-        """The state this actor turns to: existing military partners first, then the best aligned.
-
-        A candidate must be a state on good terms with this actor (or already its military partner) and
-        not close to the rival; capability does not rank them, so great powers can balance one another.
-        """
+        """The state this actor turns to (counter_patron_choice), or None."""
         model = self.model
-        before = model.scores_before
-        i = self.index
-        mutual = (before[i, :] + before[:, i]) / 2
-        to_rival = before[:, rival.index]
-        tied = model.partners[i]
-        armed = [other.index for other in model.actors if other.kind == ARMED_GROUP]
-        eligible = ~(((mutual <= 0) & ~tied) | (to_rival >= 0.5))
-        eligible[armed] = False
-        eligible[[i, rival.index, partner.index]] = False
-        if not eligible.any():
-            return None
-        if (eligible & tied).any():  # an existing partner outranks any other candidate
-            eligible &= tied
-        value = np.where(eligible, mutual - to_rival, -np.inf)
-        return model.actors[int(np.argmax(value))]  # the first of equals, in actor order
+        armed = np.array([other.kind == ARMED_GROUP for other in model.actors])
+        choice = int(counter_patron_choice(model.scores_before, model.partners, self.index, rival.index,
+                                           partner.index, armed))
+        return None if choice < 0 else model.actors[choice]

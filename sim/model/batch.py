@@ -23,7 +23,8 @@ from ..core.events import CAPABILITY, HOSTILE, EventType, ScheduledEvent
 from ..core.parameters import Parameters
 from ..core.scenario import ActorChange
 from ..core.world import World
-from .agents import ARMED_GROUP, counter_patron_reason, patron_supplies, reaction_probability, riposte_reason
+from .agents import (ARMED_GROUP, counter_patron_choice, counter_patron_reason, patron_supplies,
+                     reaction_probability, riposte_reason)
 from .mesa_import import mesa
 
 NEVER = np.iinfo(np.int64).min // 2  # last_reaction of an actor that has not reacted yet
@@ -156,26 +157,10 @@ class BatchActor(mesa.Agent):
         yield ("riposte", kind.counter_move, None, slot, None, None, None, valid & (probability > 0), probability)
 
     def _counter_patron(self, rival: int, partner: int) -> np.ndarray:
-        """Agents.Actor._counter_patron per run: the patron's index, or -1 when there is none."""
+        """The patron's index per run (counter_patron_choice, as the per-run model), or -1 when there is none."""
         model = self.model
-        i = self.index
-        before = model.scores_before
-        best = np.full(model.runs, -1)
-        best_tied = np.zeros(model.runs, dtype=bool)
-        best_value = np.zeros(model.runs)
-        for other in model.actor_list:
-            o = other.index
-            if o in (i, rival, partner) or other.kind == ARMED_GROUP:
-                continue
-            tied = model.partners[:, i, o]
-            mutual = (before[:, i, o] + before[:, o, i]) / 2
-            eligible = ~(((mutual <= 0) & ~tied) | (before[:, o, rival] >= 0.5))
-            value = mutual - before[:, o, rival]
-            better = eligible & ((best < 0) | (tied & ~best_tied) | ((tied == best_tied) & (value > best_value)))
-            best = np.where(better, o, best)
-            best_tied = np.where(better, tied, best_tied)
-            best_value = np.where(better, value, best_value)
-        return best
+        armed = np.array([other.kind == ARMED_GROUP for other in model.actor_list])
+        return counter_patron_choice(model.scores_before, model.partners, self.index, rival, partner, armed)
 
 
 def _mesa_shuffler(seed: int, n: int):
