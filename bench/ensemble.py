@@ -9,6 +9,7 @@ memory, with the ratio against the per-run reference path where one applies:
              draws, no reactions, no blocs, no files), the limit a batched engine can approach.
   actors     one run of 20 actors and of 200 actors, 120 months: the arms-sale scenario in a world of the
              bundled actors plus added ones with seeded random relations.
+  wide       100 runs of 27 actors (the most a scenario file can describe), batched against per run.
   cli        `python -m sim run arms_sale_pakistan` with plots (and with --no-plots), wall time of the whole
              process, best of three, beside the import floor (numpy, pandas, Mesa, matplotlib imported alone)
              and the time the three figures take to draw once the run's Result exists.
@@ -159,7 +160,23 @@ def case_cli(*options: str) -> dict:
     return {"seconds": best, "floor": floor, "drawing": drawing}
 
 
-CASES = {"ensemble": case_ensemble, "floor": case_floor, "actors": case_actors, "cli": case_cli}
+def case_wide(engine: str) -> dict:
+    """The largest world a scenario file can describe (27 actors), 100 runs of 36 months with noise 0.05
+    and reactions, on one engine: where the batch's per-actor decisions cost the most."""
+    from dataclasses import replace
+
+    from sim.experiment.runner import run
+
+    scenario, world = _large_world(27)
+    scenario = replace(scenario, months=36, runs=100,
+                       parameters=scenario.parameters.with_overrides({"noise": 0.05}))
+    started = time.perf_counter()
+    result = run(scenario, world=world, engine=engine)
+    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "events": len(result.events)}
+
+
+CASES = {"ensemble": case_ensemble, "floor": case_floor, "actors": case_actors, "cli": case_cli,
+         "wide": case_wide}
 
 
 def _in_subprocess(name: str, *args) -> dict:
@@ -181,7 +198,7 @@ def main() -> None:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.case:
         name, *rest = [*args.case, *extra]
-        print(json.dumps(CASES[name](*(rest if name == "cli" else [r if not r.isdigit() else int(r)
+        print(json.dumps(CASES[name](*(rest if name in ("cli", "wide") else [r if not r.isdigit() else int(r)
                                                                   for r in rest]))))
         return
 
@@ -210,6 +227,11 @@ def main() -> None:
             continue
         one = _in_subprocess("actors", actors)
         print(f"one run of {actors} actors x 120 months: {one['seconds']:.2f} s (target < {limit:g} s)")
+    if args.max_actors >= 27:
+        batched, reference = _in_subprocess("wide", "batch"), _in_subprocess("wide", "per-run")
+        print(f"100 runs of 27 actors x 36 months, noise 0.05, reactions: batched {batched['seconds']:.2f} s, "
+              f"per run {reference['seconds']:.2f} s ({batched['events']} events batched, "
+              f"{reference['events']} per run)")
     cli, bare = _in_subprocess("cli"), _in_subprocess("cli", "--no-plots")
     print(f"`python -m sim run {SCENARIO}` with plots: {cli['seconds']:.2f} s wall, best of 3 (target < 1.2 s); "
           f"--no-plots {bare['seconds']:.2f} s; importing what it needs alone {cli['floor']:.2f} s; "
