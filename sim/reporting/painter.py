@@ -1,4 +1,4 @@
-"""Draw a run's figures in another process while this one runs the model and writes the data files.
+"""Draw a run's figures in other processes while this one runs the model and writes the data files.
 
 A plain `sim run` spends about as long importing matplotlib and drawing three figures as it does on
 everything else, one after the other on one core. The painter is a process forked early in the command,
