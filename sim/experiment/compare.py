@@ -69,6 +69,8 @@ class Comparison:
     b_blocs: tuple[tuple[str, ...], ...]
     moved_actors: tuple[str, ...]  # actors whose final bloc-mates differ between A and B
     events: tuple[EventDifference, ...]  # in A only, then in B only, by month
+    a_runs: int = 1  # scores and effects are each side's mean over its runs
+    b_runs: int = 1
 
     @property
     def differing_pairs(self) -> tuple[PairDifference, ...]:
@@ -138,4 +140,4 @@ def compare(a: Result, b: Result, *, a_label: str = "A", b_label: str = "B") -> 
               (("A", events_a, events_b), ("B", events_b, events_a)) for key in events if key not in other]
     events.sort(key=lambda ev: (ev.side, ev.month, ev.type, ev.source, ev.target))
     return Comparison(a_label, b_label, a.summary.scenario, b.summary.scenario, tuple(actors), a.months,
-                      b.months, tuple(pairs), tuple(a_blocs), tuple(b_blocs), moved, tuple(events))
+                      b.months, tuple(pairs), tuple(a_blocs), tuple(b_blocs), moved, tuple(events), a.runs, b.runs)

@@ -35,8 +35,11 @@ def _event_line(ev) -> str:
 
 def comparison_text(c: Comparison, *, most: int = SHOWN_PAIRS) -> str:
     """The terminal report: the differing pairs ranked by the difference of effects, the blocs, the events."""
-    lines = [f"A: {_p(c.a_name, 120)}  ({_p(c.a_label, 200)}, month {c.a_months})",
-             f"B: {_p(c.b_name, 120)}  ({_p(c.b_label, 200)}, month {c.b_months})", ""]
+    def where(label: str, months: int, runs: int) -> str:
+        return f"({_p(label, 200)}, month {months}{f', mean of {runs:,} runs' if runs > 1 else ''})"
+
+    lines = [f"A: {_p(c.a_name, 120)}  {where(c.a_label, c.a_months, c.a_runs)}",
+             f"B: {_p(c.b_name, 120)}  {where(c.b_label, c.b_months, c.b_runs)}", ""]
     differing = c.differing_pairs
     if not differing:
         lines.append("Pairs: no pair differs at the end (every difference below 0.005).")

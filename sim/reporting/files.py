@@ -214,10 +214,13 @@ def check_result_dir(out_dir: str | Path) -> Path:
     if not path.is_dir():
         raise EntenteError(f"there is no result folder {str(out_dir)!r}",
                            hint="Give the folder a run wrote, e.g. results/arms_sale_pakistan.")
-    missing = [name for name in ("summary.json", "alignment.csv", "baseline.csv", "blocs.csv", "events.csv",
-                                 "manifest.json") if not (path / name).is_file()]
+    # Several runs keep their scores in runs.npz unless --full wrote the per-run CSV files (data_files).
+    scores = ("runs.npz",) if (path / "runs.npz").is_file() else ("alignment.csv", "baseline.csv", "blocs.csv")
+    missing = [name for name in ("summary.json", *scores, "events.csv", "manifest.json")
+               if not (path / name).is_file()]
     if missing:
-        raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: it has no {missing[0]}",
+        what = "runs.npz nor alignment.csv (the scores)" if missing[0] == "alignment.csv" else missing[0]
+        raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: it has no {what}",
                            hint="Run the scenario again with `python -m sim run SCENARIO --out FOLDER`.")
     return path
 
