@@ -107,6 +107,9 @@ def field_path(path) -> str:
     return text
 
 
+QUOTED_TEXT = 60  # characters of a written text an error message quotes
+
+
 def describe_value(value) -> str:
     """What a student wrote, in words: 'the text 'ten'', 'a list', 'nothing (an empty value)'."""
     if value is None:
@@ -116,6 +119,8 @@ def describe_value(value) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
+        if len(value) > QUOTED_TEXT:  # a whole file read as one text (a CSV given for YAML): its start
+            return f"a text of {len(value):,} characters starting {value[:QUOTED_TEXT]!r}"
         return f"the text {value!r}"
     if isinstance(value, list):
         return "a list"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import sim
+from conftest import assert_clean_error, sim
 from sim.io.alignment_file import load_alignments
 from sim.errors import EntenteError
 
@@ -305,3 +305,13 @@ def test_reader_errors_name_the_line_and_field(tmp_path, case):
         assert error.line == line
     assert error.field == field
     assert words in error.message()
+
+
+def test_a_data_file_given_for_alignment_data_gets_a_short_error(tmp_path):
+    """A student who gives `sim blocs` a run's alignment.csv gets one short paragraph that quotes the start of
+    the file, not the whole file, with a one-line example."""
+    out = tmp_path / "run"
+    assert sim("run", "arms_sale_pakistan", "--out", str(out), "--no-plots", "--no-report", "--quiet").returncode == 0
+    done = sim("blocs", out / "alignment.csv")
+    assert_clean_error(done, "alignment.csv", "must be a mapping", "starting 'run,month,source,target,score")
+    assert len(done.stderr) < 500 and "\\n" not in done.stderr and done.stderr.count("\n") == 1

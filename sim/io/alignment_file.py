@@ -23,7 +23,8 @@ from ..errors import EntenteError, describe_value, did_you_mean, field_path
 MAX_ACTORS = 500  # the solver stores n x n matrices; beyond this a classroom file is surely a mistake
 _TOP_KEYS = ("actors", "propensities", "name", "description", "source")
 _ACTOR_KEYS = ("name", "size")
-_EXAMPLE = "For example:\n  actors:\n    - {name: Britain, size: 2.5}\n  propensities:\n    - [Britain, France, 0.8]"
+_EXAMPLE = ("For example, `actors: [{name: Britain, size: 2.5}, {name: France, size: 2.0}]` and "
+            "`propensities: [[Britain, France, 0.8]]`, each on its own line (docs/landscape.md).")
 
 
 @dataclass(frozen=True)
