@@ -153,6 +153,10 @@ def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(ser
     assert effects_at_end != effects_at_12
     assert "added live: F-16 sale" in visit.text("events")
     assert visit.image("Bloc map") != map_at_12
+    visit.page.get_by_role("tab", name="Why?").click()
+    why = visit.showing("why", "Why did")
+    assert "memory" in why and "balance" in why and "month 36" in why
+    assert visit.page.locator("[data-testid=why] svg").count() >= 1
     visit.page.wait_for_timeout(1500)  # the tab's slide-in, for the screenshot only
     visit.shot("app_end.png")  # docs/images/app.png is this screenshot
     assert visit.off_this_computer() == []

@@ -20,6 +20,7 @@ import solara
 from ..core.parameters import Spec
 from ..errors import EntenteError
 from ..io.safe_yaml import MAX_BYTES
+from ..reporting.html import why_html
 from ..viz import figures, style
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
@@ -291,6 +292,8 @@ def Views(session: GameSession):
                                                     f'<span data-testid="blocs">{html.escape(text)}</span>')
             solara.FigureMatplotlib(figures.plot_bloc_map(result, month), dependencies=[session], format="png",
                                     dpi=FIGURE_DPI)
+        with solara.lab.Tab("Why?"):
+            Why(session)
     EffectsTable(session)
     ReasonsTable(session)
     with solara.Row():
@@ -298,6 +301,19 @@ def Views(session: GameSession):
             solara.FileDownload(lambda download=download: download.build(result),
                                 filename=folder_name(result, month) + download.suffix,
                                 label=download.label, mime_type=download.mime)
+
+
+@solara.component
+def Why(session: GameSession):
+    """Why the pairs of the largest effects moved so far, cause by cause (the report's waterfalls)."""
+    summary = session.result.summary
+    if not summary.why:
+        solara.Markdown("Nothing has moved yet: step a month or run to the end, then see here why the pairs "
+                        "of the largest effects moved (memory, balance, reciprocity, each event).")
+        return
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        f'<div data-testid="why"><p>Each pair\'s change from month 0 to month {session.month} split by cause '
+        "(run 1, exact attribution: the parts add up to the change).</p>" + why_html(summary) + "</div>"))
 
 
 def mark_live(figure, live) -> None:

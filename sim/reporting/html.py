@@ -216,12 +216,17 @@ def _why(summary: Summary) -> list[str]:
            "the parts add up to the change. Balance and reciprocity often pull against each other; memory "
            "pulls towards the starting relationship. <code>python -m sim explain FOLDER A B</code> does this "
            "for any pair; how the non-linear parts are shared: docs/model.md, \"Attribution\".</p>"]
-    for why in summary.why:
-        out.append(f"<h3>{e(why_question(why.source, why.target, why.change))}</h3>"
+    out.append(why_html(summary))
+    return out
+
+
+def why_html(summary: Summary) -> str:
+    """Each of the summary's "why" pairs: the question, the pair's scores, its waterfall (the report and the
+    app's "Why?" tab)."""
+    return "".join(f"<h3>{e(why_question(why.source, why.target, why.change))}</h3>"
                    f"<p>{e(why.source)} → {e(why.target)}: {_signed(why.initial)} at month 0, "
                    f"{_signed(why.final)} at month {summary.months} ({_signed(why.change)})</p>"
-                   f"<figure>{waterfall_svg(why, summary.months)}</figure>")
-    return out
+                   f"<figure>{waterfall_svg(why, summary.months)}</figure>" for why in summary.why)
 
 
 def _blocs_line(blocs) -> str:
