@@ -275,3 +275,29 @@ def test_a_world_too_large_to_attribute_is_summarised_without_behind_it(monkeypa
     assert [c.effect for c in skipped.changes] == [c.effect for c in full.changes]
     assert module.Summary.from_json(skipped.to_json()).attributed is False
     assert "'behind it' is left out" in summary_text(skipped)
+
+
+def test_net_leans_are_the_means_taken_actor_by_actor():
+    """net_leans (all months and actors at once) gives what a scan actor by actor gives (to rounding: numpy
+    may sum a row in another order), with blocs of over 8 and over 128 members, a bloc of one, and actors
+    in neither bloc; undefined exactly where the scan finds no lean."""
+    import numpy as np
+
+    from sim.experiment.summary import net_leans
+
+    def by_hand(matrix, labels, actor):
+        first, second = labels == 0, labels == 1
+        first[actor] = second[actor] = False
+        if not first.any() or not second.any():
+            return np.nan
+        return matrix[actor][first].mean() - matrix[actor][second].mean()
+
+    rng = np.random.default_rng(3)
+    for n, blocs in ((7, (0, 0, 1, 1, 0, 2, 1)), (40, None), (300, None), (5, (0, 1, 1, 1, 1))):
+        labels = np.array(blocs) if blocs else rng.integers(0, 3, n)
+        matrices = rng.uniform(-1, 1, (4, n, n))
+        got = net_leans(matrices, labels)
+        expected = np.array([[by_hand(m, labels.copy(), i) for i in range(n)] for m in matrices])
+        assert np.array_equal(np.isnan(got), np.isnan(expected))
+        assert np.allclose(got, expected, rtol=0, atol=1e-12, equal_nan=True)
+        assert np.isnan(got).any() == (n == 5)  # the bloc of one: its member has nothing to lean towards

@@ -471,15 +471,25 @@ def switched(labels: np.ndarray, sizes) -> np.ndarray:
     return distinct[np.ravel(which)]
 
 
-def net_lean(matrix: np.ndarray, labels, actor: int) -> float | None:
-    """Mean score towards the first bloc minus towards the second (excluding oneself); None if undefined."""
+def net_leans(matrices: np.ndarray, labels) -> np.ndarray:
+    """Each actor's net lean every month, (months, n), NaN where undefined: its mean score towards the first
+    bloc of `labels` minus towards the second, itself left out (so a bloc of one leaves its member
+    undefined towards it). The means of a scan actor by actor and month by month, taken for all rows at
+    once (numpy may add a row's terms in another order: the same to about 1e-16)."""
     labels = np.asarray(labels)
-    first, second = labels == 0, labels == 1
-    first[actor] = second[actor] = False
-    if not first.any() or not second.any():
-        return None
-    row = matrix[actor]
-    return float(row[first].mean() - row[second].mean())
+    months, n = matrices.shape[0], matrices.shape[1]
+    means = []
+    for members in (np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)):
+        mean = np.full((months, n), np.nan)
+        outside = np.setdiff1d(np.arange(n), members)
+        if members.size:
+            mean[:, outside] = matrices[:, outside][:, :, members].mean(axis=-1)
+        for i in members:
+            others = members[members != i]
+            if others.size:
+                mean[:, i] = matrices[:, i, others].mean(axis=-1)
+        means.append(mean)
+    return means[0] - means[1]
 
 
 def visible_side(lean: float) -> int:
@@ -506,9 +516,10 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
     reference_labels = np.asarray(reference)
     shifts: list[Shift] = []
     last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
+    leans = net_leans(np.asarray(matrices), reference_labels)
     for i in range(len(names)):
-        lean = net_lean(matrices[0], reference_labels, i)
-        if lean is not None and visible_side(lean) != 0:
+        lean = float(leans[0, i])
+        if lean == lean and visible_side(lean) != 0:  # NaN: no lean between the blocs
             last_visible[i] = lean
     for month in range(1, len(matrices)):
         before, now = partitions[month - 1], partitions[month]
@@ -522,8 +533,8 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
                     events=_recent_events(events, name, month),
                 ))
         for i, name in enumerate(names):
-            lean_now = net_lean(matrices[month], reference_labels, i)
-            if lean_now is None:
+            lean_now = float(leans[month, i])
+            if lean_now != lean_now:
                 continue
             side = visible_side(lean_now)
             if side == 0:
