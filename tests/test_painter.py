@@ -81,3 +81,17 @@ def test_the_figure_code_loads_without_mesa():
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_mistake_in_the_input_is_reported_before_any_painter_starts(tmp_path):
+    """A student's typo costs no matplotlib import: the input is checked before the painter forks."""
+    probe = ("import sys, runpy\n"
+             "import sim.reporting.painter as p\n"
+             "def start():\n"
+             "    print('painter started', file=sys.stderr)\n"
+             "p.Painter.start = start\n"
+             "sys.argv = ['sim', 'run', 'arms_sale_pakistann']\n"
+             "runpy.run_module('sim', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and "Did you mean 'arms_sale_pakistan'" in done.stderr, done.stderr
+    assert "painter started" not in done.stderr

@@ -38,22 +38,23 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
+    scenario, out_dir = _checked(args)  # a mistake in the input ends here, before anything heavy starts
     painter = None
     if not args.no_plots:
-        import numpy  # noqa: F401  (loaded once, before the painter forks, for both processes)
-        import pandas  # noqa: F401
+        import pandas  # noqa: F401  (loaded once, before the painter forks, for both processes; numpy is)
 
         from ..reporting.painter import Painter
 
-        painter = Painter.start()  # draws the figures in a second process; None: drawn here
+        painter = Painter.start()  # draws the figures in other processes; None: drawn here
     try:
-        return _run(args, painter)
+        return _run(args, scenario, out_dir, painter)
     finally:
         if painter is not None:
             painter.close()
 
 
-def _run(args, painter) -> int:
+def _checked(args):
+    """The scenario with the command line's changes, and the output folder, every input checked."""
     from dataclasses import replace
 
     from ..io.scenario_file import find_scenario, load_scenario
@@ -95,7 +96,10 @@ def _run(args, painter) -> int:
 
     names = [actor.name for actor in canonical_actors()] + [actor.name for actor in scenario.added_actors]
     check_cost(estimate(scenario, names), allow_large=args.allow_large)
+    return scenario, out_dir
 
+
+def _run(args, scenario, out_dir: Path, painter) -> int:
     from ..reporting.terminal import summary_text
     from ..reporting.files import write_result
     from ..experiment.runner import run as run_scenario

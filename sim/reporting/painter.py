@@ -97,9 +97,11 @@ class Painter:
 
     def close(self) -> None:
         """Release the painters (idempotent): a command that fails before painting leaves no process (a
-        painter whose connection closes stops)."""
+        painter whose connection closes stops; one never asked to paint is stopped at once)."""
         for connection in self._connections:
             connection.close()
+        if self._request is None:
+            self._process.kill()  # still importing, most likely: no need to wait for it
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.kill()
