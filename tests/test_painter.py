@@ -11,6 +11,11 @@ from sim.cli.main import main
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the painter forks on Linux only")
 
 
+def python(script: str, *args, cwd=None) -> subprocess.CompletedProcess:
+    """A fresh Python process running script: the painter forks only from a process that is still fresh."""
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
 def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path):
     forked, here = tmp_path / "forked", tmp_path / "here"
     probe = ("import sys, runpy\n"
@@ -23,7 +28,7 @@ def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path
              "p.Painter.start = start\n"
              "sys.argv = ['sim', 'run', 'arms_sale_pakistan', '--out', sys.argv[1], '--quiet']\n"
              "runpy.run_module('sim', run_name='__main__')\n")
-    done = subprocess.run([sys.executable, "-c", probe, str(forked)], capture_output=True, text=True)
+    done = python(probe, forked)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "painter"  # a fresh command forks one
     import matplotlib  # noqa: F401  (a process that has loaded it is not fresh: drawn here)
@@ -50,7 +55,7 @@ def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
               "painter.paint(result, ('png',), None)\n"
               "figures = painter.figures()\n"
               "print(sorted(figures), all(data.startswith(b'\\x89PNG') for data in figures.values()))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = python(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['bloc_map.png', 'heatmaps.png', 'pairs_over_time.png'] True"
 
@@ -69,16 +74,15 @@ def test_no_painter_in_a_process_that_has_drawn_or_run_a_model_already():
              "painter.close()\n"
              "from sim.model import AlignmentModel\n"
              "print(Painter.start() is None)\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    done = python(probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
 
 
 def test_the_figure_code_loads_without_mesa():
     """What the painter imports (sim.viz.figures, the Result and its summary) leaves Mesa to the model."""
-    done = subprocess.run([sys.executable, "-c", "import sys\nfrom sim.reporting.painter import _warm_up\n"
-                           "_warm_up()\nprint(sorted(m for m in ('mesa', 'networkx') if m in sys.modules))"],
-                          capture_output=True, text=True)
+    done = python("import sys\nfrom sim.reporting.painter import _warm_up\n"
+                  "_warm_up()\nprint(sorted(m for m in ('mesa', 'networkx') if m in sys.modules))")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -92,6 +96,6 @@ def test_a_mistake_in_the_input_is_reported_before_any_painter_starts(tmp_path):
              "p.Painter.start = start\n"
              "sys.argv = ['sim', 'run', 'arms_sale_pakistann']\n"
              "runpy.run_module('sim', run_name='__main__')\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    done = python(probe, cwd=tmp_path)
     assert done.returncode == 2 and "Did you mean 'arms_sale_pakistan'" in done.stderr, done.stderr
     assert "painter started" not in done.stderr

@@ -12,6 +12,11 @@ from sim.io.world import build_world
 from sim.model.agents import patron_supplies, reaction_probability
 
 
+CERTAIN = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+"""Reaction parameters under which any concern makes a reaction all but certain: the tests ask which move,
+not whether."""
+
+
 def scenario(**data):
     return scenario_from_data({"name": "reactions", "months": 12, **data})
 
@@ -46,11 +51,10 @@ def test_india_can_turn_to_russia_and_an_existing_partner_comes_first():
                  {"between": ["India", "Russia"], "score": 0.3}, {"between": ["Russia", "Pakistan"], "score": 0.0}]
     events = [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "India"},  # Russia already supplies India
               {"at": 3, "type": "arms_sale", "from": "China", "to": "Pakistan"}]
-    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}  # which partner, not whether: India reacts
-    india = reactions(run(scenario(relations=relations, events=events, parameters=certain)), "India")
+    india = reactions(run(scenario(relations=relations, events=events, parameters=CERTAIN)), "India")
     assert list(india["source"][:1]) == ["Russia"] and list(india["target"][:1]) == ["India"]
     assert "existing military partner" in india.iloc[0]["reason"]
-    without_history = reactions(run(scenario(relations=relations, events=events[1:], parameters=certain)), "India")
+    without_history = reactions(run(scenario(relations=relations, events=events[1:], parameters=CERTAIN)), "India")
     assert list(without_history["source"][:1]) == ["US"]  # otherwise the state it is closest to
 
 
@@ -82,8 +86,7 @@ def test_china_reacting_through_pakistan_arms_pakistan():
     log shows China -> Pakistan (Pakistan does not arm China), with the reason saying who supplies."""
     relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8},
                  {"between": ["India", "Pakistan"], "score": 0.2}]  # Pakistan does not seek the deal itself
-    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
-    result = run(scenario(relations=relations, parameters=certain,
+    result = run(scenario(relations=relations, parameters=CERTAIN,
                           events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
     china = reactions(result, "China")
     assert len(china) >= 1
@@ -96,8 +99,7 @@ def test_china_reacting_through_pakistan_arms_pakistan():
 def test_india_turning_to_russia_buys_from_russia():
     relations = [{"between": ["India", "Pakistan"], "score": -0.6}, {"between": ["India", "Russia"], "score": 0.7},
                  {"between": ["India", "US"], "score": 0.0}, {"between": ["Russia", "Pakistan"], "score": 0.0}]
-    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
-    result = run(scenario(relations=relations, parameters=certain,
+    result = run(scenario(relations=relations, parameters=CERTAIN,
                           events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]))
     india = reactions(result, "India")
     assert len(india) >= 1
@@ -108,8 +110,7 @@ def test_india_turning_to_russia_buys_from_russia():
 
 def test_an_added_actor_exports_nothing_so_its_patron_supplies_it():
     added = [{"name": "Freedonia", "capability": 1.0, "relations": {"Pakistan": -0.6, "US": 0.8, "China": -0.5}}]
-    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
-    data = scenario_from_data({"name": "added", "months": 12, "actors": added, "parameters": certain,
+    data = scenario_from_data({"name": "added", "months": 12, "actors": added, "parameters": CERTAIN,
                                "events": [{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]})
     assert build_world(data).arms_exports[-1] == 0.0
     freedonia = reactions(run(data), "Freedonia")
@@ -165,8 +166,7 @@ def test_two_actors_choosing_the_same_deal_make_one():
     """China arming Pakistan and Pakistan turning to China in the same month is one arms sale, not two."""
     relations = [{"between": ["China", "India"], "score": -0.6}, {"between": ["China", "Pakistan"], "score": 0.8},
                  {"between": ["India", "Pakistan"], "score": -0.6}]
-    certain = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
-    result = run(scenario(relations=relations, parameters=certain,
+    result = run(scenario(relations=relations, parameters=CERTAIN,
                           events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
     month3 = reactions(result)
     month3 = month3[month3["month"] == 3]

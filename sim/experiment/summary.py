@@ -20,7 +20,7 @@ import numpy as np
 from ..core import landscape
 from ..core.parameters import Parameters
 from ..io.relations import relations_record
-from .attribution import Attribution, attribute, event_label, leading
+from .attribution import VISIBLE, Attribution, attribute, event_label, leading
 from .result import Result
 
 DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
@@ -659,7 +659,7 @@ def summarise(result: Result, scenario, world) -> Summary:
             ))
     changes.sort(key=lambda c: -abs(c.effect))  # stable: ties keep actor order
     why = tuple(pair_why(attribution, c.source, c.target) for c in changes[:WHY_PAIRS]
-                if abs(c.effect) >= 0.0005) if attribution else ()
+                if abs(c.effect) >= VISIBLE) if attribution else ()
 
     blocs, partitions = summarise_blocs(result, final)
     reactions = result.events["origin"] == "reaction"

@@ -6,6 +6,7 @@ summary and the figures read) imports without Mesa: a figure-drawing process nev
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,17 +17,10 @@ if TYPE_CHECKING:
 __all__ = ["Actor", "AlignmentModel", "LoggedEvent"]
 
 
+_WHERE = {"Actor": ".agents", "AlignmentModel": ".model", "LoggedEvent": "..core.events"}
+
+
 def __getattr__(name: str):
-    if name == "Actor":
-        from .agents import Actor
-
-        return Actor
-    if name == "AlignmentModel":
-        from .model import AlignmentModel
-
-        return AlignmentModel
-    if name == "LoggedEvent":
-        from ..core.events import LoggedEvent
-
-        return LoggedEvent
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

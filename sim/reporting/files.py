@@ -206,6 +206,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return table
 
 
+def _scores_in_run_arrays(folder: Path) -> bool:
+    """Whether a result folder keeps its scores in runs.npz: several runs written without --full
+    (data_files); otherwise alignment.csv, baseline.csv and blocs.csv hold them."""
+    return (folder / "runs.npz").is_file() and not (folder / "alignment.csv").is_file()
+
+
 def check_result_dir(out_dir: str | Path) -> Path:
     """A folder `python -m sim run` wrote, or a clear error saying what is missing."""
     from ..errors import EntenteError
@@ -214,8 +220,7 @@ def check_result_dir(out_dir: str | Path) -> Path:
     if not path.is_dir():
         raise EntenteError(f"there is no result folder {str(out_dir)!r}",
                            hint="Give the folder a run wrote, e.g. results/arms_sale_pakistan.")
-    # Several runs keep their scores in runs.npz unless --full wrote the per-run CSV files (data_files).
-    scores = ("runs.npz",) if (path / "runs.npz").is_file() else ("alignment.csv", "baseline.csv", "blocs.csv")
+    scores = ("runs.npz",) if _scores_in_run_arrays(path) else ("alignment.csv", "baseline.csv", "blocs.csv")
     missing = [name for name in ("summary.json", *scores, "events.csv", "manifest.json")
                if not (path / name).is_file()]
     if missing:
@@ -229,7 +234,7 @@ def read_result(out_dir: str | Path) -> Result:
     """Load a result folder written earlier, for a notebook."""
     out_dir = Path(out_dir)
     summary = Summary.from_json((out_dir / "summary.json").read_text(encoding="utf-8"))
-    if (out_dir / "runs.npz").exists() and not (out_dir / "alignment.csv").exists():
+    if _scores_in_run_arrays(out_dir):
         return Result(
             name=summary.scenario, actors=summary.actors,
             capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from ..errors import printable
+from ..experiment.attribution import VISIBLE
 from ..experiment.summary import BlocShift, Summary
 
 WIDTH = 78
@@ -106,7 +108,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
 
     lines += _heading(f"Largest effects of the events (score at month {summary.months} "
                       "minus the same world without them)")
-    changes = [c for c in summary.changes if abs(c.effect) >= 0.0005][:top]
+    changes = [c for c in summary.changes if abs(c.effect) >= VISIBLE][:top]
     if not changes:
         lines.append("  The events changed no score by as much as 0.001.")
     else:
@@ -117,8 +119,6 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
         if summary.why and out_dir is not None:
-            import shlex
-
             first = summary.why[0]
             lines.append(f"  Why? Each pair's change by cause: python -m sim explain {shlex.quote(str(out_dir))} "
                          f"{shlex.quote(first.source)} {shlex.quote(first.target)} (report.html: the first "

@@ -1,7 +1,8 @@
 """A pair's "why" as an inline SVG waterfall for report.html: no matplotlib, so the report costs no figure.
 
-The bars are those of sim.viz.waterfall (score at month 0, each cause in turn, the score at the end), drawn
-from a summary's PairWhy, whose causes add up to the change; the picture is a few hundred bytes of text.
+The same picture as sim.viz.waterfall's (score at month 0, each cause in turn, the score at the end, the
+causes grouped by the one rule, attribution.leading), drawn from a summary's PairWhy, whose causes add up
+to the change; it is a few kilobytes of text.
 """
 
 from __future__ import annotations
