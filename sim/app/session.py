@@ -153,7 +153,7 @@ class GameSession:
                        events=tuple(e for e in scenario.events if e.month <= self.month),
                        changes=tuple(c for c in scenario.changes if c.month <= self.month),
                        expectations=())
-        return run(upto)
+        return run(upto, summarise=True)
 
     # -- actions ------------------------------------------------------------------------------------------
     def step(self, months: int = 1) -> "GameSession":

@@ -32,7 +32,7 @@ def load_side(text: str):
     from ..experiment.runner import run
     from ..io.scenario_file import load_scenario
 
-    return run(load_scenario(text))
+    return run(load_scenario(text), summarise=True)
 
 
 def run(args) -> int:

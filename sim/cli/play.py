@@ -97,7 +97,7 @@ def _write_result(game, args) -> None:
     from ..experiment.runner import run as run_scenario
     from ..reporting.files import write_result
 
-    result = run_scenario(play.played_scenario(game))
+    result = run_scenario(play.played_scenario(game), summarise=True)
     write_result(result, game.folder / play.RESULT, plots=not args.no_plots, force=True)
 
 

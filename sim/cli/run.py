@@ -109,7 +109,7 @@ def _run(args, scenario, out_dir: Path, painter) -> int:
         def progress(done, total):
             print(f"\r  run {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    result = run_scenario(scenario, n_blocs=args.blocs, progress=progress)
+    result = run_scenario(scenario, n_blocs=args.blocs, progress=progress, summarise=True)
     formats = ("png", "svg") if args.svg else ("png",)
     figures = None
     if painter is not None:

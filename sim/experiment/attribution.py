@@ -1,7 +1,7 @@
 """Exact attribution: why a pair moved over one run, split into memory, balance, reciprocity, noise and
 every event, reaction and client competition, so that the parts add up to the change.
 
-One run is replayed through the reference model with `record_parts=True` (sim/model/ledger.py), which
+One run is replayed through the engine with `record_parts=True` (sim/model/ledger.py), which
 splits every month's change by dynamics.step_parts; the rules for the non-linear parts are in
 docs/model.md, "Attribution". `attribute(scenario)` works from a scenario; `attribution_of(result)`
 replays a run of a Result (or of a result folder read back) and checks that the replay gives its scores.
@@ -156,24 +156,25 @@ class Attribution:
 
 
 def attribute(scenario: Scenario, world: World | None = None, run: int = 1) -> Attribution:
-    """Replay one Monte Carlo run of a scenario through the reference model, recording its parts."""
+    """Replay one Monte Carlo run of a scenario through the engine, recording its parts (the same scores)."""
     from ..io.tables import load_codebook
     from ..io.world import build_world
-    from ..model.model import AlignmentModel
+    from ..model.engine import AlignmentModel
     from .runner import run_seed
 
     if not 1 <= run <= scenario.runs:
         raise EntenteError(f"run {run} is not one of this scenario's runs (1 to {scenario.runs})",
                            hint="Choose a run from 1 to the number of runs.")
     world = world or build_world(scenario)
-    model = AlignmentModel(world, scenario.events, scenario.parameters, months=scenario.months,
-                           track_blocs=False, rng=run_seed(scenario.seed, run), codebook=load_codebook(),
-                           changes=scenario.changes, record_parts=True).run()
+    model = AlignmentModel(world, scenario.events, scenario.parameters, seeds=[run_seed(scenario.seed, run)],
+                           months=scenario.months, codebook=load_codebook(), changes=scenario.changes,
+                           record_parts=True)
+    out = model.run(track_blocs=False)
     ledger = model.ledger
     return Attribution(
         scenario=scenario.name, run=run, seed=scenario.seed, months=scenario.months, names=tuple(world.names),
-        initial=np.asarray(model.datacollector.model_vars["scores"][0]), final=model.scores.copy(),
-        events=tuple(model.log), mechanisms=dict(ledger.mechanisms), sources=dict(ledger.sources),
+        initial=out.scores[0, 0].copy(), final=out.scores[0, -1].copy(), events=model.logged_events(0),
+        mechanisms=dict(ledger.mechanisms), sources=dict(ledger.sources),
         through_memory=dict(ledger.through_memory))
 
 

@@ -54,9 +54,9 @@ def debrief(game: Game) -> Debrief:
     from ..io.scenario_file import scenario_from_data
 
     month = game.month
-    played = run(played_scenario(game))
+    played = run(played_scenario(game), summarise=True)
     written = run(scenario_from_data(as_written_data(game, month), file=f"{game.folder}/scenario.yaml",
-                                     base_dir=game.folder))
+                                     base_dir=game.folder), summarise=True)
     as_played, as_written, baseline = _final(played.alignment, month), _final(written.alignment, month), \
         _final(played.baseline, month)
     rows = [DebriefRow(s, t, baseline[(s, t)], as_written[(s, t)], as_played[(s, t)]) for s, t in as_played]

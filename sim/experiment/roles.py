@@ -14,7 +14,7 @@ from ..core.parameters import Parameters
 from ..io.relations import read_relations
 from ..io.resources import default_relations, read_table
 from ..io.tables import canonical_actors, load_codebook
-from ..model.agents import ARMED_GROUP, reaction_probability
+from ..model.reactions import ARMED_GROUP, reaction_probability
 
 PARTNER, RIVAL = 0.3, -0.3  # where the sheets draw the line between partners, rivals and the rest
 

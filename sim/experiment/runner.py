@@ -1,29 +1,28 @@
-"""Run a scenario (every Monte Carlo run, plus its event-free baseline) and gather the tables."""
+"""Run a scenario (every Monte Carlo run, plus its event-free baseline) through the one engine, and the
+Mesa front door (`sim.EntenteModel`) that builds that engine from a scenario and plain keywords."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from ..io.tables import load_codebook
-from ..model.batch import BatchModel
-from ..model.model import AlignmentModel
-from .result import EVENT_COLUMNS, Result
+from ..core.parameters import Parameters, specs
 from ..core.scenario import Scenario
 from ..core.world import World
+from ..io.tables import load_codebook
 from ..io.world import build_world
+from ..model.engine import AlignmentModel
+from ..model.mesa_import import mesa
+from .result import EVENT_COLUMNS, Result
 
 
 def run_seed(seed: int, run: int) -> int:
     """The seed of one Monte Carlo run: independent streams from one scenario seed (SeedSequence)."""
     return int(np.random.SeedSequence([seed, run]).generate_state(1)[0])
-
-
-BATCH = "batch"
-PER_RUN = "per-run"
-ENGINES = (BATCH, PER_RUN)
 
 
 def run(
@@ -32,75 +31,113 @@ def run(
     n_blocs: int = 2,
     world: World | None = None,
     progress: Callable[[int, int], None] | None = None,
-    engine: str | None = None,
+    summarise: bool = False,
 ) -> Result:
-    """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events).
+    """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events) at once.
 
-    engine: "per-run" (one Mesa model per run and per baseline: the reference implementation) or
-    "batch" (every run at once, sim/model/batch.py: identical runs, far faster); by default the batch
-    for runs > 1 and the per-run model for one run. Blocs are computed once per month of each scenario
-    run; the baseline skips them. The Result keeps those partitions and its summary reports them.
-    BLAS threads are limited to one: the matrices are small, and threads only contend for the cores.
+    Blocs are computed once per month of each scenario run; the baseline skips them. summarise: also make
+    the summary (sim.experiment.summary.summarise; the command line asks for it, sweeps do not). BLAS
+    threads are limited to one: the matrices are small, and threads only contend for the cores.
     """
     from threadpoolctl import threadpool_limits
 
-    from .summary import summarise
-
-    engine = engine or (BATCH if scenario.runs > 1 else PER_RUN)
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     world = world or build_world(scenario)
-    codebook = load_codebook()
     with threadpool_limits(limits=1, user_api="blas"):
-        if engine == BATCH:
-            scores, baseline, labels, rows = _run_batch(scenario, world, codebook, n_blocs, progress)
-        else:
-            scores, baseline, labels, rows = _run_each(scenario, world, codebook, n_blocs, progress)
-        common = dict(
-            name=scenario.name,
-            actors=tuple(world.names),
-            capabilities=tuple(float(c) for c in world.capabilities),
-            months=scenario.months,
-            runs=scenario.runs,
-            seed=scenario.seed,
-            events=pd.DataFrame(rows, columns=list(EVENT_COLUMNS)),
-            n_blocs=n_blocs,
-            scenario_file=scenario.file,
-            scores=scores,
-            baseline_scores=baseline,
-            labels=labels,
-            scenario=scenario,
-            world=world,
-        )
-        summary = summarise(Result(**common), scenario, world)
-    return Result(**common, summary=summary)
-
-
-def _run_each(scenario, world, codebook, n_blocs, progress):
-    """The reference path: one AlignmentModel per run and one per baseline, in run order."""
-    scores, baseline, labels, rows = [], [], [], []
-    for run_number in range(1, scenario.runs + 1):
-        seed = run_seed(scenario.seed, run_number)
-        common = dict(parameters=scenario.parameters, months=scenario.months, n_blocs=n_blocs, rng=seed,
-                      codebook=codebook, changes=scenario.changes)
-        model = AlignmentModel(world, scenario.events, **common).run()
-        reference = AlignmentModel(world, (), track_blocs=False, **common).run()
-        scores.append(np.stack(model.datacollector.model_vars["scores"]))
-        baseline.append(np.stack(reference.datacollector.model_vars["scores"]))
-        labels.append(np.array(model.datacollector.model_vars["blocs"], dtype=np.intp))
-        rows.extend((run_number, e.month, e.type, e.source, e.target, e.intensity, e.origin, e.actor or e.source,
-                     e.probability, e.reason) for e in model.log)
-        if progress:
-            progress(run_number, scenario.runs)
-    return np.stack(scores), np.stack(baseline), np.stack(labels), rows
-
-
-def _run_batch(scenario, world, codebook, n_blocs, progress):
-    """Every run at once (sim/model/batch.py); run k draws from run_seed(seed, k) as in _run_each."""
-    seeds = [run_seed(scenario.seed, k) for k in range(1, scenario.runs + 1)]
-    out = BatchModel(world, scenario.events, scenario.parameters, seeds=seeds, months=scenario.months,
-                     codebook=codebook, n_blocs=n_blocs, changes=scenario.changes).run()
+        model = EntenteModel(scenario, world=world, n_blocs=n_blocs, collect=False)
+        out = model.run()
     if progress:
         progress(scenario.runs, scenario.runs)
-    rows = [(run + 1, *rest) for run, *rest in out.events]
-    return out.scores, out.baseline, out.blocs, rows
+    result = Result(
+        name=scenario.name,
+        actors=tuple(world.names),
+        capabilities=tuple(float(c) for c in world.capabilities),
+        months=scenario.months,
+        runs=scenario.runs,
+        seed=scenario.seed,
+        events=pd.DataFrame([(run + 1, *rest) for run, *rest in out.events], columns=list(EVENT_COLUMNS)),
+        n_blocs=n_blocs,
+        scenario_file=scenario.file,
+        scores=out.scores,
+        baseline_scores=out.baseline,
+        labels=out.blocs,
+        scenario=scenario,
+        world=world,
+    )
+    if summarise:
+        from .summary import summarise as summary_of
+
+        result = replace(result, summary=summary_of(result, scenario, world))
+    return result
+
+
+class EntenteModel(AlignmentModel):
+    """The engine as a Mesa user builds it: from a scenario (a bundled name, a file, or a Scenario) and plain
+    keyword parameters, e.g. `EntenteModel("s400_india", seed=0, memory=0.1)`; `mesa.batch_run` works on it.
+
+    runs: Monte Carlo runs stepped together (the agents decide for all at once). The DataCollector records,
+    each month, one row per actor with a column per other actor (its regard, the mean over runs) and the
+    model's mean regard and number of events; `running` turns False at the scenario's horizon.
+    """
+
+    def __init__(self, scenario: str | Path | Scenario = "baseline", *, seed: int | None = None,
+                 runs: int | None = None, n_blocs: int = 2, world: World | None = None, collect: bool = True,
+                 **parameters) -> None:
+        if not isinstance(scenario, Scenario):
+            from ..io.scenario_file import load_scenario
+
+            scenario = load_scenario(scenario)
+        overrides = {name: value for name, value in parameters.items()}
+        unknown = sorted(set(overrides) - {spec.name for spec in specs()})
+        if unknown:
+            raise TypeError(f"EntenteModel() got unexpected keyword arguments {unknown}: the parameters are "
+                            f"{', '.join(spec.name for spec in specs())}")
+        scenario = replace(scenario, seed=scenario.seed if seed is None else seed,
+                           runs=scenario.runs if runs is None else runs,
+                           parameters=_checked(scenario.parameters, overrides))
+        self.scenario = scenario
+        world = world or build_world(scenario)
+        super().__init__(world, scenario.events, scenario.parameters,
+                         seeds=[run_seed(scenario.seed, k) for k in range(1, scenario.runs + 1)],
+                         months=scenario.months, codebook=load_codebook(), n_blocs=n_blocs,
+                         changes=scenario.changes)
+        self.datacollector = _collector(self.names) if collect else None
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+    def step(self) -> None:
+        super().step()
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+
+def _checked(parameters: Parameters, overrides: dict) -> Parameters:
+    """The parameters with keyword overrides, each checked against its declared range or choices."""
+    for spec in specs():
+        if spec.name not in overrides:
+            continue
+        value = overrides[spec.name]
+        if spec.choices:
+            ok = value in spec.choices
+        elif isinstance(spec.default, bool):
+            ok = isinstance(value, bool)
+        else:
+            ok = (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+                  and np.isfinite(value) and spec.low <= value <= spec.high)
+        if not ok:
+            allowed = spec.choices or ("True or False" if isinstance(spec.default, bool)
+                                       else f"{spec.low} to {spec.high}")
+            raise ValueError(f"{spec.name}={value!r} is outside its range: {allowed} ({spec.unit})")
+    return parameters.with_overrides(overrides)
+
+
+def _collector(names: list[str]):
+    """Tidy reporters: one row per actor per month, a column per other actor; two model-level series."""
+    off = ~np.eye(len(names), dtype=bool)
+
+    def regard(other: str):
+        return lambda actor: None if actor.name == other else actor.regard(other)
+
+    return mesa.DataCollector(
+        model_reporters={"mean_regard": lambda m: float(m.scores.mean(axis=0)[off].mean()),
+                         "events": lambda m: len(m.events_this_month)},
+        agent_reporters={"actor": "name", **{name: regard(name) for name in names}})

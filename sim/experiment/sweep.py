@@ -86,7 +86,7 @@ def blocs_text(blocs) -> str:
 
 def point_row(scenario: Scenario, plan: SweepPlan, world, point: Point, pairs) -> list[str]:
     """Run one point's ensemble (scenario and baseline) and reduce it to its row of the table."""
-    result = run(point_scenario(scenario, plan, point), world=world)
+    result = run(point_scenario(scenario, plan, point), world=world, summarise=True)
     summary = result.summary
     effects = {(c.source, c.target): c.effect for c in summary.changes}
     last = result.blocs[result.blocs["month"] == result.months]
@@ -159,7 +159,7 @@ def sweep(
         # The scenario as written (first variant's world, the sweep's runs and seed): the headline pairs,
         # and the time of one point for the chunk rule.
         begin = time.perf_counter()
-        written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed),
+        written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed), summarise=True,
                       world=worlds[0])
         seconds_per_point = time.perf_counter() - begin
         pairs = [(c.source, c.target) for c in written.summary.changes[: plan.headline_pairs]]

@@ -1,7 +1,8 @@
-"""The Mesa model: actors as agents (agents.py), scheduling and bookkeeping (model.py).
+"""The engine (engine.py): a Mesa model whose agents, the actors (agents.py), decide their reactions through
+the rules in reactions.py, for every run at once.
 
-The names below load on first use, so that the Mesa-free part of this package (ledger.py, which the
-summary and the figures read) imports without Mesa: a figure-drawing process never needs it.
+The names below load on first use, so that the Mesa-free part of this package (ledger.py, reactions.py)
+imports without Mesa: a figure-drawing process never needs it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..core.events import LoggedEvent
     from .agents import Actor
-    from .model import AlignmentModel
+    from .engine import AlignmentModel
 
 __all__ = ["Actor", "AlignmentModel", "LoggedEvent"]
 
 
-_WHERE = {"Actor": ".agents", "AlignmentModel": ".model", "LoggedEvent": "..core.events"}
+_WHERE = {"Actor": ".agents", "AlignmentModel": ".engine", "LoggedEvent": "..core.events"}
 
 
 def __getattr__(name: str):
