@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sim.experiment.runner import run  # noqa: E402
 from sim.core.parameters import Parameters  # noqa: E402
 from sim.io.scenario_file import scenario_from_data  # noqa: E402
-from sim.model.agents import reaction_probability  # noqa: E402
+from sim.model.reactions import reaction_probability  # noqa: E402
 
 
 def scenario(**data):

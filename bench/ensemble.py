@@ -38,11 +38,40 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _run(scenario, engine: str, world=None):
+    """The scenario through the engine: all runs at once ("batch"), or one run at a time ("per-run": the
+    same engine with runs=1, seeded as the batch seeds run k, the way the per-run path worked)."""
+    from dataclasses import replace
+
+    import numpy as np
+    import pandas as pd
+
+    from sim.core.draws import run_seed
+    from sim.experiment.result import EVENT_COLUMNS
+    from sim.experiment.runner import run
+    from sim.io.tables import load_codebook
+    from sim.io.world import build_world
+    from sim.model.engine import AlignmentModel
+
+    if engine == "batch":
+        return run(scenario, world=world)
+    world = world or build_world(scenario)
+    parts = [AlignmentModel(world, scenario.events, scenario.parameters, seeds=[run_seed(scenario.seed, k)],
+                            months=scenario.months, codebook=load_codebook(), changes=scenario.changes).run()
+             for k in range(1, scenario.runs + 1)]
+    batch = run(replace(scenario, runs=1, months=1), world=world)  # only for its fields
+    events = [(k + 1, *row[1:]) for k, part in enumerate(parts) for row in part.events]
+    return replace(batch, runs=scenario.runs, months=scenario.months,
+                   scores=np.concatenate([p.scores for p in parts]),
+                   baseline_scores=np.concatenate([p.baseline for p in parts]),
+                   labels=np.concatenate([p.blocs for p in parts]),
+                   events=pd.DataFrame(events, columns=list(EVENT_COLUMNS)))
+
+
 def case_ensemble(engine: str, runs: int) -> dict:
     from dataclasses import replace
 
     import sim
-    from sim.experiment.runner import run
     from sim.reporting.files import write_result
 
     scenario = sim.load_scenario(SCENARIO)
@@ -50,7 +79,7 @@ def case_ensemble(engine: str, runs: int) -> dict:
         {"noise": 0.05, "reactions": True}))
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        result = run(scenario, engine=engine)
+        result = _run(scenario, engine)
         write_result(result, Path(folder) / "out", plots=False)
         elapsed = time.perf_counter() - started
         size = sum(f.stat().st_size for f in (Path(folder) / "out").iterdir())
@@ -68,7 +97,7 @@ def case_floor(runs: int) -> dict:
     import sim
     from sim.core import dynamics
     from sim.core.draws import Draws
-    from sim.experiment.runner import run_seed
+    from sim.core.draws import run_seed
 
     scenario = sim.load_scenario(SCENARIO)
     scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"noise": 0.05}))
@@ -165,13 +194,12 @@ def case_wide(engine: str) -> dict:
     and reactions, on one engine: where the batch's per-actor decisions cost the most."""
     from dataclasses import replace
 
-    from sim.experiment.runner import run
 
     scenario, world = _large_world(27)
     scenario = replace(scenario, months=36, runs=100,
                        parameters=scenario.parameters.with_overrides({"noise": 0.05}))
     started = time.perf_counter()
-    result = run(scenario, world=world, engine=engine)
+    result = _run(scenario, engine, world)
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "events": len(result.events)}
 
 

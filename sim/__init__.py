@@ -4,11 +4,13 @@ A lens for discussion, not a forecast. The Python API is what the command line c
 
     import sim
     scenario = sim.load_scenario("scenarios/arms_sale_pakistan.yaml")
-    result = sim.run(scenario)            # pandas tables: result.alignment, result.blocs, result.events
-    result.summary.changes[:5]            # the largest effects of the events (a typed Summary)
+    result = sim.run(scenario)            # a Result: labelled arrays and tables (result.alignment, .events)
+    summary = sim.summarise(result)       # the largest effects of the events, blocs, shifts (a typed Summary)
     sim.plots.plot_heatmaps(result)       # matplotlib figures
     sim.write_result(result, "results/arms_sale_pakistan")
-    result.attribution("India", "Russia")  # why a pair moved: its change split by cause (run 1)
+    sim.attribute(result).table("India", "Russia")  # why a pair moved: its change split by cause (run 1)
+    sim.bands(result), sim.probabilities(result)    # over the Monte Carlo runs
+    model = sim.EntenteModel("s400_india", seed=0, memory=0.1)  # the engine as a Mesa model
     sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
     sim.sweep("s400_india", "sweep.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
 """
@@ -23,11 +25,14 @@ _LAZY = {
     "Scenario": ("sim.core.scenario", "Scenario"),
     "Parameters": ("sim.core.parameters", "Parameters"),
     "Result": ("sim.experiment.result", "Result"),
+    "EntenteModel": ("sim.experiment.runner", "EntenteModel"),
+    "summarise": ("sim.experiment.summary", "summarise"),
     "Summary": ("sim.experiment.summary", "Summary"),
     "build_world": ("sim.io.world", "build_world"),
     "write_result": ("sim.reporting.files", "write_result"),
     "read_result": ("sim.reporting.files", "read_result"),
-    "attribute": ("sim.experiment.attribution", "attribute"),
+    "bands": ("sim.experiment.uncertainty", "bands"),
+    "probabilities": ("sim.experiment.uncertainty", "probabilities"),
     "sensitivity": ("sim.experiment.sensitivity", "sensitivity"),
     "SensitivityResult": ("sim.experiment.sensitivity", "SensitivityResult"),
     "EntenteError": ("sim.errors", "EntenteError"),
@@ -44,7 +49,8 @@ def run(scenario, *, allow_large: bool = False, **options):
     """Run a scenario (a Scenario, the path of a scenario file, or a bundled scenario's name).
 
     A run above the limits of the README ("Limits on the size of a run") raises EntenteError with the estimate
-    and how to lower it, as `sim run` does; allow_large=True runs it anyway.
+    and how to lower it, as `sim run` does; allow_large=True runs it anyway. summarise=True also makes the
+    Result's summary (else `sim.summarise(result)` makes it when needed).
     """
     from .core.scenario import Scenario
     from .experiment.runner import run as run_scenario
@@ -57,6 +63,21 @@ def run(scenario, *, allow_large: bool = False, **options):
     world = options.pop("world", None) or build_world(scenario)
     check_cost(estimate(scenario, list(world.names)), allow_large=allow_large, flag="allow_large=True")
     return run_scenario(scenario, world=world, **options)
+
+
+def attribute(what, run: int = 1, **options):
+    """Exact attribution of one run (sim/experiment/attribution.py): every pair's change split by cause.
+
+    what: a Result (its run is replayed and checked against its scores; scenario_file= names the file for
+    a result folder read back) or a Scenario (replayed as it stands). `.table(a, b)` ranks one pair's parts.
+    """
+    from .core.scenario import Scenario
+    from .experiment.attribution import attribute as of_scenario
+    from .experiment.attribution import attribution_of
+
+    if isinstance(what, Scenario):
+        return of_scenario(what, options.pop("world", None), run)
+    return attribution_of(what, run, **options)
 
 
 def sweep(scenario, plan, out, **options):
@@ -90,3 +111,8 @@ def __getattr__(name):
     if name in _MODULES:
         return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__():
+    """The lazy names too, so that tab completion and dir(sim) show the whole API."""
+    return sorted({*globals(), *_LAZY, *_MODULES, "__version__"})

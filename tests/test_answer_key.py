@@ -62,7 +62,7 @@ def _run(file: str, parameters: str, event: str, relation: float | None, seed: i
         data["seed"] = seed
     if runs is not None:
         data["runs"] = runs
-    return run(scenario_from_data(data, file=f"exercises/files/{file}"))
+    return run(scenario_from_data(data, file=f"exercises/files/{file}"), summarise=True)
 
 
 def worksheet_run(file: str, parameters: dict | None = None, *, event: dict | None = None,

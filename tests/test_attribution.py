@@ -6,6 +6,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+import sim
+
 from conftest import ROOT, SCENARIOS
 from sim.core import dynamics
 from sim.core.events import ScheduledEvent
@@ -13,10 +15,11 @@ from sim.core.parameters import Parameters
 from sim.core.scenario import Scenario
 from sim.core.world import World
 from sim.experiment.attribution import attribute, attribution_of
-from sim.experiment.runner import run, run_seed
+from sim.core.draws import run_seed
+from sim.experiment.runner import run
 from sim.io.scenario_file import load_scenario, scenario_from_data
 from sim.io.tables import load_codebook
-from sim.model.model import AlignmentModel
+from sim.model.engine import AlignmentModel
 
 EXACT = 1e-9
 BUNDLED = sorted(SCENARIOS.glob("*.yaml")) + sorted((ROOT / "hindcasts").glob("*.yaml"))
@@ -136,10 +139,10 @@ def test_the_parts_add_up_on_random_hand_made_worlds_with_noise_and_reactions(se
     attribution = attribute(scenario, world)
     assert attribution.gap() < EXACT
     # And the replay is the model's own run, bit for bit.
-    plain = AlignmentModel(world, scenario.events, parameters, months=months, track_blocs=False,
-                           rng=run_seed(seed, 1), codebook=load_codebook()).run()
-    assert np.array_equal(plain.scores, attribution.final)
-    assert [e.reason for e in plain.log] == [e.reason for e in attribution.events]
+    plain = AlignmentModel(world, scenario.events, parameters, months=months, seeds=[run_seed(seed, 1)],
+                           codebook=load_codebook()).run(track_blocs=False)
+    assert np.array_equal(plain.scores[0, -1], attribution.final)
+    assert [row[-1] for row in plain.events] == [e.reason for e in attribution.events]
 
 
 def test_with_memory_alone_the_whole_change_is_the_events_and_equals_its_effect():
@@ -177,8 +180,8 @@ def test_result_attribution_replays_the_run_and_refuses_a_changed_scenario(tmp_p
 
     scenario = replace(load_scenario(SCENARIOS / "arms_sale_pakistan.yaml"), runs=2,
                        parameters=replace(Parameters(), noise=0.05))
-    result = run(scenario)
-    table = result.attribution("India", "Russia", run=2)
+    result = run(scenario, summarise=True)
+    table = sim.attribute(result, run=2).table("India", "Russia")
     assert list(table.columns[:2]) == ["part", "kind"] and {"value", "share"} <= set(table.columns)
     change = result.trajectory(run=2)[-1] - result.trajectory(run=2)[0]
     i, j = result.actors.index("India"), result.actors.index("Russia")

@@ -141,7 +141,7 @@ def test_a_written_result_reads_back_for_a_notebook(tmp_path):
 
     import sim
 
-    result = sim.run(SCENARIOS / "quad_intelligence_meeting.yaml")
+    result = sim.run(SCENARIOS / "quad_intelligence_meeting.yaml", summarise=True)
     sim.write_result(result, tmp_path / "quad", plots=False)
     again = sim.read_result(tmp_path / "quad")
     assert again.actors == result.actors and again.months == result.months

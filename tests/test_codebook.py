@@ -56,7 +56,7 @@ def test_every_type_declares_its_audience_rule_and_ties():
 
 
 def test_the_model_reads_no_table_of_tie_types_of_its_own():
-    import sim.model.agents as agents
+    import sim.model.reactions as agents
 
     source = open(agents.__file__, encoding="utf-8").read()
     assert "MILITARY_TIES" not in source and "ONE_WAY_TIES" not in source

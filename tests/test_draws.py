@@ -70,7 +70,7 @@ def test_runs_differ_and_the_streams_differ():
 
 
 def test_a_mesa_models_generator_spawns_the_streams_of_its_seed():
-    """The per-run model spawns from Mesa's Model(rng=seed).rng; the batch from default_rng(seed)."""
+    """A run's streams are those a Mesa model seeded with the run's seed would spawn from its generator."""
     for seed in SEEDS:
         model = mesa.Model(rng=seed)
         ours, theirs = Draws([model.rng], 5, noise=True, chances=True), Draws([np.random.default_rng(seed)], 5,
@@ -87,9 +87,9 @@ def _flagship(months: int):
                    parameters=scenario.parameters.with_overrides({"noise": 0.05, "reactions": True}))
 
 
-@pytest.mark.parametrize("engine", ["per-run", "batch"])
-def test_a_shorter_run_is_the_start_of_a_longer_one(engine):
-    short, long = run(_flagship(12), engine=engine), run(_flagship(30), engine=engine)
+@pytest.mark.parametrize("runs", [1, 3])
+def test_a_shorter_run_is_the_start_of_a_longer_one(runs):
+    short, long = run(replace(_flagship(12), runs=runs)), run(replace(_flagship(30), runs=runs))
     assert (short.events["origin"] == "reaction").any(), "the comparison must exercise reactions"
     for table in ("alignment", "baseline", "blocs"):
         ours, reference = getattr(short, table), getattr(long, table)
@@ -102,10 +102,10 @@ def test_a_shorter_run_is_the_start_of_a_longer_one(engine):
 @pytest.mark.parametrize("block", [1, 5])
 def test_a_run_does_not_depend_on_the_block_size(monkeypatch, block):
     scenario = replace(_flagship(20), runs=3)
-    reference = {engine: run(scenario, engine=engine) for engine in ("per-run", "batch")}
+    reference = {runs: run(replace(scenario, runs=runs)) for runs in (1, 3)}
     monkeypatch.setattr(draws, "MONTHS_PER_BLOCK", block)
-    for engine in ("per-run", "batch"):
-        result = run(scenario, engine=engine)
+    for runs in (1, 3):
+        result = run(replace(scenario, runs=runs))
         for table in ("alignment", "events"):
-            pd.testing.assert_frame_equal(getattr(result, table), getattr(reference[engine], table),
+            pd.testing.assert_frame_equal(getattr(result, table), getattr(reference[runs], table),
                                           check_exact=True)

@@ -69,17 +69,19 @@ def test_an_armed_group_that_becomes_a_state_reacts_as_a_state():
 def test_a_change_of_capability_moves_the_blocs_weight():
     data = {"name": "x", "months": 4, "changes": [{"at": 2, "actor": "Pakistan", "capability": 30}]}
     from sim.io.world import build_world
-    from sim.model.model import AlignmentModel
+    from sim.core.parameters import Parameters
+    from sim.model.engine import AlignmentModel
 
     scenario = scenario_from_data(data)
     from sim.io.tables import load_codebook
 
-    model = AlignmentModel(build_world(scenario), (), months=4, rng=1, changes=scenario.changes,
+    model = AlignmentModel(build_world(scenario), (), Parameters(), months=4, seeds=[1], changes=scenario.changes,
                            codebook=load_codebook())
+    pakistan = model.index["Pakistan"]
     model.step()
-    assert model.actor("Pakistan").capability == pytest.approx(1.3)
+    assert model.capabilities[pakistan] == pytest.approx(1.3)
     model.step()
-    assert model.actor("Pakistan").capability == 30 and model.capabilities[1] == 30
+    assert model.capabilities[pakistan] == 30 and model.capability_history[-1][pakistan] == 30
 
 
 @pytest.mark.parametrize("change, words", [

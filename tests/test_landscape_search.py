@@ -10,10 +10,10 @@ import pytest
 import sim
 from sim.core import landscape
 from sim.core.world import World
-from sim.experiment.runner import run, run_seed
+from sim.core.draws import run_seed
+from sim.experiment.runner import run
 from sim.io.tables import load_codebook
-from sim.model.batch import BatchModel
-from sim.model.model import AlignmentModel
+from sim.model.engine import AlignmentModel
 
 
 def _world(n: int, seed: int, *, coarse: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -211,22 +211,22 @@ def _large(n: int, *, runs: int, months: int, reactions: bool = True):
     return scenario, world
 
 
-def test_both_engines_warm_start_each_runs_blocs_from_its_previous_month():
-    """80 actors (heuristic search): in the batch and in the per-run model, each month's blocs are
+def test_the_engine_warm_starts_each_runs_blocs_from_its_previous_month():
+    """80 actors (heuristic search): in a batch and in each run alone, each month's blocs are
     best_partition of that month's scores started from the run's blocs of the month before, and that
     differs from a cold search in some month (so the warm start is really in force)."""
     months = 12
     scenario, world = _large(80, runs=2, months=months, reactions=False)
     codebook = load_codebook()
     seeds = [run_seed(scenario.seed, k) for k in (1, 2)]
-    batch = BatchModel(world, scenario.events, scenario.parameters, seeds=seeds, months=months,
-                       codebook=codebook).run()
+    batch = AlignmentModel(world, scenario.events, scenario.parameters, seeds=seeds, months=months,
+                           codebook=codebook).run()
     for k, seed in enumerate(seeds):
-        alone = AlignmentModel(world, scenario.events, scenario.parameters, months=months, rng=seed,
+        alone = AlignmentModel(world, scenario.events, scenario.parameters, months=months, seeds=[seed],
                                codebook=codebook).run()
-        blocs = np.array(alone.datacollector.model_vars["blocs"])
+        blocs = alone.blocs[0]
         np.testing.assert_array_equal(batch.blocs[k], blocs)
-        scores = alone.datacollector.model_vars["scores"]
+        scores = alone.scores[0]
         previous = None
         for month, matrix in enumerate(scores):
             previous, _ = landscape.best_partition((matrix + matrix.T) / 2, world.capabilities, 2, previous)
@@ -239,7 +239,7 @@ def test_summary_lists_the_blocs_the_model_ended_in_in_a_large_world():
     """The summary's heuristic landscape also starts from the model's final blocs: they are listed, and the
     lowest listed minimum is no higher."""
     scenario, world = _large(25, runs=1, months=18)
-    result = run(scenario, world=world)
+    result = run(scenario, world=world, summarise=True)
     final = result.matrix(result.months)
     p = (final + final.T) / 2
     ended = result.partitions()[0, -1]

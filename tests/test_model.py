@@ -6,11 +6,8 @@ import numpy as np
 import pytest
 
 from conftest import default_actors, directed_pair_count
-from sim.model.model import AlignmentModel
-from sim.core.parameters import Parameters
 from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
-from sim.io.tables import load_codebook
 from sim.io.world import build_world
 
 N = len(default_actors())
@@ -180,21 +177,69 @@ def test_same_seed_same_numbers_and_different_seeds_differ_with_noise():
     assert not np.allclose(runs[1], runs[2])  # Monte Carlo runs are distinct
 
 
-def test_the_model_is_a_mesa_model_with_one_agent_per_actor():
+def test_the_model_is_a_mesa_model_with_one_agent_per_actor_built_from_plain_keywords():
     import mesa
 
-    world = build_world(scenario())
-    model = AlignmentModel(world, (), Parameters(), months=3, rng=5, codebook=load_codebook())
+    import sim
+
+    model = sim.EntenteModel("arms_sale_pakistan", seed=5, memory=0.2, reaction_midpoint=0.4)
     assert isinstance(model, mesa.Model) and len(model.agents) == N
-    russia = model.actor("Russia")
-    assert russia.scores["Pakistan"] == pytest.approx(world.scores[0, 1])
-    model.run()
-    assert model.steps == 3
-    assert len(model.datacollector.model_vars["scores"]) == 4  # month 0 and three steps
+    assert model.parameters.memory == 0.2 and model.parameters.reaction_midpoint == 0.4 and model.seeds
+    world = build_world(model.scenario)
+    russia = next(agent for agent in model.agents if agent.name == "Russia")
+    assert russia.regard("Pakistan") == pytest.approx(world.scores[0, 1])
+    while model.running:
+        model.step()
+    assert model.steps == model.months == 36
+    # tidy reporters: one row per actor per month (month 0 included), a column per other actor
+    agents = model.datacollector.get_agent_vars_dataframe()
+    assert len(agents) == N * 37 and set(default_actors()) <= set(agents.columns)
+    last = agents.xs(36, level="Step").set_index("actor")
+    assert last.loc["India", "Russia"] == pytest.approx(model.scores[0, model.index["India"], model.index["Russia"]])
+    assert np.isnan(last.loc["India", "India"])
+    series = model.datacollector.get_model_vars_dataframe()
+    assert list(series.columns) == ["mean_regard", "events"] and len(series) == 37
+    assert series["events"].sum() >= 1  # the sale (and any reactions)
+
+
+def test_the_front_door_matches_the_runner_and_refuses_unknown_or_out_of_range_keywords():
+    import sim
+
+    model = sim.EntenteModel("s400_india", seed=3)
+    while model.running:
+        model.step()
+    result = run(replace(sim.load_scenario("s400_india"), seed=3))
+    np.testing.assert_array_equal(model.history, result.scores)
+    with pytest.raises(TypeError, match="memroy"):
+        sim.EntenteModel("s400_india", memroy=0.1)
+    with pytest.raises(ValueError, match="memory=1.5 is outside its range"):
+        sim.EntenteModel("s400_india", memory=1.5)
+    with pytest.raises(sim.EntenteError, match="no scenario file"):
+        sim.EntenteModel("s400_indai")
+
+
+def test_mesa_batch_run_drives_the_model_over_parameters_and_seeds():
+    from mesa.batchrunner import batch_run
+
+    import sim
+
+    rows = batch_run(sim.EntenteModel, parameters={"scenario": "arms_sale_pakistan", "memory": [0.05, 0.2],
+                                                   "seed": [0, 1]},
+                     iterations=1, max_steps=100, number_processes=1, data_collection_period=1,
+                     display_progress=False)
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    assert set(table["memory"]) == {0.05, 0.2} and set(table["seed"]) == {0, 1}
+    # the model stopped itself at its 36-month horizon, well before max_steps (batch_run lists the records
+    # up to steps - 1)
+    assert table["Step"].max() == 35
+    india = table[(table["actor"] == "India") & (table["Step"] == 24)].set_index(["memory", "seed"])["Russia"]
+    assert len(india) == 4 and india.loc[(0.05, 0)] != india.loc[(0.2, 0)]
 
 
 def test_the_tables_follow_the_output_contract():
-    result = run(scenario(months=5, events=[{"at": 2, "type": "summit", "between": ["US", "India"]}]))
+    result = run(scenario(months=5, events=[{"at": 2, "type": "summit", "between": ["US", "India"]}]), summarise=True)
     assert list(result.alignment.columns) == ["run", "month", "source", "target", "score"]
     assert len(result.alignment) == 6 * directed_pair_count()  # months 0..5, every directed pair
     assert set(result.blocs["bloc"]) <= {1, 2}

@@ -9,7 +9,7 @@ from sim.experiment.runner import run
 from sim.io.scenario_file import scenario_from_data
 from sim.io.tables import canonical_actors
 from sim.io.world import build_world
-from sim.model.agents import patron_supplies, reaction_probability
+from sim.model.reactions import patron_supplies, reaction_probability
 
 
 CERTAIN = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
@@ -182,7 +182,7 @@ def test_the_counter_patron_choice_follows_its_rule_over_many_random_worlds():
     drawn on a coarse grid, so ties and the 0 and 0.5 thresholds are hit."""
     import numpy as np
 
-    from sim.model.agents import counter_patron_choice
+    from sim.model.reactions import counter_patron_choice
 
     def by_hand(before, partners, i, rival, partner, armed):
         best, best_tied, best_value = -1, False, 0.0

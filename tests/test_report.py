@@ -129,7 +129,7 @@ def test_the_effects_table_gives_each_event_its_attributed_part():
     import sim
     from sim.reporting.html import report_html
 
-    result = sim.run("arms_sale_pakistan")
+    result = sim.run("arms_sale_pakistan", summarise=True)
     page = html_module.unescape(report_html(result))
     change = result.summary.changes[0]
     part = change.share_of(change.events[0])
@@ -148,7 +148,7 @@ def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
     from sim.experiment.summary import Summary
     from sim.reporting.html import report_html
 
-    result = sim.run("arms_sale_pakistan")
+    result = sim.run("arms_sale_pakistan", summarise=True)
     summary = result.summary
     assert [(w.source, w.target) for w in summary.why] == [(c.source, c.target) for c in summary.changes[:3]]
     for why in summary.why:

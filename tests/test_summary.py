@@ -152,7 +152,7 @@ def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
     # Defence pacts with Russia and China pull India across, so the timeline has more than one entry.
     pacts = [{"at": month, "type": "defence_pact", "from": patron, "to": "India"}
              for month in (1, 2, 3, 4) for patron in ("China", "Russia")]
-    result = sim.run(scenario_from_data({"name": "India swings", "months": 12, "events": pacts}))
+    result = sim.run(scenario_from_data({"name": "India swings", "months": 12, "events": pacts}), summarise=True)
     assert len(result.summary.blocs.timeline) > 1
     for month in range(result.months + 1):
         rows = result.blocs[result.blocs["month"] == month]
@@ -169,30 +169,28 @@ def test_blocs_are_searched_once_a_month_per_run_and_never_for_the_baseline(monk
     original = landscape.best_partition
     monkeypatch.setattr(landscape, "best_partition", lambda *a, **k: calls.append(1) or original(*a, **k))
     scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6, runs=2)
-    result = run(scenario, engine="per-run")
-    assert len(calls) == scenario.runs * (scenario.months + 1)
-    assert len(result.blocs) == scenario.runs * (scenario.months + 1) * len(result.actors)
-
     batched = []
     original_batch = landscape.best_partitions
     monkeypatch.setattr(landscape, "best_partitions",
                         lambda p, *a, **k: batched.append(len(p)) or original_batch(p, *a, **k))
-    result = run(scenario, engine="batch")
+    result = run(scenario, summarise=True)
     assert batched == [scenario.runs] * (scenario.months + 1)  # once a month for all runs, never the baseline
     assert len(result.blocs) == scenario.runs * (scenario.months + 1) * len(result.actors)
 
 
-def test_the_baseline_model_computes_no_blocs():
+def test_a_run_asked_for_no_blocs_searches_none(monkeypatch):
     import sim
-    from sim.model.model import AlignmentModel
+    from sim.core import landscape
+    from sim.io.tables import load_codebook
+    from sim.model.engine import AlignmentModel
 
     scenario = sim.load_scenario("arms_sale_pakistan")
     world = sim.build_world(scenario)
-    from sim.io.tables import load_codebook
-
-    model = AlignmentModel(world, (), scenario.parameters, months=2, track_blocs=False, rng=1,
-                           codebook=load_codebook()).run()
-    assert model.blocs is None and "blocs" not in model.datacollector.model_vars
+    searched = []
+    monkeypatch.setattr(landscape, "best_partitions", lambda *a, **k: searched.append(1))
+    out = AlignmentModel(world, (), scenario.parameters, months=2, seeds=[1],
+                         codebook=load_codebook()).run(track_blocs=False)
+    assert out.blocs is None and not searched
 
 
 def test_the_readme_python_example_runs(tmp_path, monkeypatch):
@@ -218,7 +216,7 @@ def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
     from sim.experiment.attribution import attribute
 
     scenario = sim.load_scenario("arms_sale_pakistan")
-    result = sim.run(scenario)
+    result = sim.run(scenario, summarise=True)
     attribution = attribute(scenario)
     for change in result.summary.changes[:10]:
         by_event = attribution.by_event(change.source, change.target)
@@ -262,7 +260,7 @@ def test_a_world_too_large_to_attribute_is_summarised_without_behind_it(monkeypa
     from sim.reporting.terminal import summary_text
 
     scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6)
-    full = sim.run(scenario).summary
+    full = sim.run(scenario, summarise=True).summary
     assert full.attributed and any(change.events for change in full.changes)
     assert "attributed" not in full.to_dict()  # summary.json of every attributed run is as before
     work = module.attribution_work(7, 6, 3)
@@ -270,7 +268,7 @@ def test_a_world_too_large_to_attribute_is_summarised_without_behind_it(monkeypa
     monkeypatch.setattr(module, "ATTRIBUTION_BUDGET", work / 10)
     called = []
     monkeypatch.setattr(module, "attribute", lambda *args, **kwargs: called.append(1))
-    skipped = sim.run(scenario).summary
+    skipped = sim.run(scenario, summarise=True).summary
     assert not called and not skipped.attributed and not any(change.events for change in skipped.changes)
     assert [c.effect for c in skipped.changes] == [c.effect for c in full.changes]
     assert module.Summary.from_json(skipped.to_json()).attributed is False

@@ -143,7 +143,7 @@ def test_serial_and_a_local_cluster_of_two_workers_write_the_same_bytes(files):
     import sim as api
     from dataclasses import replace
 
-    written = api.run(replace(scenario, runs=plan.runs, seed=plan.seed))
+    written = api.run(replace(scenario, runs=plan.runs, seed=plan.seed), summarise=True)
     expected = [f"effect {c.source}->{c.target}" for c in written.summary.changes[:5]]
     assert [c for c in table.columns if c.startswith("effect ")] == expected
     # Without the sale, India cools on Russia less (the sale is what cooled it).

@@ -19,11 +19,11 @@ def noisy():
     scenario = sim.load_scenario("s400_india")
     scenario = replace(scenario, months=14, runs=RUNS, seed=4,
                        parameters=scenario.parameters.with_overrides({"noise": 0.15}))
-    return sim.run(scenario)
+    return sim.run(scenario, summarise=True)
 
 
 def test_bands_are_the_quantiles_of_the_per_run_table(noisy):
-    bands = noisy.bands()
+    bands = sim.bands(noisy)
     table = noisy.alignment  # the long per-run table, built independently of the arrays' quantiles
     pair = table[(table["source"] == "India") & (table["target"] == "Russia")]
     for month in (0, 7, 14):
@@ -36,12 +36,12 @@ def test_bands_are_the_quantiles_of_the_per_run_table(noisy):
     ordered = bands[["low_90", "low_50", "median", "high_50", "high_90"]].to_numpy()
     assert (np.diff(ordered, axis=1) >= -1e-12).all()
     assert (bands["high_90"] - bands["low_90"]).max() > 0.01, "noise 0.15 must spread the runs"
-    effect = noisy.bands(of="effect")
+    effect = sim.bands(noisy, of="effect")
     assert (effect.loc[effect["month"] == 0, ["low_90", "high_90"]].to_numpy() == 0).all()
 
 
 def test_probabilities_count_runs(noisy):
-    chances = noisy.probabilities()
+    chances = sim.probabilities(noisy)
     blocs = noisy.blocs
     last = blocs[blocs["month"] == noisy.months]
     finals = [tuple(last.loc[last["run"] == r, "bloc"]) for r in range(1, RUNS + 1)]
@@ -61,7 +61,7 @@ def test_probabilities_count_runs(noisy):
 def test_summary_says_how_many_runs_agree(noisy):
     agreement = noisy.summary.agreement
     assert agreement is not None and agreement.runs == RUNS
-    switches = {o.what["actor"]: o.runs for o in noisy.probabilities().switches}
+    switches = {o.what["actor"]: o.runs for o in sim.probabilities(noisy).switches}
     for actor in agreement.actors:
         assert actor.runs == (RUNS - switches[actor.actor] if actor.stays else switches[actor.actor])
         assert actor.runs * 2 >= RUNS
@@ -99,7 +99,7 @@ def test_band_figure_has_one_panel_per_pair_the_events_moved_most(noisy):
 
     figure = plot_bands(noisy, n=3)
     titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
-    effect = noisy.bands(of="effect")
+    effect = sim.bands(noisy, of="effect")
     last = effect[effect["month"] == noisy.months].copy()
     last["size"] = last["median"].abs()
     expected = [f"{r.source} → {r.target}" for r in last.sort_values("size", ascending=False, kind="stable")

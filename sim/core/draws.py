@@ -19,6 +19,12 @@ MONTHS_PER_BLOCK = 12  # months drawn per call to a stream (one call per run per
 BLOCK_BYTES = 64 * 2**20  # at most this much memory per block of shocks: fewer months for large batches
 
 
+def run_seed(seed: int, run: int) -> int:
+    """The seed of Monte Carlo run `run` (from 1) of a scenario seeded `seed`: independent streams from one
+    seed (SeedSequence)."""
+    return int(np.random.SeedSequence([seed, run]).generate_state(1)[0])
+
+
 def run_streams(generator: np.random.Generator) -> tuple[np.random.Generator, np.random.Generator]:
     """The run's noise stream and its chance stream, spawned from its generator (independent children)."""
     noise, chance = generator.spawn(2)

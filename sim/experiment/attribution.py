@@ -160,7 +160,7 @@ def attribute(scenario: Scenario, world: World | None = None, run: int = 1) -> A
     from ..io.tables import load_codebook
     from ..io.world import build_world
     from ..model.engine import AlignmentModel
-    from .runner import run_seed
+    from ..core.draws import run_seed
 
     if not 1 <= run <= scenario.runs:
         raise EntenteError(f"run {run} is not one of this scenario's runs (1 to {scenario.runs})",

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    import pandas
 
     from ..core.scenario import Scenario
     from ..core.world import World
@@ -137,24 +136,6 @@ class Result:
             table["target"].map(index).to_numpy()] = table["score"].to_numpy()
         return out
 
-    def bands(self, *, of: str = "alignment") -> pd.DataFrame:
-        """Per month and directed pair, the median over runs and the 50% and 90% bands.
-
-        of: "alignment" (the scenario), "baseline" or "effect" (scenario minus baseline, run by run).
-        Columns: month, source, target, median, low_90, low_50, high_50, high_90 (the 5th, 25th, 75th and
-        95th percentiles, numpy's linear interpolation). With one run every column is that run's score.
-        """
-        from .uncertainty import bands
-
-        return bands(self, of)
-
-    def probabilities(self):
-        """How often each outcome happened over the runs (sim.experiment.uncertainty.Probabilities):
-        each final bloc configuration, each actor ending outside its starting bloc, each reaction."""
-        from .uncertainty import probabilities
-
-        return probabilities(self)
-
     def trajectory(self, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
         """All months at once as an array (months + 1, n, n), averaged over runs unless run is given."""
         array = self.baseline_scores if baseline else self.scores
@@ -195,9 +176,28 @@ class Result:
         month = self.months if month is None else month
         return self.matrix(month) - self.matrix(month, baseline=True)
 
-    def attribution(self, source: str, target: str, run: int = 1) -> "pandas.DataFrame":
-        """Why source's regard for target moved over a run, ranked: part, kind, month, value, share and
-        through_memory, the parts adding up to the change (sim/experiment/attribution.py; one replay)."""
-        from .attribution import attribution_of
+    def __repr__(self) -> str:
+        events = int((self.events["run"] == 1).sum()) if len(self.events) else 0
+        return (f"<Result {self.name!r}: {len(self.actors)} actors, {self.months} months, {self.runs} run"
+                f"{'s' if self.runs != 1 else ''}, seed {self.seed}, {events} events in run 1>")
 
-        return attribution_of(self, run).table(source, target)
+    def to_xarray(self):
+        """The run as an xarray.Dataset: `scores` and `baseline` on (run, month, source, target), `blocs` on
+        (run, month, actor) from 1, `capability` on actor; name, seed, runs, months and the parameters as
+        attributes. xarray is imported here only, so `sim run` does not pay for it."""
+        import xarray as xr
+
+        actors = list(self.actors)
+        coords = {"run": np.arange(1, self.runs + 1), "month": np.arange(self.months + 1), "source": actors,
+                  "target": actors, "actor": actors}
+        data = {"scores": (("run", "month", "source", "target"), self.score_array()),
+                "baseline": (("run", "month", "source", "target"), self.score_array(baseline=True)),
+                "blocs": (("run", "month", "actor"), self.partitions() + 1),
+                "capability": (("actor",), np.asarray(self.capabilities))}
+        attrs = {"scenario": self.name, "seed": self.seed, "runs": self.runs, "months": self.months,
+                 "n_blocs": self.n_blocs, "scenario_file": self.scenario_file or ""}
+        parameters = (self.scenario.parameters.as_dict() if self.scenario is not None
+                      else self.summary.parameters.as_dict() if self.summary is not None else {})
+        attrs.update({f"parameter_{k}": (int(v) if isinstance(v, bool) else v) for k, v in parameters.items()})
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+

@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..core.draws import run_seed
 from ..core.parameters import Parameters, specs
 from ..core.scenario import Scenario
 from ..core.world import World
@@ -18,11 +19,6 @@ from ..io.world import build_world
 from ..model.engine import AlignmentModel
 from ..model.mesa_import import mesa
 from .result import EVENT_COLUMNS, Result
-
-
-def run_seed(seed: int, run: int) -> int:
-    """The seed of one Monte Carlo run: independent streams from one scenario seed (SeedSequence)."""
-    return int(np.random.SeedSequence([seed, run]).generate_state(1)[0])
 
 
 def run(

@@ -632,8 +632,24 @@ def _nested(matrix: np.ndarray, names) -> dict[str, dict[str, float]]:
     return {a: {b: _r(matrix[i, j]) for j, b in enumerate(names) if j != i} for i, a in enumerate(names)}
 
 
-def summarise(result: Result, scenario, world) -> Summary:
-    """The Summary of a Result's tables; scenario and world give the description, parameters and sources."""
+def ranked_pairs(effect: np.ndarray, names) -> list[tuple[str, str]]:
+    """Every directed pair, largest |effect| first (as rounded in summary.json; ties keep actor order): the
+    order of the summary's changes and of a sweep's headline pairs."""
+    pairs = [(i, j) for i in range(len(names)) for j in range(len(names)) if i != j]
+    pairs.sort(key=lambda ij: -abs(_r(effect[ij])))
+    return [(names[i], names[j]) for i, j in pairs]
+
+
+def summary_of(result: Result) -> Summary:
+    """The Result's summary: the one it carries, else made now (sim.run makes none unless asked)."""
+    return result.summary if result.summary is not None else summarise(result)
+
+
+def summarise(result: Result, scenario=None, world=None) -> Summary:
+    """The Summary of a Result: its headline effects with the events behind them, blocs, shifts and notes.
+    scenario and world (default: the Result's own) give the description, parameters and sources."""
+    scenario = result.scenario if scenario is None else scenario
+    world = result.world if world is None else world
     names = list(result.actors)
     months = result.months
     trajectory = result.trajectory()
@@ -657,7 +673,8 @@ def summarise(result: Result, scenario, world) -> Summary:
                 source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
                 _r(series[peak]), peak, behind, shares,
             ))
-    changes.sort(key=lambda c: -abs(c.effect))  # stable: ties keep actor order
+    order = {pair: rank for rank, pair in enumerate(ranked_pairs(final - baseline_final, names))}
+    changes.sort(key=lambda c: order[(c.source, c.target)])
     why = tuple(pair_why(attribution, c.source, c.target) for c in changes[:WHY_PAIRS]
                 if abs(c.effect) >= VISIBLE) if attribution else ()
 

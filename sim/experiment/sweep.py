@@ -28,6 +28,7 @@ from ..core.sweep import SweepPlan
 from ..errors import EntenteError
 from ..io.sweep_folder import SweepFolder
 from .runner import run
+from .summary import bloc_history, bloc_timeline, ranked_pairs
 from .sweep_design import Point, apply_variant, point_scenario, points
 
 TARGET_CHUNK_SECONDS = 1.0
@@ -85,19 +86,22 @@ def blocs_text(blocs) -> str:
 
 
 def point_row(scenario: Scenario, plan: SweepPlan, world, point: Point, pairs) -> list[str]:
-    """Run one point's ensemble (scenario and baseline) and reduce it to its row of the table."""
-    result = run(point_scenario(scenario, plan, point), world=world, summarise=True)
-    summary = result.summary
-    effects = {(c.source, c.target): c.effect for c in summary.changes}
-    last = result.blocs[result.blocs["month"] == result.months]
-    first = (last["bloc"] == 1).groupby(last["actor"], sort=False).mean()
+    """Run one point's ensemble (scenario and baseline) and reduce it to its row of the table: the headline
+    effects and the bloc outcomes straight from the arrays (no summary, no attribution: a point needs
+    neither)."""
+    result = run(point_scenario(scenario, plan, point), world=world)
+    index = {name: i for i, name in enumerate(result.actors)}
+    effect = result.effect()
+    partitions = result.partitions()[:, -1]  # (runs, n) at the last month
+    first = (partitions == 0).mean(axis=0)
+    history = bloc_history(result)
+    final = bloc_timeline(history, result.actors, shares=False)[-1].blocs
     values = dict(point.values)
     return ([str(point.number), plan.variants[point.variant].name]
             + [_cell(values[name]) for name in plan.parameters] + [str(point.seed)]
-            + [_number(effects[pair]) for pair in pairs]
-            + [_number(first[name]) for name in result.actors]
-            + [blocs_text(summary.blocs.final),
-               _number(1.0 if summary.blocs.final_share is None else summary.blocs.final_share)])
+            + [_number(effect[index[a], index[b]]) for a, b in pairs]
+            + [_number(first[index[name]]) for name in result.actors]
+            + [blocs_text(final), _number(history[-1][1] if result.runs > 1 else 1.0)])
 
 
 def run_chunk(payload: bytes, chunk: list[Point]) -> str:
@@ -159,10 +163,10 @@ def sweep(
         # The scenario as written (first variant's world, the sweep's runs and seed): the headline pairs,
         # and the time of one point for the chunk rule.
         begin = time.perf_counter()
-        written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed), summarise=True,
+        written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed),
                       world=worlds[0])
         seconds_per_point = time.perf_counter() - begin
-        pairs = [(c.source, c.target) for c in written.summary.changes[: plan.headline_pairs]]
+        pairs = ranked_pairs(written.effect(), written.actors)[: plan.headline_pairs]
     payload = pickle.dumps((base[0], base[1], base[2], pairs, base[3]))
 
     with _Executor(scheduler, workers) as executor:

@@ -81,7 +81,7 @@ class AlignmentModel(mesa.Model):
         changes: tuple[ActorChange, ...] = (),
         record_parts: bool = False,
     ) -> None:
-        """seeds: one per run (sim.experiment.runner.run_seed). record_parts: split each month's change by
+        """seeds: one per run (sim.core.draws.run_seed). record_parts: split each month's change by
         cause into `self.ledger` (exact attribution, one run only; the same scores)."""
         super().__init__(rng=seeds[0] if seeds else 0)
         if record_parts and len(seeds) != 1:

@@ -50,8 +50,10 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
         files["blocs.csv"] = _csv(result.blocs[["run", "month", "actor", "bloc"]])
     if result.runs > 1:
         files["runs.npz"] = run_arrays(result)
-        files["bands.csv"] = _csv(result.bands())
-        files["probabilities.json"] = result.probabilities().to_json()
+        from ..experiment.uncertainty import bands, probabilities
+
+        files["bands.csv"] = _csv(bands(result))
+        files["probabilities.json"] = probabilities(result).to_json()
     files["events.csv"] = _csv(result.events[list(EVENT_COLUMNS)])
     files["summary.json"] = _summary(result).to_json()
     return files
@@ -189,9 +191,9 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
 
 
 def _summary(result: Result) -> Summary:
-    if result.summary is None:
-        raise ValueError("this Result has no summary: build it with sim.run, or summarise it first")
-    return result.summary
+    from ..experiment.summary import summary_of
+
+    return summary_of(result)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 Overlapping bands of several pairs in one plot turn into mud, so each pair the events moved most gets its
 own panel on a shared scale: the 90% band light, the 50% band darker, the median as a line, and the
-baseline's median dashed. Built without pyplot (see figures.py); every number comes from Result.bands().
+baseline's median dashed. Built without pyplot (see figures.py); every number comes from
+sim.experiment.uncertainty.bands.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from . import style
 from ..experiment.result import Result
+from ..experiment.uncertainty import bands
 
 FILE_STEM = "bands"
 
@@ -23,11 +25,11 @@ def plot_bands(result: Result, n: int = 4):
     from matplotlib.figure import Figure
 
     n = max(1, min(int(n), 6))
-    effect = result.bands(of="effect")
+    effect = bands(result, of="effect")
     last = effect[effect["month"] == result.months]
     order = np.argsort(-np.abs(last["median"].to_numpy()), kind="stable")[:n]
     pairs = [(last["source"].iloc[k], last["target"].iloc[k]) for k in order]
-    scenario, baseline = result.bands(), result.bands(of="baseline")
+    scenario, baseline = bands(result), bands(result, of="baseline")
     columns = 2 if len(pairs) > 1 else 1
     rows = (len(pairs) + columns - 1) // columns
     with matplotlib.rc_context(style.rc()):
