@@ -285,7 +285,7 @@ def test_03_memory_changes_what_is_left_at_month_36():
 def test_03_s400_no_bloc_change():
     from sim.io.scenario_file import load_scenario
 
-    result = run(load_scenario(ROOT / "scenarios" / "s400_india.yaml"))
+    result = run(load_scenario(ROOT / "scenarios" / "s400_india.yaml"), summarise=True)
     assert not result.summary.shifts and len(result.summary.blocs.timeline) == 1
     india_bloc = next(b for b in result.summary.blocs.final if "India" in b)
     assert "US" in india_bloc

@@ -200,13 +200,16 @@ def test_the_readme_python_example_runs(tmp_path, monkeypatch):
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## From Python"):]
-    code = re.search(r"```python\n(.*?)\n```", section, flags=re.S).group(1)
-    assert "result.summary." in code and 'summary["' not in code
+    section = section[: section.index("\n## ", 1)]
+    blocks = re.findall(r"```python\n(.*?)\n```", section, flags=re.S)
+    assert len(blocks) == 3 and "sim.summarise(result)" in blocks[0] and "batch_run" in blocks[1]
     monkeypatch.chdir(root)
-    code = code.replace('"results/my_run"', repr(str(tmp_path / "my_run")))
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)
-    assert namespace["result"].summary == Summary.from_json((tmp_path / "my_run" / "summary.json").read_text())
+    for code in blocks[:2]:  # the sensitivity block has its own test (test_sensitivity.py)
+        code = code.replace('"results/my_run"', repr(str(tmp_path / "my_run")))
+        exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["summary"] == Summary.from_json((tmp_path / "my_run" / "summary.json").read_text())
+    assert namespace["rows"] and not namespace["model"].running
 
 
 def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():

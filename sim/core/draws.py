@@ -5,7 +5,7 @@ shocks (an n x n standard normal matrix per month) and one for the chances that 
 uniform per actor per month). Separate streams mean that turning noise off leaves the reaction draws
 unchanged, and the reverse. numpy fills an array from a generator in order, so drawing twelve months at
 once gives the same numbers as drawing them month by month: the block size changes speed, not results
-(tests/test_draws.py). The per-run model and the batched engine both draw through Draws, so run k of a
+(tests/test_draws.py). The engine draws every run through Draws, so run k of a
 batch sees exactly the numbers of run k computed alone.
 """
 

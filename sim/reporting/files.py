@@ -118,8 +118,14 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
     written (see data_files; with several runs the per-run scores go to runs.npz unless full=True).
 
     figures: where the figures come from when they are drawn elsewhere (sim.reporting.painter), asked for
-    once the data files are ready; by default they are drawn here."""
+    once the data files are ready; by default they are drawn here. A Result without its summary is
+    summarised first (summary.json and the report need it)."""
+    from dataclasses import replace
+
     from ..io.result_folder import result_folder
+
+    if result.summary is None:
+        result = replace(result, summary=_summary(result))
 
     data = {**data_files(result, full=full), **(extra or {})}
     drawn: dict[str, bytes] = {}
