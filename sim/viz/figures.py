@@ -403,7 +403,7 @@ def heatmap_panel(ax, matrix: np.ndarray, names, limit: float, title: str):
             texts.append(_number(value))
             cells.append((j, i))
             inks.append("white" if abs(value) > 0.6 * limit else "black" if abs(value) >= 0.005 else "#999999")
-    glyphs.cell_labels(ax, texts, cells, inks, font)  # one collection, not a Text a cell (see sim.viz.glyphs)
+    glyphs.cell_labels(ax, texts, cells, inks, font, style.FONT)  # one collection, not a Text a cell
     ax.set_xticks(range(size), names, rotation=NAME_ROTATION, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(size), names)
     ax.set_xlabel("…this actor")

@@ -115,11 +115,12 @@ def text_box(text: str, fname: str) -> tuple[float, float, float] | None:
     return float(max(high[0], pen) - min(low[0], 0.0)), float(high[1] - low[1]), float(-low[1])
 
 
-def cell_labels(ax, texts, cells, colours, size: float):
+def cell_labels(ax, texts, cells, colours, size: float, family: str):
     """Short labels centred on data points of ax, as one collection of outlines rather than one Text each.
 
     For the heatmaps' dozens of cell numbers: a Text costs far more to make and place than its glyphs
-    cost to fill. cells: an (x, y) each; colours: a fill each; size in points. The collection's `texts`
+    cost to fill. cells: an (x, y) each; colours: a fill each; size in points; family: the font's family
+    (the caller's style, so that this module imports nothing of the figures). The collection's `texts`
     attribute keeps the labels as written, in order, for readers of the figure.
     """
     from matplotlib.collections import PathCollection
@@ -127,9 +128,7 @@ def cell_labels(ax, texts, cells, colours, size: float):
     from matplotlib.path import Path
     from matplotlib.transforms import Affine2D
 
-    from . import style
-
-    fname = findfont(FontProperties(family=style.FONT))
+    fname = findfont(FontProperties(family=family))
     paths = []
     for text in texts:
         path = text_path(text, fname)
