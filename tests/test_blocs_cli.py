@@ -1,4 +1,4 @@
-"""`python -m sim blocs` end to end, and the alignment data reader (sim/io/alignment_file.py) on good and bad files."""
+"""`python -m sim blocs` end to end; the alignment data reader (sim/io/alignment_file.py), good and bad files."""
 
 import json
 import textwrap
