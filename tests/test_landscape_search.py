@@ -249,3 +249,32 @@ def test_summary_lists_the_blocs_the_model_ended_in_in_a_large_world():
     assert key in listed
     assert min(listed.values()) <= listed[key]
     assert listed[key] == pytest.approx(landscape.energy(p, result.capabilities, ended), abs=1e-6)
+
+
+@pytest.mark.parametrize("n, coarse", [(23, False), (27, False), (40, True), (60, False)])
+def test_the_batched_warm_search_gives_each_matrix_what_best_partition_gives_it(n, coarse):
+    """Above 22 actors a month's blocs of every run are searched at once (the same starts and descents as
+    the one-matrix warm search); whatever the batch cannot call (near ties, coarse scores) goes to
+    best_partition. Either way each run gets exactly best_partition(previous=...)'s labels, month after
+    month, and the batch decides most of them itself."""
+    rng = np.random.default_rng(n)
+    runs = 30
+    sizes = rng.uniform(0.2, 5, n)
+    base = rng.uniform(-1, 1, (n, n))
+    p = np.broadcast_to((base + base.T) / 2, (runs, n, n)).copy()
+    previous = np.array([landscape.best_partition(p[r], sizes, 2)[0] for r in range(runs)])
+    decided = 0
+    for _month in range(6):
+        p = p + rng.normal(0, 0.08, p.shape)
+        p = (p + np.swapaxes(p, 1, 2)) / 2
+        if coarse:
+            p = np.round(p, 1)
+        w = np.outer(sizes, sizes) * p
+        w[:, np.arange(n), np.arange(n)] = 0.0
+        decided += int((landscape._warm_bipartitions(w, sizes, previous)[:, 0] >= 0).sum())
+        batched = landscape.best_partitions(p, sizes, 2, previous)
+        landscape._best_partition.cache_clear()  # the reference computes afresh
+        for r in range(runs):
+            assert tuple(batched[r]) == landscape.best_partition(p[r], sizes, 2, previous[r])[0]
+        previous = batched
+    assert decided >= runs * 6 // 2

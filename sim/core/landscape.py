@@ -470,6 +470,69 @@ def solve(
     return Landscape(configurations, method, n_blocs, int(evaluated), int(len(minima)))
 
 
+def _warm_bipartitions(w: np.ndarray, s: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """_warm_partition for two blocs and m weight matrices at once (m, n, n): the same starts and the same
+    steepest single-flip descents (_flip_descend) on every matrix together, then each matrix's lowest end
+    point as _warm_partition picks it. Returns canonical labels (m, n), and -1 rows where a decision of the
+    descent was too close to call for the batched arithmetic (two best moves, or a move and the tolerance,
+    within _NEAR_TIE tolerances): the caller decides those with best_partition itself, so every row is what
+    best_partition(previous=...) gives."""
+    m, n = previous.shape
+    tol = np.array([_tolerance(w[r]) for r in range(m)])
+    near = _NEAR_TIE * tol + np.finfo(float).tiny
+    rng = np.random.default_rng(_WARM_SEED)
+    common = np.vstack([np.zeros((1, n), dtype=np.intp), rng.integers(0, 2, size=(_WARM_RESTARTS, n))])
+    starts = np.concatenate([previous[:, None, :], np.broadcast_to(common, (m, len(common), n))], axis=1)
+    k = starts.shape[1]
+    spins = (1.0 - 2.0 * starts.astype(float)).reshape(m * k, n)
+    of = np.repeat(np.arange(m), k)  # the matrix of each row
+    unsure = np.zeros(m, dtype=bool)
+    pending = np.ones(m, dtype=bool)  # matrices whose rows are recomputed and descended again
+    while pending.any():
+        rows_all = np.flatnonzero(pending[of])
+        change = np.zeros_like(spins)
+        change[rows_all] = spins[rows_all] * np.einsum("rj,rjk->rk", spins[rows_all], w[of[rows_all]])
+        moved = np.zeros(m, dtype=bool)
+        active = rows_all
+        while active.size:
+            sub = change[active]
+            best = sub.argmin(axis=1)  # first of the best moves, as _flip_descend
+            gain = sub[np.arange(active.size), best]
+            threshold = -tol[of[active]]
+            close = np.abs(gain - threshold) <= near[of[active]]
+            two = np.partition(sub, 1, axis=1)[:, :2]
+            close |= (two[:, 1] - two[:, 0]) <= near[of[active]]
+            unsure[of[active[close]]] = True
+            improving = gain < threshold
+            if not improving.any():
+                break
+            rows, actor, gain = active[improving], best[improving], gain[improving]
+            moved[of[rows]] = True
+            flipped = spins[rows, actor]
+            change[rows] -= (2.0 * flipped)[:, None] * spins[rows] * w[of[rows], actor]
+            change[rows, actor] = -gain
+            spins[rows, actor] = -flipped
+            active = rows
+        pending &= moved
+    # Each matrix's lowest end point (_lowest's choice), where it is clear: E = total/2 - t'Wt/4 for spins t,
+    # and every end point either within half a tolerance of the lowest or beyond one and a half, with a
+    # single partition among the former. Otherwise (true ties, or energies near a tolerance) _lowest decides.
+    reached = _canonical((spins < 0).astype(np.intp), s, 2).reshape(m, k, n)
+    t = 1.0 - 2.0 * reached
+    energy = np.triu(w, 1).sum(axis=(1, 2))[:, None] / 2 - np.einsum("rki,rij,rkj->rk", t, w, t) / 4
+    gap = energy - energy.min(axis=1, keepdims=True)
+    lowest = gap <= tol[:, None] / 2
+    clear = (lowest | (gap >= 1.5 * tol[:, None])).all(axis=1)
+    choice = reached[np.arange(m), lowest.argmax(axis=1)]
+    single = (~lowest | (reached == choice[:, None, :]).all(axis=2)).all(axis=1)
+    decided = clear & single & ~unsure
+    out = np.full((m, n), -1, dtype=np.intp)
+    out[decided] = choice[decided]
+    for r in np.flatnonzero(~decided & ~unsure):
+        out[r] = _lowest(reached[r], w[r], s, 2, float(tol[r]))
+    return out
+
+
 def best_partition(propensity, sizes, n_blocs: int = 2, previous=None) -> tuple[tuple[int, ...], float]:
     """The global minimum only (canonical labels, energy): the first configuration `solve` would list.
 
@@ -649,6 +712,8 @@ def best_partitions(propensities, sizes, n_blocs: int = 2, previous=None) -> np.
     p = np.asarray(propensities, dtype=float)
     m, n = p.shape[0], s.size
     label_space = min(int(n_blocs), n)
+    if m and previous is not None and label_space == 2 and _heuristic_search(n, 2):
+        return _warm_best_bipartitions(p, s, _start_labels(previous, n, 2))
     if m == 0 or count_partitions(n, label_space) > _CACHED_ROWS:
         return np.array([best_partition(p[r], s, n_blocs, None if previous is None else previous[r])[0]
                          for r in range(m)], dtype=np.intp).reshape(m, n)
@@ -669,4 +734,22 @@ def best_partitions(propensities, sizes, n_blocs: int = 2, previous=None) -> np.
     out = _canonical(labels[energies.argmin(axis=1)], s, label_space)
     for r in np.flatnonzero(tied):
         out[r] = best_partition(p[r], s, n_blocs)[0]
+    return out
+
+
+def _warm_best_bipartitions(p: np.ndarray, s: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """best_partitions where the two-bloc search is heuristic and last month's blocs are known: one batched
+    warm search for every matrix (_warm_bipartitions); a matrix it cannot call goes to best_partition."""
+    m, n = p.shape[0], s.size
+    _check(p[0], s, 2)
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
+    if len(previous) != m:
+        raise ValueError(f"previous must have one row per matrix ({m}), got {len(previous)}")
+    sym = (p + np.swapaxes(p, -1, -2)) / 2
+    w = np.outer(s, s) * sym
+    w[:, np.arange(n), np.arange(n)] = 0.0
+    out = _warm_bipartitions(w, s, previous)
+    for r in np.flatnonzero(out[:, 0] < 0):
+        out[r] = best_partition(p[r], s, 2, previous[r])[0]
     return out
