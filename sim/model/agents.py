@@ -96,6 +96,8 @@ class Actor(mesa.Agent):
             own_partner = model.partners[:, i, partner] | (before[:, i, partner] >= 0.5)
             concern = hostility * (1.0 + model.parameters.concern_bonus * own_partner.astype(float))
             probability = self._probability(concern, valid)
+            if not (valid & (probability > 0)).any():
+                continue  # no run could take this option: no patron to look for (it would never be chosen)
             armed = np.array([other.kind == ARMED_GROUP for other in model.actor_list])
             patron = counter_patron_choice(model.scores_before, model.partners, i, rival, partner, armed)
             ok = valid & (probability > 0) & (patron >= 0)
