@@ -187,7 +187,8 @@ def as_written_data(game: Game, month: int | None = None) -> dict:
 def scenario_entry(played: dict) -> dict:
     """A played entry as a scenario event: 'by' becomes the note's prefix ('India: to answer ...')."""
     entry = {key: value for key, value in played.items() if key not in ("by", "turn")}
-    entry["note"] = f"{played['by']}: {str(played.get('note', '')).strip()}"
+    note = str(played.get("note", "")).strip()
+    entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
     return entry
 
 
