@@ -361,6 +361,19 @@ def event_type_choices() -> dict[str, str]:
     return {name: kind.label for name, kind in load_codebook().items()}
 
 
+def move_verbs() -> list[str]:
+    """The words a team's move may start with (sell_arms, buy_arms, then the event types)."""
+    from ..experiment.play_rules import verbs
+
+    return verbs()
+
+
+def move_prepositions(verb: str) -> list[str]:
+    from ..experiment.play_rules import prepositions
+
+    return prepositions(verb)
+
+
 def parameter_specs():
     """The parameters the page shows as controls, with their meanings: one source (sim.core.parameters)."""
     return specs()
