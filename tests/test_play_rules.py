@@ -295,3 +295,35 @@ def test_a_game_folder_of_the_previous_format_continues(tmp_path, capsys):
     assert saved["entente_game"] == 2 and saved["month"] == 12
     assert saved["played"][0]["by"] == "India" and saved["played"][0]["note"] == "reassure Washington"
     assert (2, "summit", "India", "US") in scheduled(old) and (7, "summit", "India", "US") in scheduled(old)
+
+
+# -- the documented commands -----------------------------------------------------------------------------
+
+def test_every_documented_play_command_runs(tmp_path, capsys, monkeypatch):
+    """The `sim play` lines of README.md and exercises/README.md, run in the order a class would."""
+    import shlex
+    import shutil
+
+    from conftest import ROOT
+
+    commands = []
+    for doc in ("README.md", "exercises/README.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        commands += [line.split("#")[0].strip() for line in re.findall(r"python -m sim play[^`\n]*", text)]
+    assert len(commands) >= 8
+    monkeypatch.chdir(tmp_path)
+    sim_ok(capsys, "run", str(ROOT / "exercises" / "files" / "arms_sale_audience.yaml"), "--out",
+           "results/ex01/original", "--no-plots")
+    for command in dict.fromkeys(commands):  # each once, in order
+        args = shlex.split(command)[3:]
+        if "--load" in args:
+            shutil.copyfile("mywork/game/game.yaml", "saved.yaml")
+        if "--continue" in args:
+            state = args[args.index("--state") + 1]
+            orders(tmp_path / state, "India", "summit with US")
+        out = sim_ok(capsys, *args)
+        if "--continue" in args:
+            assert "Situation report" in out
+    assert (tmp_path / "mywork" / "game" / "debrief.md").is_file()
+    assert (tmp_path / "mywork" / "game3" / "game.yaml").is_file()
+    assert (tmp_path / "games" / "crisis" / "situation.html").is_file()
