@@ -496,11 +496,12 @@ def orders_template(game: Game, team: str | None = None) -> str:
     from .play_rules import verbs
 
     first, last = game.next_turn()
-    teams = game.team_actors() or {"India": "India"}
-    team = game.team_named(team) if team else next(iter(teams))
+    teams = teams_of(game, game_actors(game))
+    wanted = team or next(iter(game.team_actors()), "India")
+    team = next((t for t in teams if t.casefold() == str(wanted).strip().casefold()), None)
     if team is None:
-        raise EntenteError(f"there is no team {team!r} in this game", hint=f"The teams are: {', '.join(teams)}.")
-    actor = teams.get(team, team)
+        raise EntenteError(f"there is no team {wanted!r} in this game", hint=f"The teams are: {', '.join(teams)}.")
+    actor = teams[team]
     other = "Russia" if actor != "Russia" else "China"
     offers = [p for p in game.proposals if p.to_team == team]
     proposals = "".join(f"  # {p.by} proposed '{p.words}' (turn {p.turn}): keep these lines to accept, delete "
