@@ -327,3 +327,27 @@ def test_every_documented_play_command_runs(tmp_path, capsys, monkeypatch):
     assert (tmp_path / "mywork" / "game" / "debrief.md").is_file()
     assert (tmp_path / "mywork" / "game3" / "game.yaml").is_file()
     assert (tmp_path / "games" / "crisis" / "situation.html").is_file()
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["played"][0].update(type="nuke"), ("field played[0].type", "unknown event type 'nuke'")),
+    (lambda d: d.update(relations_file="/etc/passwd"), ("field relations_file", "its own copy")),
+    (lambda d: d["scenario_data"].update(months="x"), ("field scenario_data.months", "whole number")),
+    (lambda d: d.update(seed=1e400), ("damaged",)),
+    (lambda d: d.update(teams=["India"]), ("damaged",)),
+    (lambda d: d["proposals"].append({"by": "India", "to_team": "Bhutan", "words": "x", "event": {}, "turn": 1}),
+     ("field proposals[0]", "not in this game")),
+])
+def test_a_tampered_game_file_is_refused_before_anything_is_written(tmp_path, capsys, change, words):
+    game = start(tmp_path, capsys)
+    orders(game, "India", "summit with US")
+    play(game, capsys)
+    data = yaml.safe_load((game / "game.yaml").read_text())
+    change(data)
+    (game / "game.yaml").write_text(yaml.safe_dump(data))
+    kept = {p: p.read_bytes() for p in game.rglob("*") if p.is_file()}
+    orders(game, "India", "summit with US")
+    err = sim_refused(capsys, "play", "--continue", "--state", str(game), "--no-plots")
+    assert "game.yaml" in err and all(word in err for word in words), err
+    kept[game / "orders" / "India.yaml"] = (game / "orders" / "India.yaml").read_bytes()
+    assert {p: p.read_bytes() for p in game.rglob("*") if p.is_file()} == kept

@@ -136,20 +136,53 @@ def read_game(document, name: str, folder: Path | None = None) -> Game:
                     None if data.get("scenario") is None else str(data["scenario"]), folder)
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as error:
         raise fail((), f"the game file is damaged ({type(error).__name__}: {error})") from None
-    _check(game, fail)
+    _check(game, fail, document)
     return game
 
 
-def _check(game: Game, fail) -> None:
+def _check_events(game: Game, fail, document) -> None:
+    """The scenario and every played entry pass the scenario checker, errors naming this file's lines."""
+    from ..io.scenario_file import scenario_from_data
+    from .play import scenario_entry
+
+    name = fail((), "").file
+    position = (lambda path: document.position(path)) if document is not None else None
+    try:
+        scenario_from_data(game.scenario_data, file=name, base_dir=game.folder,
+                           position=position and (lambda path: position(("scenario_data", *path))))
+    except EntenteError as error:
+        error.field = "scenario_data" + (f".{error.field}" if error.field else "")
+        raise
+    entries = []
+    for index, entry in enumerate(game.played):
+        if not isinstance(entry.get("by"), str) or not entry["by"].strip():
+            raise fail(("played", index), "a played move does not say who played it ('by:')")
+        entries.append(scenario_entry(entry))
+    try:
+        scenario_from_data({"name": "played", "months": game.horizon, "events": entries}, file=name,
+                           position=position and (lambda path: position(("played", *path[1:]))))
+    except EntenteError as error:
+        if error.field and error.field.startswith("events"):
+            error.field = "played" + error.field[len("events"):]
+        raise
+
+
+def _check(game: Game, fail, document=None) -> None:
     """What the program relies on: months in range, every entry's keys, moves by the game's teams."""
+    from .play import RELATIONS_COPY
+
+    if game.relations_file not in (None, RELATIONS_COPY):
+        raise fail(("relations_file",), f"a game's relations file is its own copy, {RELATIONS_COPY!r}, not "
+                                        f"{game.relations_file!r}")
+    try:
+        _check_events(game, fail, document)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as error:
+        raise fail((), f"the game file is damaged ({type(error).__name__}: {error})") from None
     if not 1 <= game.turn <= game.horizon:
         raise fail(("turn",), f"a turn must be from 1 to {game.horizon} months, got {game.turn}")
     if not 0 <= game.start <= game.month <= game.horizon:
         raise fail(("month",), f"month {game.month} is outside the game's {game.start} to {game.horizon}")
     teams = game.team_actors()
-    for index, entry in enumerate(game.played):
-        if not isinstance(entry.get("by"), str) or not entry["by"].strip():
-            raise fail(("played", index), "a played move does not say who played it ('by:')")
     for index, move in enumerate(game.pending):
         if set(move) - set(PENDING_KEYS) or move.get("team") not in teams or not isinstance(move.get("do"), str):
             raise fail(("pending", index), "a pending move is not a team's order ('team:', 'do:', 'note:')")
