@@ -254,16 +254,16 @@ def test_the_situation_report_lists_reactions_with_reasons_and_team_parts_that_a
     alignment = pd.read_csv(game / "result" / "alignment.csv")
     alignment = alignment[alignment["run"] == 1] if "run" in alignment else alignment
     names = list(dict.fromkeys(alignment["source"]))
-    final, initial = after.pop("__final__"), after.pop("__initial__")
+    after.pop("__final__"), after.pop("__initial__")
     total = sum(after.values())
+    score = alignment.set_index(["month", "source", "target"])["score"]
     for source in names:
         for target in names:
             if source == target:
                 continue
             i, j = names.index(source), names.index(target)
-            at = lambda m: alignment[(alignment["month"] == m) & (alignment["source"] == source)
-                                     & (alignment["target"] == target)]["score"].item()
-            assert abs(total[i, j] - (at(6) - at(0))) < 2e-6  # the groups add up to the pair's change
+            change = score[(6, source, target)] - score[(0, source, target)]
+            assert abs(total[i, j] - change) < 2e-6  # the groups add up to the pair's change
     assert set(after) == {"India", "Pakistan", "scenario", "reactions", "the world's own pull"}
     row = next(line for line in out.splitlines() if line.startswith("  India → Pakistan"))
     before, after_, change, *parts = [float(v) for v in row.split()[3:]]

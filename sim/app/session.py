@@ -75,7 +75,7 @@ class GameSession:
     rules: Rules = Rules()  # play mode: the rules the teacher set
     proposals: tuple[Proposal, ...] = ()  # play mode: cooperative moves waiting for the other team's answer
     turns_played: int = 0
-    last_turn: tuple[str, ...] = field(default=(), compare=False)  # play mode: what became of the last turn's proposals (sentences)
+    last_turn: tuple[str, ...] = field(default=(), compare=False)  # play mode: the last turn's deals, in words
 
     # -- starting a session -------------------------------------------------------------------------------
     @classmethod

@@ -93,10 +93,9 @@ def run(args) -> int:
     if args.interactive or (sys.stdin.isatty() and not any((folder / play.ORDERS).glob("*.yaml"))):
         _prompt_orders(game)
     plan = play.plan_turn(game, [Path(p) for p in args.inject])
-    before = game
     game = play.play_turn(game, plan)
     result = _write_result(game, args)
-    _report(before, game, plan, result)
+    _report(game, plan, result)
     print(f"Played months {plan.first} to {plan.last}: {len(plan.orders)} order(s) from "
           f"{len(plan.order_files)} orders file(s), {len(plan.news)} news item(s); "
           f"{len(plan.outcome.played)} move(s) played.")
@@ -120,13 +119,13 @@ def _write_result(game, args):
     return result
 
 
-def _report(before, game, plan, result) -> None:
+def _report(game, plan, result) -> None:
     """The situation report: printed, and written as a page for the projector (and kept with the turn)."""
     from ..experiment import play
     from ..experiment.situation import situation
     from ..reporting.situation import situation_html, situation_text
 
-    report = situation(before, game, plan, result)
+    report = situation(game, plan, result)
     print(situation_text(report))
     page = situation_html(report)
     play.write_report(game, play.SITUATION, page)

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import EntenteError, did_you_mean
 from ..io.relations import write_atomically
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
-from .play_rules import Order, Outcome, Proposal, Rules, parse_words, resolve, words_for
+from .play_rules import Order, Outcome, Rules, parse_words, resolve, words_for
 from .saved_game import NEWS as NEWS_BY
 from .saved_game import Game, game_text, read_game
 

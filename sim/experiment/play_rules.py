@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import EntenteError, did_you_mean
+from ..io.schema import MAX_INTENSITY
 
 RULE_KEYS = ("moves_per_turn", "intensity", "consent")
 DEFAULT_MOVES = 3
@@ -48,11 +49,10 @@ class Rules:
                            did_you_mean(str(key), list(RULE_KEYS)) or f"The rules are: {', '.join(RULE_KEYS)}.")
         moves = data.get("moves_per_turn", DEFAULT_MOVES)
         if isinstance(moves, bool) or not isinstance(moves, int) or not 1 <= moves <= 20:
-            raise fail(("rules", "moves_per_turn"), f"moves_per_turn must be a whole number from 1 to 20, got {moves!r}",
+            raise fail(("rules", "moves_per_turn"),
+                       f"moves_per_turn must be a whole number from 1 to 20, got {moves!r}",
                        "Three moves a turn is usual.")
         low_high = data.get("intensity", list(DEFAULT_INTENSITY))
-        from ..io.schema import MAX_INTENSITY
-
         if (not isinstance(low_high, list) or len(low_high) != 2
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in low_high)
                 or not 0 < low_high[0] <= low_high[1] <= MAX_INTENSITY):

@@ -13,7 +13,7 @@ scenario.yaml and played.yaml) and a page save with `entente_game: 1`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean

@@ -90,8 +90,8 @@ def group_matrices(game: Game, month: int) -> dict[str, np.ndarray]:
     return groups
 
 
-def situation(game_before: Game, game_after: Game, plan, result) -> Situation:
-    """The report of the turn just played: game_before/after around it, plan as resolved, result to its end."""
+def situation(game_after: Game, plan, result) -> Situation:
+    """The report of the turn just played: the game after it, the plan as resolved, the result to its end."""
     first, last = plan.first, plan.last
     after = group_matrices(game_after, last)
     before = group_matrices(game_after, first - 1) if first > 1 else None

@@ -104,7 +104,7 @@ def situation_html(report: Situation, top: int = TOP_CHANGES) -> str:
     else:
         out.append("<p>No actor reacted this turn.</p>")
     groups = report.groups
-    out += [f"<h2>The largest changes of the turn, and whose doing</h2>",
+    out += ["<h2>The largest changes of the turn, and whose doing</h2>",
             f"<p>Each pair's change from month {report.first - 1} to month {report.last} (run 1), split by exact "
             "attribution into who caused it: each team's moves, the news, the scenario's events, the actors' "
             "reactions, and the world's own pull (memory, balance, reciprocity). The parts add up to the change.</p>",
