@@ -351,3 +351,35 @@ def test_a_tampered_game_file_is_refused_before_anything_is_written(tmp_path, ca
     assert "game.yaml" in err and all(word in err for word in words), err
     kept[game / "orders" / "India.yaml"] = (game / "orders" / "India.yaml").read_bytes()
     assert {p: p.read_bytes() for p in game.rglob("*") if p.is_file()} == kept
+
+
+def test_a_withdrawal_is_the_movers_own_act_and_needs_no_consent(tmp_path, capsys):
+    game = start(tmp_path, capsys, teams="US,Taliban")
+    orders(game, "US", "withdrawal from Taliban")
+    play(game, capsys)
+    assert (1, "withdrawal", "US", "Taliban") in scheduled(game)
+    orders(game, "US", "withdrawal with Taliban")
+    err = sim_refused(capsys, "play", "--continue", "--state", str(game), "--no-plots")
+    assert "'withdrawal' takes 'from'" in err
+
+
+def test_the_debrief_lists_every_reaction_and_each_teams_share(tmp_path, capsys):
+    game = start(tmp_path, capsys)
+    orders(game, "Pakistan", "border_clash on India")
+    orders(game, "India", "summit with US")
+    play(game, capsys)
+    orders(game, "India", "sanctions on Pakistan")
+    play(game, capsys)
+    out = sim_ok(capsys, "play", "--debrief", "--state", str(game))
+    markdown = (game / "debrief.md").read_text(encoding="utf-8")
+    events = pd.read_csv(game / "result" / "events.csv")
+    reactions = events[(events["origin"] == "reaction") & (events["run"] == 1)]
+    assert len(reactions) >= 2
+    assert f"## Every reaction ({len(reactions)}, run 1)" in markdown
+    assert f"Every reaction since the game began (run 1): {len(reactions)}" in out
+    for reaction in reactions.to_dict("records"):
+        assert reaction["reason"] in out and reaction["reason"] in markdown
+    shares = dict(re.findall(r"^\| (.+?) \| (\d+)% \|$", markdown, flags=re.M))
+    assert {"India", "Pakistan", "reactions", "the world's own pull"} <= set(shares)
+    assert 98 <= sum(int(v) for v in shares.values()) <= 102  # whole per cents of one total
+    assert int(shares["India"]) > 0 and int(shares["Pakistan"]) > 0

@@ -23,6 +23,9 @@ DEFAULT_INTENSITY = (0.25, 2.0)
 PREPOSITIONS = {"to": "to", "on": "to", "against": "to", "from": "from", "with": "with"}
 # Plain-words names for the two sides of a one-way deal: (event type, the mover's side).
 ALIASES = {"sell_arms": ("arms_sale", "to"), "buy_arms": ("arms_sale", "from")}
+# Cooperative acts one side takes alone (no consent), with the word that reads right: the US makes a
+# 'withdrawal from Taliban' (event US -> Taliban), it does not offer one.
+UNILATERAL = {"withdrawal": "from"}
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,8 @@ def _codebook():
 
 
 def cooperative(kind: str) -> bool:
-    """A move that needs a partner's will (positive on the Goldstein scale): an offer, not an act."""
-    return _codebook()[kind].goldstein > 0
+    """A move that needs a partner's will (positive on the Goldstein scale, not a unilateral act): an offer."""
+    return _codebook()[kind].goldstein > 0 and kind not in UNILATERAL
 
 
 def verbs() -> list[str]:
@@ -87,6 +90,8 @@ def prepositions(verb: str) -> list[str]:
     """The prepositions a verb takes, the usual one first (the page offers these)."""
     if verb in ALIASES:
         return [ALIASES[verb][1]]
+    if verb in UNILATERAL:
+        return [UNILATERAL[verb]]
     kind = _codebook()[verb]
     if kind.goldstein <= 0:
         return ["on"]
@@ -124,6 +129,10 @@ def parse_words(words: str, mover: str, names: list[str]) -> tuple[str, str, str
         kind, wanted = ALIASES[verb]
         if side != wanted:
             raise EntenteError(f"{verb!r} takes '{wanted}', not '{parts[1]}'", hint=_usage(verb))
+    elif verb in UNILATERAL:
+        if preposition != UNILATERAL[verb]:
+            raise EntenteError(f"{verb!r} takes '{UNILATERAL[verb]}', not '{parts[1]}'", hint=_usage(verb))
+        return verb, mover, other, other
     else:
         kind = verb
         entry = codebook[kind]
@@ -142,6 +151,8 @@ def parse_words(words: str, mover: str, names: list[str]) -> tuple[str, str, str
 def _usage(verb: str) -> str:
     if verb in ALIASES or verb == "arms_sale":
         return "Write 'sell_arms to ACTOR' when you sell, 'buy_arms from ACTOR' when you buy."
+    if verb in UNILATERAL:
+        return f"Write '{verb} {UNILATERAL[verb]} ACTOR' (an act of your own: it needs nobody's consent)."
     kind = _codebook()[verb]
     if kind.goldstein <= 0:
         return f"Write '{verb} on ACTOR'."
@@ -155,6 +166,8 @@ def words_for(event: dict, actor: str) -> str:
     kind, source, target = event["type"], event["from"], event["to"]
     entry = _codebook()[kind]
     other = target if source == actor else source
+    if kind in UNILATERAL:
+        return f"{kind} {UNILATERAL[kind]} {other}"
     if entry.goldstein <= 0:
         return f"{kind} on {other}"
     if not entry.one_way:
