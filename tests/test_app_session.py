@@ -47,8 +47,7 @@ def test_a_live_event_happens_next_month_and_moves_the_pair(arms_sale):
     with_it, without = live.run_to_end().result, at_12.run_to_end().result
     row = with_it.events[(with_it.events["month"] == 13) & (with_it.events["source"] == "US")]
     assert list(row["origin"]) == ["scenario"]
-    # the note, stored once, marked as the teacher's news as in sim play
-    assert [with_it.summary.notes[place] for place in row["reason"]] == ["news: F-16s"]
+    assert [with_it.summary.notes[place] for place in row["reason"]] == ["F-16s"]  # the note, stored once
     us, india = with_it.actors.index("US"), with_it.actors.index("India")
     assert with_it.matrix(36)[india, us] > without.matrix(36)[india, us] + 0.05
     assert live.reset().injects == () and live.reset().month == 0

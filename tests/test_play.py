@@ -87,7 +87,7 @@ def test_a_two_turn_game_with_two_teams_and_news(tmp_path, capsys):
     notes = {(e["type"], e["at"]): e["note"] for e in scenario["events"]}
     assert notes[("summit", 2)] == "India: reassure Washington after the sale"
     assert notes[("arms_sale", 1)] == "Pakistan: answer India's summit"  # no 'at': the turn's first month
-    assert notes[("border_clash", 5)].startswith("news: ")
+    assert notes[("border_clash", 5)] == "an exchange of fire (invented for the exercise)"  # news: as written
     assert notes[("diplomatic_visit", 9)] == "Pakistan: keep the seller close"
     assert scenario["months"] == 12
     alignment = pd.read_csv(game / "result" / "alignment.csv")

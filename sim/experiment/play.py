@@ -185,10 +185,12 @@ def as_written_data(game: Game, month: int | None = None) -> dict:
 
 
 def scenario_entry(played: dict) -> dict:
-    """A played entry as a scenario event: 'by' becomes the note's prefix ('India: to answer ...')."""
+    """A played entry as a scenario event: a team's name becomes the note's prefix ('India: to answer ...');
+    news (and the teacher's live events) keep their note as written."""
     entry = {key: value for key, value in played.items() if key not in ("by", "turn")}
     note = str(played.get("note", "")).strip()
-    entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
+    if played["by"] != NEWS_BY:
+        entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
     return entry
 
 
