@@ -383,3 +383,13 @@ def test_the_debrief_lists_every_reaction_and_each_teams_share(tmp_path, capsys)
     assert {"India", "Pakistan", "reactions", "the world's own pull"} <= set(shares)
     assert 98 <= sum(int(v) for v in shares.values()) <= 102  # whole per cents of one total
     assert int(shares["India"]) > 0 and int(shares["Pakistan"]) > 0
+
+
+@pytest.mark.parametrize("name", ["../../x", "a/b", "..", ".hidden", "news", "A and B", "x" * 41])
+def test_a_team_name_from_a_saved_game_is_never_a_path(tmp_path, capsys, name):
+    game = start(tmp_path, capsys)
+    data = yaml.safe_load((game / "game.yaml").read_text())
+    data["teams"] = {name: "India"}
+    (game / "game.yaml").write_text(yaml.safe_dump(data))
+    err = sim_refused(capsys, "play", "--continue", "--state", str(game), "--no-plots")
+    assert "cannot be a team's name" in err and "field teams" in err

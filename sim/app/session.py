@@ -36,7 +36,7 @@ from ..errors import EntenteError, did_you_mean
 from ..experiment.play import page_order, scenario_entry
 from ..experiment.play_rules import Proposal, Rules, resolve
 from ..experiment.result import Result
-from ..experiment.saved_game import NEWS, Game, game_text, read_game
+from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
 from ..experiment.runner import run
 from ..io.resources import bundled_scenario, bundled_scenarios
 from ..io.safe_yaml import MAX_BYTES, load_yaml
@@ -218,9 +218,9 @@ class GameSession:
             team = str(team).strip()
             if not team:
                 raise EntenteError("every team needs a name", field="teams", hint="Name it after its actor.")
-            if team.casefold() in RESERVED or " and " in team:
-                raise EntenteError(f"{team!r} cannot be a team's name: the reports use it for something else",
-                                   field="teams", hint="Name the team after its actor or its capital.")
+            problem = team_name_problem(team)
+            if problem:
+                raise EntenteError(problem, field="teams", hint="Name the team after its actor or its capital.")
             if actor not in names:
                 raise EntenteError(f"team {team!r} plays {actor!r}, which is not an actor of this scenario",
                                    field="teams", hint=f"{did_you_mean(str(actor), names)} Actors: "
@@ -282,9 +282,6 @@ class GameSession:
         return Game(self.data, self.label, self.turn, self.month, 0, self.teams, self.rules,
                     tuple(dict(e) for e in self.injects), self.proposals, tuple(dict(m) for m in self.pending),
                     self.turns_played, dict(self.parameters), self.seed, None, self.bundled_name)
-
-
-RESERVED = {"news", "scenario", "reactions", "the world's own pull"}
 
 
 def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tuple[str, ...],

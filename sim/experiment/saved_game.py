@@ -13,6 +13,7 @@ scenario.yaml and played.yaml) and a page save with `entente_game: 1`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,18 @@ GAME_KEYS = ("entente_game", "scenario", "scenario_data", "label", "relations_fi
              "start", "month", "turn", "teams", "rules", "turns_played", "played", "proposals", "pending")
 NEWS = "news"  # who a news item (or a teacher's live event) is by
 PENDING_KEYS = ("team", "do", "intensity", "note")
+RESERVED_TEAMS = ("news", "scenario", "reactions", "the world's own pull")  # names the reports use
+_TEAM_NAME = re.compile(r"[^\W_][\w .'-]{0,39}")  # letters or digits first; never a path separator
+
+
+def team_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a team (it becomes an orders file's name and a report's column), or None."""
+    if not _TEAM_NAME.fullmatch(name) or name.endswith((".", " ")):
+        return (f"{name!r} cannot be a team's name: use up to 40 letters, digits, spaces, dots, hyphens or "
+                "apostrophes, starting with a letter or digit")
+    if name.casefold() in RESERVED_TEAMS or " and " in name:
+        return f"{name!r} cannot be a team's name: the reports use it for something else"
+    return None
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,10 @@ def _check(game: Game, fail, document=None) -> None:
     if not 0 <= game.start <= game.month <= game.horizon:
         raise fail(("month",), f"month {game.month} is outside the game's {game.start} to {game.horizon}")
     teams = game.team_actors()
+    for team in teams:
+        problem = team_name_problem(team)
+        if problem:
+            raise fail(("teams", team), problem)
     for index, move in enumerate(game.pending):
         if set(move) - set(PENDING_KEYS) or move.get("team") not in teams or not isinstance(move.get("do"), str):
             raise fail(("pending", index), "a pending move is not a team's order ('team:', 'do:', 'note:')")
