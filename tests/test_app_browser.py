@@ -255,7 +255,7 @@ def test_two_teams_a_proposal_accepted_and_one_refused(server, browser):
         visit.showing("pending", note)
     visit.click("Advance the turn", then_month=1)
     outcome = visit.showing("turn-outcome", "economic_deal")
-    assert "Delhi proposes defence_pact with Pakistan to Islamabad" in outcome
+    assert "Delhi proposes to Islamabad: defence_pact with Pakistan" in outcome
     assert "defence_pact" not in visit.text("events")  # a proposal is not a move yet
     visit.page.get_by_role("button", name="Islamabad accepts").first.click()
     assert "Islamabad: defence_pact with India" in visit.showing("pending", "Islamabad")

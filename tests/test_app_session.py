@@ -212,7 +212,7 @@ def test_a_proposal_is_accepted_or_refused_in_the_next_turn(two_teams):
     turn_1 = (two_teams.move("Delhi", "defence_pact with Pakistan", note="a pact")
               .move("Delhi", "economic_deal with Pakistan", note="a deal").advance_turn())
     assert turn_1.live_events == () and len(turn_1.proposals) == 2
-    assert any("Delhi proposes defence_pact with Pakistan to Islamabad" in s for s in turn_1.last_turn)
+    assert any("Delhi proposes to Islamabad: defence_pact with Pakistan" in s for s in turn_1.last_turn)
     turn_2 = turn_1.accept(0).advance_turn()
     assert [(e.month, e.type, e.source, e.target) for e in turn_2.live_events] == [
         (4, "defence_pact", "India", "Pakistan")]

@@ -59,7 +59,7 @@ def test_a_pact_offered_while_the_other_team_attacks_is_a_proposal_then_refused(
     orders(game, "India", "defence_pact with Pakistan")
     orders(game, "Pakistan", "border_clash on India")
     out = play(game, capsys)
-    assert "proposed: India proposes defence_pact with Pakistan to Pakistan" in out
+    assert "proposed: India proposes to Pakistan: defence_pact with Pakistan (played only if" in out
     assert (1, "border_clash", "Pakistan", "India") in scheduled(game)
     assert not {row for row in scheduled(game) if row[1] == "defence_pact"}
     template = sim_ok(capsys, "play", "--template", "--team", "Pakistan", "--state", str(game))

@@ -252,7 +252,7 @@ def Play(session: GameSession, act, continue_game):
                 for index, proposal in enumerate(session.proposals):
                     with solara.Row(style={"align-items": "center"}):
                         solara.HTML(tag="span", unsafe_innerHTML=html.escape(
-                            f"{proposal.by} proposes {proposal.words} to {proposal.to_team}"))
+                            f"{proposal.by} proposes to {proposal.to_team}: {proposal.words}"))
                         solara.Button(f"{proposal.to_team} accepts", small=True,
                                       on_click=lambda index=index: act(lambda s: s.accept(index), keep_since=True))
         if session.last_turn:

@@ -34,7 +34,7 @@ from ..core.parameters import specs
 from ..core.scenario import Scenario
 from ..errors import EntenteError, did_you_mean
 from ..experiment.play import page_order, scenario_entry
-from ..experiment.play_rules import Proposal, Rules, resolve
+from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
 from ..experiment.result import Result
 from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
 from ..experiment.runner import run
@@ -271,9 +271,7 @@ class GameSession:
         session = replace(self, pending=())
         for event, by in outcome.played:
             session = session._with_entry({k: v for k, v in event.items() if k != "at"}, by, number)
-        sentences = (*outcome.agreed, *(f"{p.by} proposes {p.words} to {p.to_team}: it happens only if "
-                                        f"{p.to_team} accepts next turn" for p in outcome.proposed),
-                     *outcome.refused)
+        sentences = (*outcome.agreed, *(proposal_sentence(p) for p in outcome.proposed), *outcome.refused)
         return replace(session.step(self.turn), proposals=outcome.proposed, turns_played=number,
                        last_turn=sentences)
 

@@ -286,5 +286,5 @@ def _joined(first: dict, second: dict) -> dict:
 
 
 def proposal_sentence(proposal: Proposal) -> str:
-    return (f"{proposal.by} proposes {proposal.words} to {proposal.to_team}: played only if {proposal.to_team} "
-            "accepts it next turn")
+    return (f"{proposal.by} proposes to {proposal.to_team}: {proposal.words} (played only if {proposal.to_team} "
+            "accepts it next turn)")
