@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import subprocess
@@ -284,3 +285,18 @@ def test_an_uploaded_scenario_is_saved_with_its_data_and_a_bad_game_file_is_refu
     with pytest.raises(EntenteError) as caught:
         load_game("mine.yaml", saved.replace("month: 2", "month: 99").encode())
     assert "mine.yaml" in caught.value.message() and "month 99" in caught.value.message()
+
+
+def test_the_page_gives_the_same_situation_report_as_sim_play(two_teams):
+    played = (two_teams.step(3).move("Islamabad", "border_clash on India", note="test the line")
+              .move("Delhi", "defence_pact with Pakistan", note="an offer").advance_turn())
+    page = played.situation_page()
+    assert "Situation report: turn 1, months 4 to 6" in page
+    assert "Proposed: Delhi proposes to Islamabad: defence_pact with Pakistan" in page
+    events = played.result.events
+    reactions = events[(events["origin"] == "reaction") & (events["month"] >= 4)]
+    assert len(reactions) >= 1
+    for reason in reactions["reason"]:
+        assert html.escape(reason) in page
+    assert "<th>Islamabad</th>" in page and "<th>Delhi</th>" not in page  # Delhi's offer was not played
+    assert two_teams.situation_page() is None

@@ -265,6 +265,10 @@ def Play(session: GameSession, act, continue_game):
             solara.FileDownload(lambda: save_game(session).encode("utf-8"),
                                 filename=f"game_{session.bundled_name or 'uploaded'}_month_{session.month}.yaml",
                                 label="Save game", mime_type="text/yaml")
+            if session.last_plan is not None:
+                solara.FileDownload(lambda: (session.situation_page() or "").encode("utf-8"),
+                                    filename=f"situation_turn_{session.turns_played}.html",
+                                    label="Situation report", mime_type="text/html")
         ScenarioUpload(max_bytes=MAX_BYTES, event_upload=continue_game,
                        label="Continue a saved game (.yaml):", test_id="game-upload")
 

@@ -33,7 +33,7 @@ from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
 from ..errors import EntenteError, did_you_mean
-from ..experiment.play import page_order, scenario_entry
+from ..experiment.play import TurnPlan, page_order, scenario_entry
 from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
 from ..experiment.result import Result
 from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
@@ -76,6 +76,7 @@ class GameSession:
     proposals: tuple[Proposal, ...] = ()  # play mode: cooperative moves waiting for the other team's answer
     turns_played: int = 0
     last_turn: tuple[str, ...] = field(default=(), compare=False)  # play mode: the last turn's deals, in words
+    last_plan: Any = field(default=None, compare=False)  # play mode: the last turn as resolved (a TurnPlan)
 
     # -- starting a session -------------------------------------------------------------------------------
     @classmethod
@@ -174,7 +175,8 @@ class GameSession:
     def reset(self) -> "GameSession":
         """Back to month 0 without the live events, pending moves or proposals; sliders, seed, teams and
         rules stay."""
-        return replace(self, month=0, injects=(), pending=(), proposals=(), turns_played=0, last_turn=())
+        return replace(self, month=0, injects=(), pending=(), proposals=(), turns_played=0, last_turn=(),
+                       last_plan=None)
 
     def with_parameter(self, name: str, value) -> "GameSession":
         """A slider moved: the months so far are replayed under the new value."""
@@ -272,8 +274,18 @@ class GameSession:
         for event, by in outcome.played:
             session = session._with_entry({k: v for k, v in event.items() if k != "at"}, by, number)
         sentences = (*outcome.agreed, *(proposal_sentence(p) for p in outcome.proposed), *outcome.refused)
-        return replace(session.step(self.turn), proposals=outcome.proposed, turns_played=number,
-                       last_turn=sentences)
+        after = session.step(self.turn)
+        plan = TurnPlan(self.month + 1, after.month, tuple(orders), (), outcome)
+        return replace(after, proposals=outcome.proposed, turns_played=number, last_turn=sentences, last_plan=plan)
+
+    def situation_page(self) -> str | None:
+        """The last turn's situation report, the page `sim play` writes for the projector (None before a turn)."""
+        from ..experiment.situation import situation
+        from ..reporting.situation import situation_html
+
+        if self.last_plan is None or self.month < self.last_plan.last:
+            return None
+        return situation_html(situation(self.as_game(), self.last_plan, self.result))
 
     def as_game(self) -> Game:
         """The session as a saved game (the format `sim play` keeps as game.yaml)."""
