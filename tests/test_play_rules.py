@@ -393,3 +393,37 @@ def test_a_team_name_from_a_saved_game_is_never_a_path(tmp_path, capsys, name):
     (game / "game.yaml").write_text(yaml.safe_dump(data))
     err = sim_refused(capsys, "play", "--continue", "--state", str(game), "--no-plots")
     assert "cannot be a team's name" in err and "field teams" in err
+
+
+def test_without_declared_teams_no_move_waits_for_consent(tmp_path, capsys):
+    game = tmp_path / "open"
+    sim_ok(capsys, "play", "arms_sale_pakistan", "--turn", "6", "--state", str(game))
+    orders(game, "India", "summit with US")
+    out = play(game, capsys)
+    assert (1, "summit", "India", "US") in scheduled(game) and "proposed" not in out
+
+
+def test_an_offer_made_again_and_agreed_is_not_also_refused(tmp_path, capsys):
+    game = start(tmp_path, capsys)
+    orders(game, "India", "defence_pact with Pakistan")
+    play(game, capsys)
+    orders(game, "India", "defence_pact with Pakistan")
+    orders(game, "Pakistan", "defence_pact with India")
+    out = play(game, capsys)
+    assert "agreed:" in out and "refused:" not in out
+    assert [row for row in scheduled(game) if row[1] == "defence_pact" and "India" in row[2:]] == [
+        (7, "defence_pact", "India", "Pakistan")]
+
+
+@pytest.mark.parametrize("pakistan_first", [True, False])
+def test_an_offer_answered_while_made_again_is_played_once_whatever_the_order(pakistan_first):
+    from sim.experiment.play_rules import Order, Proposal, Rules, resolve
+
+    india = {"type": "defence_pact", "from": "India", "to": "Pakistan", "intensity": 1.0, "at": 7, "note": "x"}
+    pakistan = {**india, "from": "Pakistan", "to": "India", "note": "y"}
+    orders = [Order("Pakistan", "Pakistan", "defence_pact with India", pakistan, "India"),
+              Order("India", "India", "defence_pact with Pakistan", india, "Pakistan")]
+    outcome = resolve(orders if pakistan_first else orders[::-1],
+                      [Proposal("India", "Pakistan", "defence_pact with Pakistan", india, 1)],
+                      {"India": "India", "Pakistan": "Pakistan"}, Rules(), 2)
+    assert len(outcome.played) == 1 and outcome.proposed == () and outcome.refused == ()

@@ -414,7 +414,8 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
     news = []
     for path in news_files:
         news += read_news(path, game)
-    outcome = resolve(orders, list(game.proposals), teams_of(game, names), game.rules, game.turns_played + 1)
+    # Consent binds the teams the game declares; without --teams nobody answers for the other actors.
+    outcome = resolve(orders, list(game.proposals), game.team_actors(), game.rules, game.turns_played + 1)
     return TurnPlan(first, last, tuple(orders), tuple(news), outcome, order_files, news_files)
 
 

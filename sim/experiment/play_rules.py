@@ -256,6 +256,8 @@ def resolve(orders: list[Order], proposals: list[Proposal], teams: dict[str, str
         if offer is not None:
             answered.add(offer)
             proposal = proposals[offer]
+            used |= {k for k, o in enumerate(orders) if k > index and o.team == proposal.by
+                     and o.other == order.actor and same_move(o.event, order.event)}  # the offer, made again
             event = _joined(proposal.event, order.event)
             played.append((event, f"{proposal.by} and {order.team}"))
             agreed.append(f"{order.team} accepted {proposal.by}'s proposal ({proposal.words}, turn "
@@ -265,6 +267,8 @@ def resolve(orders: list[Order], proposals: list[Proposal], teams: dict[str, str
                       and o.other == order.actor and same_move(o.event, order.event)), None)
         if match is not None:
             used.add(match)
+            answered |= {k for k, p in enumerate(proposals) if p.by == order.team and p.to_team == other_team
+                         and same_move(p.event, order.event)}  # last turn's offer, made again and now agreed
             event = _joined(order.event, orders[match].event)
             played.append((event, f"{order.team} and {other_team}"))
             agreed.append(f"{order.team} and {other_team} both ordered {order.words}: played once, in month "
