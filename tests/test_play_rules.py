@@ -427,3 +427,15 @@ def test_an_offer_answered_while_made_again_is_played_once_whatever_the_order(pa
                       [Proposal("India", "Pakistan", "defence_pact with Pakistan", india, 1)],
                       {"India": "India", "Pakistan": "Pakistan"}, Rules(), 2)
     assert len(outcome.played) == 1 and outcome.proposed == () and outcome.refused == ()
+
+
+def test_typed_orders_show_the_offers_waiting_for_the_team(tmp_path, capsys, monkeypatch):
+    game = start(tmp_path, capsys)
+    orders(game, "India", "defence_pact with Pakistan")
+    play(game, capsys)
+    answers = iter(["", "defence_pact with India", "", "we accept", ""])  # India: none; Pakistan accepts
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    out = sim_ok(capsys, "play", "--continue", "--interactive", "--state", str(game), "--no-plots")
+    assert "India proposed to Pakistan (turn 1): defence_pact with Pakistan. To accept, type: " \
+           "defence_pact with India" in out
+    assert (7, "defence_pact", "India", "Pakistan") in scheduled(game)

@@ -171,6 +171,9 @@ def _prompt_orders(game) -> None:
     for team in chosen:
         moves = []
         actor = teams[team]
+        for offer in (p for p in game.proposals if p.to_team == team):
+            print(f"{offer.by} proposed to {team} (turn {offer.turn}): {offer.words}. To accept, type: "
+                  f"{offer.answer_words(actor)}")
         while len(moves) < game.rules.moves_per_turn:
             words = _ask(f"{team} ({actor}), months {first}-{last}: a move in {actor}'s words, e.g. "
                          f"'sell_arms to India' (Enter when done; ? lists the moves): ")
