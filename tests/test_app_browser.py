@@ -225,12 +225,46 @@ def test_a_team_moves_its_actor_and_the_teacher_advances_the_turn(server, browse
     visit.click("Add the team")
     assert visit.showing("teams", "Delhi (India)")
     visit.choose("move", "diplomatic_visit")
-    visit.choose("with", "Russia")
+    visit.choose("actor", "Russia")
     visit.page.get_by_label("justification (one line, required)").fill("keep Moscow close")
     visit.click("Add the move")
-    assert "Delhi: diplomatic_visit India → Russia (keep Moscow close)" in visit.showing("pending", "Delhi")
+    assert "Delhi: diplomatic_visit with Russia (keep Moscow close)" in visit.showing("pending", "Delhi")
     visit.click("Advance the turn", then_month=1)
     assert "Delhi: keep Moscow close" in visit.showing("events", "Delhi: keep Moscow close")
     visit.shot("app_play_turn.png")
+    assert visit.off_this_computer() == []
+    visit.context.close()
+
+
+def test_two_teams_a_proposal_accepted_and_one_refused(server, browser):
+    """Two teams; Delhi offers Islamabad a pact and a trade deal; next turn Islamabad accepts the pact only:
+    the pact is played once, as both teams' move, and the deal is refused with a sentence saying so."""
+    visit = Visit(browser, server)
+    for team, actor in (("Delhi", "India"), ("Islamabad", "Pakistan")):
+        visit.page.get_by_label("team name").fill(team)
+        visit.choose("plays", actor)
+        visit.click("Add the team")
+        visit.showing("teams", f"{team} ({actor})")
+    visit.choose("team", "Delhi")
+    for verb, note in (("defence_pact", "a pact"), ("economic_deal", "a deal")):
+        visit.choose("move", verb)
+        visit.choose("actor", "Pakistan")
+        assert visit.showing("order-words", f"{verb} with Pakistan")
+        visit.page.get_by_label("justification (one line, required)").fill(note)
+        visit.click("Add the move")
+        visit.showing("pending", note)
+    visit.click("Advance the turn", then_month=1)
+    outcome = visit.showing("turn-outcome", "economic_deal")
+    assert "Delhi proposes to Islamabad: defence_pact with Pakistan" in outcome
+    assert "defence_pact" not in visit.text("events")  # a proposal is not a move yet
+    visit.page.get_by_role("button", name="Islamabad accepts").first.click()
+    assert "Islamabad: defence_pact with India" in visit.showing("pending", "Islamabad")
+    visit.click("Advance the turn", then_month=2)
+    outcome = visit.showing("turn-outcome", "did not accept")
+    assert "Islamabad accepted Delhi's proposal (defence_pact with Pakistan, turn 1): played in month 2" in outcome
+    assert "Islamabad did not accept Delhi's proposal (economic_deal with Pakistan, turn 1): not played" in outcome
+    events = visit.showing("events", "Delhi and Islamabad")
+    assert "economic_deal" not in events
+    visit.shot("app_play_proposals.png")
     assert visit.off_this_computer() == []
     visit.context.close()

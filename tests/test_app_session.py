@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import subprocess
@@ -167,8 +168,8 @@ def two_teams(arms_sale):
 
 def test_two_teams_move_and_the_turn_applies_both_next_month(two_teams):
     at_6 = two_teams.step(6)
-    planned = (at_6.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="keep Moscow close")
-               .move("Islamabad", "arms_sale", "China", ("Pakistan",), intensity=0.5, note="ask Beijing for jets"))
+    planned = (at_6.move("Delhi", "diplomatic_visit with Russia", note="keep Moscow close")
+               .move("Islamabad", "buy_arms from China", intensity=0.5, note="ask Beijing for jets"))
     assert planned.injects == () and len(planned.pending) == 2 and planned.month == 6  # nothing happens yet
     played = planned.advance_turn()
     assert played.month == 9 and played.pending == ()
@@ -182,40 +183,94 @@ def test_two_teams_move_and_the_turn_applies_both_next_month(two_teams):
     assert played.result.matrix(9)[russia, india] != at_6.step(3).result.matrix(9)[russia, india]
 
 
-def test_a_team_cannot_move_another_teams_actor_and_needs_a_justification(two_teams):
+def test_a_team_moves_only_in_its_own_words_within_the_rules(two_teams):
     with pytest.raises(EntenteError) as caught:
-        two_teams.move("Delhi", "arms_sale", "US", ("Pakistan",), note="sell them jets")
+        two_teams.move("Delhi", "border_clash from Pakistan", note="they attack us")
     message = caught.value.message()
-    assert "team 'Delhi'" in message and "India" in message and "takes part in" in message
-    towards = two_teams.move("Delhi", "diplomatic_visit", "Russia", ("China", "India"), note="hosted")
-    assert towards.pending[-1]["to"] == ["China", "India"]  # India takes part as one of several targets
+    assert "team 'Delhi'" in message and "hostile act" in message and "border_clash on Pakistan" in message
     with pytest.raises(EntenteError, match="justification"):
-        two_teams.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="  ")
+        two_teams.move("Delhi", "diplomatic_visit with Russia", note="  ")
     with pytest.raises(EntenteError, match="no team 'Kabul'"):
-        two_teams.move("Kabul", "diplomatic_visit", "Taliban", ("Pakistan",), note="x")
-    with pytest.raises(EntenteError) as caught:  # the scenario checker's own words for a wrong event
-        two_teams.move("Delhi", "diplomatic_visit", "India", ("Rusia",), note="x")
+        two_teams.move("Kabul", "diplomatic_visit with Pakistan", note="x")
+    with pytest.raises(EntenteError) as caught:
+        two_teams.move("Delhi", "diplomatic_visit with Rusia", note="x")
     assert "Did you mean 'Russia'" in caught.value.message()
+    with pytest.raises(EntenteError, match="outside the rules' range"):
+        two_teams.move("Delhi", "summit with US", intensity=3.0, note="x")
+    full = two_teams.move("Delhi", "summit with US", note="a").move("Delhi", "summit with Iran", note="b") \
+        .move("Delhi", "summit with China", note="c")
+    with pytest.raises(EntenteError, match="ordered its 3 moves"):
+        full.move("Delhi", "summit with Russia", note="d")
     with pytest.raises(EntenteError, match="Did you mean 'India'"):
         two_teams.with_play(3, {"Delhi": "Indai"})
+    with pytest.raises(EntenteError, match="cannot be a team's name"):
+        two_teams.with_play(3, {"news": "India"})
     with pytest.raises(EntenteError, match="from 1 to 36"):
         two_teams.with_play(0, {})
 
 
+def test_a_proposal_is_accepted_or_refused_in_the_next_turn(two_teams):
+    turn_1 = (two_teams.move("Delhi", "defence_pact with Pakistan", note="a pact")
+              .move("Delhi", "economic_deal with Pakistan", note="a deal").advance_turn())
+    assert turn_1.live_events == () and len(turn_1.proposals) == 2
+    assert any("Delhi proposes to Islamabad: defence_pact with Pakistan" in s for s in turn_1.last_turn)
+    turn_2 = turn_1.accept(0).advance_turn()
+    assert [(e.month, e.type, e.source, e.target) for e in turn_2.live_events] == [
+        (4, "defence_pact", "India", "Pakistan")]
+    assert turn_2.injects[0]["by"] == "Delhi and Islamabad"
+    assert any("Islamabad did not accept Delhi's proposal (economic_deal with Pakistan" in s for s in turn_2.last_turn)
+    assert turn_2.proposals == ()
+
+
 def test_a_saved_game_continues_exactly_as_if_never_stopped(two_teams):
-    turn_1 = (two_teams.move("Delhi", "diplomatic_visit", "India", ("Russia",), note="keep Moscow close")
+    turn_1 = (two_teams.move("Delhi", "diplomatic_visit with Russia", note="keep Moscow close")
+              .move("Delhi", "defence_pact with Pakistan", note="an offer")
               .advance_turn().with_seed(7).with_parameter("memory", 0.8)
-              .move("Islamabad", "summit", between=("Pakistan", "China"), note="a summit with Beijing"))
+              .move("Islamabad", "summit with China", note="a summit with Beijing"))
     text = save_game(turn_1)
-    assert "arms_sale_pakistan" in text and "scenario_data" not in text  # a bundled scenario by name
+    assert "scenario: arms_sale_pakistan" in text and "entente_game: 2" in text
     again = load_game("C:\\games\\class.yaml", text.encode("utf-8"))
     assert again == turn_1 and again.pending == turn_1.pending and again.teams == turn_1.teams
+    assert again.proposals == turn_1.proposals and len(again.proposals) == 1
     straight = turn_1.advance_turn().advance_turn()
     resumed = again.advance_turn().advance_turn()
     assert resumed.month == straight.month == 9
     assert resumed.result.alignment.to_csv().encode() == straight.result.alignment.to_csv().encode()
     assert resumed.result.events.to_csv().encode() == straight.result.events.to_csv().encode()
     assert save_game(resumed) == save_game(straight)
+
+
+def test_one_saved_game_format_for_the_page_and_sim_play(two_teams, tmp_path, capsys):
+    """A game saved on the page continues at the terminal (sim play --load), and a sim play folder's
+    game.yaml continues on the page: the same file, the same world."""
+    from sim.cli.main import main
+
+    on_page = two_teams.move("Delhi", "summit with US", note="talks").advance_turn()
+    saved = tmp_path / "from_page.yaml"
+    saved.write_text(save_game(on_page), encoding="utf-8")
+    folder = tmp_path / "folder"
+    assert main(["play", "--load", str(saved), "--state", str(folder), "--no-plots"]) == 0
+    (folder / "orders" / "Islamabad.yaml").write_text("moves:\n  - do: buy_arms from China\n    note: jets\n")
+    assert main(["play", "--continue", "--state", str(folder), "--no-plots"]) == 0
+    capsys.readouterr()
+    back = load_game("game.yaml", (folder / "game.yaml").read_bytes())
+    on_page_too = on_page.move("Islamabad", "buy_arms from China", note="jets").advance_turn()
+    assert back.month == on_page_too.month == 6
+    assert back.result.alignment.to_csv() == on_page_too.result.alignment.to_csv()
+    import pandas as pd
+
+    written = pd.read_csv(folder / "result" / "alignment.csv")
+    assert written["score"].round(6).tolist() == back.result.alignment["score"].round(6).tolist()
+
+
+def test_a_page_save_of_the_previous_format_still_loads(arms_sale):
+    old = ("entente_game: 1\nscenario: arms_sale_pakistan\nlabel: x\nparameters: {}\nseed: null\nmonth: 3\n"
+           "turn: 3\nteams: {Delhi: India}\ninjects:\n- {at: 2, type: summit, from: India, to: US, "
+           "intensity: 1.0, note: 'Delhi: talks'}\npending:\n- {team: Delhi, type: arms_sale, from: Russia, "
+           "to: India, intensity: 1.0, note: jets}\n")
+    session = load_game("old.yaml", old.encode())
+    assert session.injects[0]["by"] == "Delhi" and session.pending[0]["do"] == "buy_arms from Russia"
+    assert [(e.month, e.type) for e in session.live_events] == [(2, "summit")]
 
 
 def test_an_uploaded_scenario_is_saved_with_its_data_and_a_bad_game_file_is_refused():
@@ -230,3 +285,18 @@ def test_an_uploaded_scenario_is_saved_with_its_data_and_a_bad_game_file_is_refu
     with pytest.raises(EntenteError) as caught:
         load_game("mine.yaml", saved.replace("month: 2", "month: 99").encode())
     assert "mine.yaml" in caught.value.message() and "month 99" in caught.value.message()
+
+
+def test_the_page_gives_the_same_situation_report_as_sim_play(two_teams):
+    played = (two_teams.step(3).move("Islamabad", "border_clash on India", note="test the line")
+              .move("Delhi", "defence_pact with Pakistan", note="an offer").advance_turn())
+    page = played.situation_page()
+    assert "Situation report: turn 1, months 4 to 6" in page
+    assert "Proposed: Delhi proposes to Islamabad: defence_pact with Pakistan" in page
+    events = played.result.events
+    reactions = events[(events["origin"] == "reaction") & (events["month"] >= 4)]
+    assert len(reactions) >= 1
+    for reason in reactions["reason"]:
+        assert html.escape(reason) in page
+    assert "<th>Islamabad</th>" in page and "<th>Delhi</th>" not in page  # Delhi's offer was not played
+    assert two_teams.situation_page() is None

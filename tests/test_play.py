@@ -14,29 +14,21 @@ from sim.cli.main import main
 DATA_FILES = ("alignment.csv", "baseline.csv", "blocs.csv", "events.csv")
 
 INDIA_ORDERS = """\
-actor: India
-events:
-  - type: summit
-    from: India
-    to: US
+team: India
+moves:
+  - do: summit with US
     at: 2
     note: reassure Washington after the sale
 """
 PAKISTAN_ORDERS = """\
-actor: Pakistan
-events:
-  - type: arms_sale
-    from: China
-    to: Pakistan
+moves:
+  - do: buy_arms from China
     intensity: 0.8
     note: answer India's summit
 """
 PAKISTAN_TURN_2 = """\
-actor: Pakistan
-events:
-  - type: diplomatic_visit
-    from: Pakistan
-    to: Russia
+moves:
+  - do: diplomatic_visit with Russia
     at: 9
     note: keep the seller close
 """
@@ -84,7 +76,7 @@ def data(folder) -> dict[str, bytes]:
 def test_a_two_turn_game_with_two_teams_and_news(tmp_path, capsys):
     game = start(tmp_path, capsys)
     out = turn_one(game, tmp_path, capsys)
-    assert "3 move(s) from 2 orders file(s) and 1 news file(s)" in out
+    assert "2 order(s) from 2 orders file(s), 1 news item(s); 2 move(s) played" in out
     assert yaml.safe_load((game / "game.yaml").read_text())["month"] == 6
     assert not list((game / "orders").glob("*.yaml")), "used orders leave the orders folder"
     assert sorted(p.name for p in (game / "turns" / "001" / "orders").iterdir()) == ["india.yaml", "pakistan.yaml"]
@@ -93,10 +85,10 @@ def test_a_two_turn_game_with_two_teams_and_news(tmp_path, capsys):
     assert yaml.safe_load((game / "game.yaml").read_text())["month"] == 12
     scenario = yaml.safe_load((game / "played_scenario.yaml").read_text())
     notes = {(e["type"], e["at"]): e["note"] for e in scenario["events"]}
-    assert notes[("summit", 2)] == "india: reassure Washington after the sale"
-    assert notes[("arms_sale", 1)] == "pakistan: answer India's summit"  # no 'at': the turn's first month
-    assert notes[("border_clash", 5)].startswith("news: ")
-    assert notes[("diplomatic_visit", 9)] == "pakistan: keep the seller close"
+    assert notes[("summit", 2)] == "India: reassure Washington after the sale"
+    assert notes[("arms_sale", 1)] == "Pakistan: answer India's summit"  # no 'at': the turn's first month
+    assert notes[("border_clash", 5)] == "an exchange of fire (invented for the exercise)"  # news: as written
+    assert notes[("diplomatic_visit", 9)] == "Pakistan: keep the seller close"
     assert scenario["months"] == 12
     alignment = pd.read_csv(game / "result" / "alignment.csv")
     assert alignment["month"].max() == 12
@@ -132,21 +124,21 @@ def test_continuing_a_copied_game_is_byte_identical_to_playing_straight_through(
 def test_bad_orders_get_one_paragraph_naming_file_line_and_field(tmp_path, capsys):
     game = start(tmp_path, capsys)
     bad = game / "orders" / "india.yaml"
-    bad.write_text(INDIA_ORDERS.replace("type: summit", "type: sumit"), encoding="utf-8")
+    bad.write_text(INDIA_ORDERS.replace("do: summit", "do: sumit"), encoding="utf-8")
     assert main(["play", "--continue", "--state", str(game), "--no-plots"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ")
-    assert f"{bad}, line 3" in err and "field events[0].type" in err and "'summit'" in err
+    assert f"{bad}, line 3" in err and "field moves[0].do" in err and "'summit'" in err
     assert yaml.safe_load((game / "game.yaml").read_text())["month"] == 0, "a refused turn changes nothing"
     assert bad.exists()
 
 
 @pytest.mark.parametrize("orders, words", [
     (INDIA_ORDERS.replace("    note: reassure Washington after the sale\n", ""), ("line 3", "justification")),
-    (INDIA_ORDERS.replace("at: 2", "at: 8"), ("line 6", "field events[0].at", "months 1 to 6")),
-    (INDIA_ORDERS.replace("from: India", "from: China"), ("line 3", "India takes part in")),
-    (INDIA_ORDERS.replace("actor: India", "actor: Indai"), ("line 1", "field actor", "'India'")),
-    (INDIA_ORDERS + "budget: 3\n", ("line 8", "unknown key 'budget'")),
+    (INDIA_ORDERS.replace("at: 2", "at: 8"), ("line 4", "field moves[0].at", "months 1 to 6")),
+    (INDIA_ORDERS.replace("summit with US", "sumit with US"), ("line 3", "field moves[0].do", "'summit'")),
+    (INDIA_ORDERS.replace("summit with US", "summit with Indai"), ("line 3", "unknown actor", "'India'")),
+    (INDIA_ORDERS + "budget: 3\n", ("line 6", "unknown key 'budget'")),
 ])
 def test_each_rule_of_play_names_its_place(tmp_path, capsys, orders, words):
     game = start(tmp_path, capsys)
@@ -178,7 +170,7 @@ def test_the_debrief_compares_played_written_and_baseline(tmp_path, capsys):
     out = sim_ok(capsys, "play", "--debrief", "--state", str(game))
     markdown = (game / "debrief.md").read_text(encoding="utf-8")
     assert "| pair | baseline | as written | played | teams |" in markdown
-    assert "india: reassure Washington after the sale" in markdown and "-0.00" not in out
+    assert "India: reassure Washington after the sale" in markdown and "-0.00" not in out
     # as written = the bundled scenario run to month 6; baseline = no events at all
     written = tmp_path / "written"
     scenario = yaml.safe_load((SCENARIOS / "arms_sale_pakistan.yaml").read_text())
@@ -205,14 +197,13 @@ def test_a_non_empty_folder_is_not_taken_for_a_new_game(tmp_path, capsys):
 
 def test_moves_typed_at_the_terminal_become_checked_orders(tmp_path, capsys, monkeypatch):
     game = start(tmp_path, capsys)
-    answers = iter(["summit", "US", "", "0.5", "talks after the sale", "",  # India: one move, then done
+    answers = iter(["summit with US", "0.5", "talks after the sale", "",  # India: one move, then done
                     "", ])  # Pakistan: no move
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     sim_ok(capsys, "play", "--continue", "--interactive", "--state", str(game), "--no-plots")
     kept = yaml.safe_load((game / "turns" / "001" / "orders" / "India.yaml").read_text())
-    assert kept["actor"] == "India"
-    assert kept["events"] == [{"type": "summit", "from": "India", "to": "US", "intensity": 0.5, "at": 1,
-                               "note": "talks after the sale"}]
+    assert kept["team"] == "India"
+    assert kept["moves"] == [{"do": "summit with US", "intensity": 0.5, "at": 1, "note": "talks after the sale"}]
     scenario = yaml.safe_load((game / "played_scenario.yaml").read_text())
     assert {"type": "summit", "from": "India", "to": "US", "intensity": 0.5, "at": 1,
             "note": "India: talks after the sale"} in scenario["events"]

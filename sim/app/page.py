@@ -25,7 +25,7 @@ from ..viz import figures, style
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
 from .session import (GameSession, actor_choices, bundled_names, event_type_choices, load_game,
-                      parameter_specs, save_game)
+                      move_prepositions, move_verbs, parameter_specs, save_game)
 
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
@@ -183,21 +183,24 @@ def Inject(session: GameSession, act):
 
 @solara.component
 def Play(session: GameSession, act, continue_game):
-    """Play mode: teams move their actors for the coming turn; the teacher advances the turn."""
+    """Play mode: teams order moves in their actor's words under `sim play`'s rules; the teacher advances."""
     actors = actor_choices(session)
-    types = event_type_choices()
+    verbs = move_verbs()
     team_name, set_team_name = solara.use_state("")
     team_actor, set_team_actor = solara.use_state(actors[0])
     team, set_team = solara.use_state(None)
-    kind, set_kind = solara.use_state(next(iter(types)))
+    verb, set_verb = solara.use_state(verbs[0])
+    preposition, set_preposition = solara.use_state(None)
     target, set_target = solara.use_state(actors[1])
-    towards, set_towards = solara.use_state(False)
     intensity, set_intensity = solara.use_state(1.0)
     note, set_note = solara.use_state("")
     teams = dict(session.teams)
     playing = team if team in teams else next(iter(teams), None)
     others = [a for a in actors if a != teams.get(playing)]
     partner = target if target in others else others[0]
+    words = move_prepositions(verb)
+    how = preposition if preposition in words else words[0]
+    rules = session.rules
 
     def add_team():
         act(lambda s: s.with_play(s.turn, {**teams, (team_name.strip() or team_actor): team_actor}),
@@ -205,9 +208,7 @@ def Play(session: GameSession, act, continue_game):
         set_team_name("")
 
     def add_move():
-        actor = teams[playing]
-        source, other = (partner, actor) if towards else (actor, partner)
-        act(lambda s: s.move(playing, kind, source, (other,), intensity=intensity, note=note), keep_since=True)
+        act(lambda s: s.move(playing, f"{verb} {how} {partner}", intensity=intensity, note=note), keep_since=True)
         set_note("")
 
     with solara.Card(f"Play in turns of {session.turn} month(s)"):
@@ -217,32 +218,71 @@ def Play(session: GameSession, act, continue_game):
             solara.InputText("team name", value=team_name, on_value=set_team_name)
             solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)
             solara.Button("Add the team", on_click=add_team)
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.InputInt("moves per team a turn", value=rules.moves_per_turn,
+                            on_value=lambda n: act(lambda s: s.with_rules(_rules(s.rules, moves_per_turn=n)),
+                                                   keep_since=True))
+            solara.Checkbox(label="a deal between two teams needs both", value=rules.consent,
+                            on_value=lambda c: act(lambda s: s.with_rules(_rules(s.rules, consent=c)),
+                                                   keep_since=True))
         if teams:
             solara.HTML(tag="div", unsafe_innerHTML='<b>Teams:</b> <span data-testid="teams">' + html.escape(
                 ", ".join(f"{t} ({a})" for t, a in session.teams)) + "</span>")
             solara.Select("team", values=list(teams), value=playing, on_value=set_team)
-            solara.Select("move", values=list(types), value=kind, on_value=set_kind)
-            solara.Text(types[kind], style={"font-size": "0.85em", "color": "#555"})
-            solara.Select("with", values=others, value=partner, on_value=set_target)
-            solara.Checkbox(label=f"the other actor acts towards {teams[playing]}", value=towards,
-                            on_value=set_towards)
-            solara.SliderFloat("strength", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Select("move", values=verbs, value=verb, on_value=set_verb)
+                solara.Select("how", values=words, value=how, on_value=set_preposition)
+                solara.Select("actor", values=others, value=partner, on_value=set_target)
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f'<span data-testid="order-words">{html.escape(teams[playing])}: '
+                f'{html.escape(f"{verb} {how} {partner}")}</span>'))
+            solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
+                               step=0.05, on_value=set_intensity)
             solara.InputText("justification (one line, required)", value=note, on_value=set_note)
             solara.Button("Add the move", on_click=add_move, disabled=session.finished)
         if session.pending:
-            items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['type'])} "
-                            f"{html.escape(str(m.get('from', '')))} → {html.escape(str(m.get('to', '')))} "
-                            f"({html.escape(m['note'])})</li>" for m in session.pending)
-            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Moves for month {session.month + 1}</b>'
+            items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['do'])} ({html.escape(m['note'])})</li>"
+                            for m in session.pending)
+            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Orders for month {session.month + 1}</b>'
                                                     f'<ul data-testid="pending">{items}</ul>')
+        if session.proposals:
+            solara.HTML(tag="div", unsafe_innerHTML="<b>Proposals waiting for an answer (accept, or leave them "
+                                                    "to refuse)</b>")
+            with solara.Column(classes=["entente-proposals"]):
+                for index, proposal in enumerate(session.proposals):
+                    with solara.Row(style={"align-items": "center"}):
+                        solara.HTML(tag="span", unsafe_innerHTML=html.escape(
+                            f"{proposal.by} proposes to {proposal.to_team}: {proposal.words}"))
+                        solara.Button(f"{proposal.to_team} accepts", small=True,
+                                      on_click=lambda index=index: act(lambda s: s.accept(index), keep_since=True))
+        if session.last_turn:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in session.last_turn)
+            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Between the teams, last turn</b>'
+                                                    f'<ul data-testid="turn-outcome">{items}</ul>')
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Advance the turn", on_click=lambda: act(lambda s: s.advance_turn()),
                           disabled=session.finished, color="primary")
             solara.FileDownload(lambda: save_game(session).encode("utf-8"),
                                 filename=f"game_{session.bundled_name or 'uploaded'}_month_{session.month}.yaml",
                                 label="Save game", mime_type="text/yaml")
+            if session.last_plan is not None:
+                solara.FileDownload(lambda: (session.situation_page() or "").encode("utf-8"),
+                                    filename=f"situation_turn_{session.turns_played}.html",
+                                    label="Situation report", mime_type="text/html")
         ScenarioUpload(max_bytes=MAX_BYTES, event_upload=continue_game,
                        label="Continue a saved game (.yaml):", test_id="game-upload")
+
+
+def _rules(rules, **change):
+    """The rules with one value changed, checked as a game file's 'rules:' block is."""
+    from dataclasses import replace as changed
+
+    from ..experiment.play_rules import Rules
+
+    def fail(path, problem, hint=None):
+        return EntenteError(problem, field="rules", hint=hint)
+
+    return Rules.from_data(changed(rules, **change).to_dict(), fail)
 
 
 @solara.component

@@ -11,11 +11,13 @@ the same checker as the command line accepts or refuses. Changing a parameter or
 months so far under the new value. Re-running costs a fraction of a second at classroom sizes; stepping
 one `AlignmentModel` and its baseline in place would save that but keep two mutable models per session.
 
-Play mode (turn-by-turn moves by teams, as `sim play`): a team's move waits in `pending` until the
-teacher advances the turn, which injects every pending move for the coming month (its note starts with
-the team, as in `sim play`'s played.yaml) and steps the turn's months. The whole game is plain data, so
-`save_game`/`load_game` write and read it as a small YAML file, and a continued game re-runs to exactly
-the same Result.
+Play mode (turn-by-turn moves by teams, as `sim play`): a team's move, in its actor's words
+(`buy_arms from China`), waits in `pending` until the teacher advances the turn. The turn is resolved by
+the same rules as `sim play` (sim/experiment/play_rules.py: moves per turn, intensity range, consent: a
+cooperative move towards another team's actor is a proposal that team accepts or leaves), the moves played
+happen in the coming month and the turn's months are stepped. The whole game is plain data in the saved-game
+format `sim play` keeps as game.yaml (sim/experiment/saved_game.py), so `save_game`/`load_game` write and
+read the same file the command line does, and a continued game re-runs to exactly the same Result.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
 from ..errors import EntenteError, did_you_mean
-from ..experiment.play import own_actor_rule, takes_part
+from ..experiment.play import TurnPlan, page_order, scenario_entry
+from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
 from ..experiment.result import Result
+from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
 from ..experiment.runner import run
 from ..io.resources import bundled_scenario, bundled_scenarios
 from ..io.safe_yaml import MAX_BYTES, load_yaml
@@ -67,7 +71,12 @@ class GameSession:
     bundled_name: str | None = None  # set for a bundled scenario: a saved game names it instead of copying it
     turn: int = 1  # play mode: months per turn
     teams: tuple[tuple[str, str], ...] = ()  # play mode: (team, the actor it plays)
-    pending: tuple[dict, ...] = ()  # play mode: moves for the coming turn, {"team": ..., **event entry}
+    pending: tuple[dict, ...] = ()  # play mode: orders for the coming turn, {team, do, intensity, note}
+    rules: Rules = Rules()  # play mode: the rules the teacher set
+    proposals: tuple[Proposal, ...] = ()  # play mode: cooperative moves waiting for the other team's answer
+    turns_played: int = 0
+    last_turn: tuple[str, ...] = field(default=(), compare=False)  # play mode: the last turn's deals, in words
+    last_plan: Any = field(default=None, compare=False)  # play mode: the last turn as resolved (a TurnPlan)
 
     # -- starting a session -------------------------------------------------------------------------------
     @classmethod
@@ -115,7 +124,7 @@ class GameSession:
         if self.seed is not None:
             data["seed"] = self.seed
         if self.injects:
-            data["events"] = [*data.get("events", []), *self.injects]
+            data["events"] = [*data.get("events", []), *(scenario_entry(e) for e in self.injects)]
         return scenario_from_data(data, file=self.label, position=self._position, base_dir=self.base_dir)
 
     def _position(self, path: tuple):
@@ -164,8 +173,10 @@ class GameSession:
         return replace(self, month=self.months)
 
     def reset(self) -> "GameSession":
-        """Back to month 0 without the live events or pending moves; sliders, seed and teams stay."""
-        return replace(self, month=0, injects=(), pending=())
+        """Back to month 0 without the live events, pending moves or proposals; sliders, seed, teams and
+        rules stay."""
+        return replace(self, month=0, injects=(), pending=(), proposals=(), turns_played=0, last_turn=(),
+                       last_plan=None)
 
     def with_parameter(self, name: str, value) -> "GameSession":
         """A slider moved: the months so far are replayed under the new value."""
@@ -182,11 +193,11 @@ class GameSession:
         """
         return self._with_entry(_entry(type, source, targets, between, intensity, note))
 
-    def _with_entry(self, entry: dict) -> "GameSession":
+    def _with_entry(self, entry: dict, by: str = NEWS, turn: int | None = None) -> "GameSession":
         if self.finished:
             raise EntenteError(f"the scenario has reached its last month ({self.months}): nothing can happen "
                                f"after it", hint="Reset to play it again, or raise 'months:' in the file.")
-        entry = {"at": self.month + 1, **entry}
+        entry = {"at": self.month + 1, **entry, "by": by, **({} if turn is None else {"turn": turn})}
         try:
             return replace(self, injects=(*self.injects, entry)).checked()
         except EntenteError as error:  # name the live event, not its place in a list no file holds
@@ -209,12 +220,18 @@ class GameSession:
             team = str(team).strip()
             if not team:
                 raise EntenteError("every team needs a name", field="teams", hint="Name it after its actor.")
+            problem = team_name_problem(team)
+            if problem:
+                raise EntenteError(problem, field="teams", hint="Name the team after its actor or its capital.")
             if actor not in names:
                 raise EntenteError(f"team {team!r} plays {actor!r}, which is not an actor of this scenario",
                                    field="teams", hint=f"{did_you_mean(str(actor), names)} Actors: "
                                                        f"{', '.join(names)}.".lstrip())
             pairs.append((team, actor))
         return replace(self, turn=int(turn), teams=tuple(pairs))
+
+    def with_rules(self, rules: Rules) -> "GameSession":
+        return replace(self, rules=rules)
 
     def actor_of(self, team: str) -> str:
         actors = dict(self.teams)
@@ -223,28 +240,58 @@ class GameSession:
                                hint=f"The teams are: {', '.join(actors) or 'none yet (add them first)'}.")
         return actors[team]
 
-    def move(self, team: str, type: str, source: str | None = None, targets: tuple[str, ...] = (),
-             between: tuple[str, ...] = (), intensity: float = 1.0, note: str = "") -> "GameSession":
-        """A team's move for the coming turn, checked now (the scenario checker plus `sim play`'s rules)."""
-        actor = self.actor_of(team)
-        if not note.strip():
-            raise EntenteError("every move needs a one-line justification", field="justification",
-                               hint="Add for instance \"to answer Pakistan's new fighters\".")
-        entry = _entry(type, source, targets, between, intensity, note)
-        self._with_entry(entry)  # refused here, with the checker's words, if the event itself is wrong
-        if not takes_part(entry, actor, actor_choices(self)):
-            problem, hint = own_actor_rule(actor)
-            raise EntenteError(f"team {team!r}: {problem}", field="the move", hint=hint)
-        return replace(self, pending=(*self.pending, {"team": team, **entry}))
+    def move(self, team: str, words: str, intensity: float = 1.0, note: str = "") -> "GameSession":
+        """A team's move for the coming turn, in its actor's words, checked now by `sim play`'s rules."""
+        self.actor_of(team)
+        if self.finished:
+            raise EntenteError(f"the scenario has reached its last month ({self.months}): nothing can happen "
+                               f"after it", hint="Reset to play it again, or raise 'months:' in the file.")
+        order = {"team": team, "do": str(words).strip(), "intensity": intensity, "note": note.strip()}
+        mine = [m for m in self.pending if m["team"] == team]
+        if len(mine) >= self.rules.moves_per_turn:
+            raise EntenteError(f"team {team!r} has ordered its {self.rules.moves_per_turn} moves for this turn",
+                               field="the move", hint="The rules allow that many a turn; advance the turn.")
+        order_checked = page_order(self.as_game(), order, actor_choices(self), len(self.pending))
+        self._with_entry({k: v for k, v in order_checked.event.items() if k != "at"})  # the scenario checker
+        return replace(self, pending=(*self.pending, order))
+
+    def accept(self, index: int) -> "GameSession":
+        """The other team accepts a proposal: its answer, in its own words, joins the coming turn's orders."""
+        proposal = self.proposals[index]
+        actor = self.actor_of(proposal.to_team)
+        return self.move(proposal.to_team, proposal.answer_words(actor), float(proposal.event["intensity"]),
+                         f"we accept {proposal.by}'s proposal")
 
     def advance_turn(self) -> "GameSession":
-        """Every pending move happens in the coming month; then the turn's months are played."""
+        """Resolve the orders as `sim play` does (consent between teams), play what is agreed in the coming
+        month, and step the turn's months."""
+        game = self.as_game()
+        names = actor_choices(self)
+        orders = [page_order(game, move, names, index) for index, move in enumerate(self.pending)]
+        number = self.turns_played + 1
+        outcome = resolve(orders, list(self.proposals), dict(self.teams), self.rules, number)
         session = replace(self, pending=())
-        for move in self.pending:
-            entry = {key: value for key, value in move.items() if key != "team"}
-            entry["note"] = f"{move['team']}: {entry['note']}"  # as `sim play` writes played.yaml
-            session = session._with_entry(entry)
-        return session.step(self.turn)
+        for event, by in outcome.played:
+            session = session._with_entry({k: v for k, v in event.items() if k != "at"}, by, number)
+        sentences = (*outcome.agreed, *(proposal_sentence(p) for p in outcome.proposed), *outcome.refused)
+        after = session.step(self.turn)
+        plan = TurnPlan(self.month + 1, after.month, tuple(orders), (), outcome)
+        return replace(after, proposals=outcome.proposed, turns_played=number, last_turn=sentences, last_plan=plan)
+
+    def situation_page(self) -> str | None:
+        """The last turn's situation report, the page `sim play` writes for the projector (None before a turn)."""
+        from ..experiment.situation import situation
+        from ..reporting.situation import situation_html
+
+        if self.last_plan is None or self.month < self.last_plan.last:
+            return None
+        return situation_html(situation(self.as_game(), self.last_plan, self.result))
+
+    def as_game(self) -> Game:
+        """The session as a saved game (the format `sim play` keeps as game.yaml)."""
+        return Game(self.data, self.label, self.turn, self.month, 0, self.teams, self.rules,
+                    tuple(dict(e) for e in self.injects), self.proposals, tuple(dict(m) for m in self.pending),
+                    self.turns_played, dict(self.parameters), self.seed, None, self.bundled_name)
 
 
 def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tuple[str, ...],
@@ -264,31 +311,15 @@ def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tup
 
 
 # -- save and continue ------------------------------------------------------------------------------------
-GAME_FORMAT = 1
-GAME_HEADER = ("# An Entente game saved from the browser page (python -m sim app). Continue it there with "
-               "'Continue a saved game'.\n")
-GAME_KEYS = ("entente_game", "scenario", "scenario_data", "label", "parameters", "seed", "month", "turn",
-             "teams", "injects", "pending")
-
 
 def save_game(session: GameSession) -> str:
-    """The game as a small YAML text: the session's plain data, enough to re-run it exactly."""
-    import yaml
-
-    data: dict[str, Any] = {"entente_game": GAME_FORMAT}
-    if session.bundled_name:
-        data["scenario"] = session.bundled_name
-    else:
-        data["scenario_data"] = session.data
-    data.update({"label": session.label, "parameters": dict(session.parameters), "seed": session.seed,
-                 "month": session.month, "turn": session.turn,
-                 "teams": {team: actor for team, actor in session.teams},
-                 "injects": [dict(e) for e in session.injects], "pending": [dict(m) for m in session.pending]})
-    return GAME_HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """The game as a small YAML text: the saved-game format `sim play` keeps as game.yaml."""
+    return game_text(session.as_game())
 
 
 def load_game(filename: str, content: bytes) -> GameSession:
-    """A saved game, read by the safe YAML reader and checked again like a scenario (errors name the file)."""
+    """A saved game (from the page or a `sim play` folder's game.yaml), read by the safe YAML reader and
+    checked again like a scenario (errors name the file)."""
     name = Path(filename.replace("\\", "/")).name or "game.yaml"
     if len(content) > MAX_BYTES:
         raise EntenteError(f"the game file is larger than the limit of {MAX_BYTES:,} bytes", file=name,
@@ -302,41 +333,27 @@ def load_game(filename: str, content: bytes) -> GameSession:
             if error.file is not None and error.file.startswith(folder):
                 error.file = name
             raise
-    data = document.data
+    game = read_game(document, name)
+    if game.relations_file or game.start:
+        raise EntenteError("this game " + ("starts from its own relations file" if game.relations_file else
+                                           f"took over a result at month {game.start}")
+                           + ", which the page cannot replay", file=name,
+                           hint="Continue it with python -m sim play --continue --state ITS_FOLDER.")
+    from ..io.resources import bundled_scenario
 
-    def fail(key, problem, hint="Save the game again from the page; the file is written by the program."):
-        line, column = (document.position((key,)) if key else None) or (None, None)
-        return EntenteError(problem, file=name, line=line, column=column, field=key, hint=hint)
-
-    if not isinstance(data, dict) or data.get("entente_game") != GAME_FORMAT:
-        raise fail(None, "this is not a game saved from the page (no 'entente_game: 1')",
-                   "Choose a file made by 'Save game'; a scenario file goes in the scenario upload instead.")
-    for key in data:
-        if key not in GAME_KEYS:
-            raise fail(key, f"unknown key {key!r}", did_you_mean(str(key), list(GAME_KEYS)) or
-                       f"Allowed keys: {', '.join(GAME_KEYS)}.")
-    if "scenario" in data:
-        session = GameSession.bundled(str(data["scenario"]))
-    elif isinstance(data.get("scenario_data"), dict):
-        session = GameSession(data=data["scenario_data"], label=str(data.get("label") or name)).checked()
-    else:
-        raise fail(None, "the game names no scenario ('scenario:' or 'scenario_data:')")
+    path = bundled_scenario(game.bundled) if game.bundled else None
+    session = GameSession(data=game.scenario_data, label=game.label, base_dir=path.resolve().parent if path else None,
+                          bundled_name=game.bundled if path else None)
     try:
-        teams = {str(team): str(actor) for team, actor in (data.get("teams") or {}).items()}
-        session = replace(session, parameters=dict(data.get("parameters") or {}),
-                          seed=None if data.get("seed") is None else int(data["seed"]),
-                          injects=tuple(dict(e) for e in data.get("injects") or ()),
-                          pending=tuple(dict(m) for m in data.get("pending") or ()))
-        session = session.checked().with_play(int(data.get("turn", 1)), teams)
-        month = int(data.get("month", 0))
-    except (AttributeError, TypeError, ValueError) as error:
-        raise fail(None, f"the game file is damaged ({error})") from None
-    if not 0 <= month <= session.months:
-        raise fail("month", f"month {month} is outside the scenario's 0 to {session.months}")
-    for move in session.pending:
-        if move.get("team") not in teams:
-            raise fail("pending", f"a pending move names no team of this game ({move.get('team')!r})")
-    return replace(session, month=month)
+        session = replace(session.checked(), parameters=dict(game.parameters), seed=game.seed,
+                          injects=tuple(dict(e) for e in game.played), pending=tuple(dict(m) for m in game.pending),
+                          rules=game.rules, proposals=game.proposals, turns_played=game.turns_played)
+        session = session.checked().with_play(game.turn, dict(game.teams))
+    except EntenteError as error:
+        if error.file is None or error.file == game.label:
+            error.file = name
+        raise
+    return replace(session, month=game.month)
 
 
 def actor_choices(session: GameSession) -> list[str]:
@@ -349,6 +366,19 @@ def actor_choices(session: GameSession) -> list[str]:
 def event_type_choices() -> dict[str, str]:
     """Event type name -> its label in the codebook, in the codebook's order."""
     return {name: kind.label for name, kind in load_codebook().items()}
+
+
+def move_verbs() -> list[str]:
+    """The words a team's move may start with (sell_arms, buy_arms, then the event types)."""
+    from ..experiment.play_rules import verbs
+
+    return verbs()
+
+
+def move_prepositions(verb: str) -> list[str]:
+    from ..experiment.play_rules import prepositions
+
+    return prepositions(verb)
 
 
 def parameter_specs():

@@ -8,19 +8,23 @@ from pathlib import Path
 USAGE = """\
 Start:     python -m sim play SCENARIO --turn MONTHS --state GAME_FOLDER [--teams India,Pakistan]
 Take over: python -m sim play --from RESULT_FOLDER --month N --turn MONTHS --state GAME_FOLDER
+Load:      python -m sim play --load SAVED_GAME.yaml --state GAME_FOLDER   (a game saved by the app)
+Orders:    python -m sim play --template [--team India] --state GAME_FOLDER > GAME_FOLDER/orders/India.yaml
 Play:      python -m sim play --continue --state GAME_FOLDER [--inject NEWS.yaml]
 Debrief:   python -m sim play --debrief --state GAME_FOLDER"""
 
 
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(
-        name, help=summary, description=summary + ". Teams write orders/TEAM.yaml in the game folder "
-        "(template: --template); each --continue plays one turn. A lens for discussion, not a forecast.",
+        name, help=summary, description=summary + ". Teams write orders/TEAM.yaml in the game folder, in their "
+        "actor's own words (template: --template); each --continue plays one turn and prints its situation "
+        "report. The rules (moves per turn, intensity range, consent between teams) are the 'rules:' block of "
+        "game.yaml. A lens for discussion, not a forecast.",
         epilog=USAGE, formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
     parser.add_argument("scenario", nargs="?", help="scenario file or bundled name (to start a game)")
     parser.add_argument("--state", required=True, metavar="GAME_FOLDER", help="the game folder")
     parser.add_argument("--turn", type=int, metavar="MONTHS", help="months per turn (to start a game)")
-    parser.add_argument("--teams", help="actors the teams play, comma-separated (for prompts and templates)")
+    parser.add_argument("--teams", help="actors the teams play, comma-separated (consent applies between them)")
     parser.add_argument("--relations", help="starting alignments file (python -m sim seed)")
     parser.add_argument("--seed", type=int, help="override the scenario's seed")
     parser.add_argument("--continue", dest="play", action="store_true", help="play the next turn")
@@ -31,9 +35,12 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--from", dest="from_result", metavar="RESULT_FOLDER",
                         help="start a game from a result folder's scenario at --month N")
     parser.add_argument("--month", type=int, help="with --from: the month to take over at")
+    parser.add_argument("--load", metavar="SAVED_GAME.yaml", help="start a game folder from a saved game "
+                        "(the app's 'Save game', or another folder's game.yaml)")
     parser.add_argument("--debrief", action="store_true", help="compare the played world with the scenario "
                         "as written and with the world without events (writes debrief.md)")
     parser.add_argument("--template", action="store_true", help="print an orders file to start from")
+    parser.add_argument("--team", help="with --template: the team whose orders to print")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
@@ -45,31 +52,39 @@ def run(args) -> int:
 
     folder = Path(args.state)
     shown = printable(folder)
-    if args.scenario or args.from_result:
+    if args.scenario or args.from_result or args.load:
         if args.play or args.debrief:
             raise EntenteError("start a game and play a turn in two steps", hint=USAGE.replace("\n", "; "))
-        if args.turn is None:
-            raise EntenteError("a new game needs --turn MONTHS (how many months one turn covers)",
-                           hint="For example: --turn 6")
-        teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
-        if args.from_result:
-            if args.month is None:
-                raise EntenteError("--from needs --month N, the month at which the game takes over")
-            game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn, teams=teams,
-                                         scenario_path=args.scenario)
+        if args.load:
+            game = play.game_from_saved(args.load, folder)
         else:
-            game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams, relations_file=args.relations,
-                                 seed=args.seed)
+            if args.turn is None:
+                raise EntenteError("a new game needs --turn MONTHS (how many months one turn covers)",
+                                   hint="For example: --turn 6")
+            teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
+            if args.from_result:
+                if args.month is None:
+                    raise EntenteError("--from needs --month N, the month at which the game takes over")
+                game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
+                                             teams=teams, scenario_path=args.scenario)
+            else:
+                game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
+                                     relations_file=args.relations, seed=args.seed)
         if game.month:
             _write_result(game, args)
         first, last = game.next_turn()
+        rules = game.rules
         print(f"Game ready in {shown} at month {game.month} of {game.horizon}; a turn is {game.turn} months.\n"
-              f"Teams: write {shown}/{play.ORDERS}/TEAM.yaml (python -m sim play --template --state {shown}),\n"
+              f"Rules (the 'rules:' block of {shown}/{play.GAME_FILE}): at most {rules.moves_per_turn} moves per "
+              f"team a turn, intensity {rules.intensity[0]:g} to {rules.intensity[1]:g}, "
+              + ("cooperative moves between teams need both teams' orders.\n" if rules.consent and game.teams
+                 else "no consent between teams.\n")
+              + f"Teams: write {shown}/{play.ORDERS}/TEAM.yaml (python -m sim play --template --state {shown}),\n"
               f"then play months {first} to {last} with: python -m sim play --continue --state {shown}")
         return 0
     game = play.load_game(folder)
     if args.template:
-        print(play.orders_template(game), end="")
+        print(play.orders_template(game, args.team), end="")
         return 0
     if args.debrief:
         return _debrief(game)
@@ -79,11 +94,13 @@ def run(args) -> int:
         _prompt_orders(game)
     plan = play.plan_turn(game, [Path(p) for p in args.inject])
     game = play.play_turn(game, plan)
-    _write_result(game, args)
-    print(f"Played months {plan.first} to {plan.last}: {len(plan.moves)} move(s) from "
-          f"{len(plan.order_files)} orders file(s) and {len(plan.news_files)} news file(s).")
+    result = _write_result(game, args)
+    _report(game, plan, result)
+    print(f"Played months {plan.first} to {plan.last}: {len(plan.orders)} order(s) from "
+          f"{len(plan.order_files)} orders file(s), {len(plan.news)} news item(s); "
+          f"{len(plan.outcome.played)} move(s) played.")
     print(f"State saved in {shown} (month {game.month} of {game.horizon}); the played world is in "
-          f"{shown}/{play.RESULT}.")
+          f"{shown}/{play.RESULT}, the situation report in {shown}/{play.SITUATION}.")
     if game.over:
         print(f"The game is over. Debrief: python -m sim play --debrief --state {shown}")
     else:
@@ -91,7 +108,7 @@ def run(args) -> int:
     return 0
 
 
-def _write_result(game, args) -> None:
+def _write_result(game, args):
     """The played world to the current month, written as an ordinary result folder."""
     from ..experiment import play
     from ..experiment.runner import run as run_scenario
@@ -99,55 +116,81 @@ def _write_result(game, args) -> None:
 
     result = run_scenario(play.played_scenario(game), summarise=True)
     write_result(result, game.folder / play.RESULT, plots=not args.no_plots, force=True)
+    return result
+
+
+def _report(game, plan, result) -> None:
+    """The situation report: printed, and written as a page for the projector (and kept with the turn)."""
+    from ..experiment import play
+    from ..experiment.situation import situation
+    from ..reporting.situation import situation_html, situation_text
+
+    report = situation(game, plan, result)
+    print(situation_text(report))
+    page = situation_html(report)
+    play.write_report(game, play.SITUATION, page)
+    play.write_report(game, f"{play.TURNS}/{game.turns_played:03d}/{play.SITUATION}", page)
 
 
 def _debrief(game) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
     from ..experiment.debrief import debrief
-    from ..io.relations import write_atomically
     from ..reporting.debrief import debrief_markdown, debrief_text
 
     if game.month == game.start:
         raise EntenteError("nothing has been played yet", file=str(game.folder),
                            hint=f"Play a turn first: python -m sim play --continue --state {game.folder}")
     report = debrief(game)
-    write_atomically(game.folder / play.DEBRIEF, debrief_markdown(report))
+    play.write_report(game, play.DEBRIEF, debrief_markdown(report))
     print(debrief_text(report), end="")
     print(f"\nWritten: {printable(game.folder / play.DEBRIEF)}")
     return 0
 
 
 def _prompt_orders(game) -> None:
-    """Ask each team, in turn, for its moves, and save them as orders files (checked like any other)."""
+    """Ask each team, in turn, for its moves in its actor's words, and save them as orders files (checked
+    like any other). Team names are the game's teams (or actors), never a path."""
+    from ..errors import EntenteError
     from ..experiment import play
-    from ..io.tables import load_codebook
+    from ..experiment.play_rules import verbs
 
-    codebook = load_codebook()
     first, last = game.next_turn()
-    teams = game.teams or tuple(_ask("Which actors do teams play (comma-separated)? ").split(","))
-    for actor in (t.strip() for t in teams if t.strip()):
-        events = []
-        while True:
-            kind = _ask(f"{actor}, months {first}-{last}: a move (event type; Enter when done; ? lists them): ")
-            if kind == "?":
-                print(", ".join(codebook))
+    names = play.game_actors(game)
+    teams = play.teams_of(game, names)
+    chosen = list(game.team_actors())
+    if not chosen:
+        for typed in (t.strip() for t in _ask("Which actors do teams play (comma-separated)? ").split(",")):
+            if not typed:
                 continue
-            if not kind:
+            team = next((t for t in teams if t.casefold() == typed.casefold()), None)
+            if team is None:
+                raise EntenteError(f"{typed!r} is not an actor of this game",
+                                   hint=f"Type actors' names: {', '.join(names)}.")
+            chosen.append(team)
+    for team in chosen:
+        moves = []
+        actor = teams[team]
+        for offer in (p for p in game.proposals if p.to_team == team):
+            print(f"{offer.by} proposed to {team} (turn {offer.turn}): {offer.words}. To accept, type: "
+                  f"{offer.answer_words(actor)}")
+        while len(moves) < game.rules.moves_per_turn:
+            words = _ask(f"{team} ({actor}), months {first}-{last}: a move in {actor}'s words, e.g. "
+                         f"'sell_arms to India' (Enter when done; ? lists the moves): ")
+            if words == "?":
+                print(", ".join(verbs()))
+                continue
+            if not words:
                 break
-            other = _ask("  with whom (the other actor)? ")
-            direction = _ask(f"  does {actor} act on {other} (Enter) or {other} on {actor} (r)? ")
             intensity = _ask("  intensity (Enter for 1): ") or "1"
             note = _ask("  why, in one line: ")
-            source, target = (other, actor) if direction.lower().startswith("r") else (actor, other)
             try:
                 value = float(intensity)
             except ValueError:
                 value = intensity  # the checker explains what is wrong with it
-            events.append({"type": kind, "from": source, "to": target, "intensity": value, "at": first,
-                           "note": note})
-        if events:
-            play.write_orders(game, actor, actor, events)
+            moves.append({"do": words, "intensity": value, "at": first, "note": note})
+        if moves:
+            play.write_orders(game, team, moves)
 
 
 def _ask(prompt: str) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .play import Game, as_written_data, played_events, played_scenario
+from .play import as_written_data, played_events, played_scenario
 from .runner import run
+from .saved_game import Game
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Debrief:
     blocs_as_written: tuple[tuple[str, ...], ...]
     reactions_played: int
     reactions_as_written: int
+    reactions: tuple[dict, ...] = ()  # every reaction of run 1 since the game began: month, type, ..., reason
+    shares: tuple[tuple[str, float], ...] = ()  # (who, share of the game's movement), teams first
 
 
 def _final(table, month: int) -> dict[tuple[str, str], float]:
@@ -55,12 +58,36 @@ def debrief(game: Game) -> Debrief:
 
     month = game.month
     played = run(played_scenario(game), summarise=True)
-    written = run(scenario_from_data(as_written_data(game, month), file=f"{game.folder}/scenario.yaml",
+    written = run(scenario_from_data(as_written_data(game, month), file=f"{game.label} (as written)",
                                      base_dir=game.folder), summarise=True)
     as_played, as_written, baseline = _final(played.alignment, month), _final(written.alignment, month), \
         _final(played.baseline, month)
     rows = [DebriefRow(s, t, baseline[(s, t)], as_written[(s, t)], as_played[(s, t)]) for s, t in as_played]
     rows.sort(key=lambda row: (-round(abs(row.by_teams), 9), row.source, row.target))
+    events = played.events
+    run1 = events[(events["run"] == events["run"].min()) & (events["month"] > game.start)
+                  & (events["origin"] == "reaction")]
+    reactions = tuple({"month": int(r["month"]), "type": r["type"], "source": r["source"], "target": r["target"],
+                       "intensity": float(r["intensity"]), "reason": str(r["reason"])}
+                      for r in run1.to_dict("records"))
     return Debrief(played.summary.scenario, month, played.seed, played.runs, tuple(rows),
                    tuple(played_events(game)), played.summary.blocs.final, written.summary.blocs.final,
-                   played.summary.reaction_count, written.summary.reaction_count)
+                   played.summary.reaction_count, written.summary.reaction_count, reactions, shares(game))
+
+
+def shares(game: Game) -> tuple[tuple[str, float], ...]:
+    """Who made how much of the game's movement (run 1, from the game's start to its current month): each
+    group's summed |part| over every pair, as a share of all groups' (sim/experiment/situation.py's groups)."""
+    import numpy as np
+
+    from .situation import group_matrices, ordered_groups
+
+    after = group_matrices(game, game.month)
+    before = group_matrices(game, game.start) if game.start else {}
+    off = ~np.eye(len(after["__final__"]), dtype=bool)
+    totals = {}
+    for group in ordered_groups(game, set(after) - {"__initial__", "__final__"}):
+        part = np.asarray(after[group]) - np.asarray(before.get(group, 0.0))
+        totals[group] = float(np.abs(part)[off].sum()) if np.ndim(part) else 0.0
+    whole = sum(totals.values()) or 1.0
+    return tuple((group, value / whole) for group, value in totals.items())

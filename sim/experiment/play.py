@@ -1,16 +1,18 @@
 """Turn-by-turn play: teams move their actors a few months at a time, the teacher injects news.
 
-The state of a game is a folder (see GAME_FILES). Nothing in it is a snapshot of the model: the game
-keeps the list of every event played so far and writes it, with the scenario, as `played_scenario.yaml`,
-an ordinary scenario file whose horizon is the current month. Each turn re-runs that file from month 0
-with the same seed. The model is deterministic for a scenario and a seed, so re-running gives exactly the
-run that playing straight through would give: a game stopped at the end of a lesson and continued next
-week, or copied to another computer, continues identically, and `python -m sim run played_scenario.yaml`
-reproduces the game's result byte for byte.
+The state of a game is a folder (see GAME_FILES) whose game.yaml is the saved game (sim/experiment/
+saved_game.py: the same format the app saves and loads). Nothing in it is a snapshot of the model: the game
+keeps the list of every event played so far and writes it, with the scenario, as `played_scenario.yaml`, an
+ordinary scenario file whose horizon is the current month. Each turn re-runs that file from month 0 with the
+same seed. The model is deterministic for a scenario and a seed, so re-running gives exactly the run that
+playing straight through would give: a game stopped at the end of a lesson and continued next week, or
+copied to another computer, continues identically, and `python -m sim run played_scenario.yaml` reproduces
+the game's result byte for byte.
 
-Orders and news are checked by the scenario checker itself (the same messages, naming the file, the line
-and the field), plus what play adds: every move needs a justification, falls within the turn, and
-involves the team's own actor.
+Orders are written in the mover's words (`sell_arms to India`) and checked by the rules the teacher set
+(sim/experiment/play_rules.py: moves per turn, intensity range, consent between teams) and by the scenario
+checker itself (the same messages, naming the file, the line and the field). News keeps the scenario's
+event form: the teacher's news is nobody's move.
 """
 
 from __future__ import annotations
@@ -22,58 +24,33 @@ from pathlib import Path
 from ..errors import EntenteError, did_you_mean
 from ..io.relations import write_atomically
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
+from .play_rules import Order, Outcome, Rules, parse_words, resolve, words_for
+from .saved_game import NEWS as NEWS_BY
+from .saved_game import Game, game_text, read_game
 
 GAME_FILE = "game.yaml"
-SCENARIO_COPY = "scenario.yaml"
 RELATIONS_COPY = "relations.yaml"
 PLAYED_SCENARIO = "played_scenario.yaml"
-PLAYED_EVENTS = "played.yaml"
 ORDERS = "orders"
 NEWS = "news.yaml"
 TURNS = "turns"
 RESULT = "result"
 DEBRIEF = "debrief.md"
+SITUATION = "situation.html"
 GAME_FILES = {
-    GAME_FILE: "the game's settings and current month (rewritten after each turn)",
-    SCENARIO_COPY: "the scenario as written, copied when the game began",
+    GAME_FILE: "the saved game: scenario, rules, teams, every move played, proposals, current month "
+               "(the format the app saves and loads; a teacher may edit its 'rules:' block between turns)",
     RELATIONS_COPY: "the starting alignments, if the game was started with a relations file (a copy)",
-    PLAYED_EVENTS: "every move and news item played so far, in scenario-event form",
     PLAYED_SCENARIO: "the scenario plus everything played, up to the current month: `sim run` reproduces the game",
     ORDERS: "orders for the coming turn, one file per team (ORDERS/TEAM.yaml)",
     NEWS: "news the teacher injects in the coming turn (optional)",
-    TURNS: "each played turn's orders and news, kept as submitted (turns/001/...)",
+    TURNS: "each played turn's orders and news as submitted, and its situation report (turns/001/...)",
+    SITUATION: "the last turn's situation report, a page for the projector",
     RESULT: "the result folder of the played world at the current month",
 }
 HEADER = "# An Entente game played turn by turn (python -m sim play). Written by the program: do not edit.\n"
-ORDER_KEYS = ("team", "actor", "events")
-
-
-@dataclass(frozen=True)
-class Game:
-    """A game's settings and progress, as game.yaml holds them."""
-
-    folder: Path
-    turn: int  # months per turn
-    month: int  # months played so far
-    horizon: int  # the scenario's months: the game ends there
-    start: int  # the month the game took over from the scenario (0, or N with --from)
-    teams: tuple[str, ...] = ()  # actors the teams control (for prompting; any actor may be ordered)
-    relations_file: str | None = None  # relative to the game folder
-    seed: int | None = None
-    turns_played: int = 0
-
-    @property
-    def over(self) -> bool:
-        return self.month >= self.horizon
-
-    def next_turn(self) -> tuple[int, int]:
-        """First and last month of the coming turn."""
-        return self.month + 1, min(self.month + self.turn, self.horizon)
-
-    def to_dict(self) -> dict:
-        return {"turn": self.turn, "month": self.month, "horizon": self.horizon, "start": self.start,
-                "teams": list(self.teams), "relations_file": self.relations_file, "seed": self.seed,
-                "turns_played": self.turns_played}
+ORDER_KEYS = ("team", "moves")
+MOVE_KEYS = ("do", "intensity", "at", "note")
 
 
 @dataclass(frozen=True)
@@ -81,19 +58,26 @@ class Move:
     """One event a team or the news adds, in scenario-event form, with who asked for it."""
 
     event: dict
-    by: str  # the team (orders file name) or 'news'
+    by: str  # the team, 'A and B' for an agreed move, or 'news'
     file: str = ""
 
 
 @dataclass(frozen=True)
 class TurnPlan:
-    """What the coming turn adds: the moves of every team and the news, already checked."""
+    """What the coming turn adds, already checked and resolved (consent applied)."""
 
     first: int
     last: int
-    moves: tuple[Move, ...]
+    orders: tuple[Order, ...]
+    news: tuple[Move, ...]
+    outcome: Outcome
     order_files: tuple[Path, ...] = ()
     news_files: tuple[Path, ...] = ()
+
+    @property
+    def moves(self) -> tuple[Move, ...]:
+        """What is played this turn: the teams' moves (after consent), then the news."""
+        return (*(Move(event, by) for event, by in self.outcome.played), *self.news)
 
 
 def _dump(data) -> str:
@@ -110,8 +94,10 @@ def _write(path: Path, text: str) -> None:
 # ---------------------------------------------------------------------------------------- game folder
 
 def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None, seed=None,
-             start: int = 0) -> Game:
+             start: int = 0, rules: Rules | None = None) -> Game:
     """Set up a game folder at month `start` (0, or N when continuing a result); nothing is played yet."""
+    from ..io.safe_yaml import load_yaml
+
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise EntenteError("the game folder is not empty", file=str(folder),
@@ -130,23 +116,28 @@ def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None,
         if name is None:
             raise EntenteError(f"--teams names {team!r}, which is not an actor of this scenario",
                                hint=(did_you_mean(team, names) + " ").lstrip() + f"Actors: {', '.join(names)}.")
-        resolved_teams.append(name)
+        resolved_teams.append((name, name))
     relations = relations_file or scenario.relations_file
     if relations and not Path(relations).is_file():
         raise EntenteError("the relations file is not there", file=str(relations),
                            hint="Give the path of a file made by python -m sim seed.")
-    game = Game(folder, turn, start, scenario.months, start, tuple(resolved_teams),
-                RELATIONS_COPY if relations else None, seed)
+    from ..io.resources import bundled_scenario
+
+    data = dict(load_yaml(found, what="scenario file").data)
+    data.pop("relations_file", None)  # the game's own copy replaces it (relations_file below)
+    bundled = found.stem if bundled_scenario(found.stem) == found else None
+    game = Game(data, f"{found.stem} (bundled)" if bundled else str(found), turn, start, start,
+                tuple(resolved_teams), rules or Rules(), relations_file=RELATIONS_COPY if relations else None,
+                seed=seed, bundled=bundled, folder=folder)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(found, folder / SCENARIO_COPY)
     if relations:  # a copy inside the game folder, so the game continues on any computer
         shutil.copyfile(relations, folder / RELATIONS_COPY)
     (folder / ORDERS).mkdir(exist_ok=True)
-    return save(game, [])
+    return save(game)
 
 
 def load_game(folder) -> Game:
-    """Read game.yaml; a folder that is not a game gets the usual one-paragraph error."""
+    """Read a game folder's game.yaml (the saved game); a folder that is not a game gets one paragraph."""
     from ..io.safe_yaml import load_yaml
 
     folder = Path(folder)
@@ -154,34 +145,20 @@ def load_game(folder) -> Game:
     if not path.is_file():
         raise EntenteError("this folder holds no game (no game.yaml)", file=str(folder),
                            hint="Start one with: python -m sim play SCENARIO --turn MONTHS --state FOLDER")
-    data = load_yaml(path, what="game file").data
-    try:
-        return Game(folder, int(data["turn"]), int(data["month"]), int(data["horizon"]), int(data["start"]),
-                    tuple(data.get("teams") or ()), data.get("relations_file"), data.get("seed"),
-                    int(data.get("turns_played", 0)))
-    except (KeyError, TypeError, ValueError) as error:
-        raise EntenteError(f"the game file is damaged ({error})", file=str(path),
-                           hint="It is written by the program; restore it from a copy of the game folder.") from None
+    game = read_game(load_yaml(path, what="game file"), str(path), folder)
+    return replace(game, folder=folder)
 
 
-def played_events(game: Game) -> list[dict]:
-    from ..io.safe_yaml import load_yaml
-
-    return list(load_yaml(game.folder / PLAYED_EVENTS, what="game file").data.get("events") or [])
-
-
-def save(game: Game, events: list[dict]) -> Game:
-    """Write the state: game.yaml, played.yaml and played_scenario.yaml (the scenario up to this month)."""
-    _write(game.folder / PLAYED_EVENTS, HEADER + _dump({"events": events}))
-    _write(game.folder / PLAYED_SCENARIO, HEADER + _dump(played_scenario_data(game, events)))
-    _write(game.folder / GAME_FILE, HEADER + _dump(game.to_dict()))
+def save(game: Game) -> Game:
+    """Write the state: game.yaml (the saved game) and played_scenario.yaml (the scenario up to this month)."""
+    _write(game.folder / PLAYED_SCENARIO, HEADER + _dump(played_scenario_data(game)))
+    _write(game.folder / GAME_FILE, game_text(game))
     return game
 
 
-def _scenario_data(game: Game) -> dict:
-    from ..io.safe_yaml import load_yaml
-
-    return dict(load_yaml(game.folder / SCENARIO_COPY, what="scenario file").data)
+def played_events(game: Game) -> list[dict]:
+    """Every move and news item played so far, in scenario-event form with 'by'."""
+    return [dict(e) for e in game.played]
 
 
 def as_written_data(game: Game, month: int | None = None) -> dict:
@@ -191,13 +168,15 @@ def as_written_data(game: Game, month: int | None = None) -> dict:
     N (--from) replaces what the scenario planned after N with what the teams play.
     """
     month = game.month if month is None else month
-    data = _scenario_data(game)
+    data = dict(game.scenario_data)
     data["months"] = max(month, 1)
     data.pop("expect", None)  # expectations about later months do not apply to a game cut short
     data["events"] = [e for e in data.get("events") or [] if int(e["at"]) <= month]
     data["changes"] = [c for c in data.get("changes") or [] if int(c["at"]) <= month]
     if not data["changes"]:
         data.pop("changes")
+    if game.parameters:
+        data["parameters"] = {**(data.get("parameters") or {}), **game.parameters}
     if game.relations_file:
         data["relations_file"] = game.relations_file
     if game.seed is not None:
@@ -205,14 +184,39 @@ def as_written_data(game: Game, month: int | None = None) -> dict:
     return data
 
 
-def played_scenario_data(game: Game, events: list[dict]) -> dict:
+def scenario_entry(played: dict) -> dict:
+    """A played entry as a scenario event: a team's name becomes the note's prefix ('India: to answer ...');
+    news (and the teacher's live events) keep their note as written."""
+    entry = {key: value for key, value in played.items() if key not in ("by", "turn")}
+    note = str(played.get("note", "")).strip()
+    if played["by"] != NEWS_BY:
+        entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
+    return entry
+
+
+def played_scenario_data(game: Game) -> dict:
     """The scenario plus every played event, with the current month as its horizon."""
+    data, _ = played_scenario_with_authors(game)
+    return data
+
+
+def played_scenario_with_authors(game: Game) -> tuple[dict, list[str]]:
+    """played_scenario_data, and for each of its events who asked for it ('scenario' for the file's own)."""
     data = as_written_data(game, game.month)
     if game.start:
         data["events"] = [e for e in data["events"] if int(e["at"]) <= game.start]
     data["name"] = f"{str(data['name']).strip()} (played to month {game.month})"
-    data["events"] = sorted([*data["events"], *events], key=lambda e: int(e["at"]))  # stable
-    return data
+    tagged = [(e, "scenario") for e in data["events"]] + [(scenario_entry(e), e["by"]) for e in game.played]
+    tagged.sort(key=lambda pair: int(pair[0]["at"]))  # stable: same-month moves keep the order they were read in
+    data["events"] = [event for event, _ in tagged]
+    return data, [by for _, by in tagged]
+
+
+def played_scenario(game: Game):
+    """The Scenario the game's state stands for (a file `sim run` accepts)."""
+    if game.folder is not None and (game.folder / PLAYED_SCENARIO).is_file():
+        return load_scenario(game.folder / PLAYED_SCENARIO)
+    return scenario_from_data(played_scenario_data(game), file=game.label, base_dir=game.folder)
 
 
 # --------------------------------------------------------------------------------------------- orders
@@ -228,51 +232,124 @@ def _resolve(text: str, names: list[str]) -> str | None:
     return next((name for name in names if name.casefold() == wanted), None)
 
 
-def read_orders(path: Path, game: Game) -> list[Move]:
-    """One team's orders file, checked like a scenario's events, plus the rules of play."""
+def game_actors(game: Game) -> list[str]:
+    """The actors of the game's world (the default ones plus any its scenario adds)."""
+    return _actor_names(scenario_from_data({**as_written_data(game, game.horizon), "events": []},
+                                           file=game.label, base_dir=game.folder))
+
+
+def teams_of(game: Game, names: list[str]) -> dict[str, str]:
+    """Team -> actor. A game started without --teams lets one team per actor order, named after it."""
+    return game.team_actors() or {name: name for name in names}
+
+
+def read_orders(path: Path, game: Game, names: list[str] | None = None) -> list[Order]:
+    """One team's orders file: bound to its team, in the mover's words, within the rules."""
     from ..io.safe_yaml import load_yaml
 
+    names = names or game_actors(game)
+    teams = teams_of(game, names)
     document = load_yaml(path, what="orders file")
     data = document.data
 
     def fail(where, problem, hint=None):
         return document.error(where, problem, hint, file=str(path))
 
+    team = next((t for t in teams if t.casefold() == path.stem.casefold()), None)
+    if team is None:
+        raise fail((), f"{path.name} is not named after a team of this game",
+                   f"Name the file after its team: {', '.join(f'{ORDERS}/{t}.yaml' for t in teams)}.")
+    actor = teams[team]
     if not isinstance(data, dict):
-        raise fail((), "an orders file is a mapping with 'actor:' and 'events:'",
-                   "Start from the template: python -m sim play --template --state GAME_FOLDER")
+        raise fail((), "an orders file is a mapping with 'moves:'", _template_hint(game))
+    if "actor" in data or "events" in data:
+        named = data.get("actor")
+        if named is not None and _resolve(str(named), names) not in (actor, None):
+            raise fail(("actor",), f"this is {team}'s orders file, but it gives moves for {named}",
+                       f"A team orders only its own actor's moves: {named}'s moves go in its own team's file.")
+        raise fail(("events" if "events" in data else "actor",),
+                   "these orders are in the old form (actor: and events: with from/to)",
+                   "Orders are now written in the mover's words, e.g. '- do: buy_arms from China'; "
+                   + _template_hint(game))
     for key in data:
         if key not in ORDER_KEYS:
             raise fail((key,), f"unknown key {key!r}",
                        did_you_mean(str(key), list(ORDER_KEYS)) or f"Allowed keys: {', '.join(ORDER_KEYS)}.")
-    if "actor" not in data:
-        raise fail((), "the orders do not say which actor the team plays", "Add a line such as 'actor: India'.")
-    scenario = load_scenario(game.folder / PLAYED_SCENARIO)
-    actor = _resolve(data["actor"], _actor_names(scenario))
-    if actor is None:
-        names = _actor_names(scenario)
-        raise fail(("actor",), f"unknown actor {data['actor']!r}",
-                   (did_you_mean(str(data["actor"]), names) + " ").lstrip() + f"Actors: {', '.join(names)}.")
-    moves = _checked_events(data, document, path, game, fail, team=path.stem)
-    for index, move in enumerate(moves):
-        if not takes_part(move.event, actor, _actor_names(scenario)):
-            problem, hint = own_actor_rule(actor)
-            raise fail(("events", index), problem, hint)
-    return moves
+    if "team" in data and str(data["team"]).strip().casefold() != team.casefold():
+        raise fail(("team",), f"this is {team}'s orders file, but it says team: {data['team']}",
+                   f"A team orders only its own moves: put {data['team']}'s orders in {ORDERS}/{data['team']}.yaml.")
+    moves = data.get("moves")
+    if moves is None:
+        moves = []
+    if not isinstance(moves, list):
+        raise fail(("moves",), "'moves:' must be a list (lines starting with '- do:')", _template_hint(game))
+    limit = game.rules.moves_per_turn
+    if len(moves) > limit:
+        raise fail(("moves", limit), f"{team} orders {len(moves)} moves; the rules allow {limit} a turn",
+                   f"Keep the {limit} that matter most (the teacher sets the number: 'rules: moves_per_turn' "
+                   f"in {GAME_FILE}).")
+    return [_order(move, index, team, actor, names, game, fail, f"{path}")
+            for index, move in enumerate(moves)]
 
 
-def takes_part(event: dict, actor: str, names: list[str]) -> bool:
-    """Whether `actor` is the 'from', a 'to' or one of the 'between' of a scenario-event entry."""
-    to = event.get("to")
-    parties = [event.get("from"), *(to if isinstance(to, list) else [to]), *(event.get("between") or [])]
-    return actor in {_resolve(p, names) for p in parties if isinstance(p, str)}
+def _template_hint(game: Game) -> str:
+    folder = game.folder if game.folder is not None else "GAME_FOLDER"
+    return f"Start from the template: python -m sim play --template --state {folder}"
 
 
-def own_actor_rule(actor: str) -> tuple[str, str]:
-    """The rule of play a move broke when its team's actor is not in it: (problem, hint)."""
-    return (f"a team playing {actor} can only order moves {actor} takes part in",
-            f"Make {actor} the 'from' or the 'to' of this event, or leave the move to the team "
-            "that plays those actors.")
+def _order(move, index: int, team: str, actor: str, names: list[str], game: Game, fail, place: str,
+           at_default: int | None = None) -> Order:
+    """One move of a team, checked: its keys, words, justification, month and intensity."""
+    first, last = game.next_turn()
+    where = ("moves", index)
+    if isinstance(move, str):
+        move = {"do": move}
+    if not isinstance(move, dict):
+        raise fail(where, "a move is a mapping: '- do: sell_arms to India' with 'note:' under it")
+    for key in move:
+        if key not in MOVE_KEYS:
+            raise fail((*where, key), f"unknown key {key!r}", did_you_mean(str(key), list(MOVE_KEYS))
+                       or f"A move has: {', '.join(MOVE_KEYS)} (the actors are in 'do:', in {actor}'s words).")
+    if "do" not in move:
+        raise fail(where, "the move does not say what to do", "Add 'do: VERB to|from|with ACTOR'.")
+    try:
+        kind, source, target, other = parse_words(str(move["do"]), actor, names)
+    except EntenteError as error:
+        raise fail((*where, "do"), error.problem, error.hint) from None
+    if not str(move.get("note", "")).strip():
+        raise fail(where, "every move needs a one-line justification in 'note:'",
+                   "Add for instance \"note: to answer Pakistan's new fighters\".")
+    intensity = move.get("intensity", 1.0)
+    low, high = game.rules.intensity
+    if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or not low <= intensity <= high:
+        raise fail((*where, "intensity"), f"intensity {intensity!r} is outside the rules' range {low:g} to {high:g}",
+                   f"Write a number from {low:g} (a small move) to {high:g}; 1 is a typical event of its type.")
+    at = move.get("at", first if at_default is None else at_default)
+    if isinstance(at, bool) or not isinstance(at, int) or not first <= at <= last:
+        raise fail((*where, "at"), f"month {at!r} is not in this turn (months {first} to {last})",
+                   f"Write a month from {first} to {last}, or leave 'at:' out for month {first}.")
+    event = {"type": kind, "from": source, "to": target, "intensity": float(intensity), "at": at,
+             "note": str(move["note"]).strip()}
+    line = (fail(where, "").line if place else None)
+    return Order(team, actor, words_for(event, actor), event, other,
+                 f"{place}, line {line}" if line else place)
+
+
+def page_order(game: Game, move: dict, names: list[str], index: int = 0) -> Order:
+    """A move ordered on the app's page ({team, do, intensity, note}): the same checks as an orders file,
+    the move happening in the month after the current one."""
+    teams = teams_of(game, names)
+    team = move.get("team")
+    if team not in teams:
+        raise EntenteError(f"there is no team {team!r} in this game", field="team",
+                           hint=f"The teams are: {', '.join(teams) or 'none yet (add them first)'}.")
+
+    def fail(where, problem, hint=None):
+        field = "the move" + ("" if len(where) < 3 else f" ({where[2]})")
+        return EntenteError(f"team {team!r}: {problem}" if problem else "", field=field, hint=hint)
+
+    body = {key: value for key, value in move.items() if key != "team"}
+    return _order(body, index, team, teams[team], names, game, fail, "", at_default=game.month + 1)
 
 
 def read_news(path: Path, game: Game) -> list[Move]:
@@ -289,54 +366,57 @@ def read_news(path: Path, game: Game) -> list[Move]:
         raise fail((), "a news file holds one key, 'events:', a list of events as in a scenario",
                    "Write 'events:' and under it items such as '- {type: border_clash, from: India, "
                    "to: Pakistan, note: ...}'.")
-    return _checked_events(data, document, path, game, fail, team="news")
-
-
-def _checked_events(data, document, path: Path, game: Game, fail, *, team: str) -> list[Move]:
     first, last = game.next_turn()
     events = data.get("events")
     if events is None:
         events = []
     if not isinstance(events, list):
-        raise fail(("events",), "'events:' must be a list of moves (lines starting with '- ')")
+        raise fail(("events",), "'events:' must be a list of events (lines starting with '- ')")
     filled = []
     for index, event in enumerate(events):
         if isinstance(event, dict):
             event = dict(event)
-            event.setdefault("at", first)  # a move without a month happens at the start of the turn
+            event.setdefault("at", first)  # news without a month happens at the start of the turn
             if not str(event.get("note", "")).strip():
-                raise fail(("events", index), "every move needs a one-line justification in 'note:'",
-                           "Add for instance \"note: to answer Pakistan's new fighters\".")
+                raise fail(("events", index), "every news item needs a one-line note",
+                           "Add for instance \"note: an exchange of fire (invented for the exercise)\".")
         filled.append(event)
     # The scenario checker, on a scenario holding just these events: its messages, this file's lines.
-    scenario_from_data({"name": "orders", "months": game.horizon, "events": filled},
+    scenario_from_data({"name": "news", "months": game.horizon, "events": filled},
                        file=str(path), position=document.position)
     for index, event in enumerate(filled):
         if not first <= int(event["at"]) <= last:
             raise fail(("events", index, "at"), f"month {event['at']} is not in this turn (months {first} to {last})",
                        f"Write a month from {first} to {last}, or leave 'at:' out for month {first}.")
-    return [Move(event, team, str(path)) for event in filled]
+    return [Move(event, NEWS_BY, str(path)) for event in filled]
 
 
 def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
-    """Read and check every orders file in orders/ and the news (news.yaml, --inject files)."""
+    """Read and check every orders file in orders/, the page's pending moves and the news, then apply the
+    rules between teams (consent): nothing is written."""
     if game.over:
         raise EntenteError(f"the game is over: it has reached month {game.horizon}, the scenario's horizon",
                            file=str(game.folder), hint="Run the debrief: python -m sim play --debrief "
                                                        f"--state {game.folder}")
     first, last = game.next_turn()
-    order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml")))
-    news_files = tuple(p for p in [game.folder / NEWS, *map(Path, inject)] if p.is_file())
+    order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml"))) if game.folder else ()
+    news_files = tuple(p for p in [*([game.folder / NEWS] if game.folder else []), *map(Path, inject)]
+                       if p.is_file())
     for path in inject:
         if not Path(path).is_file():
             raise EntenteError("there is no such news file", file=str(path),
                                hint="Give the path of a YAML file with an 'events:' list.")
-    moves = []
+    names = game_actors(game)
+    orders: list[Order] = []
     for path in order_files:
-        moves += read_orders(path, game)
+        orders += read_orders(path, game, names)
+    orders += [page_order(game, move, names, index) for index, move in enumerate(game.pending)]
+    news = []
     for path in news_files:
-        moves += read_news(path, game)
-    return TurnPlan(first, last, tuple(moves), order_files, news_files)
+        news += read_news(path, game)
+    # Consent binds the teams the game declares; without --teams nobody answers for the other actors.
+    outcome = resolve(orders, list(game.proposals), game.team_actors(), game.rules, game.turns_played + 1)
+    return TurnPlan(first, last, tuple(orders), tuple(news), outcome, order_files, news_files)
 
 
 def play_turn(game: Game, plan: TurnPlan) -> Game:
@@ -348,14 +428,8 @@ def play_turn(game: Game, plan: TurnPlan) -> Game:
         shutil.copyfile(path, archive / ORDERS / path.name)
     for index, path in enumerate(plan.news_files):
         shutil.copyfile(path, archive / (NEWS if index == 0 else f"news_{index + 1}.yaml"))
-    events = played_events(game)
-    for move in plan.moves:
-        event = dict(move.event)
-        event["note"] = f"{move.by}: {str(event['note']).strip()}"
-        events.append(event)
-    events.sort(key=lambda e: int(e["at"]))  # stable: same-month moves keep the order they were read in
-    advanced = replace(game, month=plan.last, turns_played=number)
-    save(advanced, events)
+    advanced = advanced_game(game, plan)
+    save(advanced)
     for path in plan.order_files:  # the orders are used: next turn starts from an empty folder
         path.unlink()
     if (game.folder / NEWS).is_file():
@@ -363,9 +437,16 @@ def play_turn(game: Game, plan: TurnPlan) -> Game:
     return advanced
 
 
-def played_scenario(game: Game):
-    """The Scenario the game's state stands for (a file `sim run` accepts)."""
-    return load_scenario(game.folder / PLAYED_SCENARIO)
+def advanced_game(game: Game, plan: TurnPlan) -> Game:
+    """The game after the turn (nothing written): moves added with who played them, proposals renewed."""
+    number = game.turns_played + 1
+    events = list(game.played)
+    for move in plan.moves:
+        events.append({**move.event, "note": str(move.event.get("note", "")).strip(), "by": move.by,
+                       "turn": number})
+    events.sort(key=lambda e: int(e["at"]))  # stable: same-month moves keep the order they were read in
+    return replace(game, month=plan.last, turns_played=number, played=tuple(events),
+                   proposals=plan.outcome.proposed, pending=())
 
 
 def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), scenario_path=None) -> Game:
@@ -397,30 +478,78 @@ def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), sce
 
 
 ORDERS_TEMPLATE = """\
-# Orders for one turn of an Entente game. Save as orders/TEAM.yaml in the game folder (one file a team).
-# Each move is an event as in a scenario file, taken by (or towards) the actor the team plays.
-# Event types and what they mean: python -m sim list events.  Actors: python -m sim list actors.
-actor: {actor}
-events:
-  - type: diplomatic_visit   # an event type from the codebook
-    from: {actor}
-    to: {other}
-    intensity: 1.0           # 1 = a full event of its type; 0.5 a small one
+# Orders of team {team} ({actor}) for months {first} to {last}. Save as {orders}/{team}.yaml in the game folder.
+# Each move is written in {actor}'s own words: 'VERB to|from|with|on ACTOR', e.g.
+#   sell_arms to India   buy_arms from China   summit with US   sanctions on Iran
+# Moves: {verbs}.
+# Rules of this game: at most {moves} moves a turn; intensity from {low:g} to {high:g} (1 = a typical event).
+# A cooperative move towards an actor another team plays is a proposal: it happens only if that team
+# orders it too (this turn, or next turn when it is shown in its orders).
+team: {team}
+moves:
+{proposals}  - do: diplomatic_visit with {other}
+    intensity: 1.0
     at: {first}                  # a month of this turn ({first} to {last}); leave out for month {first}
     note: why we do it, in one line
 """
 
 
-def orders_template(game: Game, actor: str | None = None) -> str:
+def orders_template(game: Game, team: str | None = None) -> str:
+    """An orders file to start from, with the proposals other teams made to this team ready to accept."""
+    from .play_rules import verbs
+
     first, last = game.next_turn()
-    actor = actor or (game.teams[0] if game.teams else "India")
+    teams = teams_of(game, game_actors(game))
+    wanted = team or next(iter(game.team_actors()), "India")
+    team = next((t for t in teams if t.casefold() == str(wanted).strip().casefold()), None)
+    if team is None:
+        raise EntenteError(f"there is no team {wanted!r} in this game", hint=f"The teams are: {', '.join(teams)}.")
+    actor = teams[team]
     other = "Russia" if actor != "Russia" else "China"
-    return ORDERS_TEMPLATE.format(actor=actor, other=other, first=first, last=last)
+    offers = [p for p in game.proposals if p.to_team == team]
+    proposals = "".join(f"  # {p.by} proposed '{p.words}' (turn {p.turn}): keep these lines to accept, delete "
+                        f"them to refuse\n  - do: {p.answer_words(actor)}\n    note: we accept\n" for p in offers)
+    return ORDERS_TEMPLATE.format(team=team, actor=actor, other=other, first=first, last=last, orders=ORDERS,
+                                  verbs=", ".join(verbs()), moves=game.rules.moves_per_turn,
+                                  low=game.rules.intensity[0], high=game.rules.intensity[1], proposals=proposals)
 
 
-def write_orders(game: Game, team: str, actor: str, events: list[dict]) -> Path:
-    """Orders typed at the terminal, written as a file so that they are checked and kept like the rest."""
+def write_orders(game: Game, team: str, moves: list[dict]) -> Path:
+    """Orders typed at the terminal, written as a file so that they are checked and kept like the rest.
+
+    The team must be one of the game's (its name becomes the file's name: never a path)."""
+    names = game_actors(game)
+    teams = teams_of(game, names)
+    if team not in teams:
+        raise EntenteError(f"there is no team {team!r} in this game",
+                           hint=f"The teams are: {', '.join(teams)}.")
     path = game.folder / ORDERS / f"{team}.yaml"
     _write(path, "# Typed at the terminal (python -m sim play, interactive).\n"
-           + _dump({"actor": actor, "events": events}))
+           + _dump({"team": team, "moves": moves}))
     return path
+
+
+def write_report(game: Game, relative: str, text: str) -> Path:
+    """A report written into the game folder (situation page, debrief)."""
+    path = game.folder / relative
+    _write(path, text)
+    return path
+
+
+def game_from_saved(saved, folder) -> Game:
+    """A game folder started from a saved game (the app's 'Save game', or another folder's game.yaml)."""
+    from ..io.safe_yaml import load_yaml
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise EntenteError("the game folder is not empty", file=str(folder),
+                           hint="Choose a new folder to load the saved game into.")
+    game = read_game(load_yaml(saved, what="game file"), str(saved))
+    if game.relations_file:
+        raise EntenteError("this saved game starts from a relations file that is not part of the file",
+                           file=str(saved), hint="Copy its whole game folder instead of its game.yaml.")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ORDERS).mkdir(exist_ok=True)
+    game = replace(game, folder=folder)
+    played_scenario(replace(game, folder=None))  # checked before anything is written
+    return save(game)

@@ -33,9 +33,16 @@ def debrief_text(debrief: Debrief, top: int = 12) -> str:
               "Moves and news"]
     for event in debrief.moves:
         lines.append(f"  month {event['at']:>3}  {event['type']:<20} {_parties(event)}  "
-                     f"{printable(event.get('note', ''), limit=160)}")
+                     f"{printable(event.get('by', ''), limit=60)}: {printable(event.get('note', ''), limit=160)}")
     if not debrief.moves:
         lines.append("  none yet")
+    lines += ["", f"Every reaction since the game began (run 1): {len(debrief.reactions)}"]
+    for r in debrief.reactions:
+        lines.append(f"  month {r['month']:>3}  {r['type']:<20} {_parties({'from': r['source'], 'to': r['target']})}")
+        lines.append(f"             {printable(r['reason'], limit=600)}")
+    lines += ["", "Who moved the world (share of all pairs' movement since the game began, run 1, by exact "
+                  "attribution)"]
+    lines += [f"  {printable(who, limit=60):<40}{share:>5.0%}" for who, share in debrief.shares]
     return "\n".join(lines) + "\n"
 
 
@@ -68,5 +75,14 @@ def debrief_markdown(debrief: Debrief) -> str:
               "## Moves and news", "", "| month | type | parties | who and why |", "| ---: | --- | --- | --- |"]
     for event in debrief.moves:
         lines.append(f"| {event['at']} | {_cell(event['type'])} | {_cell(_parties(event))} | "
-                     f"{_cell(event.get('note', ''))} |")
+                     f"{_cell(event.get('by', ''))}: {_cell(event.get('note', ''))} |")
+    lines += ["", f"## Every reaction ({len(debrief.reactions)}, run 1)", "",
+              "| month | reaction | why |", "| ---: | --- | --- |"]
+    lines += [f"| {r['month']} | {_cell(r['type'])} {_cell(r['source'])} → {_cell(r['target'])} | "
+              f"{_cell(r['reason'])} |" for r in debrief.reactions]
+    lines += ["", "## Who moved the world", "",
+              "Each one's share of all pairs' movement since the game began (run 1, the sum of the size of its "
+              "parts by exact attribution; the world's own pull is memory, balance and reciprocity).", "",
+              "| who | share |", "| --- | ---: |"]
+    lines += [f"| {_cell(who)} | {share:.0%} |" for who, share in debrief.shares]
     return "\n".join(lines) + "\n"
