@@ -20,6 +20,7 @@ the same Result.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,19 @@ _PLACE = re.compile(r"events\[(\d+)\]")
 def bundled_names() -> list[str]:
     """The bundled scenarios a page can offer, by name (`arms_sale_pakistan`)."""
     return [path.stem for path in bundled_scenarios()]
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_titles() -> dict[str, str]:
+    """Each bundled scenario's title as its file writes it ('name:'), by file name: what the page shows.
+
+    Read once with the safe YAML reader; a file without a name shows its file name."""
+    titles = {}
+    for path in bundled_scenarios():
+        data = load_yaml(path, what="scenario file").data
+        name = data.get("name") if isinstance(data, dict) else None
+        titles[path.stem] = " ".join(str(name).split()) if name else path.stem
+    return titles
 
 
 @dataclass(frozen=True)
