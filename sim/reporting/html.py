@@ -75,6 +75,24 @@ def _event_text(item, part=None) -> str:
     return f"{text}: {_signed(part.value)} of run 1's change{share}"
 
 
+def _changed_parameters(summary: Summary) -> str:
+    """The parameters a scenario or the user set away from the defaults: 'noise 0.03 (default 0)'."""
+    from ..core.parameters import Parameters
+
+    defaults, used = Parameters().as_dict(), summary.parameters.as_dict()
+    changed = [f"{e(name)} {e(value)} <span class=\"muted\">(default {e(defaults[name])})</span>"
+               for name, value in used.items() if defaults.get(name) != value]
+    return "; ".join(changed) or "none (python -m sim list parameters lists them)"
+
+
+def _set_scores(summary: Summary) -> str:
+    """The starting scores not taken from the relations file: 'India → Pakistan −0.25 (scenario)'."""
+    set_here = [f"{e(pair)} {_signed(summary.initial[pair.split(' → ')[0]][pair.split(' → ')[1]])} "
+                f"<span class=\"muted\">({e(source)})</span>"
+                for pair, source in summary.starting_scores.items() if source in ("scenario", "override")]
+    return "; ".join(set_here) or "none: every starting score comes from the relations file"
+
+
 # --- sections ------------------------------------------------------------------------------------------
 
 def _header(summary: Summary) -> list[str]:
@@ -89,6 +107,8 @@ def _header(summary: Summary) -> list[str]:
         f"<tr><th>scenario file</th><td>{e(summary.scenario_file or 'scenario')}</td></tr>",
         f"<tr><th>starting world (relations file)</th><td>{relations}</td></tr>",
         f"<tr><th>months · seed · runs</th><td>{summary.months} · {summary.seed} · {runs}</td></tr>",
+        f"<tr><th>parameters changed from the defaults</th><td>{_changed_parameters(summary)}</td></tr>",
+        f"<tr><th>starting scores set by the scenario or by you</th><td>{_set_scores(summary)}</td></tr>",
         f"<tr><th>events</th><td>{summary.scenario_event_count} scheduled a run; {summary.reaction_count} "
         f"reactions by actors ({summary.runs_with_reactions} of {runs} runs had any)</td></tr>",
         "</table>",
