@@ -109,3 +109,23 @@ def test_the_check_catches_the_old_wording():
     assert cue_claims("Solid lines without the events, dashed lines with the events.")[0][1] \
         == style.WITHOUT_EVENTS.phrase
     assert RETIRED.search("the event-free line is a thin grey line")
+
+
+def test_the_projector_chart_uses_the_same_cues_and_large_text():
+    """The app's projector chart: solid with the events, dashed without, and no text under 14 px (1 pt = 1 px
+    at its 72 dpi)."""
+    from matplotlib.text import Text
+
+    from sim.viz import projector
+
+    figure = projector.plot_projector(make_result())
+    panels = [ax for ax in figure.axes if ax.get_title()]
+    assert len(panels) == 2
+    styles = {(line.get_linestyle(), line.get_linewidth()) for line in panels[0].get_lines()}
+    assert ("-", style.WITH_EVENTS.style["linewidth"]) in styles
+    assert ("--", style.WITHOUT_EVENTS.style["linewidth"]) in styles
+    figure.canvas.draw()  # ticks made at drawing time must keep the large size too
+    sizes = [text.get_fontsize() for text in figure.findobj(Text) if text.get_text().strip()]
+    assert sizes and min(sizes) >= projector.TEXT_PX and figure.dpi == 72
+    key = [t.get_text() for box in figure.legends for t in box.get_texts()]
+    assert key == [style.WITH_EVENTS.label.split(" (")[0], style.WITHOUT_EVENTS.label.split(" (")[0]]
