@@ -32,6 +32,7 @@ h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #
 table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
 th, td { border: 1px solid #cccccc; padding: 0.25rem 0.5rem; vertical-align: top; text-align: left; }
 th { background: #eef2f6; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.cause { min-width: 15rem; } td.pair { white-space: nowrap; } td.behind { min-width: 14rem; font-size: 0.85rem; }
 .warm { color: #0b5a8c; } .cool { color: #a13c00; } .muted { color: #666666; }
 blockquote { margin: 0.3rem 0 0.3rem 1rem; padding-left: 0.6rem; border-left: 3px solid #cccccc; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #dddddd; }
@@ -210,7 +211,7 @@ def _events(result: Result) -> list[str]:
 
 def _effects(result: Result, summary: Summary) -> list[str]:
     from ..experiment.effect_causes import effect_causes_or_reason
-    from .causes import cause_sentence, no_event_note
+    from .causes import CAUSES_EXPLAINED, cause_sentence, no_event_note
 
     out = [f"<h2>What the events did</h2><p><b>Effect</b> = the score at month {summary.months} minus the same "
            "world without the events (the baseline): what the events did. <b>Change</b> = the score at the end "
@@ -225,8 +226,7 @@ def _effects(result: Result, summary: Summary) -> list[str]:
         out.append("<p>The events changed no score by as much as 0.01.</p>")
         return out
     causes, reason = effect_causes_or_reason(result)
-    if reason:
-        out.append(f'<p class="muted">{e(reason)}</p>')
+    out.append(f'<p class="muted">{e(reason)}</p>' if reason else f"<p>{CAUSES_EXPLAINED}</p>")
     out.append("<table><tr><th>pair</th><th>start</th><th>end</th><th>change (end − start)</th>"
                "<th>without the events</th><th>effect (end − without)</th><th>peak effect (month)</th>"
                "<th>what made the effect (run 1)</th><th>events behind it: each one's part of run 1's change"
@@ -237,11 +237,11 @@ def _effects(result: Result, summary: Summary) -> list[str]:
         behind = "<br>".join(_event_text(item, c.share_of(item)) for item in c.events)
         if not behind:
             behind = f'<span class="muted">{e(no_event_note(pair))}</span>'
-        out.append(f"<tr><td>{e(c.source)} → {e(c.target)}</td><td class=\"num\">{_signed(c.initial)}</td>"
+        out.append(f"<tr><td class=\"pair\">{e(c.source)} → {e(c.target)}</td><td class=\"num\">{_signed(c.initial)}</td>"
                    f"<td class=\"num\">{_signed(c.final)}</td><td class=\"num\">{_signed(c.final - c.initial)}</td>"
                    f"<td class=\"num\">{_signed(c.baseline_final)}</td>"
                    f"{_effect_cell(c.effect)}<td class=\"num\">{_signed(c.peak_effect)} ({c.peak_month})</td>"
-                   f"<td>{why}</td><td>{behind}</td></tr>")
+                   f"<td class=\"cause\">{why}</td><td class=\"behind\">{behind}</td></tr>")
     out.append("</table>")
     return out
 
