@@ -23,7 +23,7 @@ from ..errors import EntenteError
 from ..io.safe_yaml import MAX_BYTES
 from ..reporting.html import why_html
 from ..viz import figures, style
-from ..viz.projector import plot_projector
+from ..viz.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
 from .session import (GameSession, actor_choices, bundled_names, bundled_titles, event_type_choices, load_game,
@@ -177,12 +177,12 @@ def ScenarioButtons(current: str | None, choose: Callable[[str], None]):
 def ProjectorResult(session: GameSession, since: int):
     """The projector view's top: what just happened, then the chart (text at least 14 px, shown at its own
     size) beside the largest effects, all within 1280 x 720 pixels without scrolling."""
+    figure = solara.use_memo(lambda: plot_projector(session.result), [session])  # drawn once per session state
     with solara.Column(classes=["entente-projector"], style={"gap": "6px"}):
         Happened(session, since, compact=True)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap", "gap": "12px"}):
-            figure = plot_projector(session.result)
             with solara.Column(style={"flex": "0 0 auto"}, classes=["entente-projector-chart"]):
-                solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=72)
+                solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=PROJECTOR_DPI)
             with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
                 EffectsTable(session, rows=PROJECTOR_EFFECT_ROWS, compact=True)
 
