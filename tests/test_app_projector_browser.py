@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import pytest
+import test_app_browser
 import yaml
-
-from test_app_browser import ROOT, WAIT, Visit, browser, server  # noqa: F401 (fixtures)
+from test_app_browser import ROOT, WAIT, Visit
 
 from sim.app.session import bundled_titles, load_game
 from sim.io.resources import bundled_scenario
 from sim.io.scenario_file import load_scenario
 from sim.viz.projector import TEXT_PX
+
+server, browser = test_app_browser.server, test_app_browser.browser  # the page's fixtures, reused
 
 # The words of an element that the browser broke across two lines (a word's range has rects on two lines).
 BROKEN_WORDS = """e => { const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); const broken = [];

@@ -1,10 +1,10 @@
 """Printable answer sheets: one HTML page per worksheet, its questions each with an answer box.
 
 The questions are read from the worksheet itself (one fact in one place): every numbered item, and every
-bullet that asks something (holds a "?"), outside the "Run" and "Going further" sections, and for each "Change one thing"
-a box for the prediction written before running and one for what happened. The page prints on A4 and on
-Letter alike: no paper size is set (the printer's is used), the text column is narrower than A4's, the
-boxes have a fixed height in millimetres and are never split across pages.
+bullet that asks something (holds a "?"), outside the "Run" and "Going further" sections, and for each
+"Change one thing" a box for the prediction written before running and one for what happened. The page
+prints on A4 and on Letter alike: no paper size is set (the printer's is used), the text column is
+narrower than A4's, the boxes have a fixed height in millimetres and are never split across pages.
 """
 
 from __future__ import annotations

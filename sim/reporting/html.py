@@ -237,7 +237,8 @@ def _effects(result: Result, summary: Summary) -> list[str]:
         behind = "<br>".join(_event_text(item, c.share_of(item)) for item in c.events)
         if not behind:
             behind = f'<span class="muted">{e(no_event_note(pair))}</span>'
-        out.append(f"<tr><td class=\"pair\">{e(c.source)} → {e(c.target)}</td><td class=\"num\">{_signed(c.initial)}</td>"
+        out.append(f"<tr><td class=\"pair\">{e(c.source)} → {e(c.target)}</td>"
+                   f"<td class=\"num\">{_signed(c.initial)}</td>"
                    f"<td class=\"num\">{_signed(c.final)}</td><td class=\"num\">{_signed(c.final - c.initial)}</td>"
                    f"<td class=\"num\">{_signed(c.baseline_final)}</td>"
                    f"{_effect_cell(c.effect)}<td class=\"num\">{_signed(c.peak_effect)} ({c.peak_month})</td>"

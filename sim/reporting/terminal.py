@@ -112,8 +112,8 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     if not changes:
         lines.append("  The events changed no score by as much as 0.001.")
     else:
-        lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   behind it (its part of run 1's "
-                     "change, not the effect)")
+        lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   "
+                     "behind it (its part of run 1's change, not the effect)")
         for change in changes:
             pair = f"{_shown(change.source, NAME_WIDTH)} → {_shown(change.target, NAME_WIDTH)}"
             behind = _behind(change) if summary.attributed else ""

@@ -2,7 +2,8 @@
 
 Overlapping bands of several pairs in one plot turn into mud, so each pair the events moved most gets its
 own panel on a shared scale: the 90% band light, the 50% band darker, the median solid, and the
-baseline's median dashed in the same colour (style.WITH_EVENTS and WITHOUT_EVENTS, as pairs_over_time). Built without pyplot (see figures.py); every number comes from Result.bands().
+baseline's median dashed in the same colour (style.WITH_EVENTS and WITHOUT_EVENTS, as pairs_over_time).
+Built without pyplot (see figures.py); every number comes from Result.bands().
 """
 
 from __future__ import annotations
