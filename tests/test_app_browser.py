@@ -131,7 +131,7 @@ class Visit:
 
 def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(server, browser):
     visit = Visit(browser, server)
-    visit.click("arms_sale_pakistan")
+    visit.click("Russia sells Su-35 fighters and T-90 tanks to Pakistan")  # the scenario's title, not its file
     assert visit.month() == "Month 0 of 36"
     for month in range(1, 13):
         visit.click("Step a month", then_month=month)
@@ -199,7 +199,7 @@ def test_an_uploaded_scenario_is_played_and_stays_until_another_is_chosen(server
     assert visit.showing("happened", "joint counter-terrorism exercise")
     assert visit.text("scenario").startswith("Class copy of ")
     assert visit.page.locator(".entente-error").count() == 0
-    visit.click("arms_sale_pakistan")
+    visit.click("Russia sells Su-35 fighters and T-90 tanks to Pakistan")
     assert visit.showing("scenario", "Su-35")
     assert visit.month() == "Month 0 of 36"
     visit.context.close()

@@ -149,17 +149,19 @@ def test_pairs_figure_has_one_panel_per_pair_with_both_directions_apart():
         lines = [line for line in ax.get_lines() if len(line.get_xdata()) == MONTHS + 1]
         assert len(lines) == 4  # each direction with the events, and its baseline
         first, first_base, second, second_base = lines
-        assert first.get_linestyle() == "-" and second.get_linestyle() != "-"  # A→B solid, B→A dashed
-        assert first.get_color() != second.get_color()
-        assert first_base.get_linestyle() == first.get_linestyle()
+        assert first.get_linestyle() == second.get_linestyle() == "-"  # with the events: solid
+        assert first_base.get_linestyle() == second_base.get_linestyle() == "--"  # without them: dashed
+        assert first.get_color() != second.get_color() and first.get_marker() != second.get_marker()
+        assert first_base.get_color() == first.get_color() and first_base.get_marker() == first.get_marker()
         assert first_base.get_linewidth() < first.get_linewidth()
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert len(legend) == 2 and all("effect" in t for t in legend)
     legend = [t.get_text() for t in panels[0].get_legend().get_texts()]
     assert legend[0].startswith("Russia → Pakistan  (effect +0.40") and legend[1].startswith("Pakistan → Russia")
     key = [t.get_text() for box in figure.legends for t in box.get_texts()]
-    assert any("baseline" in t for t in key) and any(t.startswith("solid") for t in key)
-    assert any(t.startswith("dashed") for t in key)
+    assert any(t.startswith("solid: with the events") for t in key)
+    assert any(t.startswith("dashed: without the events") and "baseline" in t for t in key)
+    assert any(t.startswith("circles") for t in key) and any(t.startswith("squares") for t in key)
     assert "Synthetic" in figure.get_suptitle() and "moved most" in figure.get_suptitle()
 
 

@@ -134,7 +134,7 @@ def test_the_effects_table_gives_each_event_its_attributed_part():
     change = result.summary.changes[0]
     part = change.share_of(change.events[0])
     assert part is not None and part.share is not None
-    shown = f"{change.events[0]}: {part.value:+.2f}".replace("-", "−") + f", {part.share:.0%} of the change"
+    shown = f"{change.events[0]}: {part.value:+.2f}".replace("-", "−") + f" of run 1's change ({part.share:.0%})"
     assert shown in page
 
 
@@ -180,3 +180,53 @@ def test_the_waterfall_escapes_what_a_scenario_names_and_spans_the_scores():
     bars = [(float(x), float(w)) for x, w in re.findall(r'<rect x="([-0-9.]+)" y="[0-9.]+" width="([0-9.]+)"', svg)]
     assert len(bars) == 4 and min(x for x, _ in bars) >= PLOT[0] and max(x + w for x, w in bars) <= PLOT[1] + 0.1
     assert "−0.250" in svg and "−0.900" in svg  # every bar's value, the end included
+
+
+def _effect_rows(page: str) -> list[list[str]]:
+    import html as html_module
+    import re
+
+    table = page[page.index("<h2>What the events did</h2>"):page.index("<h2>Why these pairs moved</h2>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.DOTALL)[1:]
+    return [[html_module.unescape(re.sub(r"<[^>]+>", " ", cell)).strip()
+             for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.DOTALL)] for row in rows]
+
+
+def test_the_report_puts_the_results_first_and_the_evidence_after():
+    """Events, then every effect row, then why, blocs and figures; the article's evidence comes last."""
+    import re
+
+    import sim
+    from sim.reporting.html import report_html
+
+    page = report_html(sim.run("arms_sale_pakistan"))
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+    assert headings[:2] == ["The events and every reaction", "What the events did"]
+    assert headings[-1].startswith("Evidence")
+    assert page.index("What the events did") < page.index("Evidence: the starting world")
+
+
+def test_every_effect_row_says_its_cause_and_tells_change_from_effect():
+    """Each row: change (end − start) and effect (end − without) side by side, a plain-language cause that
+    adds up (its parts sum to run 1's effect), and a row without events behind it says why."""
+    import sim
+    from sim.experiment.effect_causes import effect_causes
+    from sim.reporting.html import report_html
+
+    result = sim.run("arms_sale_pakistan")
+    rows = _effect_rows(report_html(result))
+    assert len(rows) == sum(abs(c.effect) >= 0.005 for c in result.summary.changes)
+    by_pair = {row[0]: row for row in rows}
+    india = by_pair["India → Russia"]
+    assert india[3] == "−0.30" and india[5] == "−0.26"  # the change, and the effect beside it
+    assert "Pushed by" in india[7] and "−0.30 of run 1's change (100%)" in india[8]
+    assert all(row[7].startswith(("Pushed by", "Held back")) for row in rows)
+    kinds = " ".join(row[7] for row in rows)
+    assert "balance (" in kinds and "reciprocity (" in kinds
+    causes = effect_causes(result)
+    for pair in causes.values():  # the parts are exact: they add up to run 1's effect
+        assert abs(sum(pair.parts.values()) - pair.effect) < 1e-9
+    empty = [row for row in rows if "of run 1's change" not in row[8]]
+    assert empty, "the arms sale leaves some pairs moved by no event of their own"
+    assert all(row[8].startswith("No event of its own") for row in empty)
+    assert any("came through reciprocity" in row[8] or "came through balance" in row[8] for row in empty)

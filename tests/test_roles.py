@@ -67,13 +67,13 @@ def test_red_lines_rank_the_most_hostile_first_with_rising_chances(sheets):
     values = [float(score) for _, score, _ in red]
     chances = [float(chance) for _, _, chance in red]
     assert values == sorted(values) and chances == sorted(chances, reverse=True)
-    assert "the model's reading, not policy advice" in text
+    assert "Red lines as the model reads them (not policy advice)" in text
 
 
 def test_the_taliban_are_a_movement_not_the_afghan_state(sheets):
     text = (sheets / "taliban.md").read_text(encoding="utf-8")
     assert "armed movement, not a state" in text and "not as the Afghan state" in text
-    assert "You play an **armed group**" in text and "covert support" in text
+    assert "You play an armed group, not a state" in text and "covert support" in text
     assert "armed group" not in (sheets / "pakistan.md").read_text(encoding="utf-8").split("## Your ties")[0]
 
 
@@ -107,3 +107,30 @@ def test_html_sheets_are_self_contained(sheets):
         assert text.startswith("<!DOCTYPE html>") and "<style>" in text
     assert "&quot;" in (sheets / "russia.html").read_text(encoding="utf-8") or "&#x27;" in (
         sheets / "russia.html").read_text(encoding="utf-8")
+
+
+BRIEF = ("Your interests", "Your objectives in this crisis", "Your red lines (the team's starting positions)",
+         "Your constraints")
+
+
+@pytest.mark.parametrize("actor", ["russia", "pakistan", "india", "us", "china", "iran", "taliban"])
+def test_the_first_page_is_the_teams_brief_and_the_evidence_comes_after(sheets, actor):
+    """Interests, objectives, red lines and constraints, each with at least one point, before the evidence;
+    the brief's sources are cited; printed, the brief is a page of its own."""
+    text = (sheets / f"{actor}.md").read_text(encoding="utf-8")
+    evidence = text.index("## Evidence: the model's starting world for you")
+    for heading in BRIEF:
+        at = text.index(f"## {heading}\n\n- ")
+        assert at < evidence
+    assert text.index("Sources: ") < evidence and text.index("## Your ties at the start") > evidence
+    page = (sheets / f"{actor}.html").read_text(encoding="utf-8")
+    brief = page[page.index('<section class="brief">'):page.index("</section>")]
+    assert all(f'data-brief="{key}"' in brief for key in ("interests", "objectives", "red_lines", "constraints"))
+    assert "Your ties at the start" not in brief
+    assert ".brief{break-after:page" in page
+
+
+def test_the_taliban_sheet_says_how_a_class_may_play_it(sheets):
+    text = (sheets / "taliban.md").read_text(encoding="utf-8")
+    playing = text[text.index("## Playing this role"):text.index("## Evidence")]
+    assert "teacher's choice" in playing and "third person" in playing and "exercises/crisis/README.md" in playing

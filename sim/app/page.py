@@ -13,6 +13,7 @@ component), so sessions never share a model. Started by `sim app` (sim/cli/app.p
 from __future__ import annotations
 
 import html
+import math
 from typing import Callable
 
 import solara
@@ -22,15 +23,27 @@ from ..errors import EntenteError
 from ..io.safe_yaml import MAX_BYTES
 from ..reporting.html import why_html
 from ..viz import figures, style
+from ..viz.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
-from .session import (GameSession, actor_choices, bundled_names, event_type_choices, load_game,
+from .session import (GameSession, actor_choices, bundled_names, bundled_titles, event_type_choices, load_game,
                       move_prepositions, move_verbs, parameter_specs, save_game)
 
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
 FIGURE_DPI = 72  # on screen; the zip's figures are written at sim/viz's own resolution
 EFFECT_ROWS = 10
+PROJECTOR_EFFECT_ROWS = 6  # rows of the effects table beside the projector chart: they fit 720 px
+# Vuetify's card titles break words anywhere (word-break: break-all): "Parameters" split as "Paramete-rs".
+# The projector view's table is set large enough to read from the back of a room.
+CSS = """
+.v-card__title { word-break: normal; overflow-wrap: normal; hyphens: none; }
+.v-btn.entente-scenario { text-transform: none; letter-spacing: normal; height: auto !important;
+                          min-height: 36px; white-space: normal; max-width: 22em; }
+.v-btn.entente-scenario .v-btn__content { white-space: normal; word-break: normal; flex: 1 1 auto; }
+.entente-projector table { font-size: 18px; }
+.entente-projector img { max-width: none !important; }
+"""
 
 
 @solara.component_vue("scenario_upload.vue", vuetify=False)
@@ -50,6 +63,7 @@ def Page():
     session, set_session = solara.use_state(initial)
     since, set_since = solara.use_state(0)  # the month before the last action, for "what just happened"
     error, set_error = solara.use_state(None)
+    projector, set_projector = solara.use_state(False)  # the projector view: the result first, large
 
     def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
         try:
@@ -89,18 +103,36 @@ def Page():
         act(lambda _: new)
 
     solara.Title("Entente: alignments in class")
+    solara.Style(CSS)
     with solara.Column(style={"padding": "12px", "max-width": "1500px"}):
-        solara.Markdown("# Entente: what if…?\nA lens for discussion, not a forecast. Choose a scenario, step "
-                        "through the months, add events as they happen, and compare with the same world "
-                        "without the events (the baseline).")
-        with solara.Card("Scenario"):
-            ScenarioButtons(session.bundled_name, choose)
-            ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
+        with solara.Row(style={"align-items": "center", "justify-content": "space-between", "gap": "16px"}):
+            if projector:
+                titles = bundled_titles()
+                solara.HTML(tag="div", unsafe_innerHTML="<b style='font-size:1.3em'>Entente</b><br>"
+                            "<span style='font-size:0.85em'>a lens, not a forecast</span>",
+                            style={"flex": "0 0 auto"})
+                solara.Select("scenario", values=list(titles.values()),
+                              value=titles.get(session.bundled_name or "", None),
+                              on_value=lambda title: choose(next(n for n, t in titles.items() if t == title)),
+                              style={"flex": "1 1 auto"})
+            else:
+                solara.Markdown("# Entente: what if…?\nA lens for discussion, not a forecast. Choose a scenario, "
+                                "step through the months, add events as they happen, and compare with the same "
+                                "world without the events (the baseline).")
+            solara.Switch(label="Projector view", value=projector, on_value=set_projector)
+        if projector:
             if error:
                 solara.Error(error, classes=["entente-error"])
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
-                f'{html.escape(session.scenario.description)}'), style={"margin-top": "8px", "color": "#1a1a1a"})
+        else:
+            with solara.Card("Scenario"):
+                ScenarioButtons(session.bundled_name, choose)
+                ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
+                if error:
+                    solara.Error(error, classes=["entente-error"])
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
+                    f'{html.escape(session.scenario.description)}'),
+                    style={"margin-top": "8px", "color": "#1a1a1a"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Step a month", on_click=lambda: act(lambda s: s.step()), disabled=session.finished,
                           color="primary")
@@ -110,15 +142,19 @@ def Page():
             solara.HTML(tag="span", unsafe_innerHTML=(
                 f'<b data-testid="month">Month {session.month} of {session.months}</b>'))
             solara.InputInt("seed", value=session.scenario.seed,
-                            on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True))
-        Happened(session, since)
+                            on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
+                            style={"max-width": "8em"})
+        if projector:
+            ProjectorResult(session, since)
+        else:
+            Happened(session, since)
         with solara.Columns([1, 3]):
             with solara.Column():
                 Play(session, act, continue_game)
                 Inject(session, act)
                 Parameters(session, act)
             with solara.Column():
-                Views(session)
+                Views(session, effects=not projector)
 
 
 @solara.component
@@ -129,18 +165,37 @@ def ScenarioButtons(current: str | None, choose: Callable[[str], None]):
     none matches (after an upload), which loaded that scenario over the uploaded one and wiped any error.
     A click always (re)starts the scenario clicked, the current one included.
     """
+    titles = bundled_titles()
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
         for name in bundled_names():
-            solara.Button(name, on_click=lambda name=name: choose(name),
-                          color="primary" if name == current else None, outlined=name != current)
+            solara.Button(titles.get(name, name), on_click=lambda name=name: choose(name),
+                          color="primary" if name == current else None, outlined=name != current,
+                          classes=["entente-scenario"])
 
 
 @solara.component
-def Happened(session: GameSession, since: int):
+def ProjectorResult(session: GameSession, since: int):
+    """The projector view's top: what just happened, then the chart (text at least 14 px, shown at its own
+    size) beside the largest effects, all within 1280 x 720 pixels without scrolling."""
+    figure = solara.use_memo(lambda: plot_projector(session.result), [session])  # drawn once per session state
+    with solara.Column(classes=["entente-projector"], style={"gap": "6px"}):
+        Happened(session, since, compact=True)
+        with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap", "gap": "12px"}):
+            with solara.Column(style={"flex": "0 0 auto"}, classes=["entente-projector-chart"]):
+                solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=PROJECTOR_DPI)
+            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+                EffectsTable(session, rows=PROJECTOR_EFFECT_ROWS, compact=True)
+
+
+@solara.component
+def Happened(session: GameSession, since: int, compact: bool = False):
     lines = what_happened(session.result, since, session.live_events)
+    box = {"background": "#F3F6FA", "padding": "8px 12px", "border-radius": "4px"}
+    if compact:  # the projector: the latest lines, in a box of fixed height that scrolls
+        box.update({"max-height": "7.5em", "overflow-y": "auto"})
     body = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     solara.HTML(tag="div", unsafe_innerHTML=f'<b>What just happened</b><ul data-testid="happened">{body}</ul>',
-                style={"background": "#F3F6FA", "padding": "8px 12px", "border-radius": "4px"})
+                style=box)
 
 
 @solara.component
@@ -295,24 +350,54 @@ def Parameters(session: GameSession, act):
                                                                keep_since=True))
 
 
+def drag_step(low: float, high: float) -> float:
+    """The precision a slider drag is rounded to: a power of ten near a hundredth of the range (0.01 for
+    0.01 to 1), so a dragged value reads cleanly; typed and uploaded values are never rounded."""
+    return 10.0 ** math.floor(math.log10((high - low) / 100))
+
+
+def dragged(value: float, low: float, high: float) -> float:
+    step = drag_step(low, high)
+    return min(max(round(round(float(value) / step) * step, 12), low), high)
+
+
 @solara.component
 def ParameterControl(spec: Spec, value, on_value):
+    """One parameter: a slider with the exact value in a number field beside it.
+
+    Solara's SliderFloat hands Vuetify a step, and Vuetify snaps the value it is given to min + k * step
+    and sends the snapped value back (reaction_spread 0.1 became 0.0991, an uploaded 0.25 became 0.26).
+    The slider here has no step (Vuetify's step 0: continuous, no snapping) and only a drag changes it,
+    rounded to drag_step; the number field takes any value exactly, and the checks of a scenario file
+    refuse one outside the range.
+    """
     label = f"{spec.name} ({spec.unit})"
     if spec.choices:
         solara.Select(label, values=list(spec.choices), value=value, on_value=on_value)
     elif isinstance(spec.default, bool):
         solara.Checkbox(label=label, value=value, on_value=on_value)
-    elif isinstance(spec.default, int):
-        solara.SliderInt(label, value=value, min=int(spec.low), max=int(spec.high), on_value=on_value)
     else:
+        whole = isinstance(spec.default, int)
         low, high = float(spec.low), float(spec.high)
-        solara.SliderFloat(label, value=value, min=low, max=high, step=(high - low) / 100, on_value=on_value)
+        solara.Text(label, style={"font-size": "0.9em", "display": "block", "margin-top": "6px"})
+        with solara.Row(style={"align-items": "center", "gap": "8px"}, classes=["entente-parameter"]):
+            with solara.Column(style={"flex": "1 1 auto", "min-width": "6em"}):
+                if whole:
+                    solara.SliderInt("", value=value, min=int(low), max=int(high), on_value=on_value,
+                                     thumb_label=False)
+                else:
+                    solara.v.Slider(v_model=value, min=low, max=high, step=0, hide_details=True, dense=True,
+                                    on_v_model=lambda moved: on_value(dragged(moved, low, high)),
+                                    class_=f"entente-slider-{spec.name}")
+            with solara.Column(style={"flex": "0 0 7.5em"}):
+                number = solara.InputInt if whole else solara.InputFloat
+                number(spec.name, value=value, on_value=on_value, classes=[f"entente-value-{spec.name}"])
     solara.Text(spec.meaning, style={"font-size": "0.8em", "color": "#555", "display": "block",
                                      "margin-bottom": "8px"})
 
 
 @solara.component
-def Views(session: GameSession):
+def Views(session: GameSession, effects: bool = True):
     result = session.result
     month = session.month
     live = session.live_events
@@ -334,7 +419,8 @@ def Views(session: GameSession):
                                     dpi=FIGURE_DPI)
         with solara.lab.Tab("Why?"):
             Why(session)
-    EffectsTable(session)
+    if effects:  # the projector view shows them at the top
+        EffectsTable(session)
     ReasonsTable(session)
     with solara.Row():
         for download in DOWNLOADS:
@@ -376,15 +462,22 @@ def _table(test_id: str, header: list[str], rows: list[list[str]]) -> str:
 
 
 @solara.component
-def EffectsTable(session: GameSession):
+def EffectsTable(session: GameSession, rows: int = EFFECT_ROWS, compact: bool = False):
     summary = session.result.summary
-    rows = [[f"{c.source} → {c.target}", f"{c.initial:+.2f}", f"{c.final:+.2f}", f"{c.baseline_final:+.2f}",
-             f"{c.effect:+.2f}", "; ".join(c.events) or "—"]
-            for c in summary.changes[:EFFECT_ROWS]]
+    changes = summary.changes[:rows]
+    if compact:  # the projector: the pair, the effect and its two ends, large
+        table = [[f"{c.source} → {c.target}", f"{c.effect:+.2f}", f"{c.final:+.2f}", f"{c.baseline_final:+.2f}"]
+                 for c in changes]
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f"<b>The largest effects at month {session.month}</b> (effect = with the events − without)"
+            + _table("effects", ["pair", "effect", "with", "without"], table)))
+        return
+    table = [[f"{c.source} → {c.target}", f"{c.initial:+.2f}", f"{c.final:+.2f}", f"{c.baseline_final:+.2f}",
+              f"{c.effect:+.2f}", "; ".join(c.events) or "—"] for c in changes]
     solara.Markdown(f"### The largest effects of the events at month {session.month}\n"
                     "effect = score with the events − score in the baseline (same world, no events)")
     solara.HTML(tag="div", unsafe_innerHTML=_table(
-        "effects", ["pair", "month 0", "now", "baseline now", "effect", "events behind it"], rows))
+        "effects", ["pair", "month 0", "now", "baseline now", "effect", "events behind it"], table))
 
 
 @solara.component

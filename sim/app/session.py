@@ -22,6 +22,7 @@ read the same file the command line does, and a continued game re-runs to exactl
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,19 @@ _PLACE = re.compile(r"events\[(\d+)\]")
 def bundled_names() -> list[str]:
     """The bundled scenarios a page can offer, by name (`arms_sale_pakistan`)."""
     return [path.stem for path in bundled_scenarios()]
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_titles() -> dict[str, str]:
+    """Each bundled scenario's title as its file writes it ('name:'), by file name: what the page shows.
+
+    Read once with the safe YAML reader; a file without a name shows its file name."""
+    titles = {}
+    for path in bundled_scenarios():
+        data = load_yaml(path, what="scenario file").data
+        name = data.get("name") if isinstance(data, dict) else None
+        titles[path.stem] = " ".join(str(name).split()) if name else path.stem
+    return titles
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Role sheets: what one actor's team needs to know, taken from the seeded world and the codebook.
 
-Everything on a sheet comes from the bundled data: who the actor is (sim/data/roles.yaml), its capability
+Everything on a sheet comes from the bundled data: who the actor is and the team's brief for a crisis
+lesson (interests, objectives, red lines, constraints, with sources: sim/data/roles.yaml), its capability
 (sim/data/actors.yaml), its ties (the starting scores with the article's sentences, verbatim, and the
 priors' sources), the moves the codebook offers it, and a "red lines" reading of the reaction rule. The
 text is laid out by sim/reporting/roles.py.
@@ -51,6 +52,32 @@ class RedLine:
 
 
 @dataclass(frozen=True)
+class Brief:
+    """A team's brief for a crisis lesson (sim/data/roles.yaml, "briefs"): the first page of its sheet."""
+
+    interests: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    red_lines: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    playing: str = ""  # how a class may play this actor, where that needs saying (the Taliban)
+
+    SECTIONS = (("interests", "Your interests"), ("objectives", "Your objectives in this crisis"),
+                ("red_lines", "Your red lines (the team's starting positions)"), ("constraints", "Your constraints"))
+
+    @classmethod
+    def from_table(cls, entry: dict | None) -> "Brief":
+        entry = entry or {}
+        def items(key):
+            values = entry.get(key) or ()
+            if not all(isinstance(item, str) for item in values):  # "a: b" in YAML is a mapping, not text
+                raise ValueError(f"roles.yaml: every item of {key!r} must be text (quote it)")
+            return tuple(" ".join(item.split()).rstrip(".") + "." for item in values)
+        return cls(items("interests"), items("objectives"), items("red_lines"), items("constraints"),
+                   items("sources"), " ".join(str(entry.get("playing", "")).split()))
+
+
+@dataclass(frozen=True)
 class RoleSheet:
     actor: str
     kind: str
@@ -61,6 +88,7 @@ class RoleSheet:
     moves: tuple[Move, ...]
     red_lines: tuple[RedLine, ...]  # most hostile first
     article: str
+    brief: Brief = Brief()
 
     @property
     def partners(self) -> tuple[Tie, ...]:
@@ -74,7 +102,8 @@ class RoleSheet:
 def role_sheets(relations_file=None) -> list[RoleSheet]:
     """One sheet per canonical actor, from the given relations file (default: the bundled one)."""
     document = read_relations(relations_file or default_relations())
-    who = read_table("roles.yaml")["actors"]
+    roles = read_table("roles.yaml")
+    who, briefs = roles["actors"], roles.get("briefs") or {}
     actors_table = read_table("actors.yaml")
     codebook = load_codebook()
     parameters = Parameters()
@@ -105,7 +134,7 @@ def role_sheets(relations_file=None) -> list[RoleSheet]:
                           for t in sorted(ties, key=lambda tie: tie.score) if t.score < 0)
         sheets.append(RoleSheet(actor.name, actor.kind, " ".join(str(who.get(actor.name, "")).split()),
                                 actor.capability, str(actors_table.get("source", "")), tuple(ties), moves,
-                                red_lines, str(document.get("article", ""))))
+                                red_lines, str(document.get("article", "")), Brief.from_table(briefs.get(actor.name))))
     return sheets
 
 

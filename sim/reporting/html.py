@@ -32,6 +32,7 @@ h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #
 table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
 th, td { border: 1px solid #cccccc; padding: 0.25rem 0.5rem; vertical-align: top; text-align: left; }
 th { background: #eef2f6; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.cause { min-width: 15rem; } td.pair { white-space: nowrap; } td.behind { min-width: 14rem; font-size: 0.85rem; }
 .warm { color: #0b5a8c; } .cool { color: #a13c00; } .muted { color: #666666; }
 blockquote { margin: 0.3rem 0 0.3rem 1rem; padding-left: 0.6rem; border-left: 3px solid #cccccc; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #dddddd; }
@@ -65,13 +66,32 @@ def _effect_cell(value: float) -> str:
 
 
 def _event_text(item, part=None) -> str:
-    """One event behind a change, with its attributed part of run 1's change when the summary has it
-    ('month 3: arms_sale Russia → Pakistan: −0.30, 85% of the change')."""
+    """One event behind an effect, with its attributed part of run 1's change from month 0 when the summary
+    has it ('month 3: arms_sale Russia → Pakistan: −0.30 of run 1's change (85%)'): a part of the change,
+    never to be read as the effect beside it."""
     text = e(item)
     if part is None:
         return text
-    share = f", {part.share:.0%} of the change" if part.share is not None else ""
-    return f"{text}: {_signed(part.value)}{share}"
+    share = f" ({part.share:.0%})" if part.share is not None else ""
+    return f"{text}: {_signed(part.value)} of run 1's change{share}"
+
+
+def _changed_parameters(summary: Summary) -> str:
+    """The parameters a scenario or the user set away from the defaults: 'noise 0.03 (default 0)'."""
+    from ..core.parameters import Parameters
+
+    defaults, used = Parameters().as_dict(), summary.parameters.as_dict()
+    changed = [f"{e(name)} {e(value)} <span class=\"muted\">(default {e(defaults[name])})</span>"
+               for name, value in used.items() if defaults.get(name) != value]
+    return "; ".join(changed) or "none (python -m sim list parameters lists them)"
+
+
+def _set_scores(summary: Summary) -> str:
+    """The starting scores not taken from the relations file: 'India → Pakistan −0.25 (scenario)'."""
+    set_here = [f"{e(pair)} {_signed(summary.initial[pair.split(' → ')[0]][pair.split(' → ')[1]])} "
+                f"<span class=\"muted\">({e(source)})</span>"
+                for pair, source in summary.starting_scores.items() if source in ("scenario", "override")]
+    return "; ".join(set_here) or "none: every starting score comes from the relations file"
 
 
 # --- sections ------------------------------------------------------------------------------------------
@@ -88,17 +108,20 @@ def _header(summary: Summary) -> list[str]:
         f"<tr><th>scenario file</th><td>{e(summary.scenario_file or 'scenario')}</td></tr>",
         f"<tr><th>starting world (relations file)</th><td>{relations}</td></tr>",
         f"<tr><th>months · seed · runs</th><td>{summary.months} · {summary.seed} · {runs}</td></tr>",
+        f"<tr><th>parameters changed from the defaults</th><td>{_changed_parameters(summary)}</td></tr>",
+        f"<tr><th>starting scores set by the scenario or by you</th><td>{_set_scores(summary)}</td></tr>",
         f"<tr><th>events</th><td>{summary.scenario_event_count} scheduled a run; {summary.reaction_count} "
         f"reactions by actors ({summary.runs_with_reactions} of {runs} runs had any)</td></tr>",
         "</table>",
-        '<h2 class="first">The scenario</h2>',
         "".join(f"<p>{e(part)}</p>" for part in (summary.description or "(no description)").split("\n\n")),
+        '<p class="muted">On this page: the events, what they did to every pair and why, the blocs, the figures; '
+        "then the evidence the starting world rests on.</p>",
     ]
 
 
 def _starting_world(summary: Summary, relations: dict | None, relations_note: str) -> list[str]:
     names = summary.actors
-    out = ["<h2>The starting world</h2>",
+    out = ["<h2>Evidence: the starting world</h2>",
            "<p>How the row actor regards the column actor at month 0 (−1 hostile … +1 allied), and where each "
            "score came from.</p>", "<table><tr><th></th>" + "".join(f"<th>{e(n)}</th>" for n in names) + "</tr>"]
     for a in names:
@@ -163,7 +186,7 @@ def _starting_world(summary: Summary, relations: dict | None, relations_note: st
 def _events(result: Result) -> list[str]:
     events = result.events
     rows = events[events["run"] == 1] if len(events) else events
-    out = ["<h2>The events and every reaction</h2>"]
+    out = ['<h2 class="first">The events and every reaction</h2>']
     if result.runs > 1:
         out.append(f"<p>Run 1 of {result.runs}; every run's events are in events.csv.</p>")
     if not len(rows):
@@ -186,24 +209,40 @@ def _events(result: Result) -> list[str]:
     return out
 
 
-def _effects(summary: Summary) -> list[str]:
-    out = [f"<h2>What the events did</h2><p>Effect = the score at month {summary.months} minus the same world "
-           "without the events (the baseline). Every event listed contributed to the effect; beside each, its "
-           "part of the pair's change from month 0 in run 1 and that part's share of the change, by exact "
-           "attribution (python -m sim explain RESULT A B splits the rest: memory, balance, reciprocity).</p>"]
+def _effects(result: Result, summary: Summary) -> list[str]:
+    from ..experiment.effect_causes import effect_causes_or_reason
+    from .causes import CAUSES_EXPLAINED, cause_sentence, no_event_note
+
+    out = [f"<h2>What the events did</h2><p><b>Effect</b> = the score at month {summary.months} minus the same "
+           "world without the events (the baseline): what the events did. <b>Change</b> = the score at the end "
+           "minus at month 0: the events and the model's own drift together. The table gives both; the "
+           "cause column says in plain words what made each effect (run 1, exact attribution: the events' "
+           "own parts, and the difference memory, balance and reciprocity make between the two worlds). "
+           "Beside each event behind an effect, its part of run 1's <em>change</em> and that part's share of "
+           "the change: a part of the change, not of the effect "
+           "(python -m sim explain RESULT A B splits any pair).</p>"]
     changes = [c for c in summary.changes if abs(c.effect) >= VISIBLE]
     if not changes:
         out.append("<p>The events changed no score by as much as 0.01.</p>")
         return out
-    out.append("<table><tr><th>pair</th><th>start</th><th>end</th><th>without the events</th><th>effect</th>"
-               "<th>peak effect (month)</th><th>events behind it</th></tr>")
+    causes, reason = effect_causes_or_reason(result)
+    out.append(f'<p class="muted">{e(reason)}</p>' if reason else f"<p>{CAUSES_EXPLAINED}</p>")
+    out.append("<table><tr><th>pair</th><th>start</th><th>end</th><th>change (end − start)</th>"
+               "<th>without the events</th><th>effect (end − without)</th><th>peak effect (month)</th>"
+               "<th>what made the effect (run 1)</th><th>events behind it: each one's part of run 1's change"
+               "</th></tr>")
     for c in changes:
-        behind = ("<br>".join(_event_text(item, c.share_of(item)) for item in c.events)
-                  or '<span class="muted">—</span>')
-        out.append(f"<tr><td>{e(c.source)} → {e(c.target)}</td><td class=\"num\">{_signed(c.initial)}</td>"
-                   f"<td class=\"num\">{_signed(c.final)}</td><td class=\"num\">{_signed(c.baseline_final)}</td>"
+        pair = causes.get((c.source, c.target))
+        why = e(cause_sentence(pair)) if pair is not None else '<span class="muted">—</span>'
+        behind = "<br>".join(_event_text(item, c.share_of(item)) for item in c.events)
+        if not behind:
+            behind = f'<span class="muted">{e(no_event_note(pair))}</span>'
+        out.append(f"<tr><td class=\"pair\">{e(c.source)} → {e(c.target)}</td>"
+                   f"<td class=\"num\">{_signed(c.initial)}</td>"
+                   f"<td class=\"num\">{_signed(c.final)}</td><td class=\"num\">{_signed(c.final - c.initial)}</td>"
+                   f"<td class=\"num\">{_signed(c.baseline_final)}</td>"
                    f"{_effect_cell(c.effect)}<td class=\"num\">{_signed(c.peak_effect)} ({c.peak_month})</td>"
-                   f"<td>{behind}</td></tr>")
+                   f"<td class=\"cause\">{why}</td><td class=\"behind\">{behind}</td></tr>")
     out.append("</table>")
     return out
 
@@ -310,8 +349,8 @@ def report_html(result: Result, *, figures: dict[str, bytes] | None = None, rela
     summary = result.summary
     if summary is None:
         raise ValueError("this Result has no summary: build it with sim.run, or read it with read_result")
-    body = (_header(summary) + _starting_world(summary, relations, relations_note) + _events(result)
-            + _effects(summary) + _why(summary) + _blocs(result, summary) + _figures(result, figures, effect_scale))
+    body = (_header(summary) + _events(result) + _effects(result, summary) + _why(summary) + _blocs(result, summary)
+            + _figures(result, figures, effect_scale) + _starting_world(summary, relations, relations_note))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>Entente · {e(summary.scenario)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"

@@ -112,10 +112,11 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     if not changes:
         lines.append("  The events changed no score by as much as 0.001.")
     else:
-        lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   behind it")
+        lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   "
+                     "behind it (its part of run 1's change, not the effect)")
         for change in changes:
             pair = f"{_shown(change.source, NAME_WIDTH)} → {_shown(change.target, NAME_WIDTH)}"
-            behind = _behind(change)
+            behind = _behind(change) if summary.attributed else ""
             lines.append(f"  {pair:<24}{change.initial:>+7.2f}{change.final:>+7.2f}"
                          f"{change.baseline_final:>+9.2f}{change.effect:>+8.2f}   {behind}")
         if summary.why and out_dir is not None:
@@ -158,8 +159,8 @@ def _agreement_lines(agreement) -> list[str]:
 
 def _behind(change) -> str:
     """The event with the largest part in the pair's effect (exact attribution, run 1), with its part."""
-    if not change.events:
-        return ""
+    if not change.events:  # moved by balance or reciprocity from other pairs: report.html says which
+        return "no event of its own (balance, reciprocity: report.html)"
     top = change.share_of(change.events[0])
     text = _shown(change.events[0], 100) + (f" ({top.value:+.2f})" if top is not None else "")
     more = len(change.events) - 1

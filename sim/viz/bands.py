@@ -1,9 +1,9 @@
 """The spread of many runs, legibly: one small panel per pair, the median with its 50% and 90% bands.
 
 Overlapping bands of several pairs in one plot turn into mud, so each pair the events moved most gets its
-own panel on a shared scale: the 90% band light, the 50% band darker, the median as a line, and the
-baseline's median dashed. Built without pyplot (see figures.py); every number comes from
-sim.experiment.uncertainty.bands.
+own panel on a shared scale: the 90% band light, the 50% band darker, the median solid, and the
+baseline's median dashed in the same colour (style.WITH_EVENTS and WITHOUT_EVENTS, as pairs_over_time).
+Built without pyplot (see figures.py); every number comes from sim.experiment.uncertainty.bands.
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ def plot_bands(result: Result, n: int = 4):
                             label="90% of runs")
             ax.fill_between(months, mine["low_50"], mine["high_50"], color=colour, alpha=0.35, linewidth=0,
                             label="50% of runs")
-            ax.plot(months, mine["median"], color=colour, linewidth=2.0, label="median, with the events")
-            ax.plot(base["month"], base["median"], color="#555555", linewidth=1.2, linestyle=(0, (4, 3)),
-                    label="median, same world without them")
+            ax.plot(months, mine["median"], color=colour, **style.WITH_EVENTS.style,
+                    label=f"{style.WITH_EVENTS.label}, median")
+            ax.plot(base["month"], base["median"], color=colour, **style.WITHOUT_EVENTS.style,
+                    label=f"{style.WITHOUT_EVENTS.label}, median")
             ax.set_title(f"{source}{style.ARROW}{target}")
             ax.set_ylim(-1.05, 1.05)
             ax.legend(loc="lower left", fontsize=7, frameon=False)

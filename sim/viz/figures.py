@@ -84,10 +84,15 @@ STRIP_SIZE = 7  # points: the event numbers above each panel
 STRIP_ROOM = 16  # points between a panel and its title when event numbers sit between them
 MONTH_TICKS = 6  # at most this many steps between labelled months (multiples of 1, 2, 3 or 6 months...)
 SCORE_TICKS = 6  # at most this many steps between labelled scores (0.1 apart on a typical panel)
+MARKS_PER_LINE = 6  # direction markers along each line: enough to tell the lines apart, few enough to read
+MARKER_SIZE = 5  # points
 
 
 def plot_top_pairs(result: Result, n: int = 6):
-    """One panel per pair the events moved most: A→B solid, B→A dashed, each with its baseline thin.
+    """One panel per pair the events moved most: each direction solid with the events, dashed without them.
+
+    The directions differ in colour and marker (circles A→B, triangles B→A); the cues come from
+    sim.viz.style (WITH_EVENTS, WITHOUT_EVENTS, DIRECTIONS), as the texts describing the figure do.
 
     Each panel's y-axis is fitted to its data (small effects stay visible; the ±1 bounds are stated);
     events are numbered ticks above the panels, listed beside the figure, so no label crosses a line.
@@ -106,16 +111,11 @@ def plot_top_pairs(result: Result, n: int = 6):
 
     style_handles = []
     if by == "effect":
-        style_handles += [
-            Line2D([], [], color="black", linewidth=2.2, label="thick: with the events (scenario)"),
-            Line2D([], [], color="black", linewidth=1.0, alpha=0.5, label="thin: baseline, same world, no events"),
-        ]
-    style_handles += [
-        Line2D([], [], color=style.DIRECTION_COLOURS[0], linestyle=style.DIRECTION_DASHES[0], linewidth=2.2,
-               label="solid: first-named actor's view of the second"),
-        Line2D([], [], color=style.DIRECTION_COLOURS[1], linestyle=style.DIRECTION_DASHES[1], linewidth=2.2,
-               label="dashed: the second's view of the first"),
-    ]
+        style_handles += [Line2D([], [], color="black", **style.WITH_EVENTS.style, label=style.WITH_EVENTS.label),
+                          Line2D([], [], color="black", **style.WITHOUT_EVENTS.style,
+                                 label=style.WITHOUT_EVENTS.label)]
+    style_handles += [Line2D([], [], color=colour, linestyle="none", markersize=MARKER_SIZE, **cue.style,
+                             label=cue.label) for colour, cue in zip(style.DIRECTION_COLOURS, style.DIRECTIONS)]
     if runs > 1:
         style_handles.append(Patch(color="black", alpha=0.15, label=_band_label(runs)))
     key = style_handles + _event_key_handles(keys)
@@ -150,20 +150,22 @@ def plot_top_pairs(result: Result, n: int = 6):
             ax = layout.place(figure, layout.EDGE + column * cell[0] + beside, height - top - (row + 1) * cell[1]
                               + below, *PAIR_PANEL)
             lows, highs = [], []
+            every = max(result.months // MARKS_PER_LINE, 1)
             for d, (source, target) in enumerate(((first, second), (second, first))):
-                colour, dashes = style.DIRECTION_COLOURS[d], style.DIRECTION_DASHES[d]
+                colour, marker = style.DIRECTION_COLOURS[d], style.DIRECTIONS[d].style
+                marks = {**marker, "markevery": (d * every // 2, every), "markersize": MARKER_SIZE}
                 months, mean, low, high = _pair_series(result.alignment, source, target, runs)
                 word = "effect" if by == "effect" else "change"
                 label = f"{pair_label(source, target)}  ({word} {_signed(values[at[source], at[target]])})"
-                ax.plot(months, mean, color=colour, linestyle=dashes, linewidth=2.2, zorder=3, label=label)
+                ax.plot(months, mean, color=colour, **style.WITH_EVENTS.style, **marks, zorder=3, label=label)
                 lows.append(low.min())
                 highs.append(high.max())
                 if runs > 1:
                     ax.fill_between(months, low, high, color=colour, alpha=0.15, linewidth=0, zorder=2)
                 if by == "effect":  # otherwise the baseline lies exactly under the scenario line
                     b_months, b_mean, _, _ = _pair_series(result.baseline, source, target, 1)
-                    ax.plot(b_months, b_mean, color=colour, linestyle=dashes, linewidth=1.0, alpha=0.5,
-                            zorder=3)
+                    ax.plot(b_months, b_mean, color=colour, **style.WITHOUT_EVENTS.style, **marks,
+                            markerfacecolor="white", zorder=3)
                     lows.append(b_mean.min())
                     highs.append(b_mean.max())
             _mark_event_months(ax, keys)
@@ -628,12 +630,15 @@ FIGURES: dict[str, Callable[..., Any]] = {  # each returns a matplotlib Figure
 def caption(stem: str, result: Result, *, effect_scale: float | None = None) -> str:
     """The one sentence under a figure saying what to look at (drawn in the figure and shown in the report)."""
     if stem == "pairs_over_time":
+        first, second = style.DIRECTIONS
+        views = f"{first.cue} = {first.phrase}, {second.cue} = {second.phrase}"
         if _has_effect(result):
-            return ("Look at the gap between each thick line and its thin twin: that gap is what the events did "
-                    "(solid = first actor's view, dashed = the reverse); numbered ticks on top are the events "
-                    "listed at the right, and each panel's axis is fitted to its data within the −1…+1 score range.")
-        return ("No event changed any score, so look at how far each pair drifts on its own (solid = first "
-                "actor's view, dashed = the reverse); each panel's axis is fitted to its data within −1…+1.")
+            return (f"Look at the gap between each {style.WITH_EVENTS.cue} line ({style.WITH_EVENTS.phrase}) and "
+                    f"its {style.WITHOUT_EVENTS.cue} twin ({style.WITHOUT_EVENTS.phrase}): that gap is what the "
+                    f"events did ({views}); numbered ticks on top are the events listed at the right, and each "
+                    "panel's axis is fitted to its data within the −1…+1 score range.")
+        return ("No event changed any score, so look at how far each pair drifts on its own "
+                f"({views}); each panel's axis is fitted to its data within −1…+1.")
     if stem == "heatmaps":
         limit = check_effect_scale(effect_scale)
         return (f"Look at the right-hand panel: blue cells are views the events warmed, red cells views they "

@@ -7,6 +7,7 @@ blindness. Matplotlib is imported inside functions so that importing this module
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DPI = 150
@@ -23,9 +24,39 @@ DIAGONAL = "#BBBBBB"
 SCENARIO_EVENT = "#555555"
 REACTION_EVENT = "#882255"
 
-# The two directions of a pair: colour and dash pattern both differ, so they read apart in grey print too.
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One way a line is drawn and what it stands for, in every figure that draws it.
+
+    The legends' words are built from here (`label`), and tests/test_visual_language.py checks that the
+    worksheets, notes, notebook and README describe the figures with the same cue and phrase, so a text
+    can never again call "dashed" what a figure draws otherwise.
+    """
+
+    cue: str  # the word a reader sees: "solid", "dashed", "circles"
+    phrase: str  # what it stands for, in the words every text uses for it
+    detail: str = ""  # said in the legend after the phrase
+    style: dict = field(default_factory=dict)  # the matplotlib line settings that draw it
+
+    @property
+    def label(self) -> str:
+        return f"{self.cue}: {self.phrase}" + (f" ({self.detail})" if self.detail else "")
+
+
+# The scenario and its baseline: one encoding in every figure (pairs_over_time, bands, the app's chart).
+WITH_EVENTS = Cue("solid", "with the events", "the scenario", {"linestyle": "solid", "linewidth": 2.2})
+WITHOUT_EVENTS = Cue("dashed", "without the events", "the baseline: same world, no events",
+                     {"linestyle": (0, (4, 2.5)), "linewidth": 1.4})
+
+# The two directions of a pair: colour and marker shape both differ, so they read apart in grey print too;
+# the line style is left to say "with" or "without the events".
 DIRECTION_COLOURS = ("#0072B2", "#D55E00")
-DIRECTION_DASHES = ("solid", (0, (5, 2.5)))
+DIRECTIONS = (Cue("circles", "the first-named actor's view of the second", style={"marker": "o"}),
+              Cue("squares", "the second's view of the first", style={"marker": "s"}))
+LINE_CUES = (WITH_EVENTS, WITHOUT_EVENTS, *DIRECTIONS)
+"""Every line cue of the figures: the single source of their legends and of the texts' test."""
 EFFECT_SCALE = 0.5  # the effect heatmap's fixed colour scale (±), the same for every run (--effect-scale)
 
 SCORE_CMAP = "RdBu"
