@@ -40,6 +40,26 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
+    if (args.play or args.debrief) and not (args.scenario or args.from_result):
+        with _one_at_a_time(Path(args.state)):
+            return _run(args)
+    return _run(args)
+
+
+def _one_at_a_time(folder: Path):
+    """The game's lock: a second `play --continue` (or --debrief) on the same game stops at once, before it
+    reads anything, so a turn is never played twice."""
+    from ..errors import EntenteError, printable
+    from ..experiment import play
+    from ..io.folder_lock import folder_lock
+
+    play.load_game(folder)  # not a game: the usual message, and no lock file is made in a stranger folder
+    busy = EntenteError(f"another `python -m sim play` is running on the game in {printable(folder)}",
+                        hint="Wait for it to finish, then run this command again: one turn at a time.")
+    return folder_lock(folder, play.LOCK, busy=busy, what="game lock")
+
+
+def _run(args) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
 
@@ -52,16 +72,17 @@ def run(args) -> int:
             raise EntenteError("a new game needs --turn MONTHS (how many months one turn covers)",
                            hint="For example: --turn 6")
         teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
-        if args.from_result:
-            if args.month is None:
-                raise EntenteError("--from needs --month N, the month at which the game takes over")
-            game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn, teams=teams,
-                                         scenario_path=args.scenario)
-        else:
-            game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams, relations_file=args.relations,
-                                 seed=args.seed)
-        if game.month:
-            _write_result(game, args)
+        if args.from_result and args.month is None:
+            raise EntenteError("--from needs --month N, the month at which the game takes over")
+        with play.removed_on_failure(folder):  # a refused start leaves no half-made game behind
+            if args.from_result:
+                game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
+                                             teams=teams, scenario_path=args.scenario)
+            else:
+                game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
+                                     relations_file=args.relations, seed=args.seed)
+            if game.month:
+                _write_result(game, args)
         first, last = game.next_turn()
         print(f"Game ready in {shown} at month {game.month} of {game.horizon}; a turn is {game.turn} months.\n"
               f"Teams: write {shown}/{play.ORDERS}/TEAM.yaml (python -m sim play --template --state {shown}),\n"
@@ -105,14 +126,14 @@ def _debrief(game) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
     from ..experiment.debrief import debrief
-    from ..io.relations import write_atomically
+    from ..io.safe_files import write_file
     from ..reporting.debrief import debrief_markdown, debrief_text
 
     if game.month == game.start:
         raise EntenteError("nothing has been played yet", file=str(game.folder),
                            hint=f"Play a turn first: python -m sim play --continue --state {game.folder}")
     report = debrief(game)
-    write_atomically(game.folder / play.DEBRIEF, debrief_markdown(report))
+    write_file(game.folder / play.DEBRIEF, debrief_markdown(report), what="debrief", option="--state")
     print(debrief_text(report), end="")
     print(f"\nWritten: {printable(game.folder / play.DEBRIEF)}")
     return 0

@@ -15,12 +15,13 @@ involves the team's own actor.
 
 from __future__ import annotations
 
-import shutil
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
-from ..io.relations import write_atomically
+from ..io.safe_files import owned_folder, write_file
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 
 GAME_FILE = "game.yaml"
@@ -33,6 +34,7 @@ NEWS = "news.yaml"
 TURNS = "turns"
 RESULT = "result"
 DEBRIEF = "debrief.md"
+LOCK = ".entente-play.lock"  # held by the one `sim play` working on the game (sim.io.folder_lock)
 GAME_FILES = {
     GAME_FILE: "the game's settings and current month (rewritten after each turn)",
     SCENARIO_COPY: "the scenario as written, copied when the game began",
@@ -103,15 +105,29 @@ def _dump(data) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    """Write a file of the game (never through a link: sim.io.safe_files); its folder exists."""
+    write_file(path, text, what="game file", option="--state")
+
+
+def _copied_bytes(path, what: str, *, inside: bool = False) -> bytes:
+    """A file's bytes to copy into the game, bounded like any YAML input; `inside`: a file in the game folder,
+    which must be the file itself, not a link to one elsewhere."""
+    from ..io.paths import read_input_bytes
+    from ..io.safe_yaml import MAX_BYTES
+
+    too_large = EntenteError(f"the {what} is larger than the limit of {MAX_BYTES:,} bytes", file=str(path),
+                             hint="Orders, news, scenario and relations files are a few kilobytes.")
+    return read_input_bytes(path, what, MAX_BYTES, too_large, follow_links=not inside)
 
 
 # ---------------------------------------------------------------------------------------- game folder
 
 def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None, seed=None,
-             start: int = 0) -> Game:
-    """Set up a game folder at month `start` (0, or N when continuing a result); nothing is played yet."""
+             start: int = 0, relations_sha256: str | None = None) -> Game:
+    """Set up a game folder at month `start` (0, or N when continuing a result); nothing is played yet.
+
+    relations_sha256: the checksum a result records for its relations file (--from): a file that no longer
+    has it is refused."""
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise EntenteError("the game folder is not empty", file=str(folder),
@@ -135,14 +151,49 @@ def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None,
     if relations and not Path(relations).is_file():
         raise EntenteError("the relations file is not there", file=str(relations),
                            hint="Give the path of a file made by python -m sim seed.")
+    # Everything is read and checked before the folder is made: a refusal leaves nothing behind.
+    copies = {SCENARIO_COPY: _copied_bytes(found, "scenario file")}
+    if relations:  # a copy inside the game folder, so the game continues on any computer
+        from ..io.relations import load_relations, sha256_of
+
+        copies[RELATIONS_COPY] = _copied_bytes(relations, "relations file")
+        load_relations(relations)
+        if relations_sha256 is not None and sha256_of(relations) != relations_sha256:
+            raise EntenteError("the relations file has changed since the result was made (its sha256 differs from "
+                               "the one the result records)", file=str(relations),
+                               hint="Start the game from the scenario instead, or run the result again.")
     game = Game(folder, turn, start, scenario.months, start, tuple(resolved_teams),
                 RELATIONS_COPY if relations else None, seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(found, folder / SCENARIO_COPY)
-    if relations:  # a copy inside the game folder, so the game continues on any computer
-        shutil.copyfile(relations, folder / RELATIONS_COPY)
-    (folder / ORDERS).mkdir(exist_ok=True)
-    return save(game, [])
+    with removed_on_failure(folder):
+        owned_folder(folder, ORDERS, what="game folder", option="--state")
+        for name, data in copies.items():
+            write_file(folder / name, data, what="game file", option="--state")
+        return save(game, [])
+
+
+@contextmanager
+def removed_on_failure(folder: Path):
+    """On failure, remove what setting up a new game wrote: the folder when this made it, else only the
+    entries that were not in it before (nothing that was there is ever touched)."""
+    import shutil
+
+    try:
+        before = set(os.listdir(folder)) if os.path.isdir(folder) else None
+    except OSError:
+        before = set()
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            for name in sorted(set(os.listdir(folder)) - before) if os.path.isdir(folder) else ():
+                target = folder / name
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+        raise
 
 
 def load_game(folder) -> Game:
@@ -325,6 +376,7 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
                            file=str(game.folder), hint="Run the debrief: python -m sim play --debrief "
                                                        f"--state {game.folder}")
     first, last = game.next_turn()
+    owned_folder(game.folder, ORDERS, what="orders folder", option="--state")  # a real folder, never a link
     order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml")))
     news_files = tuple(p for p in [game.folder / NEWS, *map(Path, inject)] if p.is_file())
     for path in inject:
@@ -342,12 +394,16 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
 def play_turn(game: Game, plan: TurnPlan) -> Game:
     """Add the turn's moves, archive its orders and news, and save the state at the turn's last month."""
     number = game.turns_played + 1
-    archive = game.folder / TURNS / f"{number:03d}"
-    (archive / ORDERS).mkdir(parents=True, exist_ok=True)
-    for path in plan.order_files:
-        shutil.copyfile(path, archive / ORDERS / path.name)
+    # Read first, then write, never through a link: an archive name planted as a link to a student's file is
+    # refused, not followed (sim.io.safe_files), and orders are the files in the game folder, not links.
+    copies = {f"{ORDERS}/{path.name}": _copied_bytes(path, "orders file", inside=True) for path in plan.order_files}
     for index, path in enumerate(plan.news_files):
-        shutil.copyfile(path, archive / (NEWS if index == 0 else f"news_{index + 1}.yaml"))
+        inside = Path(path).parent == game.folder
+        copies[NEWS if index == 0 else f"news_{index + 1}.yaml"] = _copied_bytes(path, "news file", inside=inside)
+    archive = owned_folder(game.folder, TURNS, f"{number:03d}", what="turn archive", option="--state")
+    owned_folder(archive, ORDERS, what="turn archive", option="--state")
+    for name, data in copies.items():
+        write_file(archive / name, data, what="turn archive", option="--state")
     events = played_events(game)
     for move in plan.moves:
         event = dict(move.event)

@@ -189,11 +189,10 @@ def _check_out_dir(out_dir, force: bool) -> None:
                 raise EntenteError(f"cannot write the result to {shown!r}: {str(parent)!r} is a file, not a folder",
                                    hint="Choose another --out folder.")
             break
-    if path.is_symlink():
-        if not force or not path.is_dir():
-            raise EntenteError(f"the output folder {shown!r} is a link to another place; Entente does not replace "
-                               f"links", hint=_FORCE_HINT)
-        return
+    if path.is_symlink():  # even with --force: Entente never writes through a link (sim.io.safe_files)
+        raise EntenteError(f"the output folder {shown!r} is a link to another place; Entente never writes "
+                           f"through links", hint="Give the folder the link points to as --out, or choose "
+                                                  "another --out folder.")
     if not path.exists():
         return
     if not path.is_dir():
@@ -329,15 +328,9 @@ class ResultWriter:
         return self.directory / check_name(name)
 
     def write_bytes(self, name: str, data: bytes) -> Path:
-        path = self.path(name)
-        try:
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as error:
-            raise _file_system_error(error, self.shown) from None
-        return path
+        from .safe_files import write_file
+
+        return write_file(self.path(name), data, what=f"result file {name}")
 
     def write_text(self, name: str, text: str) -> Path:
         """Write UTF-8 text exactly as given ('\\n' stays '\\n' on every system)."""
@@ -386,13 +379,14 @@ class ResultWriter:
         return self.out_dir
 
     def _write_manifest(self, text: str) -> None:
+        from .safe_files import write_file
+
         assert self.directory is not None, "the result folder is not open"
-        with open(self.directory / MANIFEST_NAME, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_file(self.directory / MANIFEST_NAME, text, what="manifest")
 
     def _move_into_place(self) -> None:
+        from .safe_files import write_file
+
         out = self.out_dir
         assert self.directory is not None, "the result folder is not open"
         check_out_dir(out, self.force)  # again: something may have appeared there during the run
@@ -400,8 +394,9 @@ class ResultWriter:
             os.rename(self.directory, out)
         elif out.is_dir() and not out.is_symlink() and _foreign_content(out) is None:
             aside = out.parent / f".{self._stem}.tmp-{self._token}.old"
-            with open(out / MARKER_NAME, "w", encoding="utf-8") as marker:  # so a cleaner may recognise it
-                marker.write(f"{TOOL}: an earlier result moved aside while a new one takes its place\n")
+            # so a cleaner may recognise it; never through a link planted under the marker's name
+            write_file(out / MARKER_NAME, f"{TOOL}: an earlier result moved aside while a new one takes its place\n",
+                       what="result folder's marker")
             os.rename(out, aside)
             try:
                 os.rename(self.directory, out)

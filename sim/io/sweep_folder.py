@@ -32,12 +32,9 @@ def _sha256(data: bytes) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    from .safe_files import write_file
+
+    write_file(path, data, what="sweep file")
 
 
 def read_manifest(folder) -> dict | None:

@@ -127,7 +127,8 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
     overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
     when there is one; None or False uses none.
     """
-    from ..io.relations import check_out_file, render, write_atomically
+    from ..io.relations import check_out_file, render
+    from ..io.safe_files import write_file
 
     out = Path(out)
     if overrides is True:
@@ -137,7 +138,7 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
         overrides = None
     check_out_file(out, Path(article), force)
     document, coding = relations_document(article, out, overrides, document_only)
-    write_atomically(out, render(document))
+    write_file(out, render(document), what="relations file")
     counts = {source: sum(r["source"] == source for r in document["relations"])
               for source in ("document", "prior", "override")}
     return SeedSummary(str(out), coding.sentences, coding.mentioned, counts,
