@@ -425,16 +425,22 @@ def played_scenario(game: Game):
 
 
 def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), scenario_path=None) -> Game:
-    """A new game that takes over a result folder's scenario at month N (seed and relations as recorded)."""
-    import json
+    """A new game that takes over a result folder's scenario at month N (seed and relations as recorded).
 
-    result_dir = Path(result_dir)
-    summary_path = result_dir / "summary.json"
-    if not summary_path.is_file():
-        raise EntenteError("this is not a result folder (no summary.json)", file=str(result_dir),
+    The result folder is read back as untrusted input (sim.io.folder_reader: manifest checked, links refused;
+    sim.io.summary_fields: summary.json's types checked), and the relations file it names is copied only when it is
+    a relations file with the sha256 the result records: a tampered summary.json cannot make the game copy
+    any other file."""
+    from ..io.folder_reader import CheckedFolder
+    from ..io.summary_fields import check_summary
+
+    checked = CheckedFolder(result_dir)
+    if not checked.has("summary.json"):
+        raise EntenteError("this is not a result folder (its manifest lists no summary.json)", file=str(result_dir),
                            hint="Give a folder written by python -m sim run.")
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    source = scenario_path or summary.get("scenario_file")
+    summary_path = Path(result_dir) / "summary.json"
+    summary = check_summary(checked.json("summary.json"), str(summary_path))
+    source = scenario_path or summary["scenario_file"]
     if not source:
         raise EntenteError("the result does not record its scenario file", file=str(summary_path),
                            hint="Name it with --scenario FILE.")
@@ -442,14 +448,17 @@ def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), sce
     if not find_scenario(source).exists():
         raise EntenteError(f"the result's scenario file {source!r} is not there any more", file=str(summary_path),
                            hint="Run from the folder the result was made in, or name the file with --scenario.")
-    if not 0 <= month < int(summary["months"]):
-        raise EntenteError(f"--month must be from 0 to {int(summary['months']) - 1} for this result, got {month}")
+    if not 0 <= month < summary["months"]:
+        raise EntenteError(f"--month must be from 0 to {summary['months'] - 1} for this result, got {month}")
     from ..io.relations import recorded_relations_path
 
-    recorded = summary.get("relations_file")
+    recorded, recorded_sha256 = summary.get("relations_file"), summary.get("relations_sha256")
     relations = str(recorded_relations_path(recorded)) if recorded else None
+    if relations is not None and not recorded_sha256:
+        raise EntenteError("the result names a relations file but not its sha256", file=str(summary_path),
+                           field="relations_sha256", hint="Run the scenario again to make the result afresh.")
     return new_game(source, folder, turn=turn, teams=teams, relations_file=relations,
-                    seed=int(summary["seed"]), start=month)
+                    seed=summary["seed"], start=month, relations_sha256=recorded_sha256 if relations else None)
 
 
 ORDERS_TEMPLATE = """\

@@ -202,3 +202,46 @@ def read_npz(raw: bytes, path, expected: dict[str, tuple[str, tuple[int, ...]]])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
         raise damaged(path, f"it is not an archive of arrays as Entente writes them ({error})") from None
     return arrays
+
+
+# --- CSV tables ------------------------------------------------------------------------------------------
+
+
+def read_table(raw: bytes, path, columns, *, text_columns=(), rows: int | None = None,
+               ranges: dict | None = None, names: dict | None = None):
+    """A CSV table Entente wrote, read from checked bytes: exactly `columns`, `rows` rows when given, every
+    column of `ranges` ({column: (low, high)}) numeric within them, every column of `names` ({column: set})
+    holding only those names. Text stays text ('NA' is a name)."""
+    import pandas as pd
+
+    from .text import from_cell
+
+    try:
+        header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
+        if list(header) != list(columns):
+            raise damaged(path, f"its columns are {', '.join(map(str, header))[:200]}, not "
+                                f"{', '.join(columns)}")
+        text = {column: str for column in header if column in text_columns}
+        table = pd.read_csv(io.BytesIO(raw), keep_default_na=False, dtype=text)
+    except EntenteError:
+        raise
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise damaged(path, f"it is not a table as Entente writes it ({str(error)[:200]})") from None
+    if rows is not None and len(table) != rows:
+        raise damaged(path, f"it has {len(table):,} rows; the summary's runs, months and actors call for {rows:,}")
+    for column, (low, high) in (ranges or {}).items():
+        values = pd.to_numeric(table[column], errors="coerce")
+        bad = values.isna() | ~values.between(low, high)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise damaged(path, f"row {row + 2} holds {table[column].iloc[row]!r}, not a number from {low} to "
+                                f"{high}", field=column)
+    for column in text:
+        table[column] = table[column].map(from_cell)
+    for column, allowed in (names or {}).items():
+        bad = ~table[column].isin(allowed)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise damaged(path, f"row {row + 2} names {table[column].iloc[row]!r}, which is not an actor of "
+                                f"this result", field=column)
+    return table
