@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
+from ..io.paths import check_input_file
 from ..io.safe_files import owned_folder, write_file
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 
@@ -205,7 +206,7 @@ def load_game(folder) -> Game:
     if not path.is_file():
         raise EntenteError("this folder holds no game (no game.yaml)", file=str(folder),
                            hint="Start one with: python -m sim play SCENARIO --turn MONTHS --state FOLDER")
-    data = load_yaml(path, what="game file").data
+    data = load_yaml(path, what="game file", follow_links=False).data
     try:
         return Game(folder, int(data["turn"]), int(data["month"]), int(data["horizon"]), int(data["start"]),
                     tuple(data.get("teams") or ()), data.get("relations_file"), data.get("seed"),
@@ -218,7 +219,7 @@ def load_game(folder) -> Game:
 def played_events(game: Game) -> list[dict]:
     from ..io.safe_yaml import load_yaml
 
-    return list(load_yaml(game.folder / PLAYED_EVENTS, what="game file").data.get("events") or [])
+    return list(load_yaml(game.folder / PLAYED_EVENTS, what="game file", follow_links=False).data.get("events") or [])
 
 
 def save(game: Game, events: list[dict]) -> Game:
@@ -232,7 +233,7 @@ def save(game: Game, events: list[dict]) -> Game:
 def _scenario_data(game: Game) -> dict:
     from ..io.safe_yaml import load_yaml
 
-    return dict(load_yaml(game.folder / SCENARIO_COPY, what="scenario file").data)
+    return dict(load_yaml(game.folder / SCENARIO_COPY, what="scenario file", follow_links=False).data)
 
 
 def as_written_data(game: Game, month: int | None = None) -> dict:
@@ -378,6 +379,8 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
     first, last = game.next_turn()
     owned_folder(game.folder, ORDERS, what="orders folder", option="--state")  # a real folder, never a link
     order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml")))
+    for path in order_files:  # the orders themselves, never a link to a file elsewhere
+        check_input_file(path, "orders file", follow_links=False)
     news_files = tuple(p for p in [game.folder / NEWS, *map(Path, inject)] if p.is_file())
     for path in inject:
         if not Path(path).is_file():

@@ -157,11 +157,13 @@ class CheckedFolder:
 # --- runs.npz --------------------------------------------------------------------------------------------
 
 
-def read_npz(raw: bytes, path, expected: dict[str, tuple[str, tuple[int, ...]]]) -> dict:
+def read_npz(raw: bytes, path, expected: dict[str, tuple[str, tuple[int, ...]]], *, stored=()) -> dict:
     """The arrays of an .npz file, each checked from its header (dtype, shape) before it is inflated.
 
-    expected: member stem -> (dtype string such as '<i4', shape). Any other member, an object array, a
-    member larger than its header says, a lying size or a bad checksum is refused.
+    expected: member stem -> (dtype string such as '<i4', shape). stored: members that must not be
+    compressed (as Entente writes them), so that what they inflate to is bytes really in the file. Any
+    other member, an object array, a member larger than its header says, a lying size or a bad checksum
+    is refused.
     """
     import zipfile
 
@@ -178,23 +180,18 @@ def read_npz(raw: bytes, path, expected: dict[str, tuple[str, tuple[int, ...]]])
                 info = infos.get(f"{stem}.npy")
                 if info is None:
                     raise damaged(path, f"it has no {stem}.npy")
+                if stem in stored and info.compress_type != zipfile.ZIP_STORED:
+                    raise damaged(path, f"{stem}.npy is compressed; Entente stores it as it is", field=stem)
                 wanted = np.dtype(dtype)
                 limit = math.prod(shape) * wanted.itemsize + 1024  # the data and a header
                 if info.file_size > limit:
                     raise damaged(path, f"{stem}.npy says it inflates to {info.file_size:,} bytes; an array of "
                                         f"shape {shape} takes {limit - 1024:,}", field=stem)
-                with archive.open(info) as member:
-                    version = np.lib.format.read_magic(member)
-                    reader = {(1, 0): np.lib.format.read_array_header_1_0,
-                              (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-                    if reader is None:
-                        raise damaged(path, f"{stem}.npy has a header version Entente does not write", field=stem)
-                    found_shape, fortran, found_dtype = reader(member, max_header_size=1024)
-                    if found_dtype.hasobject or found_dtype != wanted or tuple(found_shape) != tuple(shape) \
-                            or fortran:
-                        raise damaged(path, f"{stem}.npy holds a {found_dtype} array of shape {tuple(found_shape)}, "
-                                            f"not the {wanted} array of shape {tuple(shape)} the summary calls for",
-                                      field=stem)
+                found_shape, fortran, found_dtype = _npy_header(archive, info, path, stem)
+                if found_dtype.hasobject or found_dtype != wanted or tuple(found_shape) != tuple(shape) or fortran:
+                    raise damaged(path, f"{stem}.npy holds a {found_dtype} array of shape {tuple(found_shape)}, "
+                                        f"not the {wanted} array of shape {tuple(shape)} the summary calls for",
+                                  field=stem)
                 with archive.open(info) as member:
                     arrays[stem] = np.lib.format.read_array(member, allow_pickle=False)
     except EntenteError:
@@ -202,6 +199,25 @@ def read_npz(raw: bytes, path, expected: dict[str, tuple[str, tuple[int, ...]]])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
         raise damaged(path, f"it is not an archive of arrays as Entente writes them ({error})") from None
     return arrays
+
+
+def _npy_header(archive, info, path, stem):
+    """(shape, fortran order, dtype) from a .npy member's header, read without its data. numpy's header
+    parser meets untrusted text here and fails in many ways (ValueError, SyntaxError, tokenize errors...):
+    each is this file's fault, so each is one paragraph."""
+    import numpy as np
+
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    try:
+        with archive.open(info) as member:
+            reader = readers.get(np.lib.format.read_magic(member))
+            if reader is None:
+                raise damaged(path, f"{stem}.npy has a header version Entente does not write", field=stem)
+            return reader(member, max_header_size=1024)
+    except EntenteError:
+        raise
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        raise damaged(path, f"{stem}.npy has a damaged header ({type(error).__name__})", field=stem) from None
 
 
 # --- CSV tables ------------------------------------------------------------------------------------------

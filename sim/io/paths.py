@@ -204,7 +204,10 @@ def os_error(error: OSError, action: str, path=None, *, option: str = "--out") -
     """A file-system error as one paragraph: what could not be done, where, why, and what to do."""
     where = error.filename if error.filename else path
     reason = error.strerror or str(error) or type(error).__name__
-    if error.errno in (errno.EACCES, errno.EPERM):
+    reading = action.startswith("read")
+    if reading and error.errno in (errno.EACCES, errno.EPERM, errno.ENOENT):
+        hint = "Check that the file is there and that you may read it."
+    elif error.errno in (errno.EACCES, errno.EPERM):
         hint = f"Check that you may write to that folder, or choose another {option}."
     elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         hint = f"The disk is full (or your quota is used up): free some space or choose a {option} on another disk."

@@ -60,7 +60,7 @@ SUMMARY = {
     "notes": optional(mapping_of(TEXT)),
     "agreement": optional({"runs": INT, "final_blocs": INT,
                            "actors": list_of({"actor": TEXT, "outcome": TEXT, "with": NAMES, "runs": INT}),
-                           "largest_effect": mapping_of(ANY)}),
+                           "largest_effect": {"source": TEXT, "target": TEXT, "direction": TEXT, "runs": INT}}),
     "attributed": optional(BOOL),
     "why": optional(list_of({"source": TEXT, "target": TEXT, "initial": NUM, "final": NUM,
                              "causes": list_of({"label": TEXT, "kind": TEXT, "value": NUM})})),
@@ -130,4 +130,50 @@ def check_summary(data, file: str) -> dict:
     for key, low, high in (("months", 1, MAX_MONTHS), ("runs", 1, MAX_RUNS), ("n_blocs", 1, len(actors))):
         if not low <= data[key] <= high:
             raise fail((key,), f"is {data[key]}, outside {low} to {high:,}")
+    _check_names(data, set(actors), data["months"], fail)
     return data
+
+
+def _check_names(data: dict, actors: set, months: int, fail) -> None:
+    """Every actor a field names is one of the summary's actors; every month is within the run."""
+    for key in ("initial", "final", "baseline_final"):
+        if set(data[key]) != actors:
+            raise fail((key,), "must hold a row for each actor, and for no other")
+        for actor, row in data[key].items():
+            if set(row) != actors - {actor}:
+                raise fail((key, actor), "must hold a score towards each other actor, and no other")
+
+    def named(place, names):
+        stranger = next((name for name in names if name not in actors), None)
+        if stranger is not None:
+            raise fail(place, f"names {stranger!r}, which is not an actor of this result")
+
+    def in_run(place, month):
+        if not 0 <= month <= months:
+            raise fail(place, f"is month {month}, outside 0 to {months}")
+
+    for listing in ("changes", "why"):
+        for index, entry in enumerate(data.get(listing, ())):
+            named((listing, index), (entry["source"], entry["target"]))
+            if "peak_month" in entry:
+                in_run((listing, index, "peak_month"), entry["peak_month"])
+    blocs = data["blocs"]
+    if not blocs["timeline"]:
+        raise fail(("blocs", "timeline"), "is empty; it starts with the blocs of month 0")
+    for index, entry in enumerate(blocs["timeline"]):
+        named(("blocs", "timeline", index, "blocs"), [name for bloc in entry["blocs"] for name in bloc])
+        in_run(("blocs", "timeline", index, "month"), entry["month"])
+    for index, entry in enumerate(blocs["final_local_minima"]):
+        named(("blocs", "final_local_minima", index, "blocs"), [name for bloc in entry["blocs"] for name in bloc])
+    for key in ("initial", "final"):
+        if key in blocs:
+            named(("blocs", key), [name for bloc in blocs[key] for name in bloc])
+    if "agreement" in data:
+        agreement = data["agreement"]
+        largest = agreement["largest_effect"]
+        named(("agreement", "largest_effect"), (largest["source"], largest["target"]))
+        for index, entry in enumerate(agreement["actors"]):
+            named(("agreement", "actors", index), [entry["actor"], *entry["with"]])
+    for index, shift in enumerate(data["shifts"]):
+        named(("shifts", index, "actor"), [shift["actor"]])
+        in_run(("shifts", index, "month"), shift["month"])

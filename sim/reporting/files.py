@@ -100,7 +100,9 @@ def _read_run_arrays(folder, summary: Summary) -> dict:
     path = folder.path / "runs.npz"
     data = read_npz(folder.read("runs.npz"), path, {
         "scores": ("<i4", (runs, months + 1, n, n)), "baseline": ("<i4", (runs, months + 1, n, n)),
-        "blocs": ("|i1", (runs, months + 1, n))})
+        "blocs": ("|i1", (runs, months + 1, n))}, stored=("scores", "baseline"))
+    # The scores are stored, not deflated (run_arrays), so their shape is bytes really in the file; the
+    # bloc labels (deflated) have the same runs and months, a quarter of a score's bytes per actor.
     for name in ("scores", "baseline"):
         if data[name].size and np.abs(data[name]).max() > _SCALE:
             raise damaged(path, "a score lies outside -1 to 1", field=name)

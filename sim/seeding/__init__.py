@@ -23,7 +23,7 @@ from pathlib import Path, PurePath
 from ..errors import EntenteError
 from .coder import Coder, Coding, Evidence
 from .cues import Settings
-from .relations import build_relations
+from .relations import MAX_LISTED_EVIDENCE, build_relations
 from .scoring import blend, sentence_weight
 
 __all__ = ["Coder", "Coding", "Evidence", "SeedSummary", "blend", "code_text", "load_coder",
@@ -117,7 +117,30 @@ def relations_document(article, out, overrides=None, document_only: bool = False
         "overrides": _relative(Path(overrides), out.parent) if overrides is not None else None,
         "relations": build_relations(coding, priors, corrections, settings, document_only),
     }
+    # What seed writes, run --relations must read: list fewer evidence items per pair (the others are summed
+    # under `unlisted:`, the same score) until the file fits the safe YAML reader's limits.
+    listed = MAX_LISTED_EVIDENCE
+    while listed > 0 and not fits_reader(document):
+        listed //= 2
+        document["relations"] = build_relations(coding, priors, corrections, settings, document_only, listed)
     return document, coding
+
+
+def _values(node) -> int:
+    """Values the safe YAML reader counts in a document: every key, scalar, list and mapping."""
+    if isinstance(node, dict):
+        return 1 + sum(1 + _values(value) for value in node.values())
+    if isinstance(node, list):
+        return 1 + sum(_values(item) for item in node)
+    return 1
+
+
+def fits_reader(document: dict) -> bool:
+    """Whether the rendered relations file is within the safe YAML reader's limits (with a margin of 5%)."""
+    from ..io.relations import render
+    from ..io.safe_yaml import MAX_BYTES, MAX_NODES
+
+    return len(render(document).encode("utf-8")) <= 0.95 * MAX_BYTES and _values(document) <= 0.95 * MAX_NODES
 
 
 def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False,
