@@ -292,6 +292,13 @@ def test_a_table_with_a_lying_row_count_or_a_stranger_is_refused(results, tmp_pa
     refused(folder, "alignment.csv", "rows")
 
 
+def test_a_table_far_larger_than_its_summary_allows_is_refused_before_it_is_read(results, tmp_path):
+    folder = copy_of(results, "one", tmp_path)
+    text = (folder / "alignment.csv").read_text()
+    replace_listed(folder, "alignment.csv", (text + text.split("\n", 1)[1] * 40).encode())
+    refused(folder, "alignment.csv", "more than the")
+
+
 def npz(**arrays) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -252,6 +252,9 @@ def read_summary(folder) -> Summary:
         raise damaged(path, f"summary.json is damaged ({type(error).__name__}: {str(error)[:100]})") from None
 
 
+EVENT_ROW_BYTES = 8192  # the most an events.csv row may take when read back (a reaction's reason, quoted)
+
+
 def read_result(out_dir: str | Path) -> Result:
     """Load a result folder written earlier (for a notebook, compare, explain, report, play --from).
 
@@ -265,11 +268,18 @@ def read_result(out_dir: str | Path) -> Result:
     runs, months, n = summary.runs, summary.months, len(summary.actors)
     where = {"run": (1, runs), "month": (0, months)}
 
-    def table(name, columns, *, rows=None, ranges=None, names=None):
-        return read_table(folder.read(name), folder.path / name, columns, text_columns=TEXT_COLUMNS, rows=rows,
-                          ranges={**where, **(ranges or {})}, names=names)
+    # Bounded before a byte is read: a row of a score or bloc table holds two numbers, at most two quoted
+    # names and a score; an events row a reason of a few hundred characters.
+    name_bytes = max(len(actor.encode("utf-8")) for actor in summary.actors)
+    row_bytes = 2 * len(str(max(runs, months))) + 4 * name_bytes + 32
 
-    events = table("events.csv", list(EVENT_COLUMNS))
+    def table(name, columns, *, rows=None, max_bytes=None, ranges=None, names=None):
+        limit = max_bytes if max_bytes is not None else 1024 + rows * row_bytes
+        return read_table(folder.read(name, max_bytes=limit), folder.path / name, columns,
+                          text_columns=TEXT_COLUMNS, rows=rows, ranges={**where, **(ranges or {})}, names=names)
+
+    logged = summary.event_count if isinstance(summary.event_count, int) else 0
+    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(logged + 1) * EVENT_ROW_BYTES)
     common = dict(name=summary.scenario, actors=summary.actors,
                   capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,
                   runs=summary.runs, seed=summary.seed, events=events, n_blocs=summary.n_blocs,
