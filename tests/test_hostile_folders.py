@@ -116,12 +116,12 @@ def test_a_game_folder_entry_that_links_elsewhere_is_refused(tmp_path, capsys, n
 
 
 @needs_links
-@pytest.mark.parametrize("name", ["orders/India.yaml", "game.yaml", "played.yaml"])
+@pytest.mark.parametrize("name", ["orders/India.yaml", "game.yaml", "played.yaml", "news.yaml"])
 def test_a_game_file_that_links_outside_is_never_read(tmp_path, capsys, name):
     game = new_game(tmp_path, capsys)
     secret = tmp_path / "secret.yaml"
     secret.write_text("actor: India\npassword: hunter2\n")
-    (game / name).unlink()
+    (game / name).unlink(missing_ok=True)
     (game / name).symlink_to(secret)
     code, err = run_main(capsys, "play", "--continue", "--state", game, "--no-plots")
     assert code == 2
@@ -154,6 +154,16 @@ def test_seed_refuses_to_write_through_a_linked_output(tmp_path):
 
 
 ROOT_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "pakistan_russia_relations_article.txt"
+
+
+@needs_links
+def test_explain_refuses_a_linked_figure_before_replaying(tmp_path, capsys):
+    target = victim(tmp_path)
+    (tmp_path / "why.png").symlink_to(target)
+    code, err = run_main(capsys, "explain", ARMS_SALE, "India", "Russia", "--figure", tmp_path / "why.png")
+    assert code == 2
+    one_paragraph(err, "symbolic link")
+    assert target.read_text() == "precious\n"
 
 
 # --- one play at a time ------------------------------------------------------------------------------------

@@ -379,8 +379,9 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
     first, last = game.next_turn()
     owned_folder(game.folder, ORDERS, what="orders folder", option="--state")  # a real folder, never a link
     order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml")))
-    for path in order_files:  # the orders themselves, never a link to a file elsewhere
-        check_input_file(path, "orders file", follow_links=False)
+    news_inside = [game.folder / NEWS] if os.path.lexists(game.folder / NEWS) else []
+    for path in (*order_files, *news_inside):  # files in the game folder are read as they are, never via a link
+        check_input_file(path, "orders file" if path.parent.name == ORDERS else "news file", follow_links=False)
     news_files = tuple(p for p in [game.folder / NEWS, *map(Path, inject)] if p.is_file())
     for path in inject:
         if not Path(path).is_file():

@@ -152,8 +152,10 @@ def render(document: dict) -> str:
 def check_out_file(out: Path, article: Path, force: bool) -> None:
     """Refuse to write over the article, a folder, or a file that `sim seed` did not write."""
     from .paths import check_output_path
+    from .safe_files import check_writable_name
 
     check_output_path(out, "relations file")  # never a device, a FIFO or the current folder, even with --force
+    check_writable_name(out, "relations file")  # nor a link: refused before the article is coded
     if out.is_dir():
         raise EntenteError("--out names a folder; give a file name", file=str(out),
                            hint=f"For example: --out {out / 'relations.yaml'}")

@@ -208,20 +208,9 @@ def _check_out_dir(out_dir, force: bool) -> None:
 
 
 def _file_system_error(error: OSError, out_dir, action: str = "write the result to") -> EntenteError:
-    where = error.filename if error.filename else out_dir
-    reason = error.strerror or str(error) or type(error).__name__
-    if error.errno in (errno.EACCES, errno.EPERM):
-        hint = "Check that you may write to that folder, or choose another --out folder."
-    elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        hint = "The disk is full (or your quota is used up): free some space or choose an --out folder on " \
-               "another disk."
-    elif error.errno == errno.EROFS:
-        hint = "That disk is read-only: choose an --out folder on a disk you can write to."
-    elif error.errno == errno.ENAMETOOLONG:
-        hint = "Choose a shorter --out folder name."
-    else:
-        hint = "Check the folder and try again, or choose another --out folder."
-    return EntenteError(f"cannot {action} {os.fspath(out_dir)!r}: {reason} ({os.fspath(where)})", hint=hint)
+    from .paths import os_error
+
+    return os_error(error, action, out_dir, option="--out folder")
 
 
 def _fsync_path(path: Path, *, directory: bool = False) -> None:

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..errors import EntenteError
+from .safe_files import write_file
 
 MANIFEST = "sweep-manifest.json"
 TABLE = "sweep.csv"
@@ -29,12 +30,6 @@ def chunk_name(index: int) -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    from .safe_files import write_file
-
-    write_file(path, data, what="sweep file")
 
 
 MAX_MANIFEST_BYTES = 10_000_000
@@ -184,7 +179,7 @@ class SweepFolder:
         data = text.encode("utf-8")
         name = chunk_name(index)
         try:
-            _write_atomically(self.path / name, data)
+            write_file(self.path / name, data, what="sweep chunk")
             self.manifest["done"][str(index)] = {"file": name, "bytes": len(data), "sha256": _sha256(data)}
             self._save()
         except OSError as error:
@@ -205,7 +200,7 @@ class SweepFolder:
             lines = data.decode("utf-8").splitlines(keepends=True)
             parts.extend(lines if index == 0 else lines[1:])
         data = "".join(parts).encode("utf-8")
-        _write_atomically(self.path / TABLE, data)
+        write_file(self.path / TABLE, data, what="sweep table")
         self.manifest["complete"] = True
         self.manifest["table"] = {"file": TABLE, "bytes": len(data), "sha256": _sha256(data)}
         self._save()
@@ -213,4 +208,4 @@ class SweepFolder:
 
     def _save(self) -> None:
         text = json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n"
-        _write_atomically(self.path / MANIFEST, text.encode("utf-8"))
+        write_file(self.path / MANIFEST, text, what="sweep manifest")
