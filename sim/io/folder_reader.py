@@ -116,9 +116,9 @@ class CheckedFolder:
             place = f"files[{index}]"
             if not isinstance(entry, dict):
                 raise damaged(manifest_path, "an entry is not a mapping of name, bytes and sha256", field=place)
-            name, size, digest = entry.get("name"), entry.get("bytes"), entry.get("sha256")
+            size, digest = entry.get("bytes"), entry.get("sha256")
             try:
-                check_name(name)
+                name = check_name(entry.get("name"))
             except EntenteError as error:
                 raise damaged(manifest_path, error.problem, field=f"{place}.name") from None
             if isinstance(size, bool) or not isinstance(size, int) or size < 0:

@@ -67,8 +67,9 @@ def check_manifest(manifest: dict, path) -> dict:
         return EntenteError(f"the sweep manifest is damaged: {problem}", file=str(path), field=field,
                             hint="Start the sweep again in a new --out folder (its chunks cannot be trusted).")
 
-    points, chunks = manifest.get("points"), manifest.get("chunks")
-    if not _whole(points) or points < 1:
+    points = manifest["points"] if _whole(manifest.get("points")) else 0
+    chunks = manifest.get("chunks")
+    if points < 1:
         raise fail("points", "it must be a whole number of at least 1")
     if not isinstance(chunks, list) or not chunks:
         raise fail("chunks", "it must list at least one chunk")
