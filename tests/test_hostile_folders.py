@@ -422,6 +422,19 @@ def test_play_from_never_copies_a_file_a_tampered_summary_names(results, tmp_pat
     assert not game.exists()  # checked before anything was copied, and no half-made folder
 
 
+def test_play_from_refuses_a_relations_file_changed_since_the_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relations = Path("relations.yaml")
+    shutil.copy(Path(__file__).resolve().parent.parent / "seeds" / "relations.yaml", relations)
+    code, err = run_main(capsys, "run", ARMS_SALE, "--relations", relations, "--out", "result", "--no-plots")
+    assert code == 0, err
+    relations.write_text(relations.read_text().replace("score: 0.", "score: -0.", 1))
+    code, err = run_main(capsys, "play", "--from", "result", "--month", "6", "--turn", "6", "--state", "game")
+    assert code == 2
+    one_paragraph(err, "relations.yaml", "changed since the result was made")
+    assert not Path("game").exists()
+
+
 def test_play_from_a_folder_changed_without_its_manifest_leaves_nothing(results, tmp_path, capsys):
     folder = copy_of(results, "one", tmp_path)
     (folder / "summary.json").write_text("{}")

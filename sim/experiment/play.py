@@ -155,11 +155,13 @@ def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None,
     # Everything is read and checked before the folder is made: a refusal leaves nothing behind.
     copies = {SCENARIO_COPY: _copied_bytes(found, "scenario file")}
     if relations:  # a copy inside the game folder, so the game continues on any computer
-        from ..io.relations import load_relations, sha256_of
+        import hashlib
+
+        from ..io.relations import load_relations
 
         copies[RELATIONS_COPY] = _copied_bytes(relations, "relations file")
         load_relations(relations)
-        if relations_sha256 is not None and sha256_of(relations) != relations_sha256:
+        if relations_sha256 is not None and hashlib.sha256(copies[RELATIONS_COPY]).hexdigest() != relations_sha256:
             raise EntenteError("the relations file has changed since the result was made (its sha256 differs from "
                                "the one the result records)", file=str(relations),
                                hint="Start the game from the scenario instead, or run the result again.")
