@@ -171,12 +171,15 @@ def test_a_file_in_the_way_is_refused_even_with_force(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
-def test_a_link_is_refused_without_force(tmp_path):
+def test_a_link_is_refused_even_with_force(tmp_path):
     target = tmp_path / "elsewhere"
     target.mkdir()
     (tmp_path / "out").symlink_to(target)
-    with pytest.raises(EntenteError, match="link"):
-        check_out_dir(tmp_path / "out")
+    for force in (False, True):
+        with pytest.raises(EntenteError, match="never writes through links"):
+            check_out_dir(tmp_path / "out", force=force)
+        with pytest.raises(EntenteError, match="never writes through links"):
+            write_result(tmp_path / "out", {"a.csv": "1\n"}, force=force)
     assert list(target.iterdir()) == []
 
 

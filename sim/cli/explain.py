@@ -25,11 +25,13 @@ def add_parser(subparsers, name, summary):
 def run(args) -> int:
     from ..errors import EntenteError
     from ..io.paths import check_output_path, check_writable_parent
+    from ..io.safe_files import check_writable_name
 
     if args.top < 1:
         raise EntenteError(f"--top must be 1 or more, got {args.top}")
     if args.figure is not None:
         check_output_path(args.figure, "figure file", option="--figure")
+        check_writable_name(args.figure, "figure file")  # a link is refused now, not after the replay
         if Path(args.figure).suffix.lower() not in (".png", ".svg"):
             raise EntenteError(f"the figure file {args.figure!r} must end in .png or .svg",
                                hint="For example --figure why.png.")

@@ -186,4 +186,5 @@ def _os_error(error: OSError) -> EntenteError:
         return EntenteError(f"cannot write to standard output (the screen, or the file or device it is "
                             f"redirected to): {reason}",
                             hint="Redirect the output to a file on a disk with free space, or use --quiet.")
-    return os_error(error, "write", error.filename)
+    # The command did not say whether it was reading or writing: the message must not guess "write".
+    return os_error(error, "read or write", error.filename)

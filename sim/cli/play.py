@@ -47,6 +47,26 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
+    if (args.play or args.debrief) and not (args.scenario or args.from_result):
+        with _one_at_a_time(Path(args.state)):
+            return _run(args)
+    return _run(args)
+
+
+def _one_at_a_time(folder: Path):
+    """The game's lock: a second `play --continue` (or --debrief) on the same game stops at once, before it
+    reads anything, so a turn is never played twice."""
+    from ..errors import EntenteError, printable
+    from ..experiment import play
+    from ..io.folder_lock import folder_lock
+
+    play.load_game(folder)  # not a game: the usual message, and no lock file is made in a stranger folder
+    busy = EntenteError(f"another `python -m sim play` is running on the game in {printable(folder)}",
+                        hint="Wait for it to finish, then run this command again: one turn at a time.")
+    return folder_lock(folder, play.LOCK, busy=busy, what="game lock")
+
+
+def _run(args) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
 
@@ -55,23 +75,24 @@ def run(args) -> int:
     if args.scenario or args.from_result or args.load:
         if args.play or args.debrief:
             raise EntenteError("start a game and play a turn in two steps", hint=USAGE.replace("\n", "; "))
-        if args.load:
-            game = play.game_from_saved(args.load, folder)
-        else:
-            if args.turn is None:
-                raise EntenteError("a new game needs --turn MONTHS (how many months one turn covers)",
-                                   hint="For example: --turn 6")
-            teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
-            if args.from_result:
-                if args.month is None:
-                    raise EntenteError("--from needs --month N, the month at which the game takes over")
-                game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
-                                             teams=teams, scenario_path=args.scenario)
+        with play.removed_on_failure(folder):  # a refused start leaves no half-made game behind
+            if args.load:
+                game = play.game_from_saved(args.load, folder)
             else:
-                game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
-                                     relations_file=args.relations, seed=args.seed)
-        if game.month:
-            _write_result(game, args)
+                if args.turn is None:
+                    raise EntenteError("a new game needs --turn MONTHS (how many months one turn covers)",
+                                       hint="For example: --turn 6")
+                teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
+                if args.from_result:
+                    if args.month is None:
+                        raise EntenteError("--from needs --month N, the month at which the game takes over")
+                    game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
+                                                 teams=teams, scenario_path=args.scenario)
+                else:
+                    game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
+                                         relations_file=args.relations, seed=args.seed)
+            if game.month:
+                _write_result(game, args)
         first, last = game.next_turn()
         rules = game.rules
         print(f"Game ready in {shown} at month {game.month} of {game.horizon}; a turn is {game.turn} months.\n"

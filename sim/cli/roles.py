@@ -18,7 +18,7 @@ def run(args) -> int:
     from ..errors import EntenteError, printable
     from ..experiment.roles import role_sheets
     from ..io.paths import check_input_file, check_output_path
-    from ..io.relations import write_atomically
+    from ..io.safe_files import write_file
     from ..reporting.roles import sheet_html, sheet_markdown
 
     if args.relations is not None:
@@ -31,8 +31,8 @@ def run(args) -> int:
     written = []
     for sheet in role_sheets(args.relations):
         stem = sheet.actor.lower().replace(" ", "_")
-        write_atomically(out / f"{stem}.md", sheet_markdown(sheet))
-        write_atomically(out / f"{stem}.html", sheet_html(sheet))
+        write_file(out / f"{stem}.md", sheet_markdown(sheet), what="role sheet")
+        write_file(out / f"{stem}.html", sheet_html(sheet), what="role sheet")
         written.append(stem)
     print(f"Role sheets for {len(written)} actors in {printable(out)}/: " + ", ".join(f"{s}.md/.html" for s in written))
     return 0

@@ -17,12 +17,14 @@ event form: the teacher's news is nobody's move.
 
 from __future__ import annotations
 
-import shutil
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
-from ..io.relations import write_atomically
+from ..io.paths import check_input_file
+from ..io.safe_files import owned_folder, write_file
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 from .play_rules import Order, Outcome, Rules, parse_words, resolve, words_for
 from .saved_game import NEWS as NEWS_BY
@@ -37,6 +39,7 @@ TURNS = "turns"
 RESULT = "result"
 DEBRIEF = "debrief.md"
 SITUATION = "situation.html"
+LOCK = ".entente-play.lock"  # held by the one `sim play` working on the game (sim.io.folder_lock)
 GAME_FILES = {
     GAME_FILE: "the saved game: scenario, rules, teams, every move played, proposals, current month "
                "(the format the app saves and loads; a teacher may edit its 'rules:' block between turns)",
@@ -87,15 +90,29 @@ def _dump(data) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    """Write a file of the game (never through a link: sim.io.safe_files); its folder exists."""
+    write_file(path, text, what="game file", option="--state")
+
+
+def _copied_bytes(path, what: str, *, inside: bool = False) -> bytes:
+    """A file's bytes to copy into the game, bounded like any YAML input; `inside`: a file in the game folder,
+    which must be the file itself, not a link to one elsewhere."""
+    from ..io.paths import read_input_bytes
+    from ..io.safe_yaml import MAX_BYTES
+
+    too_large = EntenteError(f"the {what} is larger than the limit of {MAX_BYTES:,} bytes", file=str(path),
+                             hint="Orders, news, scenario and relations files are a few kilobytes.")
+    return read_input_bytes(path, what, MAX_BYTES, too_large, follow_links=not inside)
 
 
 # ---------------------------------------------------------------------------------------- game folder
 
 def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None, seed=None,
-             start: int = 0, rules: Rules | None = None) -> Game:
-    """Set up a game folder at month `start` (0, or N when continuing a result); nothing is played yet."""
+             start: int = 0, rules: Rules | None = None, relations_sha256: str | None = None) -> Game:
+    """Set up a game folder at month `start` (0, or N when continuing a result); nothing is played yet.
+
+    relations_sha256: the checksum a result records for its relations file (--from): a file that no longer
+    has it is refused. Everything is read and checked before the folder is made: a refusal leaves nothing."""
     from ..io.safe_yaml import load_yaml
 
     folder = Path(folder)
@@ -126,14 +143,51 @@ def new_game(scenario_path, folder, *, turn: int, teams=(), relations_file=None,
     data = dict(load_yaml(found, what="scenario file").data)
     data.pop("relations_file", None)  # the game's own copy replaces it (relations_file below)
     bundled = found.stem if bundled_scenario(found.stem) == found else None
+    copies = {}
+    if relations:  # a copy inside the game folder, so the game continues on any computer
+        import hashlib
+
+        from ..io.relations import load_relations
+
+        copies[RELATIONS_COPY] = _copied_bytes(relations, "relations file")
+        load_relations(relations)
+        if relations_sha256 is not None and hashlib.sha256(copies[RELATIONS_COPY]).hexdigest() != relations_sha256:
+            raise EntenteError("the relations file has changed since the result was made (its sha256 differs from "
+                               "the one the result records)", file=str(relations),
+                               hint="Start the game from the scenario instead, or run the result again.")
     game = Game(data, f"{found.stem} (bundled)" if bundled else str(found), turn, start, start,
                 tuple(resolved_teams), rules or Rules(), relations_file=RELATIONS_COPY if relations else None,
                 seed=seed, bundled=bundled, folder=folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    if relations:  # a copy inside the game folder, so the game continues on any computer
-        shutil.copyfile(relations, folder / RELATIONS_COPY)
-    (folder / ORDERS).mkdir(exist_ok=True)
-    return save(game)
+    with removed_on_failure(folder):
+        owned_folder(folder, ORDERS, what="game folder", option="--state")
+        for name, blob in copies.items():
+            write_file(folder / name, blob, what="game file", option="--state")
+        return save(game)
+
+
+@contextmanager
+def removed_on_failure(folder: Path):
+    """On failure, remove what setting up a new game wrote: the folder when this made it, else only the
+    entries that were not in it before (nothing that was there is ever touched)."""
+    import shutil
+
+    try:
+        before = set(os.listdir(folder)) if os.path.isdir(folder) else None
+    except OSError:
+        before = set()
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            for name in sorted(set(os.listdir(folder)) - before) if os.path.isdir(folder) else ():
+                target = folder / name
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+        raise
 
 
 def load_game(folder) -> Game:
@@ -145,7 +199,7 @@ def load_game(folder) -> Game:
     if not path.is_file():
         raise EntenteError("this folder holds no game (no game.yaml)", file=str(folder),
                            hint="Start one with: python -m sim play SCENARIO --turn MONTHS --state FOLDER")
-    game = read_game(load_yaml(path, what="game file"), str(path), folder)
+    game = read_game(load_yaml(path, what="game file", follow_links=False), str(path), folder)
     return replace(game, folder=folder)
 
 
@@ -399,9 +453,15 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
                            file=str(game.folder), hint="Run the debrief: python -m sim play --debrief "
                                                        f"--state {game.folder}")
     first, last = game.next_turn()
-    order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml"))) if game.folder else ()
-    news_files = tuple(p for p in [*([game.folder / NEWS] if game.folder else []), *map(Path, inject)]
-                       if p.is_file())
+    order_files: tuple[Path, ...] = ()
+    news_inside: list[Path] = []
+    if game.folder is not None:
+        owned_folder(game.folder, ORDERS, what="orders folder", option="--state")  # a real folder, never a link
+        order_files = tuple(sorted((game.folder / ORDERS).glob("*.yaml")))
+        news_inside = [game.folder / NEWS] if os.path.lexists(game.folder / NEWS) else []
+    for path in (*order_files, *news_inside):  # files in the game folder are read as they are, never via a link
+        check_input_file(path, "orders file" if path.parent.name == ORDERS else "news file", follow_links=False)
+    news_files = tuple(p for p in [*news_inside, *map(Path, inject)] if p.is_file())
     for path in inject:
         if not Path(path).is_file():
             raise EntenteError("there is no such news file", file=str(path),
@@ -422,12 +482,16 @@ def plan_turn(game: Game, inject: list[Path] = ()) -> TurnPlan:
 def play_turn(game: Game, plan: TurnPlan) -> Game:
     """Add the turn's moves, archive its orders and news, and save the state at the turn's last month."""
     number = game.turns_played + 1
-    archive = game.folder / TURNS / f"{number:03d}"
-    (archive / ORDERS).mkdir(parents=True, exist_ok=True)
-    for path in plan.order_files:
-        shutil.copyfile(path, archive / ORDERS / path.name)
+    # Read first, then write, never through a link: an archive name planted as a link to a student's file is
+    # refused, not followed (sim.io.safe_files), and orders are the files in the game folder, not links.
+    copies = {f"{ORDERS}/{path.name}": _copied_bytes(path, "orders file", inside=True) for path in plan.order_files}
     for index, path in enumerate(plan.news_files):
-        shutil.copyfile(path, archive / (NEWS if index == 0 else f"news_{index + 1}.yaml"))
+        inside = Path(path).parent == game.folder
+        copies[NEWS if index == 0 else f"news_{index + 1}.yaml"] = _copied_bytes(path, "news file", inside=inside)
+    archive = owned_folder(game.folder, TURNS, f"{number:03d}", what="turn archive", option="--state")
+    owned_folder(archive, ORDERS, what="turn archive", option="--state")
+    for name, data in copies.items():
+        write_file(archive / name, data, what="turn archive", option="--state")
     advanced = advanced_game(game, plan)
     save(advanced)
     for path in plan.order_files:  # the orders are used: next turn starts from an empty folder
@@ -450,16 +514,22 @@ def advanced_game(game: Game, plan: TurnPlan) -> Game:
 
 
 def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), scenario_path=None) -> Game:
-    """A new game that takes over a result folder's scenario at month N (seed and relations as recorded)."""
-    import json
+    """A new game that takes over a result folder's scenario at month N (seed and relations as recorded).
 
-    result_dir = Path(result_dir)
-    summary_path = result_dir / "summary.json"
-    if not summary_path.is_file():
-        raise EntenteError("this is not a result folder (no summary.json)", file=str(result_dir),
+    The result folder is read back as untrusted input (sim.io.folder_reader: manifest checked, links refused;
+    sim.io.summary_fields: summary.json's types checked), and the relations file it names is copied only when it is
+    a relations file with the sha256 the result records: a tampered summary.json cannot make the game copy
+    any other file."""
+    from ..io.folder_reader import CheckedFolder
+    from ..io.summary_fields import check_summary
+
+    checked = CheckedFolder(result_dir)
+    if not checked.has("summary.json"):
+        raise EntenteError("this is not a result folder (its manifest lists no summary.json)", file=str(result_dir),
                            hint="Give a folder written by python -m sim run.")
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    source = scenario_path or summary.get("scenario_file")
+    summary_path = Path(result_dir) / "summary.json"
+    summary = check_summary(checked.json("summary.json"), str(summary_path))
+    source = scenario_path or summary["scenario_file"]
     if not source:
         raise EntenteError("the result does not record its scenario file", file=str(summary_path),
                            hint="Name it with --scenario FILE.")
@@ -467,14 +537,17 @@ def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), sce
     if not find_scenario(source).exists():
         raise EntenteError(f"the result's scenario file {source!r} is not there any more", file=str(summary_path),
                            hint="Run from the folder the result was made in, or name the file with --scenario.")
-    if not 0 <= month < int(summary["months"]):
-        raise EntenteError(f"--month must be from 0 to {int(summary['months']) - 1} for this result, got {month}")
+    if not 0 <= month < summary["months"]:
+        raise EntenteError(f"--month must be from 0 to {summary['months'] - 1} for this result, got {month}")
     from ..io.relations import recorded_relations_path
 
-    recorded = summary.get("relations_file")
+    recorded, recorded_sha256 = summary.get("relations_file"), summary.get("relations_sha256")
     relations = str(recorded_relations_path(recorded)) if recorded else None
+    if relations is not None and not recorded_sha256:
+        raise EntenteError("the result names a relations file but not its sha256", file=str(summary_path),
+                           field="relations_sha256", hint="Run the scenario again to make the result afresh.")
     return new_game(source, folder, turn=turn, teams=teams, relations_file=relations,
-                    seed=int(summary["seed"]), start=month)
+                    seed=summary["seed"], start=month, relations_sha256=recorded_sha256 if relations else None)
 
 
 ORDERS_TEMPLATE = """\
@@ -548,8 +621,7 @@ def game_from_saved(saved, folder) -> Game:
     if game.relations_file:
         raise EntenteError("this saved game starts from a relations file that is not part of the file",
                            file=str(saved), hint="Copy its whole game folder instead of its game.yaml.")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ORDERS).mkdir(exist_ok=True)
+    owned_folder(folder, ORDERS, what="game folder", option="--state")
     game = replace(game, folder=folder)
     played_scenario(replace(game, folder=None))  # checked before anything is written
     return save(game)

@@ -157,6 +157,10 @@ def sweep(
     folder = SweepFolder(out_dir, identity=identity, resume=resume)
 
     seconds_per_point = None
+    if folder.started and folder.chunks[-1][1] != len(all_points):
+        raise EntenteError(f"the sweep in {folder.shown!r} has {folder.chunks[-1][1]} points in its manifest, but "
+                           f"this sweep has {len(all_points)}", file=str(folder.path / "sweep-manifest.json"),
+                           hint="Start the sweep again in a new --out folder.")
     if folder.started:
         pairs = [tuple(p) for p in folder.details("headline_pairs")]
     else:

@@ -61,7 +61,31 @@ def read_sweep(folder) -> tuple[dict, pd.DataFrame]:
     if not manifest.get("complete"):
         raise EntenteError(f"the sweep in {str(folder)!r} is not finished ({len(manifest['done'])} of "
                            f"{len(manifest['chunks'])} chunks)", hint="Complete it with --resume first.")
-    table = pd.read_csv(path / TABLE, keep_default_na=False)
+    from ..io.sweep_folder import read_checked
+
+    data = read_checked(path, manifest["table"], "sweep table")
+    if data is None:
+        raise EntenteError(f"{TABLE} is missing, not an ordinary file, or was changed after the sweep wrote it",
+                           file=str(path / TABLE), hint="Rebuild it with --resume, or run the sweep again.")
+    import io
+
+    try:
+        table = pd.read_csv(io.BytesIO(data), keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise EntenteError(f"{TABLE} is not a table as the sweep writes it ({str(error)[:200]})",
+                           file=str(path / TABLE), hint="Run the sweep again.") from None
+    columns = list(table.columns)
+    if columns != [str(c) for c in manifest["columns"]] or not {"variant", "seed", "end blocs"} <= set(columns) \
+            or columns.index("variant") > columns.index("seed"):
+        raise EntenteError(f"the columns of {TABLE} are not the ones its sweep manifest records",
+                           file=str(path / TABLE), hint="Run the sweep again.")
+    if len(table) != manifest["points"]:
+        raise EntenteError(f"{TABLE} has {len(table)} rows, not the {manifest['points']} points of the sweep",
+                           file=str(path / TABLE), hint="Run the sweep again.")
+    numeric = [c for c in columns if c.startswith(("effect ", "first bloc "))]
+    if any(table[c].dtype.kind not in "iuf" for c in numeric):
+        raise EntenteError(f"{TABLE} holds text where the sweep writes numbers", file=str(path / TABLE),
+                           hint="Run the sweep again.")
     return manifest, table
 
 

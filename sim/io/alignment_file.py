@@ -92,8 +92,10 @@ class _Reader:
             raise self.error((), "the file has no `actors` list", _EXAMPLE)
         names, sizes = self.read_actors(data["actors"])
         propensity = self.read_propensities(data.get("propensities"), names)
-        largest = float(np.max(sizes)) ** 2 * float(np.max(np.abs(propensity), initial=0.0))
-        if not math.isfinite(largest * len(names) ** 2) or largest * len(names) ** 2 > 1e300:
+        # In logarithms: the product itself (or the square of a size near 1e300) would overflow a float.
+        strongest = float(np.max(np.abs(propensity), initial=0.0))
+        scale = 2 * math.log10(float(np.max(sizes))) + 2 * math.log10(len(names))
+        if scale > 300 or (strongest > 0 and scale + max(math.log10(strongest), 0.0) > 300):
             raise self.error(("actors",), "sizes and propensities are too large to multiply together",
                              "Rescale them (only their ratios matter for the blocs).")
         description = data.get("description") or data.get("name")

@@ -51,13 +51,16 @@ def _special(shown: str, what: str, mode: int) -> EntenteError:
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
-def check_input_file(path, what: str) -> os.stat_result:
-    """Refuse a path that is missing, a folder, or not an ordinary file; never opens it."""
+def check_input_file(path, what: str, *, follow_links: bool = True) -> os.stat_result:
+    """Refuse a path that is missing, a folder, or not an ordinary file; never opens it.
+
+    follow_links=False (a file inside a folder Entente wrote): a symbolic link is refused too, so reading
+    a folder never reads a file outside it."""
     shown = os.fspath(path)
     if not str(shown).strip():
         raise EntenteError(f"the path of the {what} is empty", hint=f"Give the path of the {what}.")
     try:
-        info = os.stat(shown)
+        info = os.stat(shown) if follow_links else os.lstat(shown)
     except FileNotFoundError:
         raise EntenteError(f"the {what} {shown!r} does not exist",
                            hint=_nearby_names(Path(shown))
@@ -65,6 +68,11 @@ def check_input_file(path, what: str) -> os.stat_result:
     except OSError as error:
         raise EntenteError(f"cannot open the {what} {shown!r}: {error.strerror or error}",
                            hint="Check the path and that you may read it.") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise EntenteError(f"{shown!r} is a symbolic link; Entente does not follow links inside a folder it "
+                           f"wrote, so it does not read it as the {what}",
+                           hint="Put the file itself there (or make the folder again with the command that "
+                                "wrote it).")
     if stat.S_ISDIR(info.st_mode):
         raise EntenteError(f"{shown!r} is a folder, not {_a(what)}",
                            hint=f"Give the path of the {what} itself, for example "
@@ -74,14 +82,20 @@ def check_input_file(path, what: str) -> os.stat_result:
     return info
 
 
-def read_input_bytes(path, what: str, max_bytes: int, too_large: EntenteError) -> bytes:
-    """The bytes of an ordinary file of at most max_bytes; `too_large` is raised for a larger one."""
-    info = check_input_file(path, what)
+def read_input_bytes(path, what: str, max_bytes: int, too_large: EntenteError, *,
+                     follow_links: bool = True) -> bytes:
+    """The bytes of an ordinary file of at most max_bytes; `too_large` is raised for a larger one.
+
+    follow_links=False: a symbolic link is refused (see check_input_file), also one swapped in after the check."""
+    info = check_input_file(path, what, follow_links=follow_links)
     if info.st_size > max_bytes:
         raise too_large
     shown = os.fspath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(shown, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(shown, flags)
     except OSError as error:
         raise EntenteError(f"cannot read the {what} {shown!r}: {error.strerror or error}",
                            hint="Check that the file exists and that you may read it.") from None
@@ -190,7 +204,10 @@ def os_error(error: OSError, action: str, path=None, *, option: str = "--out") -
     """A file-system error as one paragraph: what could not be done, where, why, and what to do."""
     where = error.filename if error.filename else path
     reason = error.strerror or str(error) or type(error).__name__
-    if error.errno in (errno.EACCES, errno.EPERM):
+    reading = action.startswith("read")
+    if reading and error.errno in (errno.EACCES, errno.EPERM, errno.ENOENT):
+        hint = "Check that the file is there and that you may read it."
+    elif error.errno in (errno.EACCES, errno.EPERM):
         hint = f"Check that you may write to that folder, or choose another {option}."
     elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         hint = f"The disk is full (or your quota is used up): free some space or choose a {option} on another disk."

@@ -8,10 +8,7 @@ half-written.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,8 +152,10 @@ def render(document: dict) -> str:
 def check_out_file(out: Path, article: Path, force: bool) -> None:
     """Refuse to write over the article, a folder, or a file that `sim seed` did not write."""
     from .paths import check_output_path
+    from .safe_files import check_writable_name
 
     check_output_path(out, "relations file")  # never a device, a FIFO or the current folder, even with --force
+    check_writable_name(out, "relations file")  # nor a link: refused before the article is coded
     if out.is_dir():
         raise EntenteError("--out names a folder; give a file name", file=str(out),
                            hint=f"For example: --out {out / 'relations.yaml'}")
@@ -173,32 +172,6 @@ def check_out_file(out: Path, article: Path, force: bool) -> None:
             raise EntenteError("this file exists and was not written by `python -m sim seed`; it was left "
                                "untouched", file=str(out),
                                hint="Choose another --out, or add --force to replace it.")
-
-
-def _file_mode(out: Path) -> int:
-    """The mode of the file being replaced, else what a new file gets (temporary files start private)."""
-    try:
-        return stat.S_IMODE(out.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomically(out: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written relations file."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=out.parent,
-                                         prefix=f".{out.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, _file_mode(out))
-        os.replace(handle.name, out)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def read_relations(path) -> dict:

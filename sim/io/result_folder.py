@@ -189,11 +189,10 @@ def _check_out_dir(out_dir, force: bool) -> None:
                 raise EntenteError(f"cannot write the result to {shown!r}: {str(parent)!r} is a file, not a folder",
                                    hint="Choose another --out folder.")
             break
-    if path.is_symlink():
-        if not force or not path.is_dir():
-            raise EntenteError(f"the output folder {shown!r} is a link to another place; Entente does not replace "
-                               f"links", hint=_FORCE_HINT)
-        return
+    if path.is_symlink():  # even with --force: Entente never writes through a link (sim.io.safe_files)
+        raise EntenteError(f"the output folder {shown!r} is a link to another place; Entente never writes "
+                           f"through links", hint="Give the folder the link points to as --out, or choose "
+                                                  "another --out folder.")
     if not path.exists():
         return
     if not path.is_dir():
@@ -209,20 +208,9 @@ def _check_out_dir(out_dir, force: bool) -> None:
 
 
 def _file_system_error(error: OSError, out_dir, action: str = "write the result to") -> EntenteError:
-    where = error.filename if error.filename else out_dir
-    reason = error.strerror or str(error) or type(error).__name__
-    if error.errno in (errno.EACCES, errno.EPERM):
-        hint = "Check that you may write to that folder, or choose another --out folder."
-    elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        hint = "The disk is full (or your quota is used up): free some space or choose an --out folder on " \
-               "another disk."
-    elif error.errno == errno.EROFS:
-        hint = "That disk is read-only: choose an --out folder on a disk you can write to."
-    elif error.errno == errno.ENAMETOOLONG:
-        hint = "Choose a shorter --out folder name."
-    else:
-        hint = "Check the folder and try again, or choose another --out folder."
-    return EntenteError(f"cannot {action} {os.fspath(out_dir)!r}: {reason} ({os.fspath(where)})", hint=hint)
+    from .paths import os_error
+
+    return os_error(error, action, out_dir, option="--out folder")
 
 
 def _fsync_path(path: Path, *, directory: bool = False) -> None:
@@ -329,15 +317,9 @@ class ResultWriter:
         return self.directory / check_name(name)
 
     def write_bytes(self, name: str, data: bytes) -> Path:
-        path = self.path(name)
-        try:
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as error:
-            raise _file_system_error(error, self.shown) from None
-        return path
+        from .safe_files import write_file
+
+        return write_file(self.path(name), data, what=f"result file {name}")
 
     def write_text(self, name: str, text: str) -> Path:
         """Write UTF-8 text exactly as given ('\\n' stays '\\n' on every system)."""
@@ -386,13 +368,14 @@ class ResultWriter:
         return self.out_dir
 
     def _write_manifest(self, text: str) -> None:
+        from .safe_files import write_file
+
         assert self.directory is not None, "the result folder is not open"
-        with open(self.directory / MANIFEST_NAME, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_file(self.directory / MANIFEST_NAME, text, what="manifest")
 
     def _move_into_place(self) -> None:
+        from .safe_files import write_file
+
         out = self.out_dir
         assert self.directory is not None, "the result folder is not open"
         check_out_dir(out, self.force)  # again: something may have appeared there during the run
@@ -400,8 +383,9 @@ class ResultWriter:
             os.rename(self.directory, out)
         elif out.is_dir() and not out.is_symlink() and _foreign_content(out) is None:
             aside = out.parent / f".{self._stem}.tmp-{self._token}.old"
-            with open(out / MARKER_NAME, "w", encoding="utf-8") as marker:  # so a cleaner may recognise it
-                marker.write(f"{TOOL}: an earlier result moved aside while a new one takes its place\n")
+            # so a cleaner may recognise it; never through a link planted under the marker's name
+            write_file(out / MARKER_NAME, f"{TOOL}: an earlier result moved aside while a new one takes its place\n",
+                       what="result folder's marker")
             os.rename(out, aside)
             try:
                 os.rename(self.directory, out)

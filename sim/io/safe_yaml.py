@@ -98,10 +98,13 @@ class YamlDocument:
                             field=field_path(path) or None, hint=hint)
 
 
-def load_yaml(path, *, what: str = "scenario file", max_bytes: int = MAX_BYTES) -> YamlDocument:
-    """Read a YAML file from disk; every problem raises EntenteError naming the file, place and fix."""
+def load_yaml(path, *, what: str = "scenario file", max_bytes: int = MAX_BYTES,
+              follow_links: bool = True) -> YamlDocument:
+    """Read a YAML file from disk; every problem raises EntenteError naming the file, place and fix.
+
+    follow_links=False: a file inside a folder Entente writes (a game's), where a link is refused."""
     filename = str(path)
-    raw = _read_bytes(Path(path), filename, what, max_bytes)
+    raw = _read_bytes(Path(path), filename, what, max_bytes, follow_links)
     text = _decode(raw, filename, what)
     return _parse(text, filename, what)
 
@@ -126,12 +129,12 @@ def load_yaml_text(text: str, *, filename: str = "<string>", what: str = "scenar
 # --- reading the bytes ----------------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path, filename: str, what: str, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, filename: str, what: str, max_bytes: int, follow_links: bool = True) -> bytes:
     from .paths import read_input_bytes
 
     too_large = EntenteError(f"the {what} is larger than the limit of {max_bytes:,} bytes", file=filename,
                              hint="Scenario and data files are a few kilobytes; check you chose the right file.")
-    return read_input_bytes(path, what, max_bytes, too_large)
+    return read_input_bytes(path, what, max_bytes, too_large, follow_links=follow_links)
 
 
 def _decode(raw: bytes, filename: str, what: str) -> str:

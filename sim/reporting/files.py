@@ -91,12 +91,27 @@ def run_arrays(result: Result) -> bytes:
     return buffer.getvalue()
 
 
-def _read_run_arrays(path: Path) -> dict:
+def _read_run_arrays(folder, summary: Summary) -> dict:
+    """runs.npz from a checked folder, each array's dtype and shape checked against the summary before it is
+    inflated (sim.io.folder_reader.read_npz)."""
     import numpy as np
 
-    with np.load(path, allow_pickle=False) as data:
-        return {"scores": data["scores"] / _SCALE, "baseline_scores": data["baseline"] / _SCALE,
-                "labels": data["blocs"].astype(np.intp)}
+    from ..io.folder_reader import damaged, read_npz
+
+    runs, months, n = summary.runs, summary.months, len(summary.actors)
+    path = folder.path / "runs.npz"
+    data = read_npz(folder.read("runs.npz"), path, {
+        "scores": ("<i4", (runs, months + 1, n, n)), "baseline": ("<i4", (runs, months + 1, n, n)),
+        "blocs": ("|i1", (runs, months + 1, n))}, stored=("scores", "baseline"))
+    # The scores are stored, not deflated (run_arrays), so their shape is bytes really in the file; the
+    # bloc labels (deflated) have the same runs and months, a quarter of a score's bytes per actor.
+    for name in ("scores", "baseline"):
+        if data[name].size and np.abs(data[name]).max() > _SCALE:
+            raise damaged(path, "a score lies outside -1 to 1", field=name)
+    if data["blocs"].size and (data["blocs"].min() < 0 or data["blocs"].max() >= n):
+        raise damaged(path, f"a bloc label lies outside 0 to {n - 1}", field="blocs")
+    return {"scores": data["scores"] / _SCALE, "baseline_scores": data["baseline"] / _SCALE,
+            "labels": data["blocs"].astype(np.intp)}
 
 
 REPORT_NAME = "report.html"
@@ -167,13 +182,14 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
                    effect_scale: float | None = None) -> Path:
     """Rebuild report.html in a result folder from its files, through the atomic writer: the folder is
     rewritten as a whole (its files unchanged, the report new), so it is never left half-updated."""
-    import json
+    from ..io.result_folder import check_out_dir, result_folder
 
-    from ..io.result_folder import MANIFEST_NAME, check_out_dir, result_folder
+    from ..io.folder_reader import CheckedFolder
 
     out_dir = Path(out_dir)
     check_out_dir(out_dir, force=force)  # a folder with files Entente did not write needs --force
     result = read_result(out_dir)
+    folder = CheckedFolder(out_dir)
     figures: dict[str, bytes] = {}
     if plots:
         from ..viz.figures import render_plots
@@ -182,10 +198,9 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
     from .html import build_report
 
     page = build_report(result, figures=figures, effect_scale=effect_scale)
-    manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    kept = [entry["name"] for entry in manifest.get("files", []) if entry["name"] != REPORT_NAME]
-    extra = {k: v for k, v in manifest.items() if k not in ("tool", "version", "files", "manifest_format")}
-    contents = {name: (out_dir / name).read_bytes() for name in kept}
+    kept = [name for name in folder.files if name != REPORT_NAME]
+    extra = {k: v for k, v in folder.manifest.items() if k not in ("tool", "version", "files", "manifest_format")}
+    contents = {name: folder.read(name) for name in kept}  # each checked: no link, size and sha256 as listed
     with result_folder(out_dir, force=force, manifest_extra=extra) as folder:
         for name, data in contents.items():
             folder.write_bytes(name, data)
@@ -202,65 +217,88 @@ def _summary(result: Result) -> Summary:
     return summary_of(result)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A data file as written: names stay text ('NA' and 'None' are names, not missing values)."""
-    from ..io.text import from_cell
-
-    header = pd.read_csv(path, nrows=0).columns
-    text = {column: str for column in header if column in TEXT_COLUMNS}
-    table = pd.read_csv(path, keep_default_na=False, dtype=text)
-    for column in text:
-        table[column] = table[column].map(from_cell)
-    return table
-
-
-def _scores_in_run_arrays(folder: Path) -> bool:
+def _scores_in_run_arrays(folder) -> bool:
     """Whether a result folder keeps its scores in runs.npz: several runs written without --full
     (data_files); otherwise alignment.csv, baseline.csv and blocs.csv hold them."""
-    return (folder / "runs.npz").is_file() and not (folder / "alignment.csv").is_file()
+    return folder.has("runs.npz") and not folder.has("alignment.csv")
+
+
+def _checked(out_dir):
+    """The folder, its manifest checked (sim.io.folder_reader), holding the files a result needs."""
+    from ..errors import EntenteError
+    from ..io.folder_reader import CheckedFolder
+
+    folder = CheckedFolder(out_dir)
+    scores = ("runs.npz",) if _scores_in_run_arrays(folder) else ("alignment.csv", "baseline.csv", "blocs.csv")
+    missing = [name for name in ("summary.json", *scores, "events.csv") if not folder.has(name)]
+    if missing:
+        what = "runs.npz nor alignment.csv (the scores)" if missing[0] == "alignment.csv" else missing[0]
+        raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: its manifest lists no {what}",
+                           hint="Run the scenario again with `python -m sim run SCENARIO --out FOLDER`.")
+    return folder
 
 
 def check_result_dir(out_dir: str | Path) -> Path:
-    """A folder `python -m sim run` wrote, or a clear error saying what is missing."""
-    from ..errors import EntenteError
+    """A folder `python -m sim run` wrote, or a clear error saying what is missing or damaged."""
+    _checked(out_dir)
+    return Path(out_dir)
 
-    path = Path(out_dir)
-    if not path.is_dir():
-        raise EntenteError(f"there is no result folder {str(out_dir)!r}",
-                           hint="Give the folder a run wrote, e.g. results/arms_sale_pakistan.")
-    scores = ("runs.npz",) if _scores_in_run_arrays(path) else ("alignment.csv", "baseline.csv", "blocs.csv")
-    missing = [name for name in ("summary.json", *scores, "events.csv", "manifest.json")
-               if not (path / name).is_file()]
-    if missing:
-        what = "runs.npz nor alignment.csv (the scores)" if missing[0] == "alignment.csv" else missing[0]
-        raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: it has no {what}",
-                           hint="Run the scenario again with `python -m sim run SCENARIO --out FOLDER`.")
-    return path
+
+def read_summary(folder) -> Summary:
+    """summary.json of a checked folder: bounded JSON, its fields' types checked, then the Summary."""
+    from ..errors import EntenteError
+    from ..io.folder_reader import damaged
+    from ..io.summary_fields import check_summary
+
+    path = folder.path / "summary.json"
+    data = check_summary(folder.json("summary.json"), str(path))
+    try:
+        return Summary.from_dict(data)
+    except EntenteError as error:
+        raise damaged(path, f"summary.json is damaged: {error.problem}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise damaged(path, f"summary.json is damaged ({type(error).__name__}: {str(error)[:100]})") from None
+
+
+EVENT_ROW_BYTES = 8192  # the most an events.csv row may take when read back (a reaction's reason, quoted)
 
 
 def read_result(out_dir: str | Path) -> Result:
-    """Load a result folder written earlier, for a notebook."""
-    out_dir = Path(out_dir)
-    summary = Summary.from_json((out_dir / "summary.json").read_text(encoding="utf-8"))
-    if _scores_in_run_arrays(out_dir):
-        return Result(
-            name=summary.scenario, actors=summary.actors,
-            capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,
-            runs=summary.runs, seed=summary.seed, events=_read_csv(out_dir / "events.csv"),
-            n_blocs=summary.n_blocs, scenario_file=summary.scenario_file, summary=summary,
-            **_read_run_arrays(out_dir / "runs.npz"))
+    """Load a result folder written earlier (for a notebook, compare, explain, report, play --from).
+
+    The folder is read back as untrusted input (sim.io.folder_reader): manifest checked, links refused, sizes
+    and shapes checked against the summary before anything is allocated; any fault is one EntenteError."""
+    from ..io.folder_reader import read_table
+
+    folder = _checked(out_dir)
+    summary = read_summary(folder)
+    actors = set(summary.actors)
+    runs, months, n = summary.runs, summary.months, len(summary.actors)
+    where = {"run": (1, runs), "month": (0, months)}
+
+    # Bounded before a byte is read: a row of a score or bloc table holds two numbers, at most two quoted
+    # names and a score; an events row a reason of a few hundred characters.
+    name_bytes = max(len(actor.encode("utf-8")) for actor in summary.actors)
+    row_bytes = 2 * len(str(max(runs, months))) + 4 * name_bytes + 32
+
+    def table(name, columns, *, rows=None, max_bytes=None, ranges=None, names=None):
+        limit = max_bytes if max_bytes is not None else 1024 + rows * row_bytes
+        return read_table(folder.read(name, max_bytes=limit), folder.path / name, columns,
+                          text_columns=TEXT_COLUMNS, rows=rows, ranges={**where, **(ranges or {})}, names=names)
+
+    logged = summary.event_count if isinstance(summary.event_count, int) else 0
+    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(logged + 1) * EVENT_ROW_BYTES)
+    common = dict(name=summary.scenario, actors=summary.actors,
+                  capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,
+                  runs=summary.runs, seed=summary.seed, events=events, n_blocs=summary.n_blocs,
+                  scenario_file=summary.scenario_file, summary=summary)
+    if _scores_in_run_arrays(folder):
+        return Result(**common, **_read_run_arrays(folder, summary))
+    pairs = {"source": actors, "target": actors}
+    score_rows = runs * (months + 1) * n * (n - 1)
     return Result(
-        name=summary.scenario,
-        actors=summary.actors,
-        capabilities=tuple(summary.capabilities[a] for a in summary.actors),
-        months=summary.months,
-        runs=summary.runs,
-        seed=summary.seed,
-        alignment=_read_csv(out_dir / "alignment.csv"),
-        baseline=_read_csv(out_dir / "baseline.csv"),
-        blocs=_read_csv(out_dir / "blocs.csv"),
-        events=_read_csv(out_dir / "events.csv"),
-        n_blocs=summary.n_blocs,
-        scenario_file=summary.scenario_file,
-        summary=summary,
-    )
+        **common,
+        alignment=table("alignment.csv", SCORE_COLUMNS, rows=score_rows, ranges={"score": (-1, 1)}, names=pairs),
+        baseline=table("baseline.csv", SCORE_COLUMNS, rows=score_rows, ranges={"score": (-1, 1)}, names=pairs),
+        blocs=table("blocs.csv", ["run", "month", "actor", "bloc"], rows=runs * (months + 1) * n,
+                    ranges={"bloc": (1, n)}, names={"actor": actors}))

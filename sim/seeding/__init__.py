@@ -23,7 +23,7 @@ from pathlib import Path, PurePath
 from ..errors import EntenteError
 from .coder import Coder, Coding, Evidence
 from .cues import Settings
-from .relations import build_relations
+from .relations import MAX_LISTED_EVIDENCE, build_relations
 from .scoring import blend, sentence_weight
 
 __all__ = ["Coder", "Coding", "Evidence", "SeedSummary", "blend", "code_text", "load_coder",
@@ -117,7 +117,30 @@ def relations_document(article, out, overrides=None, document_only: bool = False
         "overrides": _relative(Path(overrides), out.parent) if overrides is not None else None,
         "relations": build_relations(coding, priors, corrections, settings, document_only),
     }
+    # What seed writes, run --relations must read: list fewer evidence items per pair (the others are summed
+    # under `unlisted:`, the same score) until the file fits the safe YAML reader's limits.
+    listed = MAX_LISTED_EVIDENCE
+    while listed > 0 and not fits_reader(document):
+        listed //= 2
+        document["relations"] = build_relations(coding, priors, corrections, settings, document_only, listed)
     return document, coding
+
+
+def _values(node) -> int:
+    """Values the safe YAML reader counts in a document: every key, scalar, list and mapping."""
+    if isinstance(node, dict):
+        return 1 + sum(1 + _values(value) for value in node.values())
+    if isinstance(node, list):
+        return 1 + sum(_values(item) for item in node)
+    return 1
+
+
+def fits_reader(document: dict) -> bool:
+    """Whether the rendered relations file is within the safe YAML reader's limits (with a margin of 5%)."""
+    from ..io.relations import render
+    from ..io.safe_yaml import MAX_BYTES, MAX_NODES
+
+    return len(render(document).encode("utf-8")) <= 0.95 * MAX_BYTES and _values(document) <= 0.95 * MAX_NODES
 
 
 def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False,
@@ -127,7 +150,8 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
     overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
     when there is one; None or False uses none.
     """
-    from ..io.relations import check_out_file, render, write_atomically
+    from ..io.relations import check_out_file, render
+    from ..io.safe_files import write_file
 
     out = Path(out)
     if overrides is True:
@@ -137,7 +161,7 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
         overrides = None
     check_out_file(out, Path(article), force)
     document, coding = relations_document(article, out, overrides, document_only)
-    write_atomically(out, render(document))
+    write_file(out, render(document), what="relations file")
     counts = {source: sum(r["source"] == source for r in document["relations"])
               for source in ("document", "prior", "override")}
     return SeedSummary(str(out), coding.sentences, coding.mentioned, counts,

@@ -72,7 +72,9 @@ def _sentence_lines(evidence: list[dict]) -> tuple[list[str], list[SentenceWeigh
         repeated = items[0].get("repeated_on")
         where = f"line {items[0].get('line')}"
         if repeated:
-            where += f" (again on line {', '.join(map(str, repeated))}, counted once)"
+            more = items[0].get("repeated_more")
+            others = f" and {more} more" if isinstance(more, int) and more > 0 else ""
+            where += f" (again on line {', '.join(map(str, repeated))}{others}, counted once)"
         lines += ["", f"  {where}:", _fill(f'"{items[0].get("sentence")}"', "    ", "     ")]
         lines += [_fill(_describe(item), "      - ", "        ") for item in items]
         weight = sentence_weight([(float(i.get("tone", 0)), float(i.get("firmness", 1))) for i in items])

@@ -18,6 +18,7 @@ SOURCES = ("document", "prior", "override")
 # summed up under `unlisted:`, so that a long article gives a relations file that `run` accepts (the safe
 # YAML reader refuses files above 1 MB or 50,000 values) and --explain can still redo the arithmetic.
 MAX_LISTED_EVIDENCE = 48
+MAX_LISTED_REPEATS = 20  # lines named in `repeated_on`; the count of the others goes in `repeated_more`
 NEUTRAL = 0.0  # the starting point of --document-only: the article read against no prior knowledge
 
 
@@ -61,7 +62,7 @@ def update(prior: Prior, evidence: list[Evidence], settings: Settings, document_
     return blend(start, sentence_weights(evidence), weight, settings.reach, prior.confidence)
 
 
-def split_listed(evidence: list[Evidence]) -> tuple[list[Evidence], dict | None]:
+def split_listed(evidence: list[Evidence], max_listed: int = MAX_LISTED_EVIDENCE) -> tuple[list[Evidence], dict | None]:
     """The evidence listed in full (whole sentences, up to MAX_LISTED_EVIDENCE items) and a summary of the rest.
 
     The summary is one pseudo-sentence with the same sum of firmness and of firmness x tone, which is all
@@ -69,7 +70,7 @@ def split_listed(evidence: list[Evidence]) -> tuple[list[Evidence], dict | None]
     """
     listed, rest = [], []
     for sentence in by_sentence(evidence):
-        if not rest and len(listed) + len(sentence) <= MAX_LISTED_EVIDENCE:
+        if not rest and len(listed) + len(sentence) <= max_listed:
             listed.extend(sentence)
         else:
             rest.append(sentence)
@@ -92,8 +93,10 @@ def evidence_entry(item: Evidence) -> dict:
     for key in ("negated_by", "hedged_by", "prospective_by", "historical_by"):
         if getattr(item, key):
             entry[key] = getattr(item, key)
-    if item.repeated_on:
-        entry["repeated_on"] = list(item.repeated_on)
+    if item.repeated_on:  # counted once whatever their number: the first lines are named, the rest counted
+        entry["repeated_on"] = list(item.repeated_on[:MAX_LISTED_REPEATS])
+        if len(item.repeated_on) > MAX_LISTED_REPEATS:
+            entry["repeated_more"] = len(item.repeated_on) - MAX_LISTED_REPEATS
     return entry
 
 
@@ -105,8 +108,11 @@ def prior_entry(prior: Prior, settings: Settings) -> dict:
 
 
 def build_relations(coding: Coding, priors: dict[Pair, Prior], overrides: list[Override],
-                    settings: Settings, document_only: bool = False) -> list[dict]:
-    """One entry for each of the pairs of actors, in canonical order, each saying where its score came from."""
+                    settings: Settings, document_only: bool = False,
+                    max_listed: int = MAX_LISTED_EVIDENCE) -> list[dict]:
+    """One entry for each of the pairs of actors, in canonical order, each saying where its score came from.
+
+    max_listed: evidence items listed per pair (the rest are summed under `unlisted:`, same score)."""
     overridden = {o.pair: o for o in overrides}
     entries = []
     for pair in combinations(coding.actors, 2):
@@ -114,7 +120,7 @@ def build_relations(coding: Coding, priors: dict[Pair, Prior], overrides: list[O
         prior = priors[pair]
         result = update(prior, evidence, settings, document_only)
         counted = len(sentence_weights(evidence))
-        listed, unlisted = split_listed(evidence)
+        listed, unlisted = split_listed(evidence, max_listed)
         if counted:
             entry = {"between": list(pair), "score": _number(result.score, 2),
                      "confidence": _number(result.confidence, 2), "source": "document", "sentences": counted,

@@ -674,13 +674,14 @@ def render_plots(result: Result, formats=("png",), *, effect_scale: float | None
 
 def save_plots(result: Result, out_dir, formats=("png",), *, effect_scale: float | None = None) -> list[Path]:
     """Write every figure of FIGURES in each format; returns the paths written."""
+    from ..io.safe_files import write_file
+
     rendered = render_plots(result, formats, effect_scale=effect_scale)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in rendered.items():
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
+        written.append(write_file(folder / name, data, what="figure"))
     return written
 
 

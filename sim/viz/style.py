@@ -160,5 +160,6 @@ def png_bytes(rgba, dpi: float) -> bytes:
 
 def save_figure(figure, path: Path, fmt: str) -> Path:
     """Write one figure (see figure_bytes)."""
-    Path(path).write_bytes(figure_bytes(figure, fmt))
-    return path
+    from ..io.safe_files import write_file
+
+    return write_file(path, figure_bytes(figure, fmt), what="figure")
