@@ -27,7 +27,7 @@ from sim.errors import EntenteError
 ARMS_SALE = SCENARIOS / "arms_sale_pakistan.yaml"
 needs_links = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-INDIA_ORDERS = "actor: India\nevents:\n  - {type: summit, from: India, to: US, at: 2, note: reassure Washington}\n"
+INDIA_ORDERS = "team: India\nmoves:\n  - do: summit with US\n    at: 2\n    note: reassure Washington\n"
 
 
 def run_main(capsys, *args) -> tuple[int, str]:
@@ -116,7 +116,7 @@ def test_a_game_folder_entry_that_links_elsewhere_is_refused(tmp_path, capsys, n
 
 
 @needs_links
-@pytest.mark.parametrize("name", ["orders/India.yaml", "game.yaml", "played.yaml", "news.yaml"])
+@pytest.mark.parametrize("name", ["orders/India.yaml", "game.yaml", "news.yaml"])
 def test_a_game_file_that_links_outside_is_never_read(tmp_path, capsys, name):
     game = new_game(tmp_path, capsys)
     secret = tmp_path / "secret.yaml"
@@ -174,15 +174,16 @@ def test_a_second_play_on_a_locked_game_stops_before_reading_anything(tmp_path, 
     from sim.io.folder_lock import folder_lock
 
     game = new_game(tmp_path, capsys)
-    before = (game / "played.yaml").read_bytes()
+    before = (game / "game.yaml").read_bytes()
     with folder_lock(game, LOCK, busy=EntenteError("busy")):  # another process in the middle of its turn
         code, err = run_main(capsys, "play", "--continue", "--state", game, "--no-plots")
     assert code == 2
     one_paragraph(err, "another `python -m sim play` is running on the game")
-    assert (game / "played.yaml").read_bytes() == before and (game / "orders" / "India.yaml").exists()
+    assert (game / "game.yaml").read_bytes() == before and (game / "orders" / "India.yaml").exists()
     code, err = run_main(capsys, "play", "--continue", "--state", game, "--no-plots")  # released: plays once
     assert code == 0, err
-    assert yaml.safe_load((game / "played.yaml").read_text())["events"][0]["note"] == "India: reassure Washington"
+    played = yaml.safe_load((game / "game.yaml").read_text())["played"]
+    assert played[0]["by"] == "India" and played[0]["note"] == "reassure Washington"
 
 
 def test_two_plays_started_together_play_the_turn_once(tmp_path, capsys):
@@ -198,7 +199,7 @@ def test_two_plays_started_together_play_the_turn_once(tmp_path, capsys):
     codes = sorted([first.wait(120), second.wait(120)])
     state = yaml.safe_load((game / "game.yaml").read_text())
     assert state["turns_played"] == 1 and state["month"] == 6  # never two turns from one set of orders
-    assert len(yaml.safe_load((game / "played.yaml").read_text())["events"]) == 1
+    assert len(yaml.safe_load((game / "game.yaml").read_text())["played"]) == 1
     assert codes[0] == 0 and codes[1] in (0, 2)  # the loser was refused, or came after the winner finished
 
 
