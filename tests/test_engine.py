@@ -175,3 +175,25 @@ def test_every_model_is_freed_after_its_run_on_any_mesa_version():
     assert all(ref() is None for ref in freed)
     ids = getattr(mesa.Agent, "_ids", {})
     assert not any(isinstance(key, AlignmentModel) for key in list(ids))
+
+
+def test_a_designs_points_run_as_one_batch_each_as_it_runs_alone():
+    """run_batch: the points of a design (parameters, seed and runs each their own) stepped together give
+    every point the Result run() gives it alone: scores, baseline, blocs and its events table."""
+    from sim.experiment.runner import run_batch
+
+    base = _noisy("arms_sale_pakistan", runs=1, seed=0, noise=0.0, months=24)
+    points = [replace(base, seed=seed, runs=runs, parameters=base.parameters.with_overrides(values))
+              for seed, runs, values in [(0, 1, {}), (7, 3, {"memory": 0.2, "noise": 0.05}),
+                                         (2, 2, {"reactions": False, "event_scale": 1.2}),
+                                         (5, 1, {"reaction_midpoint": 0.1, "audience_scale": 1.5})]]
+    batch = run_batch(points)
+    assert (pd.concat([r.events for r in batch])["origin"] == "reaction").any()
+    for point, together in zip(points, batch):
+        apart = run(point)
+        np.testing.assert_array_equal(together.scores, apart.scores)
+        np.testing.assert_array_equal(together.baseline_scores, apart.baseline_scores)
+        np.testing.assert_array_equal(together.labels, apart.labels)
+        pd.testing.assert_frame_equal(together.events, apart.events, check_exact=True)
+    with pytest.raises(ValueError, match="share months, events"):
+        run_batch([base, replace(base, events=())])

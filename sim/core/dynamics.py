@@ -21,12 +21,13 @@ OPINION = "opinion"
 class Rates:
     """The monthly rates of the drift, in one object (sim.core.parameters.Parameters.rates builds it).
 
-    memory may be a scalar or a column (n, 1) of per-actor rates: how anchored each actor's own views are.
+    memory may be a scalar or a column (n, 1) of per-actor rates: how anchored each actor's own views are;
+    with a leading runs axis ((runs, n, 1), and balance and reciprocity (runs, 1, 1)) each run has its own.
     """
 
     memory: float | np.ndarray
-    balance: float
-    reciprocity: float
+    balance: float | np.ndarray
+    reciprocity: float | np.ndarray
     balance_mode: str = TRIAD
 
 
@@ -89,7 +90,7 @@ def event_impulse(
     target: int,
     weight: float,
     *,
-    event_scale: float,
+    event_scale: float | np.ndarray,
     audience_scale: float | np.ndarray,
     audience_share: float = 1.0,
     rule: str = DIPLOMATIC,
@@ -111,7 +112,8 @@ def event_impulse(
     hostile     onlookers judge the act by their ties to the victim (the target): a friend of the victim
                 cools on the attacker (less if it is also the attacker's friend, as mediators do) and
                 sympathises with the victim; nobody warms to the attacker, nobody cools on the victim.
-    audience_scale may be a vector (n,) of per-actor attentiveness.
+    audience_scale may be a vector (n,) of per-actor attentiveness; with scores (runs, n, n), event_scale
+    may be (runs,) and audience_scale (runs, n): each run with its own parameters.
     """
     a = np.asarray(scores, dtype=float)
     delta = np.zeros_like(a)
@@ -122,7 +124,8 @@ def event_impulse(
     others = np.array([k for k in range(n) if k not in (source, target)], dtype=int)
     if not others.size:
         return delta
-    w = np.broadcast_to(np.asarray(audience_scale, dtype=float), (n,))[others] * weight * audience_share
+    audience = np.asarray(audience_scale, dtype=float)
+    w = (np.broadcast_to(audience, (n,)) if audience.ndim < 2 else audience)[..., others] * weight * audience_share
     to_source = a[..., others, source]
     to_target = a[..., others, target]
     if rule == DIPLOMATIC:
@@ -163,7 +166,7 @@ def client_competition(
     target: int,
     weight: float,
     *,
-    competition_scale: float,
+    competition_scale: float | np.ndarray,
     audience_share: float = 1.0,
 ) -> np.ndarray:
     """The brief displeasure of a patron whose client buys from the patron's rival (capability transfers).
@@ -171,7 +174,7 @@ def client_competition(
     An onlooker k that likes the client (target) and regards the supplier (source) as a rival cools on
     both by competition_scale * weight * min(a_k,target, -a_k,source): the US on India and on Russia after
     the S-400 contract (Yarhi-Milo, Lanoszka & Cooper 2016). The caller keeps it out of the baseline, so
-    it fades with memory while the durable part of the sale remains.
+    it fades with memory while the durable part of the sale remains. competition_scale may be (runs,).
     """
     a = np.asarray(scores, dtype=float)
     delta = np.zeros_like(a)
@@ -180,6 +183,8 @@ def client_competition(
     if not others.size:
         return delta
     stake = np.minimum(np.maximum(a[..., others, target], 0.0), np.maximum(-a[..., others, source], 0.0))
+    if np.ndim(competition_scale):
+        competition_scale = np.asarray(competition_scale, dtype=float)[..., None]
     cut = competition_scale * weight * audience_share * stake
     delta[..., others, target] -= cut
     delta[..., others, source] -= cut

@@ -4,6 +4,7 @@ Mesa front door (`sim.EntenteModel`) that builds that engine from a scenario and
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -64,6 +65,43 @@ def run(
 
         result = replace(result, summary=summary_of(result, scenario, world))
     return result
+
+
+def run_batch(scenarios: Sequence[Scenario], *, world: World | None = None, n_blocs: int = 2) -> list[Result]:
+    """Several scenarios that differ only in their parameters, seed and number of runs (the points of a
+    design), stepped as one batch of the engine: each Result is what run() gives that scenario alone
+    (tests/test_properties.py holds the engine to it). No summaries: a design's points need none.
+
+    They must share the world, months, events and changes (a sweep's variants are separate batches)."""
+    from threadpoolctl import threadpool_limits
+
+    if not scenarios:
+        return []
+    first = scenarios[0]
+    for other in scenarios[1:]:
+        if (other.months, other.events, other.changes) != (first.months, first.events, first.changes):
+            raise ValueError("a batch's scenarios must share months, events and changes")
+    world = world or build_world(first)
+    seeds, sets, offsets = [], [], [0]
+    for scenario in scenarios:
+        seeds += [run_seed(scenario.seed, k) for k in range(1, scenario.runs + 1)]
+        sets += [scenario.parameters] * scenario.runs
+        offsets.append(len(seeds))
+    with threadpool_limits(limits=1, user_api="blas"):
+        out = AlignmentModel(world, first.events, sets, seeds=seeds, months=first.months, codebook=load_codebook(),
+                             n_blocs=n_blocs, changes=first.changes).run()
+    rows = out.events
+    results = []
+    for index, scenario in enumerate(scenarios):
+        low, high = offsets[index], offsets[index + 1]
+        mine = [(run - low + 1, *rest) for run, *rest in rows if low <= run < high]
+        results.append(Result(
+            name=scenario.name, actors=tuple(world.names), capabilities=tuple(float(c) for c in world.capabilities),
+            months=scenario.months, runs=scenario.runs, seed=scenario.seed,
+            events=pd.DataFrame(mine, columns=list(EVENT_COLUMNS)), n_blocs=n_blocs, scenario_file=scenario.file,
+            scores=out.scores[low:high], baseline_scores=out.baseline[low:high],
+            labels=None if out.blocs is None else out.blocs[low:high], scenario=scenario, world=world))
+    return results
 
 
 class EntenteModel(AlignmentModel):

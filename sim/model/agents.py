@@ -45,11 +45,10 @@ class Actor(mesa.Agent):
         Options are examined counter-patrons first (by event), then ripostes.
         """
         model = self.model
-        params = model.parameters
         month = model.steps
-        if not params.reactions or params.reaction_intensity <= 0 or month >= model.months:
+        if not model.reacting.any() or month >= model.months:
             return
-        ready = month - model.last_reaction[:, self.index] >= params.reaction_cooldown
+        ready = model.reacting & (month - model.last_reaction[:, self.index] >= model.each("reaction_cooldown"))
         if not ready.any():
             return
         best_p = np.full(model.runs, -np.inf)
@@ -72,8 +71,8 @@ class Actor(mesa.Agent):
         model.last_reaction[acting, self.index] = month
 
     def _probability(self, concern: np.ndarray, valid: np.ndarray) -> np.ndarray:
-        params = self.model.parameters
-        return reaction_probabilities(concern, valid, params.reaction_midpoint, params.reaction_spread)
+        each = self.model.each
+        return reaction_probabilities(concern, valid, each("reaction_midpoint"), each("reaction_spread"))
 
     def _counter_patron_options(self, slot: Slot):
         """Yields (what, move, patron per run, slot, rival, partner, own partner per run, valid, probability)."""
@@ -94,7 +93,7 @@ class Actor(mesa.Agent):
         for rival, partner in pairs:
             hostility = np.maximum(0.0, -before[:, i, rival])
             own_partner = model.partners[:, i, partner] | (before[:, i, partner] >= 0.5)
-            concern = hostility * (1.0 + model.parameters.concern_bonus * own_partner.astype(float))
+            concern = hostility * (1.0 + model.each("concern_bonus") * own_partner.astype(float))
             probability = self._probability(concern, valid)
             if not (valid & (probability > 0)).any():
                 continue  # no run could take this option: no patron to look for (it would never be chosen)

@@ -12,6 +12,7 @@ batch is run k computed alone (tests/test_properties.py holds that over random w
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from ..core import dynamics, landscape
 from ..core.draws import Draws
 from ..core.events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
-from ..core.parameters import Parameters
+from ..core.parameters import Parameters, specs
 from ..core.scenario import ActorChange
 from ..core.world import World
 from .agents import Actor
@@ -72,7 +73,7 @@ class AlignmentModel(mesa.Model):
         self,
         world: World,
         events: tuple[ScheduledEvent, ...],
-        parameters: Parameters,
+        parameters: Parameters | Sequence[Parameters],
         *,
         seeds: list[int],
         months: int,
@@ -81,12 +82,19 @@ class AlignmentModel(mesa.Model):
         changes: tuple[ActorChange, ...] = (),
         record_parts: bool = False,
     ) -> None:
-        """seeds: one per run (sim.core.draws.run_seed). record_parts: split each month's change by
-        cause into `self.ledger` (exact attribution, one run only; the same scores)."""
+        """seeds: one per run (sim.core.draws.run_seed). parameters: one set for every run, or one per run (a
+        design's points stepped as one batch; balance_mode must agree). record_parts: split each month's
+        change by cause into `self.ledger` (exact attribution, one run only; the same scores)."""
         super().__init__(rng=seeds[0] if seeds else 0)
         if record_parts and len(seeds) != 1:
             raise ValueError("record_parts needs exactly one run")
-        self.parameters = parameters
+        sets = [parameters] * len(seeds) if isinstance(parameters, Parameters) else list(parameters)
+        if len(sets) != len(seeds):
+            raise ValueError(f"one set of parameters per run: {len(sets)} sets for {len(seeds)} runs")
+        if len({p.balance_mode for p in sets}) > 1:
+            raise ValueError("the runs of one batch must share balance_mode")
+        self.parameters = sets[0]  # the runs' common values are read from here
+        self.each = PerRun(sets)
         self.codebook = codebook  # passed in (sim.io.tables.load_codebook): the model reads no files
         self.months = months
         self.n_blocs = n_blocs
@@ -97,8 +105,8 @@ class AlignmentModel(mesa.Model):
         self.index = {name: i for i, name in enumerate(self.names)}
         anchoring = world.anchoring if world.anchoring is not None else np.ones(n)
         attention = world.attention if world.attention is not None else np.ones(n)
-        self.rates = parameters.rates(anchoring)  # memory per actor: rows are its own views
-        self.audience = parameters.audience_scale * attention
+        self.rates = self.each.rates(anchoring)  # memory per actor: rows are its own views
+        self.audience = self.each.outer("audience_scale", attention)
         start = dynamics.zero_diagonal(world.scores)
         self.scores = np.broadcast_to(start, (self.runs, n, n)).copy()
         self.structural = self.scores.copy()  # the baseline memory pulls towards; events' lasting parts move it
@@ -123,8 +131,10 @@ class AlignmentModel(mesa.Model):
         self.partners = np.zeros((self.runs, n, n), dtype=bool)  # military ties so far, both ways
         self.last_reaction = np.full((self.runs, n), NEVER, dtype=np.int64)
         self.chances = np.ones((self.runs, n))  # this month's reaction chances, row k from run k's stream
-        self._draws = Draws([np.random.default_rng(seed) for seed in seeds], n, noise=parameters.noise != 0,
-                            chances=parameters.reactions and parameters.reaction_intensity > 0, months=months)
+        self.reacting = self.each.reacting()  # per run: do its actors react at all
+        self._draws = Draws([np.random.default_rng(seed) for seed in seeds], n,
+                            noise=bool(np.any(self.each("noise") != 0)), chances=bool(np.any(self.reacting)),
+                            months=months)
         self._no_noise = np.zeros((self.runs, n, n))
         self._decided: list[tuple] = []
         self._orders: dict[int, tuple] = {}  # run -> (its stdlib generator, its actor orders so far)
@@ -173,7 +183,7 @@ class AlignmentModel(mesa.Model):
         shocks, chances = self._draws.month()  # the run's noise shocks (None at noise 0) and chances
         if chances is not None:
             self.chances = chances
-        noise = self._no_noise if shocks is None else dynamics.zero_diagonal(shocks * self.parameters.noise)
+        noise = self._no_noise if shocks is None else dynamics.zero_diagonal(self.each.noise(shocks))
         for change in self._changes.pop(month, []):
             self._apply(change)
 
@@ -225,7 +235,7 @@ class AlignmentModel(mesa.Model):
             weight = kind.weight * slot.intensity / kind.duration
             delta = dynamics.event_impulse(
                 scores, slot.source, slot.target, weight,
-                event_scale=self.parameters.event_scale, audience_scale=self.audience,
+                event_scale=self.each.at("event_scale", runs), audience_scale=self.each.rows(self.audience, runs),
                 audience_share=slot.audience_share, rule=kind.audience, one_way=kind.one_way,
             )
             impulse[runs] += delta
@@ -236,7 +246,7 @@ class AlignmentModel(mesa.Model):
                 # A patron's displeasure at a client buying from its rival is brief: not in the baseline.
                 competition = dynamics.client_competition(
                     scores, slot.source, slot.target, weight,
-                    competition_scale=self.parameters.competition_scale, audience_share=slot.audience_share)
+                    competition_scale=self.each.at("competition_scale", runs), audience_share=slot.audience_share)
                 impulse[runs] += competition
                 if self.ledger is not None:
                     sources.append(((slot.position, COMPETITION), competition[0], np.zeros_like(competition[0])))
@@ -265,14 +275,15 @@ class AlignmentModel(mesa.Model):
             ranked.extend((rank, run, d) for rank, d in enumerate(decisions))
         ranked.sort(key=lambda item: item[:2])
         groups: dict[tuple, list[int]] = {}
+        intensity = self.each("reaction_intensity")
+        at = (lambda run: intensity) if np.ndim(intensity) == 0 else (lambda run: float(intensity[run]))
         for rank, run, (_, _, move, source, target, _, _) in ranked:
-            groups.setdefault((rank, move, source, target), []).append(run)
-        intensity = self.parameters.reaction_intensity
-        for (_, move, source, target), runs in groups.items():
-            slot = Slot(month + 1, move, source, target, intensity, 1.0, np.array(runs, dtype=np.intp))
+            groups.setdefault((rank, move, source, target, at(run)), []).append(run)
+        for (_, move, source, target, strength), runs in groups.items():
+            slot = Slot(month + 1, move, source, target, strength, 1.0, np.array(runs, dtype=np.intp))
             self._scheduled.setdefault(month + 1, []).append(slot)
         for _, run, (actor, _, move, source, target, reason, probability) in ranked:
-            self.log.append((run, month + 1, move, self.names[source], self.names[target], intensity, "reaction",
+            self.log.append((run, month + 1, move, self.names[source], self.names[target], at(run), "reaction",
                              self.names[actor], probability, reason))
 
     def _actor_order(self, run: int, month: int) -> list[int]:
@@ -357,3 +368,58 @@ def _forget_agent_ids(model: mesa.Model) -> None:
     ids = getattr(mesa.Agent, "_ids", None)
     if ids is not None and hasattr(ids, "pop"):
         ids.pop(model, None)
+
+
+class PerRun:
+    """The runs' parameters, each as one value when every run has the same (then the arithmetic is exactly
+    that of a single set) or as an array over runs where they differ."""
+
+    def __init__(self, sets: list[Parameters]) -> None:
+        self.runs = len(sets)
+        self._values: dict[str, float | np.ndarray] = {}
+        for spec in specs():
+            values = [getattr(p, spec.name) for p in sets]
+            same = all(v == values[0] for v in values)
+            self._values[spec.name] = values[0] if same or spec.choices else np.array(values, dtype=float)
+        self._sets = sets
+
+    def __call__(self, name: str) -> float | np.ndarray:
+        return self._values[name]
+
+    def at(self, name: str, runs) -> float | np.ndarray:
+        """The value for the runs `runs` (an index array or a slice): a scalar stays a scalar."""
+        value = self._values[name]
+        return value if np.ndim(value) == 0 else value[runs]
+
+    @staticmethod
+    def rows(array: np.ndarray, runs) -> np.ndarray:
+        """Rows of a per-run array (runs, ...) for `runs`; an array without a runs axis as it is."""
+        return array if array.ndim < 2 else array[runs]
+
+    def outer(self, name: str, per_actor: np.ndarray) -> np.ndarray:
+        """value x per-actor multiplier: (n,) for a common value, (runs, n) where runs differ."""
+        value = self._values[name]
+        return value * per_actor if np.ndim(value) == 0 else value[:, None] * per_actor[None, :]
+
+    def rates(self, anchoring) -> dynamics.Rates:
+        if all(np.ndim(self._values[k]) == 0 for k in ("memory", "balance", "reciprocity")):
+            return self._sets[0].rates(anchoring)
+        column = np.asarray(anchoring, dtype=float)[None, :, None]
+
+        def per_run(name: str) -> np.ndarray:
+            return np.broadcast_to(np.asarray(self._values[name], dtype=float), (self.runs,))[:, None, None]
+
+        return dynamics.Rates(memory=per_run("memory") * column, balance=per_run("balance"),
+                              reciprocity=per_run("reciprocity"), balance_mode=self._sets[0].balance_mode)
+
+    def noise(self, shocks: np.ndarray) -> np.ndarray:
+        """This month's noise for every run: shocks x its noise (exactly 0 where a run has none)."""
+        value = self._values["noise"]
+        if np.ndim(value) == 0:
+            return shocks * value
+        return np.where(value[:, None, None] != 0, shocks * value[:, None, None], 0.0)
+
+    def reacting(self) -> np.ndarray:
+        """Per run, whether its actors react at all (reactions on and a counter-move of some intensity)."""
+        on = np.array([bool(p.reactions) and p.reaction_intensity > 0 for p in self._sets])
+        return on

@@ -29,12 +29,14 @@ def reaction_probability(concern: float, midpoint: float, spread: float) -> floa
     return max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
 
 
-def reaction_probabilities(concern: np.ndarray, valid: np.ndarray, midpoint: float, spread: float) -> np.ndarray:
+def reaction_probabilities(concern: np.ndarray, valid: np.ndarray, midpoint, spread) -> np.ndarray:
     """reaction_probability for each run (0 where not valid): the scalar function, so every run's chance is
-    the same number whatever the batch it is in."""
+    the same number whatever the batch it is in. midpoint and spread: one value, or one per run."""
     out = np.zeros(concern.shape)
+    midpoints = np.broadcast_to(np.asarray(midpoint, dtype=float), concern.shape)
+    spreads = np.broadcast_to(np.asarray(spread, dtype=float), concern.shape)
     for run in np.flatnonzero(valid & (concern > 0)):
-        out[run] = reaction_probability(float(concern[run]), midpoint, spread)
+        out[run] = reaction_probability(float(concern[run]), float(midpoints[run]), float(spreads[run]))
     return out
 
 
