@@ -34,12 +34,15 @@ from ..errors import EntenteError, did_you_mean
 from ..experiment.play import own_actor_rule, takes_part
 from ..experiment.result import Result
 from ..experiment.runner import run
+from ..io.cost import check_scenario
 from ..io.resources import bundled_scenario, bundled_scenarios
 from ..io.safe_yaml import MAX_BYTES, load_yaml
 from ..io.scenario_file import scenario_from_data
 from ..io.tables import load_codebook
 
 _PLACE = re.compile(r"events\[(\d+)\]")
+PAGE_LIFT = ("run it on your own computer with `python -m sim run FILE --allow-large` (the page keeps to the "
+             "limits, as it serves the whole class)")
 
 
 def bundled_names() -> list[str]:
@@ -126,8 +129,10 @@ class GameSession:
         return self.position(path) if self.position else None
 
     def checked(self) -> "GameSession":
-        """This session, once its scenario has passed the checks (raises EntenteError otherwise)."""
-        _ = self.scenario
+        """This session, once its scenario has passed the checks (raises EntenteError otherwise): the same
+        checker as a scenario file, and the same cost limits as `sim run`, for the whole horizon (the page
+        serves a class from one server: it never lifts them)."""
+        check_scenario(self.scenario, lift=PAGE_LIFT)
         return self
 
     @property

@@ -35,6 +35,8 @@ def add_parser(subparsers, name, summary):
                         "as written and with the world without events (writes debrief.md)")
     parser.add_argument("--template", action="store_true", help="print an orders file to start from")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="play even when the scenario's estimated work is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -58,6 +60,9 @@ def run(args) -> int:
             game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn, teams=teams,
                                          scenario_path=args.scenario)
         else:
+            from ..io.scenario_file import load_scenario
+
+            _check_cost(load_scenario(args.scenario), args)  # before the game folder is made
             game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams, relations_file=args.relations,
                                  seed=args.seed)
         if game.month:
@@ -72,12 +77,13 @@ def run(args) -> int:
         print(play.orders_template(game), end="")
         return 0
     if args.debrief:
-        return _debrief(game)
+        return _debrief(game, args)
     if not args.play:
         raise EntenteError("say what to do with the game", hint=USAGE.replace("\n", "; "))
     if args.interactive or (sys.stdin.isatty() and not any((folder / play.ORDERS).glob("*.yaml"))):
         _prompt_orders(game)
     plan = play.plan_turn(game, [Path(p) for p in args.inject])
+    _check_cost(play.played_scenario(game), args, months=game.horizon)  # before the turn changes the state
     game = play.play_turn(game, plan)
     _write_result(game, args)
     print(f"Played months {plan.first} to {plan.last}: {len(plan.moves)} move(s) from "
@@ -97,11 +103,24 @@ def _write_result(game, args) -> None:
     from ..experiment.runner import run as run_scenario
     from ..reporting.files import write_result
 
-    result = run_scenario(play.played_scenario(game))
+    scenario = play.played_scenario(game)
+    _check_cost(scenario, args)
+    result = run_scenario(scenario)
     write_result(result, game.folder / play.RESULT, plots=not args.no_plots, force=True)
 
 
-def _debrief(game) -> int:
+def _check_cost(scenario, args, *, months: int | None = None) -> None:
+    """The limits of `sim run` for the game's scenario (to `months`, default its own horizon)."""
+    from dataclasses import replace
+
+    from ..io.cost import check_scenario
+
+    if months is not None:
+        scenario = replace(scenario, months=months)
+    check_scenario(scenario, allow_large=args.allow_large, what="this game")
+
+
+def _debrief(game, args) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
     from ..experiment.debrief import debrief
@@ -111,6 +130,7 @@ def _debrief(game) -> int:
     if game.month == game.start:
         raise EntenteError("nothing has been played yet", file=str(game.folder),
                            hint=f"Play a turn first: python -m sim play --continue --state {game.folder}")
+    _check_cost(play.played_scenario(game), args)
     report = debrief(game)
     write_atomically(game.folder / play.DEBRIEF, debrief_markdown(report))
     print(debrief_text(report), end="")
