@@ -135,7 +135,8 @@ def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: 
     from ..io.cost import check_scenario
 
     check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
-                   flag="--allow-large (allow_large=True)", what=f"this sweep ({count:,} points and the run as written)")
+                   flag="--allow-large (allow_large=True)",
+                   what=f"this sweep ({count:,} points and the run as written)")
 
 
 def sweep(

@@ -47,7 +47,7 @@ class Cost:
                 f"{self.event_impulses:,} scheduled events applied, about {_size(self.output_bytes)} of data "
                 f"{'files' if self.repeats == 1 else 'held per run'}")
 
-    def repeated(self, times: int) -> "Cost":
+    def repeated(self, times: int) -> Cost:
         """The work of running this ensemble `times` times, one after another: the pair-months and events
         add up; the data is that of one ensemble (each is reduced before the next starts)."""
         times = max(int(times), 1)
