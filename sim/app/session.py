@@ -30,7 +30,7 @@ from typing import Any, Callable
 from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
-from ..errors import EntenteError, did_you_mean
+from ..errors import EntenteError, describe_value, did_you_mean
 from ..experiment.play import own_actor_rule, takes_part
 from ..experiment.result import Result
 from ..experiment.runner import run
@@ -106,6 +106,8 @@ class GameSession:
     @classmethod
     def _from_file(cls, path: Path, label: str, *, base_dir: Path | None) -> "GameSession":
         document = load_yaml(path, what="scenario file")
+        if base_dir is None:  # sent by a browser: it may name no file of the server
+            refuse_server_files(document.data, label, document.position)
         return cls(data=document.data, label=label, position=document.position, base_dir=base_dir).checked()
 
     # -- what the session is ------------------------------------------------------------------------------
@@ -231,16 +233,35 @@ class GameSession:
     def move(self, team: str, type: str, source: str | None = None, targets: tuple[str, ...] = (),
              between: tuple[str, ...] = (), intensity: float = 1.0, note: str = "") -> "GameSession":
         """A team's move for the coming turn, checked now (the scenario checker plus `sim play`'s rules)."""
-        actor = self.actor_of(team)
+        self.actor_of(team)
         if not note.strip():
             raise EntenteError("every move needs a one-line justification", field="justification",
                                hint="Add for instance \"to answer Pakistan's new fighters\".")
-        entry = _entry(type, source, targets, between, intensity, note)
+        move = {"team": team, **_entry(type, source, targets, between, intensity, note)}
+        return replace(self, pending=(*self.pending, self.checked_move(move)))
+
+    def checked_move(self, move) -> dict:
+        """A pending move ({"team": ..., **event entry}) checked as the page checks one made on it: its team,
+        a justification, the scenario checker, and `sim play`'s rule that a team moves its own actor.
+        A saved game's pending moves come back through here, whatever the file holds."""
+        if not isinstance(move, dict):
+            raise EntenteError(f"a move must be a mapping of its fields, got {describe_value(move)}", field="the move")
+        unknown = sorted(str(key) for key in move if key not in MOVE_KEYS)
+        if unknown:
+            raise EntenteError(f"a move has the unknown field(s) {', '.join(map(repr, unknown))}", field="the move",
+                               hint=f"A move has only: {', '.join(MOVE_KEYS)}.")
+        team = move.get("team")
+        actor = self.actor_of(team if isinstance(team, str) else describe_value(team))
+        note = move.get("note")
+        if not isinstance(note, str) or not note.strip():
+            raise EntenteError(f"team {team!r}: every move needs a one-line justification", field="justification",
+                               hint="Add for instance \"to answer Pakistan's new fighters\".")
+        entry = {key: value for key, value in move.items() if key != "team"}
         self._with_entry(entry)  # refused here, with the checker's words, if the event itself is wrong
         if not takes_part(entry, actor, actor_choices(self)):
             problem, hint = own_actor_rule(actor)
             raise EntenteError(f"team {team!r}: {problem}", field="the move", hint=hint)
-        return replace(self, pending=(*self.pending, {"team": team, **entry}))
+        return {"team": team, **entry}
 
     def advance_turn(self) -> "GameSession":
         """Every pending move happens in the coming month; then the turn's months are played."""
@@ -250,6 +271,9 @@ class GameSession:
             entry["note"] = f"{move['team']}: {entry['note']}"  # as `sim play` writes played.yaml
             session = session._with_entry(entry)
         return session.step(self.turn)
+
+
+MOVE_KEYS = ("team", "type", "from", "to", "between", "intensity", "note")  # what `move` stores; no "at"
 
 
 def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tuple[str, ...],
@@ -320,28 +344,76 @@ def load_game(filename: str, content: bytes) -> GameSession:
         if key not in GAME_KEYS:
             raise fail(key, f"unknown key {key!r}", did_you_mean(str(key), list(GAME_KEYS)) or
                        f"Allowed keys: {', '.join(GAME_KEYS)}.")
+    def kind(key, wanted, default, words):
+        value = data.get(key, default)
+        if value is None:
+            value = default
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            raise fail(key, f"'{key}' must be {words}, got {describe_value(value)}")
+        return value
+
+    label = kind("label", str, name, "a line of text")
     if "scenario" in data:
-        session = GameSession.bundled(str(data["scenario"]))
+        session = GameSession.bundled(str(kind("scenario", str, "", "the name of a bundled scenario")))
     elif isinstance(data.get("scenario_data"), dict):
-        session = GameSession(data=data["scenario_data"], label=str(data.get("label") or name)).checked()
+        refuse_server_files(data["scenario_data"], name, lambda path: document.position(("scenario_data", *path)))
+        session = GameSession(data=data["scenario_data"], label=label).checked()
     else:
         raise fail(None, "the game names no scenario ('scenario:' or 'scenario_data:')")
-    try:
-        teams = {str(team): str(actor) for team, actor in (data.get("teams") or {}).items()}
-        session = replace(session, parameters=dict(data.get("parameters") or {}),
-                          seed=None if data.get("seed") is None else int(data["seed"]),
-                          injects=tuple(dict(e) for e in data.get("injects") or ()),
-                          pending=tuple(dict(m) for m in data.get("pending") or ()))
-        session = session.checked().with_play(int(data.get("turn", 1)), teams)
-        month = int(data.get("month", 0))
-    except (AttributeError, TypeError, ValueError) as error:
-        raise fail(None, f"the game file is damaged ({error})") from None
-    if not 0 <= month <= session.months:
-        raise fail("month", f"month {month} is outside the scenario's 0 to {session.months}")
-    for move in session.pending:
-        if move.get("team") not in teams:
-            raise fail("pending", f"a pending move names no team of this game ({move.get('team')!r})")
-    return replace(session, month=month)
+    teams = kind("teams", dict, {}, "a mapping of team names to the actors they play")
+    seed = data.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise fail("seed", f"'seed' must be a whole number, got {describe_value(seed)}")
+    for key in ("injects", "pending"):
+        if not all(isinstance(entry, dict) for entry in kind(key, list, [], "a list")):
+            raise fail(key, f"every entry of '{key}' must be a mapping of its fields")
+    month, turn = kind("month", int, 0, "a whole number"), kind("turn", int, 1, "a whole number")
+    try:  # the checks of the page: the scenario checker, then the rules of play, then each pending move
+        session = replace(session, parameters=dict(kind("parameters", dict, {}, "a mapping")), seed=seed,
+                          injects=tuple(dict(e) for e in data.get("injects") or ())).checked()
+        session = session.with_play(turn, {str(team): str(actor) for team, actor in teams.items()})
+        if not 0 <= month <= session.months:
+            raise fail("month", f"month {month} is outside the scenario's 0 to {session.months}")
+        session = replace(session, month=month)
+        pending = tuple(session.checked_move(move) for move in data.get("pending") or ())
+    except EntenteError as error:  # the scenario was checked above: what is wrong is in the game file
+        key = str(error.field or "").split(".")[0].split("[")[0]
+        key = {"events": "injects"}.get(key, key)
+        line, column = (document.position((key,)) if key in data else None) or (None, None)
+        raise EntenteError(error.problem, file=name, line=line, column=column, field=error.field,
+                           hint=error.hint) from None
+    return replace(session, pending=pending)
+
+
+def refuse_server_files(data, name: str, position=None) -> None:
+    """A scenario sent by a browser names no file of the server (its relations file would be read there)."""
+    if isinstance(data, dict) and "relations_file" in data:
+        line, column = (position(("relations_file",)) if position else None) or (None, None)
+        raise EntenteError("a scenario sent to the page cannot name a relations file: it would be read on the "
+                           "server, not on your computer", file=name, line=line, column=column,
+                           field="relations_file",
+                           hint="Remove relations_file (the page starts from the bundled article's relations), or "
+                                "run the scenario on your computer with `python -m sim run`.")
+
+
+def upload_event(data, *, default_name: str, what: str) -> tuple[str, bytes]:
+    """The file name and bytes of an upload event sent by the page's file input, whatever a browser sent.
+
+    The page's script sends {name, too_large, bytes: [0..255, ...]}; a hand-made websocket message can send
+    anything, so every part is checked before use and the size before the bytes are built.
+    """
+    if not isinstance(data, dict):
+        raise EntenteError(f"the {what} did not arrive whole", hint="Choose the file again.")
+    raw_name = data.get("name")
+    name = Path(raw_name.replace("\\", "/")).name if isinstance(raw_name, str) else ""
+    name = name[:200] or default_name
+    content = data.get("bytes", [])
+    if data.get("too_large") is True or (isinstance(content, (list, str, bytes)) and len(content) > MAX_BYTES):
+        raise EntenteError(f"the {what} is larger than the limit of {MAX_BYTES:,} bytes", file=name,
+                           hint="A scenario file or a saved game is a few kilobytes; check you chose the right file.")
+    if not isinstance(content, list) or not all(type(b) is int and 0 <= b <= 255 for b in content):
+        raise EntenteError(f"the {what} did not arrive whole", file=name, hint="Choose the file again.")
+    return name, bytes(content)
 
 
 def actor_choices(session: GameSession) -> list[str]:
