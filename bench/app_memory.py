@@ -5,7 +5,10 @@ sim/app/serve.py, CULL_TIMEOUT), opens TABS pages in Debian's chromium, each upl
 over 240 months and runs it to the end, then closes them without the close beacon (as a shut laptop does)
 and prints the server's resident memory: at the start, with the tabs open, and after the cull.
 
-    python bench/app_memory.py [TABS] [RUNS]
+    python bench/app_memory.py [TABS] [RUNS] [ROUNDS]
+
+With several rounds, a server that keeps what it freed for its next sessions (rather than leaking) ends each
+round at about the same size.
 
 Figures depend on the machine and on what else runs on it.
 """
@@ -43,6 +46,7 @@ def main() -> None:
 
     tabs = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 150
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -61,38 +65,39 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="entente-bench-"))
         scenario = folder / "heavy.yaml"
         scenario.write_text(f"name: Heavy\nmonths: 240\nruns: {runs}\n", encoding="utf-8")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            context = browser.new_context()
-            context.route("**/_solara/api/close/**", lambda route: route.abort())
-            first = context.new_page()
-            first.goto(address)
-            first.wait_for_selector("[data-testid=month]", timeout=120_000)
-            start = rss_mb(server.pid)
-            pages = [first] + [context.new_page() for _ in range(tabs - 1)]
-            for page in pages[1:]:
-                page.goto(address)
-                page.wait_for_selector("[data-testid=month]", timeout=120_000)
-            for page in pages:
-                page.set_input_files("[data-testid=scenario-upload]", str(scenario))
-                page.wait_for_function("document.querySelector('[data-testid=scenario]').innerText == 'Heavy'",
-                                       timeout=120_000)
-                page.get_by_role("button", name="Run to the end", exact=True).click()
-            for page in pages:
-                page.wait_for_function("document.querySelector('[data-testid=month]').innerText"
-                                       ".startsWith('Month 240 ')", timeout=600_000)
-            loaded = rss_mb(server.pid)
-            sessions = kernels(port)
-            context.close()
-            browser.close()
-        deadline = time.monotonic() + 60
-        while kernels(port) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        time.sleep(5)  # the release after the cull (sim/app/serve.py, _release_later)
-        after = rss_mb(server.pid)
-        print(f"{tabs} tabs, {runs} runs x 240 months each, run to the end, then closed without a goodbye")
-        print(f"server RSS: {start:.0f} MB with one page open, {loaded:.0f} MB with {sessions} sessions run, "
-              f"{after:.0f} MB after the cull ({kernels(port)} sessions left)")
+        for round_number in range(1, rounds + 1):
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                context = browser.new_context()
+                context.route("**/_solara/api/close/**", lambda route: route.abort())
+                first = context.new_page()
+                first.goto(address)
+                first.wait_for_selector("[data-testid=month]", timeout=120_000)
+                start = rss_mb(server.pid)
+                pages = [first] + [context.new_page() for _ in range(tabs - 1)]
+                for page in pages[1:]:
+                    page.goto(address)
+                    page.wait_for_selector("[data-testid=month]", timeout=120_000)
+                for page in pages:
+                    page.set_input_files("[data-testid=scenario-upload]", str(scenario))
+                    page.wait_for_function("document.querySelector('[data-testid=scenario]').innerText == 'Heavy'",
+                                           timeout=120_000)
+                    page.get_by_role("button", name="Run to the end", exact=True).click()
+                for page in pages:
+                    page.wait_for_function("document.querySelector('[data-testid=month]').innerText"
+                                           ".startsWith('Month 240 ')", timeout=600_000)
+                loaded = rss_mb(server.pid)
+                sessions = kernels(port)
+                context.close()
+                browser.close()
+            deadline = time.monotonic() + 60
+            while kernels(port) and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(5)  # the release after the cull (sim/app/serve.py, _release_later)
+            after = rss_mb(server.pid)
+            print(f"round {round_number}: {tabs} tabs, {runs} runs x 240 months each, run to the end, then closed without a goodbye")
+            print(f"server RSS: {start:.0f} MB with one page open, {loaded:.0f} MB with {sessions} sessions run, "
+                  f"{after:.0f} MB after the cull ({kernels(port)} sessions left)")
     finally:
         server.terminate()
         server.wait(10)
