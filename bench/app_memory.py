@@ -16,6 +16,7 @@ Figures depend on the machine and on what else runs on it.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,12 +96,15 @@ def main() -> None:
                 time.sleep(0.5)
             time.sleep(5)  # the release after the cull (sim/app/serve.py, _release_later)
             after = rss_mb(server.pid)
-            print(f"round {round_number}: {tabs} tabs, {runs} runs x 240 months each, run to the end, then closed without a goodbye")
+            print(f"round {round_number}: {tabs} tabs, {runs} runs x 240 months each, run to the end, then "
+                  "closed without a goodbye")
             print(f"server RSS: {start:.0f} MB with one page open, {loaded:.0f} MB with {sessions} sessions run, "
                   f"{after:.0f} MB after the cull ({kernels(port)} sessions left)")
     finally:
         server.terminate()
         server.wait(10)
+        if "folder" in locals():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
