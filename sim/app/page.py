@@ -26,8 +26,9 @@ from ..viz import figures, style
 from ..viz.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
+from .run_queue import QUEUE, RunQueue, run_in_turn
 from .session import (GameSession, actor_choices, bundled_names, bundled_titles, event_type_choices, load_game,
-                      move_prepositions, move_verbs, parameter_specs, save_game)
+                      move_prepositions, move_verbs, parameter_specs, save_game, upload_event)
 
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
@@ -64,43 +65,35 @@ def Page():
     since, set_since = solara.use_state(0)  # the month before the last action, for "what just happened"
     error, set_error = solara.use_state(None)
     projector, set_projector = solara.use_state(False)  # the projector view: the result first, large
+    place, set_place = solara.use_state(None)  # this page's run in the server's queue: None, 0 running, n ahead
+    latest = solara.use_ref(initial)  # the newest session, ahead of the render that shows it
+    actions = solara.use_memo(RunQueue, [])  # this page's actions, one after another in the order clicked
 
     def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
-        try:
-            new = change(session)
-        except EntenteError as problem:
-            set_error(problem.message())
-            return
-        set_error(None)
-        if not keep_since:
-            set_since(min(session.month, new.month))
-        set_session(new)
+        def prepare() -> tuple[GameSession, GameSession]:
+            base = latest.current
+            return base, change(base)
+
+        def apply(sessions: tuple[GameSession, GameSession]) -> None:
+            base, new = sessions
+            latest.current = new
+            set_error(None)
+            if not keep_since:
+                set_since(min(base.month, new.month))
+            set_session(new)
+
+        set_place(QUEUE.waiting())  # shown at once; the queue corrects it
+        run_in_turn(prepare, lambda sessions: sessions[1].result, apply, page=actions, on_place=set_place,
+                    on_error=set_error, cancelled=page_closed())
 
     def choose(name: str) -> None:
         act(lambda _: GameSession.bundled(name))
 
     def upload(data: dict) -> None:
-        name = str(data.get("name", "uploaded.yaml"))
-        if data.get("too_large"):
-            set_error(EntenteError(f"the scenario file is larger than the limit of {MAX_BYTES:,} bytes",
-                                   file=name, hint="Scenario files are a few kilobytes; check you chose the "
-                                   "right file.").message())
-            return
-        act(lambda _: GameSession.uploaded(name, bytes(data.get("bytes", []))))
+        act(lambda _: GameSession.uploaded(*upload_event(data, default_name="uploaded.yaml", what="scenario file")))
 
     def continue_game(data: dict) -> None:
-        name = str(data.get("name", "game.yaml"))
-        if data.get("too_large"):
-            set_error(EntenteError(f"the game file is larger than the limit of {MAX_BYTES:,} bytes",
-                                   file=name, hint="A saved game is a few kilobytes; check you chose the "
-                                   "right file.").message())
-            return
-        try:
-            new = load_game(name, bytes(data.get("bytes", [])))
-        except EntenteError as problem:
-            set_error(problem.message())
-            return
-        act(lambda _: new)
+        act(lambda _: load_game(*upload_event(data, default_name="game.yaml", what="game file")))
 
     solara.Title("Entente: alignments in class")
     solara.Style(CSS)
@@ -144,6 +137,9 @@ def Page():
             solara.InputInt("seed", value=session.scenario.seed,
                             on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
                             style={"max-width": "8em"})
+            if place is not None:
+                solara.HTML(tag="span", unsafe_innerHTML=f'<span data-testid="queue">{html.escape(queue_text(place))}'
+                                                         '</span>', style={"color": "#555"})
         if projector:
             ProjectorResult(session, since)
         else:
@@ -440,6 +436,21 @@ def Why(session: GameSession):
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<div data-testid="why"><p>Each pair\'s change from month 0 to month {session.month} split by cause '
         "(run 1, exact attribution: the parts add up to the change).</p>" + why_html(summary) + "</div>"))
+
+
+def queue_text(place: int) -> str:
+    if place == 0:
+        return "Running…"
+    return f"Waiting for the server: {place} run{'s' if place != 1 else ''} ahead of yours…"
+
+
+def page_closed() -> Callable[[], bool]:
+    """Whether this page's kernel has closed (its tab was closed): a queued run of it is then dropped."""
+    from solara.server import kernel_context
+
+    if not kernel_context.has_current_context():
+        return lambda: False
+    return kernel_context.get_current_context().closed_event.is_set
 
 
 def mark_live(figure, live) -> None:

@@ -33,18 +33,21 @@ from typing import Any, Callable
 from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
-from ..errors import EntenteError, did_you_mean
+from ..errors import EntenteError, describe_value, did_you_mean
 from ..experiment.play import TurnPlan, page_order, scenario_entry
 from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
 from ..experiment.result import Result
 from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
 from ..experiment.runner import run
+from ..io.cost import check_scenario
 from ..io.resources import bundled_scenario, bundled_scenarios
 from ..io.safe_yaml import MAX_BYTES, load_yaml
 from ..io.scenario_file import scenario_from_data
 from ..io.tables import load_codebook
 
 _PLACE = re.compile(r"events\[(\d+)\]")
+PAGE_LIFT = ("run it on your own computer with `python -m sim run FILE --allow-large` (the page keeps to the "
+             "limits, as it serves the whole class)")
 
 
 def bundled_names() -> list[str]:
@@ -126,6 +129,8 @@ class GameSession:
     @classmethod
     def _from_file(cls, path: Path, label: str, *, base_dir: Path | None) -> "GameSession":
         document = load_yaml(path, what="scenario file")
+        if base_dir is None:  # sent by a browser: it may name no file of the server
+            refuse_server_files(document.data, label, document.position)
         return cls(data=document.data, label=label, position=document.position, base_dir=base_dir).checked()
 
     # -- what the session is ------------------------------------------------------------------------------
@@ -149,8 +154,10 @@ class GameSession:
         return self.position(path) if self.position else None
 
     def checked(self) -> "GameSession":
-        """This session, once its scenario has passed the checks (raises EntenteError otherwise)."""
-        _ = self.scenario
+        """This session, once its scenario has passed the checks (raises EntenteError otherwise): the same
+        checker as a scenario file, and the same cost limits as `sim run`, for the whole horizon (the page
+        serves a class from one server: it never lifts them)."""
+        check_scenario(self.scenario, lift=PAGE_LIFT)
         return self
 
     @property
@@ -308,6 +315,8 @@ class GameSession:
                     self.turns_played, dict(self.parameters), self.seed, None, self.bundled_name)
 
 
+
+
 def _entry(type: str, source: str | None, targets: tuple[str, ...], between: tuple[str, ...],
            intensity: float, note: str) -> dict:
     """A scenario event entry (without its month) from the page's choices."""
@@ -355,19 +364,59 @@ def load_game(filename: str, content: bytes) -> GameSession:
                            hint="Continue it with python -m sim play --continue --state ITS_FOLDER.")
     from ..io.resources import bundled_scenario
 
+    refuse_server_files(game.scenario_data, name)
     path = bundled_scenario(game.bundled) if game.bundled else None
     session = GameSession(data=game.scenario_data, label=game.label, base_dir=path.resolve().parent if path else None,
                           bundled_name=game.bundled if path else None)
     try:
         session = replace(session.checked(), parameters=dict(game.parameters), seed=game.seed,
-                          injects=tuple(dict(e) for e in game.played), pending=tuple(dict(m) for m in game.pending),
+                          injects=tuple(dict(e) for e in game.played),
                           rules=game.rules, proposals=game.proposals, turns_played=game.turns_played)
         session = session.checked().with_play(game.turn, dict(game.teams))
+        session = replace(session, month=game.month)
+        for index, move in enumerate(game.pending):  # each pending move through the page's own checks
+            intensity, note = move.get("intensity", 1.0), move.get("note", "")
+            if not isinstance(intensity, (int, float)) or isinstance(intensity, bool) or not isinstance(note, str):
+                raise EntenteError(f"pending move {index + 1} has an intensity {describe_value(intensity)} and a "
+                                   f"note {describe_value(note)}: a number and a line of text are expected",
+                                   field=f"pending[{index}]", hint="Save the game again from the page.")
+            session = session.move(str(move["team"]), str(move["do"]), float(intensity), note)
     except EntenteError as error:
         if error.file is None or error.file == game.label:
             error.file = name
         raise
-    return replace(session, month=game.month)
+    return session
+
+
+def refuse_server_files(data, name: str, position=None) -> None:
+    """A scenario sent by a browser names no file of the server (its relations file would be read there)."""
+    if isinstance(data, dict) and "relations_file" in data:
+        line, column = (position(("relations_file",)) if position else None) or (None, None)
+        raise EntenteError("a scenario sent to the page cannot name a relations file: it would be read on the "
+                           "server, not on your computer", file=name, line=line, column=column,
+                           field="relations_file",
+                           hint="Remove relations_file (the page starts from the bundled article's relations), or "
+                                "run the scenario on your computer with `python -m sim run`.")
+
+
+def upload_event(data, *, default_name: str, what: str) -> tuple[str, bytes]:
+    """The file name and bytes of an upload event sent by the page's file input, whatever a browser sent.
+
+    The page's script sends {name, too_large, bytes: [0..255, ...]}; a hand-made websocket message can send
+    anything, so every part is checked before use and the size before the bytes are built.
+    """
+    if not isinstance(data, dict):
+        raise EntenteError(f"the {what} did not arrive whole", hint="Choose the file again.")
+    raw_name = data.get("name")
+    name = Path(raw_name.replace("\\", "/")).name if isinstance(raw_name, str) else ""
+    name = name[:200] or default_name
+    content = data.get("bytes", [])
+    if data.get("too_large") is True or (isinstance(content, (list, str, bytes)) and len(content) > MAX_BYTES):
+        raise EntenteError(f"the {what} is larger than the limit of {MAX_BYTES:,} bytes", file=name,
+                           hint="A scenario file or a saved game is a few kilobytes; check you chose the right file.")
+    if not isinstance(content, list) or not all(type(b) is int and 0 <= b <= 255 for b in content):
+        raise EntenteError(f"the {what} did not arrive whole", file=name, hint="Choose the file again.")
+    return name, bytes(content)
 
 
 def actor_choices(session: GameSession) -> list[str]:

@@ -1,13 +1,16 @@
 """`sim app`: start the browser page for the class on this computer and print its address.
 
-The page (sim/app/page.py) runs in Solara's own server, `python -m solara run sim.app.page`, which this
-command becomes (on Windows: starts as a child), so it imports neither Solara nor Mesa's visualisation.
+The page (sim/app/page.py) runs in Solara's own server, `python -m sim.app.serve run sim.app.page` (`solara
+run` with websockets only from the page itself and sessions freed minutes after their tab goes:
+sim/app/serve.py), which this command becomes (on Windows: starts as a child), so it imports neither Solara
+nor Mesa's visualisation.
 It needs the optional `app` extra; without it the command says how to install it.
 """
 
 from __future__ import annotations
 
 APP_MODULE = "sim.app.page"
+SERVER_MODULE = "sim.app.serve"
 # The packages of the `app` extra, by the name Python imports them under (pyproject.toml lists the versions).
 APP_PACKAGES = ("solara", "ipyvue", "ipyvuetify")
 DEFAULT_PORT = 8765
@@ -57,7 +60,7 @@ def run(args) -> int:
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # the page sends nothing off this computer
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
-    command = [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", args.host, "--port", str(port),
+    command = [sys.executable, "-m", SERVER_MODULE, "run", APP_MODULE, "--host", args.host, "--port", str(port),
                "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
     print(f"Entente's page: http://{args.host}:{port}/  (open it in a browser; Ctrl+C stops the server)", flush=True)
     if os.name == "posix":

@@ -19,12 +19,24 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--no-plots", action="store_true", help="leave the figure out (faster)")
     parser.add_argument("--force", action="store_true",
                         help="write into a folder that holds files Entente did not write")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="run a scenario even when its estimated work is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
 
+def check_side(text: str, *, allow_large: bool = False) -> None:
+    """A scenario side (not a result folder) within the limits of `run`, checked before anything runs."""
+    if Path(text).is_dir():
+        return
+    from ..io.cost import check_scenario
+    from ..io.scenario_file import load_scenario
+
+    check_scenario(load_scenario(text), allow_large=allow_large, what=f"the run of {text}")
+
+
 def load_side(text: str):
-    """A result folder read back, or a scenario (file or bundled name) run now."""
+    """A result folder read back, or a scenario (file or bundled name) run now (check_side first)."""
     from ..reporting.files import check_result_dir, read_result
 
     if Path(text).is_dir():
@@ -48,6 +60,9 @@ def run(args) -> int:
         from ..io.result_folder import check_out_dir
 
         check_out_dir(args.out, force=args.force)
+    # Both scenarios are checked before either runs: a refusal of B does not come after A's minutes of work.
+    for side in (args.a, args.b):
+        check_side(side, allow_large=args.allow_large)
     a, b = load_side(args.a), load_side(args.b)
     comparison = compare(a, b, a_label=args.a, b_label=args.b)
     print(comparison_text(comparison, most=args.top))

@@ -42,6 +42,8 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--template", action="store_true", help="print an orders file to start from")
     parser.add_argument("--team", help="with --template: the team whose orders to print")
     parser.add_argument("--no-plots", action="store_true", help="write the data files only (faster)")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="play even when the scenario's estimated work is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -89,6 +91,9 @@ def _run(args) -> int:
                     game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
                                                  teams=teams, scenario_path=args.scenario)
                 else:
+                    from ..io.scenario_file import load_scenario
+
+                    _check_cost(load_scenario(args.scenario), args)  # before the game folder is made
                     game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
                                          relations_file=args.relations, seed=args.seed)
             if game.month:
@@ -108,12 +113,13 @@ def _run(args) -> int:
         print(play.orders_template(game, args.team), end="")
         return 0
     if args.debrief:
-        return _debrief(game)
+        return _debrief(game, args)
     if not args.play:
         raise EntenteError("say what to do with the game", hint=USAGE.replace("\n", "; "))
     if args.interactive or (sys.stdin.isatty() and not any((folder / play.ORDERS).glob("*.yaml"))):
         _prompt_orders(game)
     plan = play.plan_turn(game, [Path(p) for p in args.inject])
+    _check_cost(play.played_scenario(game), args, months=game.horizon)  # before the turn changes the state
     game = play.play_turn(game, plan)
     result = _write_result(game, args)
     _report(game, plan, result)
@@ -135,7 +141,9 @@ def _write_result(game, args):
     from ..experiment.runner import run as run_scenario
     from ..reporting.files import write_result
 
-    result = run_scenario(play.played_scenario(game), summarise=True)
+    scenario = play.played_scenario(game)
+    _check_cost(scenario, args)
+    result = run_scenario(scenario, summarise=True)
     write_result(result, game.folder / play.RESULT, plots=not args.no_plots, force=True)
     return result
 
@@ -153,7 +161,18 @@ def _report(game, plan, result) -> None:
     play.write_report(game, f"{play.TURNS}/{game.turns_played:03d}/{play.SITUATION}", page)
 
 
-def _debrief(game) -> int:
+def _check_cost(scenario, args, *, months: int | None = None) -> None:
+    """The limits of `sim run` for the game's scenario (to `months`, default its own horizon)."""
+    from dataclasses import replace
+
+    from ..io.cost import check_scenario
+
+    if months is not None:
+        scenario = replace(scenario, months=months)
+    check_scenario(scenario, allow_large=args.allow_large, what="this game")
+
+
+def _debrief(game, args) -> int:
     from ..errors import EntenteError, printable
     from ..experiment import play
     from ..experiment.debrief import debrief
@@ -162,6 +181,7 @@ def _debrief(game) -> int:
     if game.month == game.start:
         raise EntenteError("nothing has been played yet", file=str(game.folder),
                            hint=f"Play a turn first: python -m sim play --continue --state {game.folder}")
+    _check_cost(play.played_scenario(game), args)
     report = debrief(game)
     play.write_report(game, play.DEBRIEF, debrief_markdown(report))
     print(debrief_text(report), end="")

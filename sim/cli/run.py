@@ -91,11 +91,9 @@ def _checked(args):
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
     check_writable_parent(out_dir, "output folder")
 
-    from ..io.cost import check_cost, estimate
-    from ..io.tables import canonical_actors
+    from ..io.cost import check_scenario
 
-    names = [actor.name for actor in canonical_actors()] + [actor.name for actor in scenario.added_actors]
-    check_cost(estimate(scenario, names), allow_large=args.allow_large)
+    check_scenario(scenario, allow_large=args.allow_large)
     return scenario, out_dir
 
 

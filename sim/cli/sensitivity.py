@@ -37,6 +37,8 @@ def add_parser(subparsers, name, summary):
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
     parser.add_argument("--quiet", action="store_true", help="print only where the files went")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="run even when the design's estimated work is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -79,7 +81,8 @@ def run(args) -> int:
 
     result = sensitivity(scenario, args.method, parameters=names or None, ranges=ranges, top=args.top,
                          same_bloc=same_bloc, trajectories=args.trajectories, levels=args.levels,
-                         samples=args.samples, seed=args.seed, runs=args.runs, progress=progress)
+                         samples=args.samples, seed=args.seed, runs=args.runs, progress=progress,
+                         allow_large=args.allow_large)
     files = write_sensitivity(result, out_dir, plots=not args.no_plots, force=args.force)
     if args.quiet:
         print(out_dir)

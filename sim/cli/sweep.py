@@ -24,6 +24,8 @@ def add_parser(subparsers, name, summary):
                                                               "reusing the chunks it finished")
     parser.add_argument("--summarise", metavar="DIR", help="print and plot what the sweep in DIR found")
     parser.add_argument("--no-plots", action="store_true", help="with --summarise: print only")
+    parser.add_argument("--allow-large", action="store_true",
+                        help="run even when the whole plan's estimated work is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -53,7 +55,8 @@ def run(args) -> int:
     bar = _progress_bar()
     try:
         outcome = sweep(scenario, plan, out, scheduler=args.scheduler, workers=args.workers, chunk=args.chunk_size,
-                        resume=args.resume, progress=bar.update if bar else None)
+                        resume=args.resume, progress=bar.update if bar else None,
+                        allow_large=args.allow_large)
     finally:
         if bar:
             bar.close()

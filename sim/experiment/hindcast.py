@@ -55,7 +55,10 @@ def check(result, scenario: Scenario) -> list[Check]:
 
 
 def run_hindcast(path: str | Path) -> tuple[Scenario, list[Check]]:
+    from ..io.cost import check_scenario
+
     scenario = load_scenario(path)
+    check_scenario(scenario)  # a hindcast file is a scenario file: the same limits as `sim run`
     return scenario, check(run(scenario), scenario)
 
 

@@ -286,6 +286,7 @@ def sensitivity(
     runs: int | None = None,
     world: World | None = None,
     progress: Callable[[int, int], None] | None = None,
+    allow_large: bool = False,
 ) -> SensitivityResult:
     """Screen (Morris) or apportion (Sobol) the scenario's headline results over its parameters.
 
@@ -294,8 +295,10 @@ def sensitivity(
     many of the largest effects to follow; same_bloc: pairs of actors whose ending in one bloc to follow.
     Morris runs trajectories x (parameters + 1) points on a grid of `levels`; Sobol runs
     samples x (parameters + 2). seed: of the design (default the scenario's); runs: Monte Carlo runs per
-    point (default the scenario's).
+    point (default the scenario's). The whole design (and the run as written) is checked against the limits
+    of `sim run` before anything runs; allow_large=True lifts them.
     """
+    from ..io.cost import check_scenario
     from ..io.scenario_file import load_scenario
     from ..io.world import build_world
     from .runner import run
@@ -316,6 +319,9 @@ def sensitivity(
         scenario = replace(scenario, runs=runs)
     seed = scenario.seed if seed is None else int(seed)
     factors = choose_factors(scenario.parameters, parameters, ranges)
+    points = trajectories * (len(factors) + 1) if method == "morris" else samples * (len(factors) + 2)
+    check_scenario(scenario, repeats=points + 1, allow_large=allow_large, flag="--allow-large (allow_large=True)",
+                   what=f"this sensitivity analysis ({points:,} design points and the run as written)")
     world = world or build_world(scenario)
 
     as_written = run(scenario, world=world)

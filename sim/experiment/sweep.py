@@ -12,6 +12,7 @@ per worker, so that every worker keeps busy to the end and a lost worker costs l
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -34,6 +35,8 @@ from .sweep_design import Point, apply_variant, point_scenario, points
 TARGET_CHUNK_SECONDS = 1.0
 CHUNKS_PER_WORKER = 4
 SERIAL, LOCAL = "serial", "local"
+CONNECT_SECONDS = 20.0  # to connect to a scheduler and hear its answer (the handshake included)
+WORKERS_SECONDS = 60.0  # for a connected scheduler to have a worker
 INSTALL_HINT = ('Install the sweep extra into this Python: `pip install -e ".[sweep]"` in a checkout, '
                 '`pip install "entente[sweep]"` otherwise; or run this sweep in this process with '
                 '--scheduler serial (no Dask needed, one core).')
@@ -130,6 +133,16 @@ def _identity(scenario: Scenario, plan: SweepPlan, payload: bytes) -> str:
     return digest.hexdigest()
 
 
+def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: bool = False) -> None:
+    """The plan's work against the limits of `sim run`: every point (and the run as written, which gives the
+    headline pairs) is the scenario with all its events at the plan's runs; variants only remove events."""
+    from ..io.cost import check_scenario
+
+    check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
+                   flag="--allow-large (allow_large=True)",
+                   what=f"this sweep ({count:,} points and the run as written)")
+
+
 def sweep(
     scenario: Scenario,
     plan: SweepPlan,
@@ -140,40 +153,45 @@ def sweep(
     chunk: int | None = None,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    allow_large: bool = False,
 ) -> SweepOutcome:
     """Run every point of the plan and write the folder (chunk tables, manifest, sweep.csv).
 
     scheduler: 'serial' (in this process), 'local' (a LocalCluster of `workers` processes, default one per
     core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk (default: the chunk rule).
-    progress(done, total) is called with points done (those of earlier runs included).
+    progress(done, total) is called with points done (those of earlier runs included). The whole plan is
+    checked against the limits of `sim run` before anything starts (allow_large=True lifts them).
     """
     from ..io.world import build_world
 
+    check_scheduler(scheduler)  # a malformed address is refused before any work or any file
     all_points = points(plan)
+    check_plan(scenario, plan, len(all_points), allow_large=allow_large)
     worlds = [build_world(replace(scenario, relations=scenario.relations + v.relations)) for v in plan.variants]
     actors = worlds[0].names
     base = (scenario, plan, worlds, actors)
     identity = _identity(scenario, plan, pickle.dumps((scenario, plan, worlds)))
-    folder = SweepFolder(out_dir, identity=identity, resume=resume)
-
-    seconds_per_point = None
+    folder = SweepFolder(out_dir, identity=identity, resume=resume)  # checks the folder, writes nothing yet
     if folder.started and folder.chunks[-1][1] != len(all_points):
         raise EntenteError(f"the sweep in {folder.shown!r} has {folder.chunks[-1][1]} points in its manifest, but "
                            f"this sweep has {len(all_points)}", file=str(folder.path / "sweep-manifest.json"),
                            hint="Start the sweep again in a new --out folder.")
-    if folder.started:
-        pairs = [tuple(p) for p in folder.details("headline_pairs")]
-    else:
-        # The scenario as written (first variant's world, the sweep's runs and seed): the headline pairs,
-        # and the time of one point for the chunk rule.
-        begin = time.perf_counter()
-        written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed),
-                      world=worlds[0])
-        seconds_per_point = time.perf_counter() - begin
-        pairs = ranked_pairs(written.effect(), written.actors)[: plan.headline_pairs]
-    payload = pickle.dumps((base[0], base[1], base[2], pairs, base[3]))
 
+    # The scheduler before the run as written: one that cannot be used is found before any work is done.
     with _Executor(scheduler, workers) as executor:
+        seconds_per_point = None
+        if folder.started:
+            pairs = [tuple(p) for p in folder.details("headline_pairs")]
+        else:
+            # The scenario as written (first variant's world, the sweep's runs and seed): the headline pairs,
+            # and the time of one point for the chunk rule.
+            begin = time.perf_counter()
+            written = run(replace(apply_variant(scenario, plan.variants[0]), runs=plan.runs, seed=plan.seed),
+                          world=worlds[0])
+            seconds_per_point = time.perf_counter() - begin
+            pairs = ranked_pairs(written.effect(), written.actors)[: plan.headline_pairs]
+        payload = pickle.dumps((base[0], base[1], base[2], pairs, base[3]))
+
         if not folder.started:
             size = chunk or chunk_size(seconds_per_point or 1.0, len(all_points), executor.workers)
             bounds = [(start, min(start + size, len(all_points))) for start in range(0, len(all_points), size)]
@@ -227,22 +245,24 @@ class _Executor:
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
-            if not self.scheduler.startswith(("tcp://", "tls://")):
-                raise EntenteError(f"--scheduler must be 'serial', 'local' or a Dask scheduler address such as "
-                                   f"tcp://10.0.0.5:8786, got {self.scheduler!r}")
+            address = check_scheduler(self.scheduler)
+            # Asked who it is first, on a connection of our own with every wait bounded: only a Dask
+            # scheduler that answers gets a Client (whose handshake Dask does not bound).
+            identity = _bounded(lambda: asyncio.run(_who_is_there(address)), CONNECT_SECONDS, address)
+            if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+                raise EntenteError(f"the server at {address} did not answer as a Dask scheduler",
+                                   hint="Check the address: `dask scheduler` prints it (docs/sweeps.md).")
+            self.client = _bounded(lambda: Client(address, timeout=CONNECT_SECONDS),
+                                   CONNECT_SECONDS, address, close=lambda client: client.close())
             try:
-                self.client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as error:
-                raise EntenteError(f"cannot reach the Dask scheduler at {self.scheduler} ({error})",
-                                   hint="Check that `dask scheduler` runs there and its port is open to this "
-                                        "machine (docs/sweeps.md).") from None
-            try:
-                self.client.wait_for_workers(1, timeout=60)
-            except TimeoutError:
+                _bounded(lambda: self.client.wait_for_workers(1, timeout=WORKERS_SECONDS), WORKERS_SECONDS,
+                         address, no_workers=True)
+                info = _bounded(self.client.scheduler_info, CONNECT_SECONDS, address)
+            except BaseException:
                 self.__exit__(None, None, None)
-                raise EntenteError(f"the Dask scheduler at {self.scheduler} has no workers",
-                                   hint="Start workers with `dask worker " + self.scheduler + "` "
-                                        "(docs/sweeps.md).") from None
+                raise
+            self.workers = max(1, len(info.get("workers") or ()))
+            return self
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
         return self
 
@@ -267,7 +287,110 @@ class _Executor:
 
     def __exit__(self, *exc) -> None:
         if self.client is not None:
-            self.client.close()
+            try:
+                _bounded(lambda: self.client.close(timeout=CONNECT_SECONDS), CONNECT_SECONDS, self.scheduler)
+            except EntenteError:
+                pass  # a scheduler that stopped answering: nothing more to wait for
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+
+
+# ------------------------------------------------------------------------------------ a remote scheduler
+
+SCHEDULER_HINT = ("Give 'serial', 'local' or the address `dask scheduler` printed, such as tcp://10.0.0.5:8786 "
+                  "(an IPv6 host in brackets: tcp://[::1]:8786); see docs/sweeps.md.")
+
+
+def check_scheduler(text: str) -> str:
+    """'serial', 'local', or a well-formed tcp:// or tls:// address (a port from 1 to 65535; tls:// only with
+    Dask's TLS certificates configured), refused in one paragraph otherwise, before anything starts."""
+    if text in (SERIAL, LOCAL):
+        return text
+    from urllib.parse import urlsplit
+
+    shown = repr(text)
+    problem = f"--scheduler must be 'serial', 'local' or a Dask scheduler address, got {shown}"
+    if not isinstance(text, str) or not text.startswith(("tcp://", "tls://")):
+        raise EntenteError(problem, hint=SCHEDULER_HINT)
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as error:  # an unclosed IPv6 bracket, a port that is not a number or out of range
+        raise EntenteError(f"{problem}: {error}", hint=SCHEDULER_HINT) from None
+    if not host or port is None or not 1 <= port <= 65535 or parts.path not in ("", "/") or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise EntenteError(f"{problem}: it needs a host and a port, and nothing else", hint=SCHEDULER_HINT)
+    if parts.scheme == "tls":
+        try:
+            import dask
+        except ImportError:
+            return text  # the executor says how to install Dask
+        needed = ("ca-file", "client.cert")
+        if not all(dask.config.get(f"distributed.comm.tls.{key}", None) for key in needed):
+            raise EntenteError(f"--scheduler {shown} asks for TLS, but no TLS certificates are configured for Dask",
+                               hint="Set Dask's distributed.comm.tls.ca-file, client.cert and client.key (for "
+                                    "instance DASK_DISTRIBUTED__COMM__TLS__CA_FILE=ca.pem, ...CLIENT__CERT, "
+                                    "...CLIENT__KEY), as Dask's security docs describe; or use tcp:// on a "
+                                    "private network.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def _who_is_there(address: str):
+    """What the server at `address` says it is (Dask's "identity" request), every wait bounded."""
+    from distributed.comm import connect
+
+    comm = await asyncio.wait_for(connect(address, timeout=CONNECT_SECONDS), CONNECT_SECONDS)
+    try:
+        await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), CONNECT_SECONDS)
+        return await asyncio.wait_for(comm.read(), CONNECT_SECONDS)
+    finally:
+        comm.abort()
+
+
+def _bounded(call, seconds: float, address: str, *, close=None, no_workers: bool = False):
+    """call() on a daemon thread, waited for at most `seconds` (plus a little for Dask's own timeout to fire).
+
+    Dask bounds the connection to a scheduler but not the answer after it: a server that accepts and never
+    answers, or answers with something other than Dask's protocol, would hang the sweep or raise deep in
+    Dask. Every wait on the scheduler goes through here and ends in one paragraph. close(value) is applied
+    to a value that arrives after the wait was given up (a client connected too late).
+    """
+    import threading
+
+    box: dict = {}
+    gave_up = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as error:  # reported to the waiting thread below
+            box["error"] = error
+        if gave_up.is_set() and "value" in box and close is not None:
+            try:
+                close(box["value"])
+            except Exception:
+                pass
+
+    thread = threading.Thread(target=target, name="entente-scheduler-wait", daemon=True)
+    thread.start()
+    thread.join(seconds + 1)
+    hint = "Check that `dask scheduler` runs there and its port is open to this machine (docs/sweeps.md)."
+    if thread.is_alive():
+        gave_up.set()
+        raise EntenteError(f"the Dask scheduler at {address} did not answer within {seconds:g} s (something "
+                           f"accepts connections there, but does not answer as a Dask scheduler)", hint=hint)
+    error = box.get("error")
+    if error is None:
+        return box["value"]
+    if no_workers and isinstance(error, TimeoutError):
+        raise EntenteError(f"the Dask scheduler at {address} has no workers",
+                           hint=f"Start workers with `dask worker {address}` (docs/sweeps.md).") from None
+    if isinstance(error, TimeoutError):
+        raise EntenteError(f"the Dask scheduler at {address} did not answer within {seconds:g} s", hint=hint) from None
+    if isinstance(error, OSError):
+        raise EntenteError(f"cannot reach the Dask scheduler at {address} ({error})", hint=hint) from None
+    if isinstance(error, Exception):  # garbage in the place of Dask's protocol: decoding errors of every kind
+        raise EntenteError(f"the server at {address} did not answer as a Dask scheduler (what it sent is not "
+                           f"Dask's protocol: {type(error).__name__})", hint=hint) from None
+    raise error
