@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from sim.app.run_queue import Cancelled, RunQueue, run_in_turn
-from sim.app.session import GAME_HEADER, GameSession, load_game, save_game, upload_event
+from sim.app.session import GameSession, load_game, save_game, upload_event
 from sim.errors import EntenteError
+from sim.experiment.saved_game import GAME_HEADER
 from sim.io.safe_yaml import MAX_BYTES
 
 
@@ -19,7 +20,7 @@ from sim.io.safe_yaml import MAX_BYTES
 def saved():
     """A saved game with two teams and one pending move, as plain data."""
     session = GameSession.bundled("arms_sale_pakistan").with_play(3, {"Delhi": "India", "Islamabad": "Pakistan"})
-    session = session.move("Delhi", "arms_sale", "US", ("India",), note="F-16s")
+    session = session.move("Delhi", "buy_arms from US", note="F-16s")
     return yaml.safe_load(save_game(session))
 
 
@@ -41,15 +42,15 @@ def test_the_saved_game_used_below_loads(saved):
 
 
 @pytest.mark.parametrize("move, words", [
-    ({"team": "Delhi", "type": 5, "from": "US", "to": "India", "intensity": 1.0, "note": "x"}, "type"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "India", "intensity": 1.0}, "justification"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "India", "note": "   "}, "justification"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "India", "note": ["a"]}, "justification"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "India", "note": "x", "at": 1}, "unknown field"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "Pakistan", "note": "x"}, "takes part in"),
-    ({"team": ["Delhi"], "type": "arms_sale", "from": "US", "to": "India", "note": "x"}, "no team"),
-    ({"team": "Delhi", "type": "arms_sale", "from": "US", "to": "India", "note": "x", "intensity": "high"},
-     "intensity"),
+    ({"team": "Delhi", "do": 5, "intensity": 1.0, "note": "x"}, "not a team's order"),
+    ({"team": "Delhi", "do": "buy_arms from US", "intensity": 1.0}, "justification"),
+    ({"team": "Delhi", "do": "buy_arms from US", "note": "   "}, "justification"),
+    ({"team": "Delhi", "do": "buy_arms from US", "note": ["a"]}, "a line of text"),
+    ({"team": "Delhi", "do": "buy_arms from US", "note": "x", "at": 1}, "not a team's order"),
+    ({"team": "Delhi", "do": "buy_arms from Narnia", "note": "x"}, "unknown actor 'Narnia'"),
+    ({"team": ["Delhi"], "do": "buy_arms from US", "note": "x"}, "not a team's order"),
+    ({"team": "Delhi", "do": "buy_arms from US", "note": "x", "intensity": "high"}, "intensity"),
+    ({"team": "Delhi", "do": "buy_arms from US", "note": "x", "intensity": 9}, "outside the rules' range"),
     ("arms_sale", "mapping"),
 ])
 def test_a_tampered_pending_move_is_refused_with_the_checks_of_the_page(saved, move, words):
@@ -62,14 +63,14 @@ def test_a_tampered_pending_move_is_refused_with_the_checks_of_the_page(saved, m
     ({"seed": "7"}, "'seed' must be a whole number"),
     ({"seed": 10 ** 400}, "seed must be at most"),
     ({"month": 1e400}, "'month' must be a whole number"),
-    ({"month": 99}, "outside the scenario's 0 to 36"),
+    ({"month": 99}, "outside the game's 0 to 36"),
     ({"turn": "3"}, "'turn' must be a whole number"),
     ({"turn": 0}, "a turn must be from 1"),
     ({"teams": ["India"]}, "'teams' must be a mapping"),
     ({"parameters": [1]}, "'parameters' must be a mapping"),
     ({"parameters": {"memory": "lots"}}, "memory"),
-    ({"injects": "none"}, "'injects' must be a list"),
-    ({"injects": [3]}, "every entry of 'injects'"),
+    ({"played": "none"}, "'played' must be a list"),
+    ({"played": [3]}, "every entry of 'played'"),
     ({"pending": {"team": "Delhi"}}, "'pending' must be a list"),
     ({"label": ["x"]}, "'label' must be a line of text"),
     ({"scenario": 5}, "'scenario' must be the name"),

@@ -135,6 +135,7 @@ def read_game(document, name: str, folder: Path | None = None) -> Game:
         scenario_data = _bundled_data(str(data["scenario"]), fail)
     if not isinstance(scenario_data, dict):
         raise fail(("scenario_data",), "the game holds no scenario ('scenario_data:')")
+    _check_types(data, fail)
     rules = Rules.from_data(data.get("rules"), lambda path, problem, hint=None: fail(path, problem, hint))
     try:
         teams = tuple((str(t), str(a)) for t, a in (data.get("teams") or {}).items())
@@ -151,6 +152,37 @@ def read_game(document, name: str, folder: Path | None = None) -> Game:
         raise fail((), f"the game file is damaged ({type(error).__name__}: {error})") from None
     _check(game, fail, document)
     return game
+
+
+_KINDS = {  # key: (accepted types, in words); None is accepted where a default exists
+    "label": ((str,), "a line of text"), "scenario": ((str,), "the name of a bundled scenario"),
+    "seed": ((int,), "a whole number"), "start": ((int,), "a whole number"), "month": ((int,), "a whole number"),
+    "turn": ((int,), "a whole number"), "turns_played": ((int,), "a whole number"),
+    "parameters": ((dict,), "a mapping"), "teams": ((dict,), "a mapping of team names to the actors they play"),
+    "played": ((list,), "a list"), "proposals": ((list,), "a list"), "pending": ((list,), "a list"),
+}
+
+
+def _check_types(data: dict, fail) -> None:
+    """Every field of a saved game is of its kind before anything is built from it (a hand-edited or
+    tampered file gets one paragraph naming the field, not a Python error)."""
+    from ..errors import describe_value
+
+    for key, (kinds, words) in _KINDS.items():
+        value = data.get(key)
+        if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+            raise fail((key,), f"'{key}' must be {words}, got {describe_value(value)}")
+    for team, actor in (data.get("teams") or {}).items():
+        if not isinstance(team, str) or not isinstance(actor, str):
+            raise fail(("teams",), "every team and the actor it plays must be names (text)")
+    for key in ("played", "proposals", "pending"):
+        for index, entry in enumerate(data.get(key) or ()):
+            if not isinstance(entry, dict):
+                raise fail((key, index), f"every entry of '{key}' must be a mapping of its fields, got "
+                                         f"{describe_value(entry)}")
+    for index, move in enumerate(data.get("pending") or ()):
+        if not all(isinstance(move.get(k), str) for k in ("team", "do")):
+            raise fail(("pending", index), "a pending move is not a team's order ('team:', 'do:', 'note:')")
 
 
 def _check_events(game: Game, fail, document) -> None:
