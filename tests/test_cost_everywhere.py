@@ -59,7 +59,8 @@ def test_an_upload_that_sim_run_refuses_is_refused_by_the_page_with_the_same_wor
 
 
 def test_a_saved_game_of_an_over_limit_scenario_is_refused_on_load(no_runs):
-    from sim.app.session import GAME_HEADER, load_game
+    from sim.app.session import load_game
+    from sim.experiment.saved_game import GAME_HEADER
 
     game = GAME_HEADER + yaml.safe_dump({"entente_game": 1, "scenario_data": BIG, "label": "big.yaml", "month": 240})
     with pytest.raises(EntenteError, match="larger than Entente runs without asking"):

@@ -333,8 +333,8 @@ def test_every_documented_play_command_runs(tmp_path, capsys, monkeypatch):
     (lambda d: d["played"][0].update(type="nuke"), ("field played[0].type", "unknown event type 'nuke'")),
     (lambda d: d.update(relations_file="/etc/passwd"), ("field relations_file", "its own copy")),
     (lambda d: d["scenario_data"].update(months="x"), ("field scenario_data.months", "whole number")),
-    (lambda d: d.update(seed=1e400), ("damaged",)),
-    (lambda d: d.update(teams=["India"]), ("damaged",)),
+    (lambda d: d.update(seed=1e400), ("field seed", "whole number")),
+    (lambda d: d.update(teams=["India"]), ("field teams", "a mapping")),
     (lambda d: d["proposals"].append({"by": "India", "to_team": "Bhutan", "words": "x", "event": {}, "turn": 1}),
      ("field proposals[0]", "not in this game")),
 ])
