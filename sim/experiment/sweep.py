@@ -1,42 +1,26 @@
-"""Run a sweep: every point of a SweepPlan, in chunks, serially or on a Dask cluster, streamed to disk.
+"""Run a sweep: every point of a SweepPlan through the one evaluator (sim/experiment/evaluate.py), in chunks,
+serially or on a Dask cluster, streamed to disk as the sweep table (sim/experiment/outcomes.py).
 
-Each point is an ensemble run through the public runner (`sim.experiment.runner.run`), so a faster engine
-speeds sweeps up too. A chunk of points is one Dask task; the task returns its table as CSV text, made the
-same way wherever it runs, so the final table is byte-identical on one worker, many, or serially.
-
-The chunk rule: one point of the scenario as written is timed first (it also gives the headline pairs);
-a chunk holds enough points for about TARGET_CHUNK_SECONDS of work, so Dask's per-task cost (a few
-milliseconds) stays under 1% of it, but never so many that there are fewer than CHUNKS_PER_WORKER chunks
-per worker, so that every worker keeps busy to the end and a lost worker costs little to redo.
+The chunk rule (evaluate.chunk_size) is timed on one point of the scenario as written, which also gives the
+headline pairs. Each finished chunk's outcomes are written as that chunk's table the same way wherever they
+were computed, so the final table is byte-identical on one worker, many, or serially.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import logging
-import math
-import os
-import pickle
 import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..core.scenario import Scenario
 from ..core.sweep import SweepPlan
-from ..errors import EntenteError
 from ..io.sweep_folder import SweepFolder
+from .design import apply_variant, points
+from .evaluate import LOCAL, Evaluator, Job, chunk_size, chunked, variant_worlds
+from .outcomes import Follow, chunk_text, table_columns
 from .runner import run
-from .summary import bloc_history, bloc_timeline, ranked_pairs
-from .sweep_design import Point, apply_variant, point_scenario, points
-
-TARGET_CHUNK_SECONDS = 1.0
-CHUNKS_PER_WORKER = 4
-SERIAL, LOCAL = "serial", "local"
-INSTALL_HINT = ('Install the sweep extra into this Python: `pip install -e ".[sweep]"` in a checkout, '
-                '`pip install "entente[sweep]"` otherwise; or run this sweep in this process with '
-                '--scheduler serial (no Dask needed, one core).')
+from .summary import ranked_pairs
 
 
 @dataclass(frozen=True)
@@ -52,79 +36,15 @@ class SweepOutcome:
     chunk_size: int
 
 
-def chunk_size(seconds_per_point: float, n_points: int, workers: int) -> int:
-    """The chunk rule (module docstring): about TARGET_CHUNK_SECONDS of work, at least CHUNKS_PER_WORKER per worker."""
-    by_time = math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_point, 1e-6))
-    by_balance = max(1, n_points // (CHUNKS_PER_WORKER * max(workers, 1)))
-    return max(1, min(by_time, by_balance))
-
-
-# ---------------------------------------------------------------------------------------- one chunk
-
-def _cell(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _number(value: float) -> str:
-    return f"{round(value, 6) + 0.0:.6f}"
-
-
-def columns(plan: SweepPlan, actors, pairs) -> list[str]:
-    """The table's columns: the point, its variant and parameters, the headline effects, the bloc outcomes."""
-    return (["point", "variant", *plan.parameters, "seed"]
-            + [f"effect {a}->{b}" for a, b in pairs]
-            + [f"first bloc {name}" for name in actors] + ["end blocs", "end blocs share"])
-
-
-def blocs_text(blocs) -> str:
-    """A bloc configuration as one cell: members joined by '+', blocs by ' | ', largest bloc first."""
-    return " | ".join("+".join(members) for members in blocs)
-
-
-def point_row(scenario: Scenario, plan: SweepPlan, world, point: Point, pairs) -> list[str]:
-    """Run one point's ensemble (scenario and baseline) and reduce it to its row of the table: the headline
-    effects and the bloc outcomes straight from the arrays (no summary, no attribution: a point needs
-    neither)."""
-    result = run(point_scenario(scenario, plan, point), world=world)
-    index = {name: i for i, name in enumerate(result.actors)}
-    effect = result.effect()
-    partitions = result.partitions()[:, -1]  # (runs, n) at the last month
-    first = (partitions == 0).mean(axis=0)
-    history = bloc_history(result)
-    final = bloc_timeline(history, result.actors, shares=False)[-1].blocs
-    values = dict(point.values)
-    return ([str(point.number), plan.variants[point.variant].name]
-            + [_cell(values[name]) for name in plan.parameters] + [str(point.seed)]
-            + [_number(effect[index[a], index[b]]) for a, b in pairs]
-            + [_number(first[index[name]]) for name in result.actors]
-            + [blocs_text(final), _number(history[-1][1] if result.runs > 1 else 1.0)])
-
-
-def run_chunk(payload: bytes, chunk: list[Point]) -> str:
-    """A chunk's table as CSV text (header included): what a Dask worker runs. payload: pickled
-    (scenario, plan, worlds by variant, headline pairs, actors), so a worker needs no files of the user's."""
-    scenario, plan, worlds, pairs, actors = pickle.loads(payload)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns(plan, actors, pairs))
-    for point in chunk:
-        writer.writerow(point_row(scenario, plan, worlds[point.variant], point, pairs))
-    return out.getvalue()
-
-
 # --------------------------------------------------------------------------------------- the sweep
 
-def _identity(scenario: Scenario, plan: SweepPlan, payload: bytes) -> str:
+def _identity(scenario: Scenario, plan: SweepPlan, worlds) -> str:
     """What must not change between a sweep and its --resume: the scenario, the plan, the worlds, the version."""
     from ..io.resources import version
 
     digest = hashlib.sha256(version().encode())
     digest.update(repr((replace(scenario, file=None, relations_file=None), replace(plan, file=None))).encode())
-    for world in pickle.loads(payload)[2]:
+    for world in worlds:
         digest.update(world.scores.tobytes())
         digest.update(world.capabilities.tobytes())
     return digest.hexdigest()
@@ -147,14 +67,10 @@ def sweep(
     core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk (default: the chunk rule).
     progress(done, total) is called with points done (those of earlier runs included).
     """
-    from ..io.world import build_world
-
     all_points = points(plan)
-    worlds = [build_world(replace(scenario, relations=scenario.relations + v.relations)) for v in plan.variants]
+    worlds = variant_worlds(scenario, plan.variants)
     actors = worlds[0].names
-    base = (scenario, plan, worlds, actors)
-    identity = _identity(scenario, plan, pickle.dumps((scenario, plan, worlds)))
-    folder = SweepFolder(out_dir, identity=identity, resume=resume)
+    folder = SweepFolder(out_dir, identity=_identity(scenario, plan, worlds), resume=resume)
 
     seconds_per_point = None
     if folder.started:
@@ -167,103 +83,32 @@ def sweep(
                       world=worlds[0])
         seconds_per_point = time.perf_counter() - begin
         pairs = ranked_pairs(written.effect(), written.actors)[: plan.headline_pairs]
-    payload = pickle.dumps((base[0], base[1], base[2], pairs, base[3]))
+    job = Job(scenario, worlds, Follow(pairs=tuple(pairs), end_blocs=True), plan.variants, plan.runs)
+    names = [v.name for v in plan.variants]
 
-    with _Executor(scheduler, workers) as executor:
+    with Evaluator(scheduler, workers) as evaluator:
         if not folder.started:
-            size = chunk or chunk_size(seconds_per_point or 1.0, len(all_points), executor.workers)
-            bounds = [(start, min(start + size, len(all_points))) for start in range(0, len(all_points), size)]
+            size = chunk or chunk_size(seconds_per_point or 1.0, len(all_points), evaluator.workers)
             folder.start({"sweep_name": plan.name, "scenario": scenario.name, "scenario_file": scenario.file,
                           "sweep_file": plan.file,
                           "points": len(all_points), "runs_per_point": plan.runs, "chunk_size": size,
                           "seconds_per_point": round(seconds_per_point or 0.0, 4),
                           "headline_pairs": [list(p) for p in pairs],
-                          "columns": columns(plan, actors, pairs)}, bounds)
+                          "columns": table_columns(plan.parameters, pairs, actors)},
+                         chunked(len(all_points), size))
         bounds = folder.chunks
         done = folder.finished()
         todo = [i for i in range(len(bounds)) if i not in done]
         finished_points = sum(b - a for i, (a, b) in enumerate(bounds) if i in done)
         if progress:
             progress(finished_points, len(all_points))
-        for index, text in executor.map(payload, [(i, all_points[slice(*bounds[i])]) for i in todo]):
-            folder.write_chunk(index, text)
-            finished_points += bounds[index][1] - bounds[index][0]
+        for index, outcomes in evaluator.map(job, [(i, all_points[slice(*bounds[i])]) for i in todo]):
+            chunk_points = all_points[slice(*bounds[index])]
+            folder.write_chunk(index, chunk_text(chunk_points, outcomes, plan.parameters, names, pairs, actors))
+            finished_points += len(chunk_points)
             if progress:
                 progress(finished_points, len(all_points))
-        used = executor.workers
+        used = evaluator.workers
     table = folder.finish()
     return SweepOutcome(str(folder.path), str(table), len(all_points), len(bounds), len(todo), used,
                         int(folder.details("chunk_size")))
-
-
-class _Executor:
-    """Runs chunks serially, on a LocalCluster, or on an existing Dask cluster; yields results as they come."""
-
-    def __init__(self, scheduler: str, workers: int | None) -> None:
-        self.scheduler = scheduler
-        self.requested = workers
-        self.client = self.cluster = None
-        self.workers = 1
-
-    def __enter__(self) -> "_Executor":
-        if self.scheduler == SERIAL:
-            return self
-        try:
-            import dask
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise EntenteError("sweeps on Dask need the packages dask and distributed, which this Python "
-                               "does not have", hint=INSTALL_HINT) from None
-        dask.config.set({"distributed.admin.system-monitor.gil.enabled": False, "logging.distributed": "error"})
-        if self.scheduler == LOCAL:
-            count = self.requested or os.cpu_count() or 1
-            # Worker processes with one thread each (the model is Python-bound); nothing listens beyond
-            # localhost, and no dashboard is started.
-            self.cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-        else:
-            if not self.scheduler.startswith(("tcp://", "tls://")):
-                raise EntenteError(f"--scheduler must be 'serial', 'local' or a Dask scheduler address such as "
-                                   f"tcp://10.0.0.5:8786, got {self.scheduler!r}")
-            try:
-                self.client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as error:
-                raise EntenteError(f"cannot reach the Dask scheduler at {self.scheduler} ({error})",
-                                   hint="Check that `dask scheduler` runs there and its port is open to this "
-                                        "machine (docs/sweeps.md).") from None
-            try:
-                self.client.wait_for_workers(1, timeout=60)
-            except TimeoutError:
-                self.__exit__(None, None, None)
-                raise EntenteError(f"the Dask scheduler at {self.scheduler} has no workers",
-                                   hint="Start workers with `dask worker " + self.scheduler + "` "
-                                        "(docs/sweeps.md).") from None
-        self.workers = max(1, len(self.client.scheduler_info()["workers"]))
-        return self
-
-    def map(self, payload: bytes, chunks):
-        """(chunk index, table text) for every chunk, in the order they finish."""
-        if self.client is None:
-            for index, chunk in chunks:
-                yield index, run_chunk(payload, chunk)
-            return
-        from distributed import as_completed
-
-        # The payload (a few kilobytes) travels with each task rather than scattered once: a task then
-        # never depends on data held by a worker that may be lost.
-        futures = {}
-        for index, chunk in chunks:
-            future = self.client.submit(run_chunk, payload, chunk, pure=False, key=f"entente-chunk-{index}-"
-                                        f"{os.getpid()}-{time.monotonic_ns()}")
-            futures[future] = index
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-            future.release()
-
-    def __exit__(self, *exc) -> None:
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-        self.client = self.cluster = None
