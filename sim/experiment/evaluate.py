@@ -20,6 +20,7 @@ import math
 import os
 import pickle
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -162,16 +163,18 @@ class Evaluator:
 
 
 def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, workers: int | None = None,
-             chunk: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[PointOutcome]:
+             chunk: int | None = None, progress: Callable[[int, int], None] | None = None,
+             evaluator: Evaluator | None = None) -> list[PointOutcome]:
     """Every point's outcomes, in the points' order, held in memory (a sensitivity design, a test).
 
     chunk: points per chunk (default: one point serially, so progress moves with every run; the chunk rule
-    on Dask, timed on the first point). progress(done, total) is called with points done.
+    on Dask, timed on the first point). progress(done, total) is called with points done. evaluator: an open
+    Evaluator to use (several designs on one cluster) instead of one made from scheduler and workers.
     """
     points = list(points)
     found: dict[int, list[PointOutcome]] = {}
     done = 0
-    with Evaluator(scheduler, workers) as evaluator:
+    with nullcontext(evaluator) if evaluator is not None else Evaluator(scheduler, workers) as evaluator:
         if chunk is None and evaluator.client is None:
             chunk = 1
         elif chunk is None:
