@@ -1,17 +1,11 @@
-"""The one design of the experiments pipeline: numbered points (parameter values, a variant, a seed), made
-from a sweep file's grid and sample, or from SALib's Morris and Saltelli samplers; and the scenario a point runs.
+"""The one design type of the experiments pipeline (sweeps, sensitivity, later calibration): numbered Points
+(parameter values, a variant, a seed) for the one evaluator (sim/experiment/evaluate.py).
 
-Sweeps, sensitivity analyses (and, later, calibration) all make a list of Points here and hand it to the one
-evaluator (sim/experiment/evaluate.py), which runs each point and measures its typed outcomes
-(sim/experiment/outcomes.py).
-
-A sweep's points are numbered from 0 in a fixed order: grid values (first axis slowest), then sample points,
-then variants (fastest). Each point's seed comes from the sweep seed and the point number alone
-(SeedSequence), so a point gives the same result whichever worker runs it, in whatever order. A sweep's Latin
-hypercube and Sobol samples come from scipy.stats.qmc (scrambled, seeded by the sweep seed): a plain
-space-filling design of n points. SALib's samplers build designs for estimating indices (Morris trajectories,
-Saltelli's N(D + 2) points), whose points all run with the scenario's own seed, so that the differences
-between points are the parameters' alone.
+A sweep's points: grid values (first axis slowest), then sample points, then variants (fastest); each point's
+seed from the sweep seed and its number alone (SeedSequence), so a point gives the same result wherever it
+runs. Its Latin hypercube and Sobol samples are scipy.stats.qmc's (a plain space-filling design). SALib's
+Morris and Saltelli samplers make designs for estimating indices; their points all run with the scenario's
+own seed, so that the differences between points are the parameters' alone.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""The one evaluator of the experiments pipeline: run a design's points through the runner (no summary) and
-measure their typed outcomes, serially or on a Dask cluster, in chunks.
+"""The one evaluator of the experiments pipeline: each point of a design is an ensemble run through the
+public runner (no summary) and measured (sim/experiment/outcomes.py), serially or on a Dask cluster, in chunks.
 
-Each point is an ensemble run through the public runner (`sim.experiment.runner.run`), so a faster engine
-speeds every design up. A chunk of points is one Dask task; the task gets the pickled Job (scenario, variants,
-their worlds, what to measure), so a worker needs no files of the user's, and returns the chunk's
-PointOutcomes, computed the same way wherever it runs: the outcomes are identical on one worker, many, or
+A chunk of points is one Dask task; it gets the pickled Job (scenario, variants, their worlds, what to
+measure), so a worker needs no files of the user's, and its outcomes are identical on one worker, many, or
 serially.
 
 The chunk rule: a chunk holds enough points for about TARGET_CHUNK_SECONDS of work, so Dask's per-task cost
@@ -165,31 +163,15 @@ class Evaluator:
 def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int, int], None] | None = None,
              evaluator: Evaluator | None = None) -> list[PointOutcome]:
-    """Every point's outcomes, in the points' order, held in memory (a sensitivity design, a test).
-
-    chunk: points per chunk (default: one point serially, so progress moves with every run; the chunk rule
-    on Dask, timed on the first point). progress(done, total) is called with points done. evaluator: an open
-    Evaluator to use (several designs on one cluster) instead of one made from scheduler and workers.
-    """
-    points = list(points)
+    """Every point's outcomes in the points' order, in memory (a sensitivity design). chunk: points per chunk
+    (default: 1 serially, so progress(done, total) moves with every run; CHUNKS_PER_WORKER per worker on Dask).
+    evaluator: an open Evaluator (several designs on one cluster) instead of scheduler and workers."""
     found: dict[int, list[PointOutcome]] = {}
-    done = 0
     with nullcontext(evaluator) if evaluator is not None else Evaluator(scheduler, workers) as evaluator:
-        if chunk is None and evaluator.client is None:
-            chunk = 1
-        elif chunk is None:
-            begin = time.perf_counter()
-            found[-1] = [run_point(job, points[0])] if points else []
-            chunk = chunk_size(time.perf_counter() - begin, len(points) - 1, evaluator.workers)
-            done = len(found[-1])
-            if progress and points:
-                progress(done, len(points))
-        start = done
-        bounds = chunked(len(points) - start, chunk)
-        tasks = [(i, points[start + a: start + b]) for i, (a, b) in enumerate(bounds)]
-        for index, outcomes in evaluator.map(job, tasks):
+        size = chunk or (1 if evaluator.client is None else chunk_size(0.0, len(points), evaluator.workers))
+        bounds = chunked(len(points), size)
+        for index, outcomes in evaluator.map(job, [(i, points[a:b]) for i, (a, b) in enumerate(bounds)]):
             found[index] = outcomes
-            done += len(outcomes)
             if progress:
-                progress(done, len(points))
+                progress(sum(map(len, found.values())), len(points))
     return [o for index in sorted(found) for o in found[index]]

@@ -1,12 +1,6 @@
-"""Typed outcomes of the experiments pipeline: what a point's ensemble is reduced to, and the sweep table.
-
-Every point of every design (sweep, sensitivity) is measured the same way, straight from the Result's arrays
-(no summary, no attribution): the events' effect on the followed pairs at the last month (scenario minus
-baseline, mean over runs), each actor's share of runs ending in the largest bloc, the share of runs in which
-followed pairs of actors end in one bloc, and (when asked) the most common end configuration and its share.
-
-What an outcome means is carried by `Measure` (its kind and actors). The sweep table's header is only the file
-format of these measures: written (`chunk_text`) and read (`read_table`) here and nowhere else.
+"""Typed outcomes of the experiments pipeline: every point of every design reduced the same way, from the
+Result's arrays (no summary, no attribution). What an outcome means is carried by `Measure`; the sweep table's
+header is only their file format, written (`chunk_text`) and read (`read_table`) here and nowhere else.
 """
 
 from __future__ import annotations
@@ -61,7 +55,7 @@ class Follow:
 @dataclass(frozen=True, eq=False)
 class PointOutcome:
     """One point's outcomes. effects: by Follow.pairs; first_bloc: by actor; same_bloc: by Follow.bloc_pairs;
-    end_blocs: the most common end configuration (largest bloc first) and end_share the share of runs in it
+    end_blocs (largest bloc first) and end_share: the most common end configuration and its share of runs
     (None unless Follow.end_blocs)."""
 
     number: int
@@ -72,24 +66,9 @@ class PointOutcome:
     end_share: float | None = None
 
     def __eq__(self, other) -> bool:
-        return (isinstance(other, PointOutcome) and self.number == other.number
-                and all(np.array_equal(getattr(self, k), getattr(other, k)) for k in ("effects", "first_bloc",
-                                                                                       "same_bloc"))
-                and (self.end_blocs, self.end_share) == (other.end_blocs, other.end_share))
-
-    def value(self, measure: Measure, follow: Follow, actors: Sequence[str]) -> float:
-        """One measure's value at this point."""
-        if measure.kind == EFFECT:
-            return float(self.effects[follow.pairs.index(tuple(measure.actors))])
-        if measure.kind == SAME_BLOC:
-            return float(self.same_bloc[follow.bloc_pairs.index(tuple(measure.actors))])
-        return float(self.first_bloc[list(actors).index(measure.actors[0])])
-
-
-def same_bloc_share(result: Result, first: str, second: str) -> float:
-    """The share of runs in which two actors are in one bloc at the last month."""
-    final = result.partitions()[:, -1]
-    return float((final[:, result.actors.index(first)] == final[:, result.actors.index(second)]).mean())
+        return isinstance(other, PointOutcome) and all(
+            np.array_equal(getattr(self, k), getattr(other, k)) if k in ("effects", "first_bloc", "same_bloc")
+            else getattr(self, k) == getattr(other, k) for k in self.__dataclass_fields__)
 
 
 def measure(result: Result, follow: Follow, number: int = 0) -> PointOutcome:
@@ -119,13 +98,6 @@ def largest_effects(result: Result, top: int) -> tuple[tuple[str, str], ...]:
     return tuple(pair for size, pair in pairs[:top] if size >= 1e-6)
 
 
-def stack(outcomes: Sequence[PointOutcome], measures: Sequence[Measure], follow: Follow,
-          actors: Sequence[str]) -> np.ndarray:
-    """(points, measures): the Y matrix an analysis (SALib's analyze) reads."""
-    return np.array([[o.value(m, follow, actors) for m in measures] for o in outcomes], dtype=float).reshape(
-        len(outcomes), len(measures))
-
-
 # -------------------------------------------------------------------------- the sweep table (file format)
 
 POINT, VARIANT, SEED, END_BLOCS, END_SHARE = "point", "variant", "seed", "end blocs", "end blocs share"
@@ -134,9 +106,7 @@ _PREFIX = {EFFECT: "effect ", FIRST_BLOC: "first bloc "}
 
 def column(measure: Measure) -> str:
     """A measure's header in the sweep table."""
-    if measure.kind == EFFECT:
-        return f"{_PREFIX[EFFECT]}{measure.actors[0]}->{measure.actors[1]}"
-    return f"{_PREFIX[measure.kind]}{measure.actors[0]}"
+    return _PREFIX[measure.kind] + "->".join(measure.actors)
 
 
 def table_columns(parameters: Sequence[str], pairs, actors) -> list[str]:
@@ -177,31 +147,16 @@ def chunk_text(points, outcomes: Sequence[PointOutcome], parameters: Sequence[st
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class TableLayout:
-    """What a sweep table's columns are: the swept parameters, and the measures with their columns."""
-
-    parameters: tuple[str, ...]
-    measures: tuple[Measure, ...]
-    columns: tuple[str, ...]  # the measures' columns, in the same order
-    end_blocs: str = END_BLOCS
-    variant: str = VARIANT
-
-
 def read_table(path: Path):
-    """A sweep table as (pandas DataFrame, TableLayout)."""
+    """A sweep table as a pandas DataFrame, its swept parameters, and the Measures its columns hold."""
     import pandas as pd
 
     table = pd.read_csv(path, keep_default_na=False)
     names = list(table.columns)
-    parameters = tuple(names[names.index(VARIANT) + 1: names.index(SEED)])
-    measures, columns = [], []
+    measures = []
     for name in names[names.index(SEED) + 1:]:
-        if name.startswith(_PREFIX[EFFECT]):
-            measures.append(Measure(EFFECT, tuple(name[len(_PREFIX[EFFECT]):].split("->", 1))))
-        elif name.startswith(_PREFIX[FIRST_BLOC]):
-            measures.append(Measure(FIRST_BLOC, (name[len(_PREFIX[FIRST_BLOC]):],)))
-        else:
-            continue
-        columns.append(name)
-    return table, TableLayout(parameters, tuple(measures), tuple(columns))
+        for kind, prefix in _PREFIX.items():
+            if name.startswith(prefix):
+                rest = name[len(prefix):]
+                measures.append(Measure(kind, tuple(rest.split("->", 1)) if kind == EFFECT else (rest,)))
+    return table, tuple(names[names.index(VARIANT) + 1: names.index(SEED)]), tuple(measures)

@@ -27,7 +27,7 @@ from ..core.world import World
 from ..errors import EntenteError, did_you_mean
 from .design import SALIB_METHODS, Factor, Point, factor_points, is_numeric, problem, salib_inputs
 from .evaluate import SERIAL, Job, evaluate
-from .outcomes import EFFECT, SAME_BLOC, Follow, Measure, largest_effects, same_bloc_share, stack
+from .outcomes import EFFECT, SAME_BLOC, Follow, Measure, largest_effects, measure
 from .result import Result
 
 METHODS = SALIB_METHODS
@@ -247,17 +247,15 @@ def sensitivity(
         raise EntenteError(f"the scenario {scenario.name!r} has no effect to analyse: its events move no pair "
                            f"(or it has none)", field="events",
                            hint="Analyse a scenario with events, or follow a bloc outcome (--same-bloc A,B).")
-    effect = as_written.effect()
-    index = {name: i for i, name in enumerate(as_written.actors)}
-    references = tuple(float(effect[index[a], index[b]]) if m.kind == EFFECT
-                       else same_bloc_share(as_written, a, b) for m in outcomes for a, b in [m.actors])
+    written = measure(as_written, follow)
+    references = tuple(float(v) for v in np.concatenate([written.effects, written.same_bloc]))
 
     inputs = salib_inputs(method, factors, _seed(seed, 1), trajectories=trajectories, levels=levels,
                           samples=samples)
     design = {"trajectories": trajectories, "levels": levels} if method == "morris" else {"samples": samples}
     found = evaluate(Job(scenario, (world,), follow), factor_points(factors, inputs, scenario.seed),
                      scheduler=scheduler, workers=workers, progress=progress)
-    outputs = stack(found, outcomes, follow, as_written.actors)
+    outputs = np.array([np.concatenate([o.effects, o.same_bloc]) for o in found])  # columns as `outcomes`
     return SensitivityResult(
         scenario=scenario.name, scenario_file=scenario.file, method=method, seed=seed, runs=scenario.runs,
         months=scenario.months, factors=factors, outcomes=outcomes, references=references, design=design,
@@ -339,8 +337,6 @@ def sign_moves(scenario: Scenario, *, fraction: float = 0.5, top: int = DEFAULT_
     world = world or build_world(scenario)
     as_written = run(scenario, world=world)
     follow = Follow(pairs=largest_effects(as_written, top))
-    effect = as_written.effect()
-    index = {name: i for i, name in enumerate(as_written.actors)}
     moves = one_at_a_time(scenario.parameters, fraction)
     effects: dict = {pair: {} for pair in follow.pairs}
     if follow.pairs:
@@ -348,5 +344,4 @@ def sign_moves(scenario: Scenario, *, fraction: float = 0.5, top: int = DEFAULT_
         for move, found in zip(moves, evaluate(Job(scenario, (world,), follow), design)):
             for pair, y in zip(follow.pairs, found.effects):
                 effects[pair][move] = float(y)
-    return SignMoves(follow.pairs, tuple(float(effect[index[s], index[t]]) for s, t in follow.pairs), moves,
-                     effects)
+    return SignMoves(follow.pairs, tuple(map(float, measure(as_written, follow).effects)), moves, effects)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import EntenteError
 from ..io.sweep_folder import MANIFEST, TABLE, read_manifest
-from .outcomes import FIRST_BLOC, Measure, TableLayout, column, read_table
+from .outcomes import END_BLOCS, FIRST_BLOC, VARIANT, Measure, column, read_table
 
 MAX_LEVELS = 8
 BINS = 5
@@ -57,9 +57,9 @@ class SweepSummary:
         return self.table[column(outcome)]
 
 
-def read_sweep(folder) -> tuple[dict, pd.DataFrame, TableLayout]:
-    """The manifest, table and its layout of a finished sweep folder; EntenteError when it is not one or not
-    finished."""
+def read_sweep(folder) -> tuple[dict, pd.DataFrame, tuple[str, ...], tuple[Measure, ...]]:
+    """The manifest, table, swept parameters and measures of a finished sweep folder; EntenteError when it is
+    not one or not finished."""
     path = Path(folder)
     manifest = read_manifest(path)
     if manifest is None:
@@ -68,17 +68,13 @@ def read_sweep(folder) -> tuple[dict, pd.DataFrame, TableLayout]:
     if not manifest.get("complete"):
         raise EntenteError(f"the sweep in {str(folder)!r} is not finished ({len(manifest['done'])} of "
                            f"{len(manifest['chunks'])} chunks)", hint="Complete it with --resume first.")
-    table, layout = read_table(path / TABLE)
-    return manifest, table, layout
+    return (manifest, *read_table(path / TABLE))
 
 
 def summarise_sweep(folder) -> SweepSummary:
-    manifest, table, layout = read_sweep(folder)
-    dimensions = list(layout.parameters)
-    if table[layout.variant].nunique() > 1:
-        dimensions.append(layout.variant)
-    outcomes = [m for m, c in zip(layout.measures, layout.columns)
-                if m.kind != FIRST_BLOC or table[c].nunique() > 1]
+    manifest, table, parameters, measures = read_sweep(folder)
+    dimensions = list(parameters) + ([VARIANT] if table[VARIANT].nunique() > 1 else [])
+    outcomes = [m for m in measures if m.kind != FIRST_BLOC or table[column(m)].nunique() > 1]
     dependence = []
     for dimension in dimensions:
         levels = _levels(table, dimension)
@@ -90,7 +86,7 @@ def summarise_sweep(folder) -> SweepSummary:
             else:
                 labels = tuple(means.index)
             dependence.append(Dependence(outcome, dimension, labels, tuple(float(v) for v in means)))
-    shares = table[layout.end_blocs].value_counts(normalize=True, sort=False)
+    shares = table[END_BLOCS].value_counts(normalize=True, sort=False)
     ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     return SweepSummary(manifest.get("sweep_name") or manifest["scenario"], str(folder), len(table),
                         int(manifest["runs_per_point"]), table, tuple(dimensions), tuple(outcomes),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import printable
-from ..experiment.outcomes import EFFECT, Measure
+from ..experiment.outcomes import EFFECT, Measure, column
 from ..experiment.sweep_summary import SweepSummary
 
 LENS = "A lens for discussion, not a forecast: the numbers follow from the model's assumptions (docs/model.md)."
@@ -18,9 +18,8 @@ def _value(outcome: Measure, value: float) -> str:
 
 
 def _name(outcome: Measure) -> str:
-    if outcome.kind == EFFECT:
-        return f"effect {outcome.actors[0]}->{outcome.actors[1]}"
-    return outcome.label
+    """An effect by its sweep.csv column (so a reader finds it there), a share in words."""
+    return column(outcome) if outcome.kind == EFFECT else outcome.label
 
 
 def sweep_text(summary: SweepSummary, files=()) -> str:
