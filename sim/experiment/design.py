@@ -52,7 +52,7 @@ def is_numeric(spec: Spec) -> bool:
             and spec.low is not None and spec.high is not None)
 
 
-def factor(name: str, low: float, high: float, value: float = float("nan")) -> Factor:
+def factor_of(name: str, low: float, high: float, value: float = float("nan")) -> Factor:
     """A Factor for a declared parameter (whole-number parameters get whole-number values)."""
     spec = {s.name: s for s in specs()}[name]
     integer = isinstance(spec.default, int) and not isinstance(spec.default, bool)
@@ -72,7 +72,7 @@ def sample_values(plan: SweepPlan) -> list[tuple[tuple[str, object], ...]]:
         return [()]
     from scipy.stats import qmc
 
-    factors = [factor(name, low, high) for name, low, high in plan.sample.ranges]
+    factors = [factor_of(name, low, high) for name, low, high in plan.sample.ranges]
     rng = np.random.default_rng(plan.seed)
     if plan.sample.method == "sobol":
         unit = qmc.Sobol(d=len(factors), scramble=True, seed=rng).random(plan.sample.n)

@@ -160,18 +160,27 @@ class Evaluator:
         self.client = self.cluster = None
 
 
+def run_chunks(evaluator: Evaluator, job: Job, points: Sequence[Point], bounds: Sequence[tuple[int, int]],
+               done=frozenset(), progress: Callable[[int, int], None] | None = None):
+    """(chunk index, its outcomes) for every chunk of `bounds` (start, stop) not in `done` (a resumed sweep's
+    finished chunks), in the order they finish. progress(points done, total) counts the chunks in `done` too."""
+    finished = sum(b - a for i, (a, b) in enumerate(bounds) if i in done)
+    if progress:
+        progress(finished, len(points))
+    for index, outcomes in evaluator.map(job, [(i, points[a:b]) for i, (a, b) in enumerate(bounds) if i not in done]):
+        finished += len(outcomes)
+        if progress:
+            progress(finished, len(points))
+        yield index, outcomes
+
+
 def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int, int], None] | None = None,
              evaluator: Evaluator | None = None) -> list[PointOutcome]:
     """Every point's outcomes in the points' order, in memory (a sensitivity design). chunk: points per chunk
-    (default: 1 serially, so progress(done, total) moves with every run; CHUNKS_PER_WORKER per worker on Dask).
+    (default: 1 serially, so progress moves with every run; CHUNKS_PER_WORKER per worker on Dask).
     evaluator: an open Evaluator (several designs on one cluster) instead of scheduler and workers."""
-    found: dict[int, list[PointOutcome]] = {}
     with nullcontext(evaluator) if evaluator is not None else Evaluator(scheduler, workers) as evaluator:
         size = chunk or (1 if evaluator.client is None else chunk_size(0.0, len(points), evaluator.workers))
-        bounds = chunked(len(points), size)
-        for index, outcomes in evaluator.map(job, [(i, points[a:b]) for i, (a, b) in enumerate(bounds)]):
-            found[index] = outcomes
-            if progress:
-                progress(sum(map(len, found.values())), len(points))
+        found = dict(run_chunks(evaluator, job, points, chunked(len(points), size), progress=progress))
     return [o for index in sorted(found) for o in found[index]]

@@ -25,7 +25,7 @@ from ..core.parameters import Parameters, Spec, specs
 from ..core.scenario import Scenario
 from ..core.world import World
 from ..errors import EntenteError, did_you_mean
-from .design import SALIB_METHODS, Factor, Point, factor_points, is_numeric, problem, salib_inputs
+from .design import SALIB_METHODS, Factor, Point, factor_of, factor_points, is_numeric, problem, salib_inputs
 from .evaluate import SERIAL, Job, evaluate
 from .outcomes import EFFECT, SAME_BLOC, Follow, Measure, largest_effects, measure
 from .result import Result
@@ -125,8 +125,7 @@ def choose_factors(parameters: Parameters, names: Sequence[str] | None = None,
                                f"analysis cannot vary it", field="parameters",
                                hint="Set it in the scenario's `parameters:` and analyse each setting in turn.")
         low, high = _range(spec, ranges.get(name))
-        value = getattr(parameters, name)
-        factors.append(Factor(name, low, high, float(value), integer=isinstance(spec.default, int)))
+        factors.append(factor_of(name, low, high, getattr(parameters, name)))
     if not factors:
         raise EntenteError("no parameter to vary", field="parameters",
                            hint="Name at least one numeric parameter (python -m sim list parameters).")

@@ -17,7 +17,7 @@ from ..core.scenario import Scenario
 from ..core.sweep import SweepPlan
 from ..io.sweep_folder import SweepFolder
 from .design import apply_variant, points
-from .evaluate import LOCAL, Evaluator, Job, chunk_size, chunked, variant_worlds
+from .evaluate import LOCAL, Evaluator, Job, chunk_size, chunked, run_chunks, variant_worlds
 from .outcomes import Follow, chunk_text, table_columns
 from .runner import run
 from .summary import ranked_pairs
@@ -98,17 +98,10 @@ def sweep(
                          chunked(len(all_points), size))
         bounds = folder.chunks
         done = folder.finished()
-        todo = [i for i in range(len(bounds)) if i not in done]
-        finished_points = sum(b - a for i, (a, b) in enumerate(bounds) if i in done)
-        if progress:
-            progress(finished_points, len(all_points))
-        for index, outcomes in evaluator.map(job, [(i, all_points[slice(*bounds[i])]) for i in todo]):
-            chunk_points = all_points[slice(*bounds[index])]
-            folder.write_chunk(index, chunk_text(chunk_points, outcomes, plan.parameters, names, pairs, actors))
-            finished_points += len(chunk_points)
-            if progress:
-                progress(finished_points, len(all_points))
+        for index, outcomes in run_chunks(evaluator, job, all_points, bounds, done, progress):
+            folder.write_chunk(index, chunk_text(all_points[slice(*bounds[index])], outcomes, plan.parameters,
+                                                 names, pairs, actors))
         used = evaluator.workers
     table = folder.finish()
-    return SweepOutcome(str(folder.path), str(table), len(all_points), len(bounds), len(todo), used,
+    return SweepOutcome(str(folder.path), str(table), len(all_points), len(bounds), len(bounds) - len(done), used,
                         int(folder.details("chunk_size")))
