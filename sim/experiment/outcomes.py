@@ -51,6 +51,12 @@ class Follow:
     bloc_pairs: tuple[tuple[str, str], ...] = ()
     end_blocs: bool = False
 
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        """The followed outcomes, in the order of PointOutcome.followed()."""
+        return (tuple(Measure(EFFECT, pair) for pair in self.pairs)
+                + tuple(Measure(SAME_BLOC, pair) for pair in self.bloc_pairs))
+
 
 @dataclass(frozen=True, eq=False)
 class PointOutcome:
@@ -64,6 +70,10 @@ class PointOutcome:
     same_bloc: np.ndarray
     end_blocs: tuple[tuple[str, ...], ...] | None = None
     end_share: float | None = None
+
+    def followed(self) -> np.ndarray:
+        """The followed outcomes' values, in the order of Follow.measures."""
+        return np.concatenate([self.effects, self.same_bloc])
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PointOutcome) and all(

@@ -27,7 +27,7 @@ from ..core.world import World
 from ..errors import EntenteError, did_you_mean
 from .design import SALIB_METHODS, Factor, Point, factor_of, factor_points, is_numeric, problem, salib_inputs
 from .evaluate import SERIAL, Job, evaluate
-from .outcomes import EFFECT, SAME_BLOC, Follow, Measure, largest_effects, measure
+from .outcomes import Follow, Measure, largest_effects, measure
 from .result import Result
 
 METHODS = SALIB_METHODS
@@ -240,21 +240,19 @@ def sensitivity(
 
     as_written = run(scenario, world=world)
     follow = Follow(pairs=largest_effects(as_written, top), bloc_pairs=bloc_pairs(as_written, same_bloc))
-    outcomes = (tuple(Measure(EFFECT, pair) for pair in follow.pairs)
-                + tuple(Measure(SAME_BLOC, pair) for pair in follow.bloc_pairs))
+    outcomes = follow.measures
     if not outcomes:
         raise EntenteError(f"the scenario {scenario.name!r} has no effect to analyse: its events move no pair "
                            f"(or it has none)", field="events",
                            hint="Analyse a scenario with events, or follow a bloc outcome (--same-bloc A,B).")
-    written = measure(as_written, follow)
-    references = tuple(float(v) for v in np.concatenate([written.effects, written.same_bloc]))
+    references = tuple(float(v) for v in measure(as_written, follow).followed())
 
     inputs = salib_inputs(method, factors, _seed(seed, 1), trajectories=trajectories, levels=levels,
                           samples=samples)
     design = {"trajectories": trajectories, "levels": levels} if method == "morris" else {"samples": samples}
     found = evaluate(Job(scenario, (world,), follow), factor_points(factors, inputs, scenario.seed),
                      scheduler=scheduler, workers=workers, progress=progress)
-    outputs = np.array([np.concatenate([o.effects, o.same_bloc]) for o in found])  # columns as `outcomes`
+    outputs = np.array([o.followed() for o in found])
     return SensitivityResult(
         scenario=scenario.name, scenario_file=scenario.file, method=method, seed=seed, runs=scenario.runs,
         months=scenario.months, factors=factors, outcomes=outcomes, references=references, design=design,
