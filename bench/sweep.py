@@ -26,21 +26,22 @@ SWEEP = {"seed": 1, "runs": 2, "grid": {"memory": [0.05, 0.1, 0.15, 0.2], "balan
 
 
 def main() -> None:
-    from sim.experiment.sweep import point_row, sweep
-    from sim.experiment.sweep_design import points
+    from sim.experiment.design import points
+    from sim.experiment.evaluate import Job, run_point, variant_worlds
+    from sim.experiment.outcomes import Follow
+    from sim.experiment.sweep import sweep
     from sim.io.scenario_file import load_scenario
     from sim.io.sweep_file import sweep_from_data
-    from sim.io.world import build_world
 
     scenario = load_scenario(ROOT / "scenarios" / "arms_sale_pakistan.yaml")
     scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"noise": 0.02}))
     plan = sweep_from_data(SWEEP, scenario)
     design = points(plan)
-    worlds = [build_world(replace(scenario, relations=scenario.relations + v.relations)) for v in plan.variants]
-    pairs = [("India", "Russia")]
+    job = Job(scenario, variant_worlds(scenario, plan.variants), Follow(pairs=(("India", "Russia"),), end_blocs=True),
+              plan.variants, plan.runs)
     started = time.perf_counter()
     for point in design:
-        point_row(scenario, plan, worlds[point.variant], point, pairs)
+        run_point(job, point)
     engine = time.perf_counter() - started
     n = len(design)
     print(f"{n} points x {plan.runs} runs x {scenario.months} months, {scenario.name}")

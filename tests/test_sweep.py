@@ -18,8 +18,9 @@ import pytest
 from conftest import assert_clean_error, sim, source_env
 from sim.core.sweep import SweepPlan
 from sim.errors import EntenteError
-from sim.experiment.sweep import chunk_size, sweep
-from sim.experiment.sweep_design import apply_variant, point_seed, points
+from sim.experiment.evaluate import chunk_size
+from sim.experiment.sweep import sweep
+from sim.experiment.design import apply_variant, point_seed, points
 from sim.io.scenario_file import scenario_from_data
 from sim.io.sweep_file import sweep_from_data
 from sim.io.safe_yaml import load_yaml_text

@@ -1,7 +1,7 @@
 """A sweep as plain data: which parameter values to try, which variants of the scenario, how many runs.
 
 The sweep file (sim/io/sweep_file.py) is checked and turned into a SweepPlan; the design
-(sim/experiment/sweep_design.py) turns the plan into numbered points.
+(sim/experiment/design.py) turns the plan into numbered points.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ The sampling designs and the estimators are SALib's (Herman & Usher 2017): Morri
 effects with Campolongo, Cariboni & Saltelli's (2007) mu*, and Sobol' first-order and total indices with
 Saltelli et al.'s (2010) estimators. This module chooses what varies (the numeric parameters of
 `sim/core/parameters.py`, within their documented ranges unless the caller narrows them), what is
-measured (the scenario's largest effects, and on request whether two actors end in one bloc), and runs
-the model at every point of the design through the public runner, in memory, on one built world.
+measured (the scenario's largest effects, and on request whether two actors end in one bloc); the design's
+points are made by sim/experiment/design.py and run by the one evaluator of sweeps (sim/experiment/evaluate.py,
+serially or on Dask), which measures typed outcomes (sim/experiment/outcomes.py); SALib's analyze reads them.
 
 Deterministic: the design and the bootstrap intervals are drawn from `seed`, the model runs use the
 scenario's own seed, so the same call gives the same table.
@@ -24,9 +25,12 @@ from ..core.parameters import Parameters, Spec, specs
 from ..core.scenario import Scenario
 from ..core.world import World
 from ..errors import EntenteError, did_you_mean
+from .design import SALIB_METHODS, Factor, Point, factor_of, factor_points, is_numeric, problem, salib_inputs
+from .evaluate import SERIAL, Job, evaluate
+from .outcomes import Follow, Measure, largest_effects, measure
 from .result import Result
 
-METHODS = ("morris", "sobol")
+METHODS = SALIB_METHODS
 # Varied only when asked for by name: noise is the model's chance, not one of its mechanisms; with one run
 # per point it would turn the screening into a measurement of one random draw.
 HELD_BY_DEFAULT = ("noise",)
@@ -39,38 +43,6 @@ RESAMPLES = 100  # bootstrap resamples for the confidence intervals
 
 MORRIS_COLUMNS = ("outcome", "parameter", "low", "high", "mu", "mu_star", "mu_star_conf", "sigma")
 SOBOL_COLUMNS = ("outcome", "parameter", "low", "high", "S1", "S1_conf", "ST", "ST_conf")
-
-
-@dataclass(frozen=True)
-class Factor:
-    """A parameter the analysis varies, over [low, high]; value is the scenario's own setting."""
-
-    name: str
-    low: float
-    high: float
-    value: float
-    integer: bool = False
-
-    def at(self, x: float) -> float | int:
-        """The value the model gets for a design point (whole numbers for whole-number parameters)."""
-        return int(round(x)) if self.integer else float(x)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One output Y: the events' effect on a directed pair at the last month (scenario minus baseline,
-    mean over runs), or the share of runs in which two actors end in one bloc (0 or 1 with one run)."""
-
-    kind: str  # "effect" or "same_bloc"
-    first: str
-    second: str
-    reference: float  # its value in the scenario as written
-
-    @property
-    def label(self) -> str:
-        if self.kind == "effect":
-            return f"{self.first} → {self.second}"
-        return f"{self.first} and {self.second} in one bloc"
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,7 +61,8 @@ class SensitivityResult:
     runs: int
     months: int
     factors: tuple[Factor, ...]
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[Measure, ...]
+    references: tuple[float, ...]  # each outcome's value in the scenario as written
     design: dict
     inputs: np.ndarray
     outputs: np.ndarray
@@ -124,12 +97,7 @@ class SensitivityResult:
 
 def numeric_specs() -> tuple[Spec, ...]:
     """Parameters a sensitivity analysis can vary: numbers with a documented range (not on/off, not choices)."""
-    return tuple(s for s in specs() if _is_numeric(s))
-
-
-def _is_numeric(spec: Spec) -> bool:
-    return (isinstance(spec.default, (int, float)) and not isinstance(spec.default, bool)
-            and spec.low is not None and spec.high is not None)
+    return tuple(s for s in specs() if is_numeric(s))
 
 
 def choose_factors(parameters: Parameters, names: Sequence[str] | None = None,
@@ -151,14 +119,13 @@ def choose_factors(parameters: Parameters, names: Sequence[str] | None = None,
             raise EntenteError(f"there is no parameter named {name!r}", field="parameters",
                                hint=(did_you_mean(name, by_name) + " " if did_you_mean(name, by_name) else "")
                                + "The parameters are listed by `python -m sim list parameters`.")
-        if not _is_numeric(spec):
+        if not is_numeric(spec):
             kind = "an on/off switch" if isinstance(spec.default, bool) else "a choice"
             raise EntenteError(f"the parameter {name!r} is {kind}, not a number with a range, so a sensitivity "
                                f"analysis cannot vary it", field="parameters",
                                hint="Set it in the scenario's `parameters:` and analyse each setting in turn.")
         low, high = _range(spec, ranges.get(name))
-        value = getattr(parameters, name)
-        factors.append(Factor(name, low, high, float(value), integer=isinstance(spec.default, int)))
+        factors.append(factor_of(name, low, high, getattr(parameters, name)))
     if not factors:
         raise EntenteError("no parameter to vary", field="parameters",
                            hint="Name at least one numeric parameter (python -m sim list parameters).")
@@ -187,38 +154,9 @@ def _range(spec: Spec, given) -> tuple[float, float]:
 
 # -------------------------------------------------------------------------------------------- outcomes
 
-def final_effects(result: Result) -> pd.Series:
-    """The events' effect on every directed pair at the last month (mean over runs), indexed by
-    (source, target)."""
-    def last(table: pd.DataFrame) -> pd.Series:
-        return table[table["month"] == result.months].groupby(["source", "target"])["score"].mean()
-
-    return last(result.alignment) - last(result.baseline)
-
-
-def same_bloc_share(result: Result, first: str, second: str) -> float:
-    """The share of runs in which two actors are in one bloc at the last month."""
-    final = result.blocs[result.blocs["month"] == result.months]
-    labels = final.pivot(index="run", columns="actor", values="bloc")
-    return float((labels[first] == labels[second]).mean())
-
-
-def measure(result: Result, outcomes: Sequence[Outcome]) -> np.ndarray:
-    """Each outcome's value in one Result."""
-    effects = final_effects(result)
-    return np.array([float(effects[(o.first, o.second)]) if o.kind == "effect"
-                     else same_bloc_share(result, o.first, o.second) for o in outcomes])
-
-
-def headline_outcomes(result: Result, top: int = DEFAULT_TOP) -> tuple[Outcome, ...]:
-    """The top pairs by |effect| in the scenario as written (pairs the events did not move left out)."""
-    effects = final_effects(result)
-    order = sorted(effects.items(), key=lambda item: (-abs(item[1]), item[0]))
-    return tuple(Outcome("effect", s, t, float(e)) for (s, t), e in order[:top] if abs(e) >= 1e-6)
-
-
-def bloc_outcomes(result: Result, pairs: Sequence[Sequence[str]]) -> tuple[Outcome, ...]:
-    """'A and B end in one bloc' for each pair of actor names (aliases and any case accepted)."""
+def bloc_pairs(result: Result, pairs: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:
+    """The pairs of actor names to follow ('A and B end in one bloc'), resolved (aliases and any case
+    accepted); unknown, repeated or wrongly counted names are refused."""
     from ..io.tables import actor_names
 
     resolver = actor_names(extra=[n for n in result.actors])
@@ -239,32 +177,11 @@ def bloc_outcomes(result: Result, pairs: Sequence[Sequence[str]]) -> tuple[Outco
         if resolved[0] == resolved[1]:
             raise EntenteError(f"a bloc outcome needs two different actors, got {resolved[0]} twice",
                                field="same_bloc", hint="Write two different actor names.")
-        first, second = resolved
-        outcomes.append(Outcome("same_bloc", first, second, same_bloc_share(result, first, second)))
+        outcomes.append((resolved[0], resolved[1]))
     return tuple(outcomes)
 
 
 # --------------------------------------------------------------------------------------------- running
-
-def evaluate(scenario: Scenario, world: World, factors: Sequence[Factor], outcomes: Sequence[Outcome],
-             inputs: np.ndarray, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Run the scenario (and its baseline) at every design point and measure the outcomes: (points, outcomes)."""
-    from .runner import run
-
-    outputs = np.empty((inputs.shape[0], len(outcomes)))
-    for p, point in enumerate(inputs):
-        overrides = {f.name: f.at(x) for f, x in zip(factors, point)}
-        varied = replace(scenario, parameters=scenario.parameters.with_overrides(overrides))
-        outputs[p] = measure(run(varied, world=world), outcomes)
-        if progress:
-            progress(p + 1, inputs.shape[0])
-    return outputs
-
-
-def _problem(factors: Sequence[Factor]) -> dict:
-    return {"num_vars": len(factors), "names": [f.name for f in factors],
-            "bounds": [[f.low, f.high] for f in factors]}
-
 
 def _seed(seed: int, purpose: int) -> int:
     """An independent, non-zero seed for each use (SALib's Sobol analysis treats 0 as 'unseeded')."""
@@ -287,6 +204,8 @@ def sensitivity(
     world: World | None = None,
     progress: Callable[[int, int], None] | None = None,
     allow_large: bool = False,
+    scheduler: str = SERIAL,
+    workers: int | None = None,
 ) -> SensitivityResult:
     """Screen (Morris) or apportion (Sobol) the scenario's headline results over its parameters.
 
@@ -296,7 +215,9 @@ def sensitivity(
     Morris runs trajectories x (parameters + 1) points on a grid of `levels`; Sobol runs
     samples x (parameters + 2). seed: of the design (default the scenario's); runs: Monte Carlo runs per
     point (default the scenario's). The whole design (and the run as written) is checked against the limits
-    of `sim run` before anything runs; allow_large=True lifts them.
+    of `sim run` before anything runs; allow_large=True lifts them. scheduler, workers: where the points run
+    (the sweep's evaluator: 'serial', 'local' or a Dask scheduler's address); the numbers are the same
+    everywhere.
     """
     from ..io.cost import check_scenario
     from ..io.scenario_file import load_scenario
@@ -325,51 +246,55 @@ def sensitivity(
     world = world or build_world(scenario)
 
     as_written = run(scenario, world=world)
-    outcomes = headline_outcomes(as_written, top) + bloc_outcomes(as_written, same_bloc)
+    follow = Follow(pairs=largest_effects(as_written, top), bloc_pairs=bloc_pairs(as_written, same_bloc))
+    outcomes = follow.measures
     if not outcomes:
         raise EntenteError(f"the scenario {scenario.name!r} has no effect to analyse: its events move no pair "
                            f"(or it has none)", field="events",
                            hint="Analyse a scenario with events, or follow a bloc outcome (--same-bloc A,B).")
+    references = tuple(float(v) for v in measure(as_written, follow).followed())
 
-    problem = _problem(factors)
-    if method == "morris":
-        from SALib.analyze import morris as morris_analysis
-        from SALib.sample import morris as morris_sample
+    inputs = salib_inputs(method, factors, _seed(seed, 1), trajectories=trajectories, levels=levels,
+                          samples=samples)
+    design = {"trajectories": trajectories, "levels": levels} if method == "morris" else {"samples": samples}
+    found = evaluate(Job(scenario, (world,), follow), factor_points(factors, inputs, scenario.seed),
+                     scheduler=scheduler, workers=workers, progress=progress)
+    outputs = np.array([o.followed() for o in found])
+    return SensitivityResult(
+        scenario=scenario.name, scenario_file=scenario.file, method=method, seed=seed, runs=scenario.runs,
+        months=scenario.months, factors=factors, outcomes=outcomes, references=references, design=design,
+        inputs=inputs, outputs=outputs, table=analyze(method, factors, outcomes, inputs, outputs, seed, levels),
+    )
 
-        inputs = morris_sample.sample(problem, trajectories, num_levels=levels, seed=_seed(seed, 1))
-        design = {"trajectories": trajectories, "levels": levels}
-    else:
-        from SALib.analyze import sobol as sobol_analysis
-        from SALib.sample import sobol as sobol_sample
 
-        inputs = sobol_sample.sample(problem, samples, calc_second_order=False, seed=_seed(seed, 1))
-        design = {"samples": samples}
-    outputs = evaluate(scenario, world, factors, outcomes, inputs, progress)
-
+def analyze(method: str, factors: Sequence[Factor], outcomes: Sequence[Measure], inputs: np.ndarray,
+            outputs: np.ndarray, seed: int, levels: int = DEFAULT_LEVELS) -> pd.DataFrame:
+    """SALib's analyze for each outcome (a column of outputs): one row per outcome and factor, MORRIS_COLUMNS
+    or SOBOL_COLUMNS."""
+    design = problem(factors)
     rows = []
     for k, outcome in enumerate(outcomes):
         y = np.ascontiguousarray(outputs[:, k])
         if method == "morris":
-            found = morris_analysis.analyze(problem, inputs, y, num_resamples=RESAMPLES, conf_level=CONFIDENCE,
-                                            num_levels=levels, seed=_seed(seed, 2))
+            from SALib.analyze import morris
+
+            found = morris.analyze(design, inputs, y, num_resamples=RESAMPLES, conf_level=CONFIDENCE,
+                                   num_levels=levels, seed=_seed(seed, 2))
             values = {"mu": found["mu"], "mu_star": found["mu_star"], "mu_star_conf": found["mu_star_conf"],
                       "sigma": found["sigma"]}
         elif np.ptp(y) == 0:  # the outcome never moves: no variance to apportion, every index is 0
             zero = np.zeros(len(factors))
             values = {"S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}
         else:
-            found = sobol_analysis.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES,
-                                           conf_level=CONFIDENCE, seed=_seed(seed, 2))
+            from SALib.analyze import sobol
+
+            found = sobol.analyze(design, y, calc_second_order=False, num_resamples=RESAMPLES,
+                                  conf_level=CONFIDENCE, seed=_seed(seed, 2))
             values = {key: found[key] for key in ("S1", "S1_conf", "ST", "ST_conf")}
         for j, factor in enumerate(factors):
             rows.append({"outcome": outcome.label, "parameter": factor.name, "low": factor.low, "high": factor.high,
                          **{key: float(np.nan_to_num(np.asarray(v, dtype=float)[j])) for key, v in values.items()}})
-    columns = list(MORRIS_COLUMNS if method == "morris" else SOBOL_COLUMNS)
-    return SensitivityResult(
-        scenario=scenario.name, scenario_file=scenario.file, method=method, seed=seed, runs=scenario.runs,
-        months=scenario.months, factors=factors, outcomes=outcomes, design=design, inputs=inputs,
-        outputs=outputs, table=pd.DataFrame(rows, columns=columns),
-    )
+    return pd.DataFrame(rows, columns=list(MORRIS_COLUMNS if method == "morris" else SOBOL_COLUMNS))
 
 
 def _check_count(name: str, value, low: int, high: int) -> None:
@@ -414,12 +339,13 @@ def sign_moves(scenario: Scenario, *, fraction: float = 0.5, top: int = DEFAULT_
     from .runner import run
 
     world = world or build_world(scenario)
-    outcomes = headline_outcomes(run(scenario, world=world), top)
+    as_written = run(scenario, world=world)
+    follow = Follow(pairs=largest_effects(as_written, top))
     moves = one_at_a_time(scenario.parameters, fraction)
-    effects: dict = {(o.first, o.second): {} for o in outcomes}
-    for name, value in moves if outcomes else ():
-        moved = replace(scenario, parameters=scenario.parameters.with_overrides({name: value}))
-        for outcome, y in zip(outcomes, measure(run(moved, world=world), outcomes)):
-            effects[(outcome.first, outcome.second)][(name, value)] = float(y)
-    return SignMoves(tuple((o.first, o.second) for o in outcomes), tuple(o.reference for o in outcomes),
-                     moves, effects)
+    effects: dict = {pair: {} for pair in follow.pairs}
+    if follow.pairs:
+        design = [Point(k, (move,), 0, scenario.seed) for k, move in enumerate(moves)]
+        for move, found in zip(moves, evaluate(Job(scenario, (world,), follow), design)):
+            for pair, y in zip(follow.pairs, found.effects):
+                effects[pair][move] = float(y)
+    return SignMoves(follow.pairs, tuple(map(float, measure(as_written, follow).effects)), moves, effects)

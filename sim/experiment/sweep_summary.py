@@ -4,7 +4,8 @@ outcome happens across the space.
 A dimension is a swept parameter, or the variant when there are several. A dimension with at most
 MAX_LEVELS distinct values is shown by value; one with more (a sample) in BINS bins of equal count
 (quintiles), each shown at its mean. Outcomes are the headline effects and, for each actor whose chance of
-ending in the first bloc varies across the sweep, that chance.
+ending in the first bloc varies across the sweep, that chance: typed Measures, read from the table's header by
+sim/experiment/outcomes.py (the one place that knows the file format).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from ..errors import EntenteError
 from ..io.sweep_folder import MANIFEST, TABLE, read_manifest
+from .outcomes import END_BLOCS, FIRST_BLOC, VARIANT, Measure, column, read_table
 
 MAX_LEVELS = 8
 BINS = 5
@@ -25,7 +27,7 @@ BINS = 5
 class Dependence:
     """One outcome against one dimension: the levels (values or bin means), the outcome's mean at each."""
 
-    outcome: str
+    outcome: Measure
     dimension: str
     levels: tuple[object, ...]
     means: tuple[float, ...]
@@ -43,16 +45,21 @@ class SweepSummary:
     runs_per_point: int
     table: pd.DataFrame
     dimensions: tuple[str, ...]
-    outcomes: tuple[str, ...]
+    outcomes: tuple[Measure, ...]
     bloc_shares: tuple[tuple[str, float], ...]  # modal end configuration, share of points; most common first
     dependence: tuple[Dependence, ...]
 
-    def for_outcome(self, outcome: str) -> list[Dependence]:
+    def for_outcome(self, outcome: Measure) -> list[Dependence]:
         return [d for d in self.dependence if d.outcome == outcome]
 
+    def values(self, outcome: Measure) -> pd.Series:
+        """An outcome's value at every point."""
+        return self.table[column(outcome)]
 
-def read_sweep(folder) -> tuple[dict, pd.DataFrame]:
-    """The manifest and table of a finished sweep folder; EntenteError when it is not one or not finished."""
+
+def read_sweep(folder) -> tuple[dict, pd.DataFrame, tuple[str, ...], tuple[Measure, ...]]:
+    """The manifest, table, swept parameters and measures of a finished sweep folder; EntenteError when it is
+    not one or not finished."""
     path = Path(folder)
     manifest = read_manifest(path)
     if manifest is None:
@@ -82,34 +89,29 @@ def read_sweep(folder) -> tuple[dict, pd.DataFrame]:
     if len(table) != manifest["points"]:
         raise EntenteError(f"{TABLE} has {len(table)} rows, not the {manifest['points']} points of the sweep",
                            file=str(path / TABLE), hint="Run the sweep again.")
-    numeric = [c for c in columns if c.startswith(("effect ", "first bloc "))]
-    if any(table[c].dtype.kind not in "iuf" for c in numeric):
+    table, parameters, measures = read_table(table)
+    if any(table[column(m)].dtype.kind not in "iuf" for m in measures):
         raise EntenteError(f"{TABLE} holds text where the sweep writes numbers", file=str(path / TABLE),
                            hint="Run the sweep again.")
-    return manifest, table
+    return manifest, table, parameters, measures
 
 
 def summarise_sweep(folder) -> SweepSummary:
-    manifest, table = read_sweep(folder)
-    columns = list(table.columns)
-    dimensions = columns[columns.index("variant") + 1: columns.index("seed")]
-    if table["variant"].nunique() > 1:
-        dimensions.append("variant")
-    effects = [c for c in columns if c.startswith("effect ")]
-    blocs = [c for c in columns if c.startswith("first bloc ") and table[c].nunique() > 1]
-    outcomes = effects + blocs
+    manifest, table, parameters, measures = read_sweep(folder)
+    dimensions = list(parameters) + ([VARIANT] if table[VARIANT].nunique() > 1 else [])
+    outcomes = [m for m in measures if m.kind != FIRST_BLOC or table[column(m)].nunique() > 1]
     dependence = []
     for dimension in dimensions:
         levels = _levels(table, dimension)
         grouped = table.groupby(levels, sort=True, observed=True)
         for outcome in outcomes:
-            means = grouped[outcome].mean()
+            means = grouped[column(outcome)].mean()
             if isinstance(levels, pd.Series) and levels.name == "_bin":
                 labels = tuple(float(v) for v in table.groupby(levels, observed=True)[dimension].mean())
             else:
                 labels = tuple(means.index)
             dependence.append(Dependence(outcome, dimension, labels, tuple(float(v) for v in means)))
-    shares = table["end blocs"].value_counts(normalize=True, sort=False)
+    shares = table[END_BLOCS].value_counts(normalize=True, sort=False)
     ordered = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     return SweepSummary(manifest.get("sweep_name") or manifest["scenario"], str(folder), len(table),
                         int(manifest["runs_per_point"]), table, tuple(dimensions), tuple(outcomes),

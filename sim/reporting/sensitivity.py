@@ -50,8 +50,8 @@ def sensitivity_text(result: SensitivityResult, *, out_dir: str | Path | None = 
         lines.append("S1: the share of the outcome's variance due to the parameter alone; ST: with its "
                      "interactions (ST much above S1: it matters together with others).")
     key = "mu_star" if morris else "ST"
-    for outcome in result.outcomes:
-        title = _shown(f"{outcome.label}  (as written: {_number(outcome.reference)})", WIDTH)
+    for outcome, reference in zip(result.outcomes, result.references):
+        title = _shown(f"{outcome.label}  (as written: {_number(reference)})", WIDTH)
         lines += ["", title, "─" * min(len(title), WIDTH)]
         rows = result.table[result.table["outcome"] == outcome.label]
         rows = rows.sort_values([key, "parameter"], ascending=[False, True])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import printable
+from ..experiment.outcomes import EFFECT, Measure, column
 from ..experiment.sweep_summary import SweepSummary
 
 LENS = "A lens for discussion, not a forecast: the numbers follow from the model's assumptions (docs/model.md)."
@@ -12,8 +13,13 @@ def _level(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else printable(value, limit=30)
 
 
-def _value(outcome: str, value: float) -> str:
-    return f"{value:+.2f}" if outcome.startswith("effect ") else f"{value:.0%}"
+def _value(outcome: Measure, value: float) -> str:
+    return f"{value:.0%}" if outcome.is_share else f"{value:+.2f}"
+
+
+def _name(outcome: Measure) -> str:
+    """An effect by its sweep.csv column (so a reader finds it there), a share in words."""
+    return column(outcome) if outcome.kind == EFFECT else outcome.label
 
 
 def sweep_text(summary: SweepSummary, files=()) -> str:
@@ -28,13 +34,12 @@ def sweep_text(summary: SweepSummary, files=()) -> str:
               "(mean over points at each value, or at each fifth of a sampled range; spread = largest - smallest)"]
     lines.append("─" * len(lines[-2]))
     for outcome in summary.outcomes:
-        overall = float(summary.table[outcome].mean())
-        name = outcome.replace("first bloc ", "chance of ending in the first bloc: ")
-        lines.append(f"  {printable(name)}  (mean {_value(outcome, overall)})")
+        overall = float(summary.values(outcome).mean())
+        lines.append(f"  {printable(_name(outcome))}  (mean {_value(outcome, overall)})")
         for dependence in sorted(summary.for_outcome(outcome), key=lambda d: -d.spread):
             levels = "  ".join(f"{_level(level)}: {_value(outcome, mean)}"
                                for level, mean in zip(dependence.levels, dependence.means))
-            spread = f"{dependence.spread:.2f}" if outcome.startswith("effect ") else f"{dependence.spread:.0%}"
+            spread = f"{dependence.spread:.0%}" if outcome.is_share else f"{dependence.spread:.2f}"
             lines.append(f"    {printable(dependence.dimension):<20} spread {spread:>5}   {levels}")
     if files:
         lines += ["", "Figures: " + ", ".join(printable(str(path)) for path in files)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import style
+from ..experiment.outcomes import EFFECT
 from ..experiment.sweep_summary import SweepSummary
 
 
@@ -29,23 +30,23 @@ def plot_dependence(summary: SweepSummary, most: int = 8):
                     names = ([str(v) for v in found[0].levels] if found
                              else sorted(summary.table[dim].astype(str).unique()))
                     at = {name: i for i, name in enumerate(names)}
-                    ax.scatter(summary.table[dim].astype(str).map(at), summary.table[outcome], s=8, alpha=0.35,
+                    ax.scatter(summary.table[dim].astype(str).map(at), summary.values(outcome), s=8, alpha=0.35,
                                color=style.LINE_COLOURS[7], linewidths=0)
                     if found:
                         ax.plot(range(len(names)), found[0].means, "o-", color=style.LINE_COLOURS[0])
                     ax.set_xticks(range(len(names)), names, rotation=20, fontsize=7)
                 else:
-                    ax.scatter(summary.table[dim], summary.table[outcome], s=8, alpha=0.35,
+                    ax.scatter(summary.table[dim], summary.values(outcome), s=8, alpha=0.35,
                                color=style.LINE_COLOURS[7], linewidths=0)
                     if found:
                         ax.plot(found[0].levels, found[0].means, "o-", color=style.LINE_COLOURS[0])
-                if outcome.startswith("effect "):
+                if outcome.kind == EFFECT:
                     ax.axhline(0, color=style.DIAGONAL, linewidth=0.8, zorder=0)
                 if row == len(outcomes) - 1:
                     ax.set_xlabel(dim)
                 if col == 0:
-                    ax.set_ylabel(outcome.replace("->", style.ARROW.strip()).replace("first bloc ", "P(first bloc)\n"),
-                                  fontsize=8)
+                    ax.set_ylabel(f"effect {outcome.actors[0]}{style.ARROW.strip()}{outcome.actors[1]}"
+                                  if outcome.kind == EFFECT else f"P(first bloc)\n{outcome.actors[0]}", fontsize=8)
         figure.suptitle(f"{summary.name}: outcomes across the sweep ({summary.points} points; grey: points, "
                         f"blue: mean by value or fifth)", fontsize=10)
         figure.tight_layout()
