@@ -5,9 +5,10 @@ A chunk of points is one Dask task; it gets the pickled Job (scenario, variants,
 measure), so a worker needs no files of the user's, and its outcomes are identical on one worker, many, or
 serially.
 
-The chunk rule: a chunk holds enough points for about TARGET_CHUNK_SECONDS of work, so Dask's per-task cost
-(a few milliseconds) stays under 1% of it, but never so many that there are fewer than CHUNKS_PER_WORKER
-chunks per worker, so that every worker keeps busy to the end and a lost worker costs little to redo.
+The chunk rule: a chunk holds enough points for about TARGET_CHUNK_SECONDS of work (timed on one point run
+alone), and at least BATCH_POINTS, since a chunk's points are stepped as batches of the engine, each point
+far cheaper than alone; but never so many that there are fewer than CHUNKS_PER_WORKER chunks per worker, so
+that every worker keeps busy to the end and a lost worker costs little to redo.
 Resuming (the sweep's folder) is the caller's: it hands over only the chunks still to do.
 """
 
@@ -32,6 +33,7 @@ from .outcomes import Follow, PointOutcome, measure
 
 TARGET_CHUNK_SECONDS = 1.0
 CHUNKS_PER_WORKER = 4
+BATCH_POINTS = 200  # at least this many points a chunk (where the balance rule allows): one batch of the engine
 SERIAL, LOCAL = "serial", "local"
 CONNECT_SECONDS = 20.0  # to connect to a scheduler and hear its answer (the handshake included)
 WORKERS_SECONDS = 60.0  # for a connected scheduler to have a worker
@@ -67,15 +69,45 @@ def run_point(job: Job, point: Point) -> PointOutcome:
     return measure(run(scenario, world=job.worlds[point.variant]), job.follow, point.number)
 
 
+SERIAL_CHUNK = 50  # points of an in-memory design evaluated (and batched) together in this process: progress
+# moves every 50 points
+BATCH_RUNS = 2_000  # Monte Carlo runs stepped together at most (about 60 MB of scores for seven actors)
+
+
+def run_points(job: Job, points: Sequence[Point]) -> list[PointOutcome]:
+    """Several points' outcomes, in their order: the points of one variant (and balance rule) stepped as one
+    batch of the engine (runner.run_batch, each point's runs with its own parameters and seed), which gives
+    every point exactly what run_point gives it."""
+    from .runner import run_batch
+
+    outcomes: list[PointOutcome | None] = [None] * len(points)
+    groups: dict[tuple, list[tuple[int, Scenario]]] = {}
+    for place, point in enumerate(points):
+        scenario = point_scenario(job.scenario, point, job.variants, job.runs)
+        groups.setdefault((point.variant, scenario.parameters.balance_mode), []).append((place, scenario))
+    for (variant, _), members in groups.items():
+        batch: list[tuple[int, Scenario]] = []
+        runs = 0
+        for member in [*members, None]:
+            if member is None or (batch and runs + member[1].runs > BATCH_RUNS):
+                results = run_batch([scenario for _, scenario in batch], world=job.worlds[variant])
+                for (place, _), result in zip(batch, results):
+                    outcomes[place] = measure(result, job.follow, points[place].number)
+                batch, runs = [], 0
+            if member is not None:
+                batch.append(member)
+                runs += member[1].runs
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def run_chunk(payload: bytes, chunk: Sequence[Point]) -> list[PointOutcome]:
     """A chunk's outcomes, in the chunk's order: what a Dask worker runs. payload: the pickled Job."""
-    job = pickle.loads(payload)
-    return [run_point(job, point) for point in chunk]
+    return run_points(pickle.loads(payload), chunk)
 
 
 def chunk_size(seconds_per_point: float, n_points: int, workers: int) -> int:
     """The chunk rule (module docstring): about TARGET_CHUNK_SECONDS of work, at least CHUNKS_PER_WORKER per worker."""
-    by_time = math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_point, 1e-6))
+    by_time = max(BATCH_POINTS, math.ceil(TARGET_CHUNK_SECONDS / max(seconds_per_point, 1e-6)))
     by_balance = max(1, n_points // (CHUNKS_PER_WORKER * max(workers, 1)))
     return max(1, min(by_time, by_balance))
 
@@ -141,7 +173,7 @@ class Evaluator:
         """(chunk index, its outcomes) for every (index, points) chunk, in the order they finish."""
         if self.client is None:
             for index, chunk in chunks:
-                yield index, [run_point(job, point) for point in chunk]
+                yield index, run_points(job, chunk)
             return
         from distributed import as_completed
 
@@ -186,10 +218,10 @@ def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, work
              chunk: int | None = None, progress: Callable[[int, int], None] | None = None,
              evaluator: Evaluator | None = None) -> list[PointOutcome]:
     """Every point's outcomes in the points' order, in memory (a sensitivity design). chunk: points per chunk
-    (default: 1 serially, so progress moves with every run; CHUNKS_PER_WORKER per worker on Dask).
+    (default: SERIAL_CHUNK serially, each chunk one batch of the engine; CHUNKS_PER_WORKER per worker on Dask).
     evaluator: an open Evaluator (several designs on one cluster) instead of scheduler and workers."""
     with nullcontext(evaluator) if evaluator is not None else Evaluator(scheduler, workers) as evaluator:
-        size = chunk or (1 if evaluator.client is None else chunk_size(0.0, len(points), evaluator.workers))
+        size = chunk or (SERIAL_CHUNK if evaluator.client is None else chunk_size(0.0, len(points), evaluator.workers))
         found = dict(run_chunks(evaluator, job, points, chunked(len(points), size), progress=progress))
     return [o for index in sorted(found) for o in found[index]]
 

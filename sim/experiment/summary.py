@@ -435,6 +435,8 @@ def bloc_history(result: Result) -> list[tuple[tuple[int, ...], float]]:
     """
     partitions = result.partitions()  # (runs, months + 1, n)
     runs = partitions.shape[0]
+    if runs == 1:  # one run: its own partitions, each the whole of the runs
+        return [(tuple(int(x) for x in labels), 1.0) for labels in partitions[0]]
     history = []
     for month in range(partitions.shape[1]):
         _, first, counts = np.unique(partitions[:, month], axis=0, return_index=True, return_counts=True)
