@@ -125,6 +125,9 @@ def test_a_closed_tab_s_session_is_freed_after_the_cull_timeout(class_server, tm
             # The tab goes without saying goodbye (a laptop lid shut, a crash): only the cull frees it.
             context.route("**/_solara/api/close/**", lambda route: route.abort())
             page = context.new_page()
+            settle = time.monotonic() + 30
+            while kernels(port) and time.monotonic() < settle:  # earlier tests' closed tabs are culled first
+                time.sleep(0.5)
             before = kernels(port)
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector("[data-testid=month]", timeout=browser_tests.WAIT)

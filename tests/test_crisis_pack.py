@@ -61,7 +61,7 @@ def test_a_card_plays_a_turn_from_the_command_line(tmp_path):
     card = PACK / "injects" / "07_s400_contract.yaml"
     played = sim("play", "--continue", "--state", folder, "--inject", card)
     assert played.returncode == 0, played.stderr
-    events = yaml.safe_load((folder / "played.yaml").read_text(encoding="utf-8"))
+    events = yaml.safe_load((folder / "game.yaml").read_text(encoding="utf-8"))["played"]
     text = yaml.safe_dump(events)
     assert "S-400 contract signed" in text and "arms_sale" in text
 

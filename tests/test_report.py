@@ -213,7 +213,7 @@ def test_every_effect_row_says_its_cause_and_tells_change_from_effect():
     from sim.experiment.effect_causes import effect_causes
     from sim.reporting.html import report_html
 
-    result = sim.run("arms_sale_pakistan")
+    result = sim.run("arms_sale_pakistan", summarise=True)
     rows = _effect_rows(report_html(result))
     assert len(rows) == sum(abs(c.effect) >= 0.005 for c in result.summary.changes)
     by_pair = {row[0]: row for row in rows}

@@ -34,7 +34,8 @@ from ..core.events import ScheduledEvent
 from ..core.parameters import specs
 from ..core.scenario import Scenario
 from ..errors import EntenteError, describe_value, did_you_mean
-from ..experiment.play import TurnPlan, page_order, scenario_entry
+from ..experiment.play import TurnPlan, page_order
+from ..experiment.saved_game import scenario_entry
 from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
 from ..experiment.result import Result
 from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem

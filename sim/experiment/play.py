@@ -28,10 +28,9 @@ from ..io.safe_files import owned_folder, write_file
 from ..io.scenario_file import find_scenario, load_scenario, scenario_from_data
 from .play_rules import Order, Outcome, Rules, parse_words, resolve, words_for
 from .saved_game import NEWS as NEWS_BY
-from .saved_game import Game, game_text, read_game
+from .saved_game import RELATIONS_COPY, Game, game_text, read_game, scenario_entry
 
 GAME_FILE = "game.yaml"
-RELATIONS_COPY = "relations.yaml"
 PLAYED_SCENARIO = "played_scenario.yaml"
 ORDERS = "orders"
 NEWS = "news.yaml"
@@ -236,16 +235,6 @@ def as_written_data(game: Game, month: int | None = None) -> dict:
     if game.seed is not None:
         data["seed"] = game.seed
     return data
-
-
-def scenario_entry(played: dict) -> dict:
-    """A played entry as a scenario event: a team's name becomes the note's prefix ('India: to answer ...');
-    news (and the teacher's live events) keep their note as written."""
-    entry = {key: value for key, value in played.items() if key not in ("by", "turn")}
-    note = str(played.get("note", "")).strip()
-    if played["by"] != NEWS_BY:
-        entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
-    return entry
 
 
 def played_scenario_data(game: Game) -> dict:

@@ -28,6 +28,7 @@ GAME_KEYS = ("entente_game", "scenario", "scenario_data", "label", "relations_fi
 NEWS = "news"  # who a news item (or a teacher's live event) is by
 PENDING_KEYS = ("team", "do", "intensity", "note")
 RESERVED_TEAMS = ("news", "scenario", "reactions", "the world's own pull")  # names the reports use
+RELATIONS_COPY = "relations.yaml"  # a game's own copy of the relations file it started from
 _TEAM_NAME = re.compile(r"[^\W_][\w .'-]{0,39}")  # letters or digits first; never a path separator
 
 
@@ -188,7 +189,6 @@ def _check_types(data: dict, fail) -> None:
 def _check_events(game: Game, fail, document) -> None:
     """The scenario and every played entry pass the scenario checker, errors naming this file's lines."""
     from ..io.scenario_file import scenario_from_data
-    from .play import scenario_entry
 
     name = fail((), "").file
     position = (lambda path: document.position(path)) if document is not None else None
@@ -214,8 +214,6 @@ def _check_events(game: Game, fail, document) -> None:
 
 def _check(game: Game, fail, document=None) -> None:
     """What the program relies on: months in range, every entry's keys, moves by the game's teams."""
-    from .play import RELATIONS_COPY
-
     if game.relations_file not in (None, RELATIONS_COPY):
         raise fail(("relations_file",), f"a game's relations file is its own copy, {RELATIONS_COPY!r}, not "
                                         f"{game.relations_file!r}")
@@ -307,3 +305,11 @@ def _one(value):
     return value[0] if isinstance(value, list) else value
 
 
+def scenario_entry(played: dict) -> dict:
+    """A played entry as a scenario event: a team's name becomes the note's prefix ('India: to answer ...');
+    news (and the teacher's live events) keep their note as written."""
+    entry = {key: value for key, value in played.items() if key not in ("by", "turn")}
+    note = str(played.get("note", "")).strip()
+    if played["by"] != NEWS:
+        entry["note"] = f"{played['by']}: {note}" if note else str(played["by"])
+    return entry

@@ -346,9 +346,9 @@ def report_html(result: Result, *, figures: dict[str, bytes] | None = None, rela
                 relations_note: str = "", effect_scale: float | None = None) -> str:
     """The whole page. figures: PNG bytes by file name (render_plots); relations: the relations document the
     run started from (read_relations), or None with relations_note saying why it is not quoted."""
-    summary = result.summary
-    if summary is None:
-        raise ValueError("this Result has no summary: build it with sim.run, or read it with read_result")
+    from ..experiment.summary import summary_of
+
+    summary = summary_of(result)  # made now when the Result carries none (sim.run makes none unless asked)
     body = (_header(summary) + _events(result) + _effects(result, summary) + _why(summary) + _blocs(result, summary)
             + _figures(result, figures, effect_scale) + _starting_world(summary, relations, relations_note))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -377,5 +377,10 @@ def relations_for_report(summary: Summary) -> tuple[dict | None, str]:
 
 def build_report(result: Result, *, figures: dict[str, bytes] | None, effect_scale: float | None = None) -> str:
     """The report's text for a result, the relations document looked up from its summary."""
+    from dataclasses import replace
+
+    from ..experiment.summary import summary_of
+
+    result = replace(result, summary=summary_of(result))
     relations, note = relations_for_report(result.summary)
     return report_html(result, figures=figures, relations=relations, relations_note=note, effect_scale=effect_scale)
