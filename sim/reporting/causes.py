@@ -7,6 +7,7 @@ decides whether a cause pushed the pair its way ("pushed by") or pulled against 
 
 from __future__ import annotations
 
+from ..viz.numbers import signed
 from ..experiment.effect_causes import EVENTS, EffectCauses
 
 MENTION = 0.2  # a cause is named when its part is at least this share of |effect|
@@ -14,7 +15,7 @@ MOST = 3  # causes named per row
 
 
 def _signed(value: float) -> str:
-    return f"{round(float(value), 2) + 0.0:+.2f}".replace("-", "−")
+    return signed(value, typographic=True)
 
 
 def cause_words(kind: str, source: str, target: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..viz.numbers import signed
 from ..errors import printable
 from ..experiment.compare import Comparison
 from .html import CSS, e
@@ -17,7 +18,7 @@ NAME_WIDTH = 40
 
 
 def _s(value: float) -> str:
-    return f"{round(float(value), 2) + 0.0:+.2f}"
+    return signed(value)
 
 
 def _p(text, limit: int = NAME_WIDTH) -> str:

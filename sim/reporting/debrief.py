@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ..viz.numbers import signed
 from ..errors import printable
 from ..experiment.debrief import Debrief
 
 
 def _signed(value: float) -> str:
-    return f"{round(value, 2) + 0.0:+.2f}"  # never "-0.00"
+    return signed(value)
 
 
 def _blocs(blocs) -> str:

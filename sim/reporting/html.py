@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 
+from ..viz.numbers import number, signed
 from ..experiment.placement import margin_text, placement_margins
 from ..experiment.result import Result
 from ..experiment.summary import BlocShift, Summary
@@ -53,11 +54,11 @@ def e(text) -> str:
 
 
 def _signed(value: float) -> str:
-    return f"{round(float(value), 2) + 0.0:+.2f}".replace("-", "−")
+    return signed(value, typographic=True)
 
 
 def _num(value: float) -> str:
-    return f"{round(float(value), 2) + 0.0:.2f}".replace("-", "−")
+    return number(value, typographic=True)
 
 
 def _effect_cell(value: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from ..viz.numbers import signed
 from ..experiment.roles import PARTNER, RIVAL, RoleSheet, is_armed_group
 
 CAVEAT = ("A lens for discussion, not a forecast: this sheet states the model's starting assumptions and "
@@ -12,7 +13,7 @@ CAVEAT = ("A lens for discussion, not a forecast: this sheet states the model's 
 
 
 def _signed(value: float) -> str:
-    return f"{round(value, 2) + 0.0:+.2f}"
+    return signed(value)
 
 
 def _names(ties) -> str:

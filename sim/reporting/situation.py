@@ -6,6 +6,7 @@ piece of text a team or the teacher wrote is escaped.
 
 from __future__ import annotations
 
+from ..viz.numbers import signed
 from ..errors import printable
 from ..experiment.situation import Situation
 from .html import CSS, _blocs_line, _effect_cell, _signed, e
@@ -14,7 +15,7 @@ TOP_CHANGES = 8  # pairs shown with their change split by team
 
 
 def _plain(value: float) -> str:
-    return f"{round(float(value), 2) + 0.0:+.2f}"  # never "-0.00"
+    return signed(value)
 
 
 def _p(text, limit: int = 160) -> str:

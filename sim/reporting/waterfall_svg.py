@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+from ..viz.numbers import signed
 from ..experiment.summary import PairWhy
 from ..viz import style
 
@@ -21,7 +22,7 @@ END_COLOUR = "#999999"
 
 
 def _score(value: float) -> str:
-    return f"{round(value, 3) + 0.0:+.3f}".replace("-", "−")
+    return signed(value, 3, typographic=True)
 
 
 def _short(label: str) -> str:

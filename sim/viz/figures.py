@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import glyphs, layout, style
+from . import glyphs, layout, numbers, style
 from ..errors import EntenteError
 from ..experiment.result import Result
 from ..experiment.summary import summarise_blocs
@@ -727,8 +727,8 @@ def _wrap(text: str, width: int = 90) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{round(value, 2) + 0.0:.2f}".replace("-", "−")
+    return numbers.number(value, typographic=True)
 
 
 def _signed(value: float) -> str:
-    return f"{round(value, 2) + 0.0:+.2f}".replace("-", "−")
+    return numbers.signed(value, typographic=True)
