@@ -115,12 +115,11 @@ def _bloc_mates(blocs) -> dict[str, frozenset[str]]:
 
 def compare(a: Result, b: Result, *, a_label: str = "A", b_label: str = "B") -> Comparison:
     """Set two results side by side (same actors; raises EntenteError otherwise)."""
-    from dataclasses import replace
 
     from .summary import summary_of
 
     check_same_actors(a, b, a_label, b_label)
-    a, b = (replace(r, summary=summary_of(r)) for r in (a, b))
+    a, b = (r.with_summary(summary_of(r)) for r in (a, b))
     actors = a.actors
     index_b = {name: i for i, name in enumerate(b.actors)}
     a_final, b_final = a.matrix(a.months), b.matrix(b.months)

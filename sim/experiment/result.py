@@ -176,6 +176,15 @@ class Result:
         month = self.months if month is None else month
         return self.matrix(month) - self.matrix(month, baseline=True)
 
+    def with_summary(self, summary: Summary) -> Result:
+        """This Result carrying `summary`. Not dataclasses.replace, which reads every field and so would build
+        the long tables (5 million rows each for 1,000 runs) that a Result made from arrays builds only when
+        read."""
+        out = object.__new__(type(self))
+        out.__dict__.update(self.__dict__)
+        object.__setattr__(out, "summary", summary)
+        return out
+
     def __repr__(self) -> str:
         events = int((self.events["run"] == 1).sum()) if len(self.events) else 0
         return (f"<Result {self.name!r}: {len(self.actors)} actors, {self.months} months, {self.runs} run"

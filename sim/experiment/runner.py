@@ -63,7 +63,7 @@ def run(
     if summarise:
         from .summary import summarise as summary_of
 
-        result = replace(result, summary=summary_of(result, scenario, world))
+        result = result.with_summary(summary_of(result, scenario, world))
     return result
 
 

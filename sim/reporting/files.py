@@ -135,12 +135,11 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
     figures: where the figures come from when they are drawn elsewhere (sim.reporting.painter), asked for
     once the data files are ready; by default they are drawn here. A Result without its summary is
     summarised first (summary.json and the report need it)."""
-    from dataclasses import replace
 
     from ..io.result_folder import result_folder
 
     if result.summary is None:
-        result = replace(result, summary=_summary(result))
+        result = result.with_summary(_summary(result))
 
     data = {**data_files(result, full=full), **(extra or {})}
     drawn: dict[str, bytes] = {}

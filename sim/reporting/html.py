@@ -378,10 +378,9 @@ def relations_for_report(summary: Summary) -> tuple[dict | None, str]:
 
 def build_report(result: Result, *, figures: dict[str, bytes] | None, effect_scale: float | None = None) -> str:
     """The report's text for a result, the relations document looked up from its summary."""
-    from dataclasses import replace
 
     from ..experiment.summary import summary_of
 
-    result = replace(result, summary=summary_of(result))
+    result = result.with_summary(summary_of(result))
     relations, note = relations_for_report(result.summary)
     return report_html(result, figures=figures, relations=relations, relations_note=note, effect_scale=effect_scale)
