@@ -182,3 +182,16 @@ def test_the_built_wheel_runs_from_a_scratch_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-1] == PYPROJECT["project"]["version"]
     assert (scratch / "api_out" / "summary.json").exists()
+
+
+def test_the_version_is_one_fact_and_the_basics_a_scholar_needs_are_there():
+    """`sim --version` prints pyproject's version; LICENSE, CITATION.cff (same version) and py.typed exist."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    done = sim("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"Entente {declared} (python -m sim)"
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{declared}"' in citation and "cff-version: 1.2.0" in citation
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert (ROOT / "sim" / "py.typed").is_file()

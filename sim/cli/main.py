@@ -41,6 +41,12 @@ DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "panda
                 "threadpoolctl": "threadpoolctl", "xarray": "xarray"}
 
 
+def _version() -> str:
+    from ..io.resources import version
+
+    return version()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sim",
@@ -48,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         "A lens for discussion, not a forecast.",
     )
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    parser.add_argument("--version", action="version", version=f"Entente {_version()} (python -m sim)",
+                        help="print the version and stop")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, summary in COMMANDS.items():
