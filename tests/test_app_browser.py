@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, sim, source_env
+from conftest import ROOT, cli, source_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -166,9 +166,9 @@ def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(ser
 def test_a_broken_upload_shows_the_command_lines_message_on_the_page(server, browser, tmp_path):
     upload = tmp_path / "my_scenario.yaml"
     shutil.copyfile(BROKEN, upload)
-    cli = sim("validate", upload)
-    assert cli.returncode == 2
-    expected = cli.stderr.strip().removeprefix("error: ").replace(str(upload), upload.name)
+    validated = cli("validate", upload)
+    assert validated.returncode == 2
+    expected = validated.stderr.strip().removeprefix("error: ").replace(str(upload), upload.name)
 
     visit = Visit(browser, server)
     playing = visit.text("scenario")
