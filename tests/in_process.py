@@ -106,23 +106,21 @@ def _read(stream: io.TextIOWrapper, text: bool) -> str | bytes:
 @contextmanager
 def _environment(env: dict[str, str] | None):
     saved = dict(os.environ)
-    changed = env is not None and env.get("ENTENTE_DATA_DIR") != saved.get("ENTENTE_DATA_DIR")
     if env is not None:
         os.environ.clear()
         os.environ.update(env)
-    if changed:
-        _forget_data_folder()
+    _forget_data_folder()
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        if changed:
-            _forget_data_folder()
+        _forget_data_folder()
 
 
 def _forget_data_folder() -> None:
-    """sim.io.resources reads ENTENTE_DATA_DIR once and caches the folders: a fresh process would read it anew."""
+    """sim.io.resources reads ENTENTE_DATA_DIR once and caches the folders it names: a fresh process reads the
+    variable anew, and so does each command here (whether it came through env= or a test's monkeypatch)."""
     from sim.io import resources
 
     for value in vars(resources).values():
