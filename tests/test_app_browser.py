@@ -135,7 +135,8 @@ def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(ser
     assert visit.month() == "Month 0 of 36"
     for month in range(1, 13):
         visit.click("Step a month", then_month=month)
-    assert visit.text("happened").startswith("Month 12: no event")
+    # The page updates its parts one after another: wait for this one to reach month 12 (a loaded CI read month 11).
+    assert visit.showing("happened", "Month 12").startswith("Month 12: no event")
     effects_at_12 = visit.text("effects")
     map_at_12 = visit.image("Bloc map")
     visit.shot("app_month12.png")
