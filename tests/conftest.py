@@ -5,12 +5,17 @@ Test files import them (`from conftest import ROOT, sim`): pytest puts this fold
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import math
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -53,6 +58,22 @@ def sim(*args, cwd=ROOT, timeout: float = 300, env: dict[str, str] | None = None
                           text=True, timeout=timeout, env=env if env is not None else source_env())
 
 
+def cli(*args, cwd=ROOT, timeout: float | None = None, env: dict[str, str] | None = None,
+        text: bool = True) -> subprocess.CompletedProcess:
+    """`python -m sim ARGS` run in this process through the CLI's main(): the same CompletedProcess as `sim()`
+    (exit code as a shell sees it, stdout and stderr as the process would write them), without a new
+    interpreter's second of imports. For what is about the process itself (imports, forks, signals, a
+    Python without the dependencies, PYTHON* variables, the wheel) use `sim()`.
+
+    cwd, the environment (env, as a whole, like subprocess), sys.argv, the standard streams, the warning
+    filters, the logging configuration and the data-folder caches that depend on the environment are set for
+    the call and restored after it; stdin is empty, as under pytest. `timeout` is accepted for `sim()`'s
+    signature and not enforced: a command that may hang belongs in a subprocess."""
+    from in_process import run_main
+
+    return run_main([str(arg) for arg in args], cwd=cwd, env=env, text=text)
+
+
 def assert_clean_error(done: subprocess.CompletedProcess, *fragments: str) -> None:
     """Exit code 2, one `error:` paragraph on stderr with every fragment, no traceback."""
     assert done.returncode == 2, (done.stdout, done.stderr)
@@ -64,3 +85,64 @@ def assert_clean_error(done: subprocess.CompletedProcess, *fragments: str) -> No
 def digest(folder: Path, names) -> dict[str, str]:
     """sha256 of each named file in a folder: byte-identical results have equal digests."""
     return {name: hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest() for name in names}
+
+
+# --- Hypothesis in CI ---------------------------------------------------------------------------------------
+
+# CI=true (as CI sets it): the same examples on every run (a red CI reproduces on a laptop with CI=true), no
+# deadline (a shared machine's load is not a bug), the reproduction blob printed with a failure, and at most
+# 50 examples where a test does not set its own number. Elsewhere Hypothesis's defaults: new examples each run.
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=50, print_blob=True, database=None)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
+
+
+# --- the tests that touch Mesa and the engine -------------------------------------------------------------
+
+# A test touches Mesa and the engine when it imports Mesa, the model (sim/model) or the experiment layer
+# (sim/experiment: runner, batch, Result, Summary, attribution, uncertainty, sweep, sensitivity, compare,
+# hindcast), directly or through the top-level API's entry points (`sim.run`, `from sim import sweep`): in its
+# own body, or anywhere else in its module (top-level imports, helpers, fixtures), which then counts for every
+# test of the module. Such tests get the `mesa` marker: CI's second leg (Python 3.12, the newest Mesa) runs
+# `-m mesa`. A module can also say so itself (`pytestmark = pytest.mark.mesa`). Tests that reach the engine
+# only through the command line (`sim run` in a CLI test) are about the command line and run once.
+ENGINE_MODULES = ("mesa", "sim.model", "sim.experiment")
+ENGINE_API = {"run", "sweep", "sensitivity", "attribute", "Result", "Summary"}
+
+
+@functools.cache
+def engine_tests(path: Path) -> tuple[bool, frozenset[str]]:
+    """(whether the module outside its test functions touches the engine, the test functions that do)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    api_names = {alias.asname or "sim" for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names if alias.name == "sim"}  # what `import sim [as api]` is called here
+    tests = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+             and node.name.startswith("test")]
+    inside = {id(sub) for test in tests for sub in ast.walk(test)}
+    module = _touches([node for node in ast.walk(tree) if id(node) not in inside], api_names)
+    return module, frozenset(test.name for test in tests if _touches(ast.walk(test), api_names))
+
+
+def _touches(nodes, api_names: set[str]) -> bool:
+    for node in nodes:
+        if isinstance(node, ast.Import) and any(_is_engine(alias.name) for alias in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
+                _is_engine(node.module) or (node.module == "sim" and ENGINE_API & {a.name for a in node.names})):
+            return True
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in api_names
+                and node.attr in ENGINE_API):
+            return True
+    return False
+
+
+def _is_engine(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in ENGINE_MODULES)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module, functions = engine_tests(item.path)
+        if module or getattr(item, "originalname", item.name) in functions:
+            item.add_marker(pytest.mark.mesa)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import sim
-from conftest import ROOT, sim as run_cli, source_env
+from conftest import ROOT, cli, source_env
 from sim.app.downloads import DOWNLOADS, result_zip
 from sim.app.narrate import what_happened
 from sim.app.session import GameSession, load_game, save_game
@@ -78,7 +78,7 @@ def test_steps_stop_at_the_horizon_and_sliders_replay_the_months(arms_sale):
 
 def test_an_uploaded_broken_file_gets_the_same_message_as_validate(tmp_path):
     broken = ROOT / "tests" / "broken_scenarios" / "01_unknown_actor.yaml"
-    done = run_cli("validate", broken)
+    done = cli("validate", broken)
     expected = done.stderr.strip().removeprefix("error: ").replace(str(broken), "mine.yaml")
     with pytest.raises(EntenteError) as caught:
         GameSession.uploaded("C:\\Users\\me\\mine.yaml", broken.read_bytes())

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_clean_error, sim
+from conftest import assert_clean_error, cli
 from sim.io.alignment_file import load_alignments
 from sim.errors import EntenteError
 
@@ -54,7 +54,7 @@ def write(folder, text, name="alignments.yaml"):
 
 def test_human_output_lists_both_minima_with_the_gap(tmp_path):
     write(tmp_path, TWO_MINIMA)
-    done = sim("blocs", "alignments.yaml", cwd=tmp_path)
+    done = cli("blocs", "alignments.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Method: exact" in out and "All 8 possible configurations" in out
@@ -68,7 +68,7 @@ def test_human_output_lists_both_minima_with_the_gap(tmp_path):
 
 def test_json_output(tmp_path):
     write(tmp_path, TWO_MINIMA)
-    done = sim("blocs", "alignments.yaml", "--json", cwd=tmp_path)
+    done = cli("blocs", "alignments.yaml", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["method"] == "exact"
@@ -76,18 +76,18 @@ def test_json_output(tmp_path):
         {"blocs": [["A", "B"], ["C", "D"]], "energy": -2.0, "global": True},
         {"blocs": [["A", "B", "C", "D"]], "energy": 0.0, "global": False},
     ]
-    assert sim("blocs", "alignments.yaml", "--json", cwd=tmp_path).stdout == done.stdout  # deterministic
-    top = json.loads(sim("blocs", "alignments.yaml", "--json", "--top", "1", cwd=tmp_path).stdout)
+    assert cli("blocs", "alignments.yaml", "--json", cwd=tmp_path).stdout == done.stdout  # deterministic
+    top = json.loads(cli("blocs", "alignments.yaml", "--json", "--top", "1", cwd=tmp_path).stdout)
     assert len(top["configurations"]) == 1
 
 
 def test_ties_are_announced_and_three_blocs_resolve_them(tmp_path):
     write(tmp_path, TRIANGLE)
-    two = sim("blocs", "alignments.yaml", cwd=tmp_path)
+    two = cli("blocs", "alignments.yaml", cwd=tmp_path)
     assert two.returncode == 0, two.stderr
     assert "3 configurations tie for the lowest energy" in two.stdout
     assert "do not single out one alignment" in two.stdout
-    three = json.loads(sim("blocs", "alignments.yaml", "--blocs", "3", "--json", cwd=tmp_path).stdout)
+    three = json.loads(cli("blocs", "alignments.yaml", "--blocs", "3", "--json", cwd=tmp_path).stdout)
     assert three["configurations"] == [
         {"blocs": [["Athens"], ["Sparta"], ["Thebes"]], "energy": -3.0, "global": True}]
 
@@ -117,7 +117,7 @@ def test_near_tie_within_five_percent_is_announced(tmp_path):
           - [Outsider, C, -10]
           - [Outsider, D, -10]
         """)
-    done = sim("blocs", "alignments.yaml", "--blocs", "3", cwd=tmp_path)
+    done = cli("blocs", "alignments.yaml", "--blocs", "3", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "2 local minima" in done.stdout
     assert "E = -41 (global minimum)" in done.stdout and "E = -40 (+1 above the lowest, 2.4%)" in done.stdout
@@ -134,10 +134,10 @@ def test_many_actors_use_the_heuristic_and_say_so(tmp_path):
         for j in range(i + 1, 24):
             lines.append(f"  - [{names[i]}, {names[j]}, {1 if i % 2 == j % 2 else -1}]")
     (tmp_path / "big.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    text = sim("blocs", "big.yaml", cwd=tmp_path)
+    text = cli("blocs", "big.yaml", cwd=tmp_path)
     assert text.returncode == 0, text.stderr
     assert "Method: heuristic" in text.stdout and "lowest found" in text.stdout
-    document = json.loads(sim("blocs", "big.yaml", "--json", cwd=tmp_path).stdout)
+    document = json.loads(cli("blocs", "big.yaml", "--json", cwd=tmp_path).stdout)
     assert document["method"] == "heuristic"
     best = document["configurations"][0]
     assert best["energy"] == -144.0
@@ -153,7 +153,7 @@ def test_a_bad_file_gives_exit_2_and_names_the_line(tmp_path):
           - [Britain, France, 0.8]
           - [Britian, France, 0.1]
         """)
-    done = sim("blocs", "alignments.yaml", cwd=tmp_path)
+    done = cli("blocs", "alignments.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
     assert "line 6" in done.stderr and "propensities[1]" in done.stderr
@@ -162,10 +162,10 @@ def test_a_bad_file_gives_exit_2_and_names_the_line(tmp_path):
 
 
 def test_a_missing_file_and_a_bad_option(tmp_path):
-    missing = sim("blocs", "nowhere.yaml", cwd=tmp_path)
+    missing = cli("blocs", "nowhere.yaml", cwd=tmp_path)
     assert missing.returncode == 2 and "nowhere.yaml" in missing.stderr and "Traceback" not in missing.stderr
     write(tmp_path, TRIANGLE)
-    bad_option = sim("blocs", "alignments.yaml", "--blocs", "0", cwd=tmp_path)
+    bad_option = cli("blocs", "alignments.yaml", "--blocs", "0", cwd=tmp_path)
     assert bad_option.returncode == 2 and "at least 1" in bad_option.stderr
 
 
@@ -311,7 +311,7 @@ def test_a_data_file_given_for_alignment_data_gets_a_short_error(tmp_path):
     """A student who gives `sim blocs` a run's alignment.csv gets one short paragraph that quotes the start of
     the file, not the whole file, with a one-line example."""
     out = tmp_path / "run"
-    assert sim("run", "arms_sale_pakistan", "--out", str(out), "--no-plots", "--no-report", "--quiet").returncode == 0
-    done = sim("blocs", out / "alignment.csv")
+    assert cli("run", "arms_sale_pakistan", "--out", str(out), "--no-plots", "--no-report", "--quiet").returncode == 0
+    done = cli("blocs", out / "alignment.csv")
     assert_clean_error(done, "alignment.csv", "must be a mapping", "starting 'run,month,source,target,score")
     assert len(done.stderr) < 500 and "\\n" not in done.stderr and done.stderr.count("\n") == 1

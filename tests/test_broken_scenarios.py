@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sim
+from conftest import cli, sim
 from sim.cli.main import main
 
 CORPUS = sorted((Path(__file__).parent / "broken_scenarios").glob("*.yaml"))
@@ -55,5 +55,5 @@ def test_from_the_shell_no_traceback_and_exit_code_2(name):
 
 
 def test_debug_shows_the_traceback():
-    done = sim("--debug", "validate", "tests/broken_scenarios/01_unknown_actor.yaml", timeout=60)
+    done = cli("--debug", "validate", "tests/broken_scenarios/01_unknown_actor.yaml", timeout=60)
     assert done.returncode != 0 and "Traceback" in done.stderr

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import DATA_FILES, MULTI_RUN_FILES, ROOT, SCENARIOS, digest, sim
+from conftest import DATA_FILES, MULTI_RUN_FILES, ROOT, SCENARIOS, cli, digest, sim
 from sim.cli.main import main
 
 
@@ -59,7 +59,7 @@ def test_rerun_replaces_an_earlier_result(tmp_path, capsys):
 def test_default_output_folder_is_named_after_the_scenario(tmp_path):
     local = tmp_path / "my_scenario.yaml"
     local.write_text("name: Quiet\nmonths: 3\n", encoding="utf-8")
-    done = sim("run", str(local), "--no-plots", cwd=tmp_path)
+    done = cli("run", str(local), "--no-plots", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "results" / "my_scenario" / "alignment.csv").exists()
 
@@ -68,22 +68,22 @@ def test_refuses_a_folder_it_did_not_write(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.docx").write_text("precious")
-    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out))
+    done = cli("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out))
     assert done.returncode == 2 and "--force" in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
-    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--force", "--no-plots")
+    done = cli("run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--force", "--no-plots")
     assert done.returncode == 0, done.stderr
     assert (out / "thesis.docx").read_text() == "precious" and (out / "alignment.csv").exists()
 
 
 def test_validate_ok_and_list_and_schema():
-    done = sim("validate", str(SCENARIOS / "s400_india.yaml"))
+    done = cli("validate", str(SCENARIOS / "s400_india.yaml"))
     assert done.returncode == 0 and "OK" in done.stdout
-    listing = sim("list")
+    listing = cli("list")
     assert listing.returncode == 0
     for word in ("arms_sale", "062", "Taliban", "arms_sale_pakistan", "memory", "per month"):
         assert word in listing.stdout
-    schema = json.loads(sim("schema").stdout)
+    schema = json.loads(cli("schema").stdout)
     assert schema["properties"]["events"]["items"]["properties"]["type"]["enum"]
 
 
@@ -91,7 +91,7 @@ def test_the_published_schema_accepts_every_bundled_scenario():
     import jsonschema
     import yaml
 
-    schema = json.loads(sim("schema").stdout)
+    schema = json.loads(cli("schema").stdout)
     for path in SCENARIOS.glob("*.yaml"):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
     with pytest.raises(jsonschema.ValidationError):
@@ -108,9 +108,9 @@ def test_validate_and_list_stay_light(command):
 
 
 def test_bad_cli_values_are_explained(tmp_path):
-    done = sim("run", str(SCENARIOS / "baseline.yaml"), "--runs", "0", "--out", str(tmp_path / "x"))
+    done = cli("run", str(SCENARIOS / "baseline.yaml"), "--runs", "0", "--out", str(tmp_path / "x"))
     assert done.returncode == 2 and "--runs" in done.stderr
-    done = sim("run", str(tmp_path / "missing.yaml"))
+    done = cli("run", str(tmp_path / "missing.yaml"))
     assert done.returncode == 2 and "missing.yaml" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -163,7 +163,7 @@ def test_a_bundled_scenario_runs_by_name_from_any_folder(tmp_path):
 
 
 def test_a_misspelt_scenario_name_suggests_the_bundled_one(tmp_path):
-    done = sim("validate", "s400_indai", cwd=tmp_path)
+    done = cli("validate", "s400_indai", cwd=tmp_path)
     assert done.returncode == 2 and "Did you mean 's400_india'?" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SCENARIOS, assert_clean_error, sim
+from conftest import SCENARIOS, assert_clean_error, cli
 
 from sim.errors import EntenteError
 from sim.experiment.compare import compare
@@ -85,7 +85,7 @@ def test_the_two_effect_panels_share_one_colour_scale(arms, no_reactions):
 
 def test_out_writes_the_files_and_the_page_needs_no_network(no_reactions_file, tmp_path):
     out = tmp_path / "cmp"
-    done = sim("compare", ARMS, no_reactions_file, "--out", out)
+    done = cli("compare", ARMS, no_reactions_file, "--out", out)
     assert done.returncode == 0, done.stderr
     assert "India → US" in done.stdout and "Events in A only" in done.stdout
     assert {p.name for p in out.iterdir()} == {"compare.html", "compare.csv", "compare.png", "manifest.json"}
@@ -105,13 +105,13 @@ def test_user_text_in_the_page_is_escaped(arms, tmp_path):
 
 def test_a_folder_that_is_not_a_result_is_exit_2(tmp_path):
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
-    assert_clean_error(sim("compare", tmp_path, ARMS), "not a complete result folder")
+    assert_clean_error(cli("compare", tmp_path, ARMS), "not a complete result folder")
 
 
 def test_a_result_folder_compares_with_its_scenario(tmp_path):
     out = tmp_path / "run"
-    assert sim("run", ARMS, "--out", out, "--no-plots").returncode == 0
-    done = sim("compare", out, ARMS)
+    assert cli("run", ARMS, "--out", out, "--no-plots").returncode == 0
+    done = cli("compare", out, ARMS)
     assert done.returncode == 0, done.stderr
     assert "no pair differs" in done.stdout and "Events in A only: none." in done.stdout
 
@@ -121,13 +121,13 @@ def test_result_folders_of_several_runs_can_be_compared_and_reported_again(tmp_p
     report` read such folders too, and the comparison says its scores are means over the runs."""
     a, b = tmp_path / "sale", tmp_path / "exercise"
     for scenario, out in (("arms_sale_pakistan", a), ("russia_pakistan_exercise", b)):
-        done = sim("run", scenario, "--runs", "4", "--out", str(out), "--no-plots", "--quiet")
+        done = cli("run", scenario, "--runs", "4", "--out", str(out), "--no-plots", "--quiet")
         assert done.returncode == 0, done.stderr
     assert (a / "runs.npz").is_file() and not (a / "alignment.csv").exists()
-    compared = sim("compare", str(a), str(b), "--out", str(tmp_path / "cmp"))
+    compared = cli("compare", str(a), str(b), "--out", str(tmp_path / "cmp"))
     assert compared.returncode == 0, compared.stderr
     assert "month 36, mean of 4 runs)" in compared.stdout.splitlines()[0]
-    assert sim("report", str(a), "--no-plots").returncode == 0
+    assert cli("report", str(a), "--no-plots").returncode == 0
     assert "<h2>Why these pairs moved</h2>" in (a / "report.html").read_text(encoding="utf-8")
     (a / "runs.npz").unlink()
-    assert_clean_error(sim("compare", str(a), str(b)), "runs.npz")
+    assert_clean_error(cli("compare", str(a), str(b)), "runs.npz")

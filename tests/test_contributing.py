@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ARTICLE, ROOT, default_actors, sim, source_env
+from conftest import ARTICLE, ROOT, cli, default_actors, sim, source_env
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 DATA = ROOT / "sim" / "data"
@@ -74,14 +74,14 @@ def test_add_an_event_type_as_the_guide_says(tmp_path):
     codebook.write_text(codebook.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry, encoding="utf-8")
     env = source_env(ENTENTE_DATA_DIR=str(data))
 
-    listed = sim("list", "events", env=env)
+    listed = cli("list", "events", env=env)
     assert listed.returncode == 0, listed.stderr
     assert "troop_mobilisation" in listed.stdout
 
     scenario = tmp_path / "mobilisation.yaml"
     scenario.write_text("name: India mobilises on the border\nmonths: 12\nevents:\n"
                         "  - {at: 2, type: troop_mobilisation, from: India, to: Pakistan}\n", encoding="utf-8")
-    done = sim("run", scenario, "--out", tmp_path / "out", "--no-plots", env=env)
+    done = cli("run", scenario, "--out", tmp_path / "out", "--no-plots", env=env)
     assert done.returncode == 0, done.stderr
     events = read_csv(tmp_path / "out" / "events.csv")
     assert any(e["type"] == "troop_mobilisation" and e["origin"] == "scenario" for e in events)
@@ -92,12 +92,12 @@ def test_add_an_event_type_as_the_guide_says(tmp_path):
     change = next(c for c in summary["changes"] if (c["source"], c["target"]) == ("India", "Pakistan"))
     assert change["effect"] < 0  # a hostile act cools the pair
 
-    without = sim("validate", scenario)  # the bundled codebook does not know the type
+    without = cli("validate", scenario)  # the bundled codebook does not know the type
     assert without.returncode == 2 and "troop_mobilisation" in without.stderr
 
 
 def test_a_data_dir_without_tables_is_refused_with_the_fix(tmp_path):
-    done = sim("list", "events", env=source_env(ENTENTE_DATA_DIR=str(tmp_path)))
+    done = cli("list", "events", env=source_env(ENTENTE_DATA_DIR=str(tmp_path)))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "ENTENTE_DATA_DIR" in done.stderr and "Copy the whole of sim/data" in done.stderr
 
@@ -227,14 +227,14 @@ def test_add_an_actor_as_the_guide_says(tmp_path):
 
     # 4. regenerate the default relations file
     relations = tmp_path / "relations.yaml"
-    seeded = sim("seed", ARTICLE, "--out", relations, "--no-overrides", env=env)
+    seeded = cli("seed", ARTICLE, "--out", relations, "--no-overrides", env=env)
     assert seeded.returncode == 0, seeded.stderr
     # The old relations file now lacks the new pairs, and run says so rather than starting them at 0.
-    refused = sim("run", "arms_sale_pakistan", "--out", tmp_path / "refused", "--no-plots", env=env)
+    refused = cli("run", "arms_sale_pakistan", "--out", tmp_path / "refused", "--no-plots", env=env)
     assert refused.returncode == 2 and NEW_ACTOR in refused.stderr, refused.stderr
 
     # 5. a bundled scenario runs with eight actors, end to end, figures included
-    done = sim("run", "arms_sale_pakistan", "--relations", relations, "--out", tmp_path / "out", env=env)
+    done = cli("run", "arms_sale_pakistan", "--relations", relations, "--out", tmp_path / "out", env=env)
     assert done.returncode == 0, done.stderr
     n = len(old) + 1
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 
 import pytest
 
-from conftest import SCENARIOS, assert_clean_error, sim
+from conftest import SCENARIOS, assert_clean_error, cli
 from sim.experiment.attribution import attribute
 from sim.io.scenario_file import load_scenario
 from sim.viz.waterfall import waterfall_bars
@@ -13,8 +13,8 @@ def test_explain_replays_a_result_folder_and_ranks_the_causes_with_a_waterfall(t
     scenario = tmp_path / "sale.yaml"
     scenario.write_text((SCENARIOS / "arms_sale_pakistan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     out, figure = tmp_path / "out", tmp_path / "why.png"
-    assert sim("run", str(scenario), "--out", str(out), "--no-plots", "--quiet").returncode == 0
-    done = sim("explain", str(out), "India", "Russia", "--figure", str(figure))
+    assert cli("run", str(scenario), "--out", str(out), "--no-plots", "--quiet").returncode == 0
+    done = cli("explain", str(out), "India", "Russia", "--figure", str(figure))
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert text.startswith("Why did India cool on Russia?")
@@ -29,14 +29,14 @@ def test_explain_replays_a_result_folder_and_ranks_the_causes_with_a_waterfall(t
 
     # The scenario file changed since the run: said plainly, no traceback.
     scenario.write_text(scenario.read_text(encoding="utf-8").replace("at: 3", "at: 5", 1), encoding="utf-8")
-    assert_clean_error(sim("explain", str(out), "India", "Russia"), "changed since the run")
+    assert_clean_error(cli("explain", str(out), "India", "Russia"), "changed since the run")
 
 
 def test_explain_accepts_a_scenario_and_refuses_an_unknown_actor():
-    done = sim("explain", "s400_india", "US", "India", "--top", "3")
+    done = cli("explain", "s400_india", "US", "India", "--top", "3")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Why did US ") and "The parts add up to the change" in done.stdout
-    assert_clean_error(sim("explain", "s400_india", "US", "Indai"), "Indai")
+    assert_clean_error(cli("explain", "s400_india", "US", "Indai"), "Indai")
 
 
 def test_the_waterfall_starts_at_month_0_and_ends_at_the_final_score():
@@ -58,7 +58,7 @@ def attribution_final(attribution):
 
 def test_a_cause_that_is_exactly_zero_is_not_counted_as_a_smaller_part():
     """Noise is a part of every pair's change, exactly 0 in a run without noise: nothing to list or count."""
-    done = sim("explain", "arms_sale_pakistan", "India", "Russia")
+    done = cli("explain", "arms_sale_pakistan", "India", "Russia")
     assert done.returncode == 0, done.stderr
     assert "noise" not in done.stdout and "smaller part" not in done.stdout
     bars = waterfall_bars(attribute(load_scenario("arms_sale_pakistan")).parts("India", "Russia"), 0.63)

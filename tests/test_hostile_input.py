@@ -11,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import cli
 from sim.cli.main import main
 from sim.errors import EntenteError, printable
 from sim.io.safe_yaml import load_yaml_text
@@ -23,8 +24,14 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 
 
 def sim(*args, cwd=ROOT, timeout=60, **options):
+    """A real process, with a timeout: for a command that could hang or that needs its own interpreter."""
     return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True,
                           timeout=timeout, **options)
+
+
+def here(*args, cwd=ROOT, timeout=None):
+    """The same command in this process (conftest.cli), its output in bytes as sim() gives it."""
+    return cli(*args, cwd=cwd, text=False)
 
 
 def scenario_file(tmp_path, data, name="scenario.yaml") -> Path:
@@ -67,7 +74,7 @@ def test_an_error_message_escapes_the_file_the_field_and_the_quoted_values():
 def test_validate_on_a_file_full_of_escapes_prints_none_of_them(tmp_path):
     path = tmp_path / "class\x1b[2J.yaml"
     path.write_text('name: "talks \\e]0;pwned\\a \\u202e"\nevnts: []\n', encoding="utf-8")
-    done = sim("validate", path)
+    done = here("validate", path)
     assert done.returncode == 2
     err = done.stderr.decode("utf-8")
     assert err.startswith("error: ") and "\\x1b[2J" in err
@@ -79,7 +86,7 @@ def test_run_prints_notes_and_names_without_their_escapes(tmp_path):
         "name": "Talks \x1b]0;pwned\x07", "months": 3,
         "events": [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "Pakistan",
                     "note": "sold \x1b[2J jets \u202e now\nand more"}]})
-    done = sim("run", path, "--out", tmp_path / "out", "--no-plots")
+    done = here("run", path, "--out", tmp_path / "out", "--no-plots")
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode("utf-8")
     assert "sold \\x1b[2J jets \\u202e now\\nand more" in out
@@ -90,7 +97,7 @@ def test_the_report_stays_short_whatever_the_notes(tmp_path):
     events = [{"at": 1 + i % 12, "type": "summit", "between": ["Russia", "India", "China"], "note": "n" * 500}
               for i in range(200)]
     path = scenario_file(tmp_path, {"name": "N" * 200, "months": 12, "events": events})
-    done = sim("run", path, "--out", tmp_path / "out", "--no-plots")
+    done = here("run", path, "--out", tmp_path / "out", "--no-plots")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.decode("utf-8").splitlines()
     assert len(lines) < 120 and max(map(len, lines)) <= 320
@@ -134,7 +141,7 @@ def test_no_command_crashes_on_a_lone_surrogate(tmp_path, command):
         overrides.write_text('overrides:\n  - {between: [India, Russia], score: 0.5, rationale: "x \\ud800"}\n',
                              encoding="utf-8")
         args = ["seed", ARTICLE, "--out", tmp_path / "r.yaml", "--overrides", overrides]
-    done = sim(*args)
+    done = here(*args)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert b"lone surrogate" in done.stderr
 
@@ -231,7 +238,7 @@ def test_every_file_type_refuses_a_leading_zero(tmp_path):
                       (["seed", ARTICLE, "--out", tmp_path / "r.yaml", "--overrides", overrides], "Write 0, not 00"),
                       (["run", scenario, "--relations", relations, "--out", tmp_path / "o"], "Write 1, not 01"),
                       (["seed", "--explain", "India", "Russia", "--relations", relations], "Write 1, not 01")]:
-        done = sim(*args)
+        done = here(*args)
         assert done.returncode == 2 and fix.encode() in done.stderr, (args, done.stderr)
 
 
@@ -267,7 +274,7 @@ def test_run_refuses_the_current_folder_and_an_empty_out(tmp_path, out, fragment
     work.mkdir()
     (work / "keep.txt").write_text("mine")
     scenario = scenario_file(work, {"name": "x"})
-    done = sim("run", scenario, "--out", out, cwd=work)
+    done = here("run", scenario, "--out", out, cwd=work)
     assert done.returncode == 2 and fragment.encode() in done.stderr, done.stderr
     assert (work / "keep.txt").read_text() == "mine"
 
@@ -275,9 +282,9 @@ def test_run_refuses_the_current_folder_and_an_empty_out(tmp_path, out, fragment
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_devices_are_never_output_paths_even_with_force(tmp_path):
     scenario = scenario_file(tmp_path, {"name": "x"})
-    done = sim("run", scenario, "--out", "/dev/full", "--force")
+    done = here("run", scenario, "--out", "/dev/full", "--force")
     assert done.returncode == 2 and b"'/dev/full' is a character device" in done.stderr
-    done = sim("seed", ARTICLE, "--out", "/dev/null", "--force")
+    done = here("seed", ARTICLE, "--out", "/dev/null", "--force")
     assert done.returncode == 2 and b"'/dev/null' is a character device" in done.stderr
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
 
@@ -298,7 +305,7 @@ def test_an_unwritable_output_disk_is_found_before_the_run(tmp_path):
     scenario = scenario_file(tmp_path, {"name": "x", "runs": 50})
     for args in (["run", scenario, "--out", "/proc/sys/entente-out"],
                  ["seed", ARTICLE, "--out", "/proc/sys/entente-relations.yaml"]):
-        done = sim(*args, timeout=30)
+        done = here(*args, timeout=30)
         assert done.returncode == 2 and b"Traceback" not in done.stderr, done.stderr
         assert done.stderr.startswith(b"error: cannot write the ") and done.stderr.count(b"\n") == 1
 

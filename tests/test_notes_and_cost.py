@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 
-from conftest import sim
+from conftest import cli
 from sim.errors import EntenteError
 
 NOTE = ("a four-nation meeting, " + "with a long note " * 15).strip()  # about 280 characters
@@ -26,7 +26,7 @@ def test_a_note_is_stored_once_whatever_the_runs_and_pairs(tmp_path):
     path = write_scenario(tmp_path, months=6, runs=3, parameters={"noise": 0.01}, events=[
         {"at": 1, "type": "intelligence_meeting", "between": MEMBERS, "note": NOTE},
         {"at": 2, "type": "arms_sale", "from": "Russia", "to": "India"}])
-    done = sim("run", path, "--out", tmp_path / "out", "--no-plots")
+    done = cli("run", path, "--out", tmp_path / "out", "--no-plots")
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
     events = list(csv.DictReader(open(out / "events.csv", newline="", encoding="utf-8")))
@@ -64,11 +64,11 @@ def test_the_estimate_counts_a_note_once():
 
 
 def test_validate_prints_the_cost_and_warns_near_a_limit(tmp_path):
-    small = sim("validate", "s400_india")
+    small = cli("validate", "s400_india")
     assert small.returncode == 0, small.stderr
     assert "cost: 1 run x 36 months x" in small.stdout and "pair-months" in small.stdout
     assert "warning" not in small.stdout
-    near = sim("validate", write_scenario(tmp_path, months=240, runs=1000))  # 81% of the pair-month limit
+    near = cli("validate", write_scenario(tmp_path, months=240, runs=1000))  # 81% of the pair-month limit
     assert near.returncode == 0, near.stderr
     assert re.search(r"warning: near a limit .*pair-months \(limit 25,000,000\): 8\d% of the limit", near.stdout)
     assert "--allow-large" in near.stdout

@@ -12,14 +12,14 @@ import textwrap
 import numpy as np
 import yaml
 
-from conftest import ROOT, sim
+from conftest import ROOT, cli
 from sim.core import landscape
 from sim.experiment.summary import find_shifts, visible_side
 
 
 def _run(tmp_path, *extra):
     out = tmp_path / "arms"
-    done = sim("run", "arms_sale_pakistan", "--out", str(out), "--quiet", *extra)
+    done = cli("run", "arms_sale_pakistan", "--out", str(out), "--quiet", *extra)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -55,7 +55,7 @@ def test_every_result_folder_has_a_report_and_records_its_starting_world(tmp_pat
 def test_no_report_and_rebuild(tmp_path):
     out = _run(tmp_path, "--no-report", "--no-plots")
     assert not (out / "report.html").exists()
-    done = sim("report", str(out))
+    done = cli("report", str(out))
     assert done.returncode == 0, done.stderr
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') == 3  # the figures are drawn for the report
@@ -65,12 +65,12 @@ def test_no_report_and_rebuild(tmp_path):
     assert manifest["relations"]["file"] == "seeds/relations.yaml (bundled)"
     # A folder holding a file Entente did not write is refused without --force, and kept with it.
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    refused = sim("report", str(out))
+    refused = cli("report", str(out))
     assert refused.returncode == 2 and "notes.txt" in refused.stderr and "Traceback" not in refused.stderr
-    forced = sim("report", str(out), "--force")
+    forced = cli("report", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
-    missing = sim("report", str(tmp_path / "nowhere"))
+    missing = cli("report", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no result folder" in missing.stderr
 
 
@@ -97,7 +97,7 @@ def test_blocs_command_says_how_narrowly_each_place_is_decided(tmp_path):
           - [A, C, -0.5]
           - [B, C, -0.2]
         """), encoding="utf-8")
-    done = sim("blocs", str(data))
+    done = cli("blocs", str(data))
     assert done.returncode == 0, done.stderr
     assert "How narrowly each actor's place is decided" in done.stdout
     assert "  B: +0.7 (100% of |E|)" in done.stdout and "  A: +1 (143% of |E|)" in done.stdout

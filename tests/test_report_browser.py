@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, sim
+from conftest import ROOT, cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chr
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "arms"
-    done = sim("run", "arms_sale_pakistan", "--out", str(out), "--quiet")
+    done = cli("run", "arms_sale_pakistan", "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
     return out / "report.html"
 
@@ -81,7 +81,7 @@ def test_hostile_text_is_shown_not_run(tmp_path, report):
     data.pop("relations_file", None)
     scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
-    done = sim("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
+    done = cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert done.returncode == 0, done.stderr
     errors, others, widths, text, _ = _open(out / "report.html", "report_hostile.png")
     assert errors == [] and others == [] and widths == []

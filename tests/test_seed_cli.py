@@ -5,12 +5,12 @@ import shutil
 import pytest
 import yaml
 
-from conftest import ARTICLE, ROOT, assert_clean_error, pair_count, sim
+from conftest import ARTICLE, ROOT, assert_clean_error, cli, pair_count
 
 
 def test_seed_in_a_fresh_folder_writes_a_relations_file_and_reports_it(tmp_path):
     shutil.copy(ARTICLE, tmp_path / "article.txt")
-    done = sim("seed", "article.txt", "--out", "relations.yaml", cwd=tmp_path)
+    done = cli("seed", "article.txt", "--out", "relations.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "13 from the article (priors updated by the article), 8 from priors" in done.stdout
     assert "Coded from the article: Russia-Pakistan," in done.stdout and "Left to priors: India-China," in done.stdout
@@ -25,11 +25,11 @@ def test_regenerating_the_bundled_file_is_byte_identical(tmp_path):
     seeds.mkdir()
     for name in ("pakistan_russia_relations_article.txt", "overrides.yaml"):
         shutil.copy(ROOT / "seeds" / name, seeds / name)
-    first = sim("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
+    first = cli("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
                 "--force", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert (seeds / "relations.yaml").read_bytes() == (ROOT / "seeds" / "relations.yaml").read_bytes()
-    again = sim("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
+    again = cli("seed", "seeds/pakistan_russia_relations_article.txt", "--out", "seeds/relations.yaml",
                 cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert (seeds / "relations.yaml").read_bytes() == (ROOT / "seeds" / "relations.yaml").read_bytes()
@@ -39,18 +39,18 @@ def test_overrides_beside_the_output_are_applied_and_reported(tmp_path):
     (tmp_path / "overrides.yaml").write_text(
         "overrides:\n  - between: [Iran, US]\n    score: -0.9\n    rationale: Sanctions tightened in 2018.\n",
         encoding="utf-8")
-    done = sim("seed", ARTICLE, "--out", tmp_path / "relations.yaml")
+    done = cli("seed", ARTICLE, "--out", tmp_path / "relations.yaml")
     assert done.returncode == 0, done.stderr
     assert "1 overridden" in done.stdout and "Sanctions tightened in 2018." in done.stdout
     data = yaml.safe_load((tmp_path / "relations.yaml").read_text(encoding="utf-8"))
     [entry] = [r for r in data["relations"] if set(r["between"]) == {"US", "Iran"}]
     assert entry["source"] == "override" and entry["score"] == -0.9 and entry["coded"]["source"] == "prior"
-    ignored = sim("seed", ARTICLE, "--out", tmp_path / "relations.yaml", "--no-overrides")
+    ignored = cli("seed", ARTICLE, "--out", tmp_path / "relations.yaml", "--no-overrides")
     assert "0 overridden" in ignored.stdout
 
 
 def test_explain_prints_the_evidence_for_a_pair_readably():
-    done = sim("seed", "--explain", "russia", "Islamabad")
+    done = cli("seed", "--explain", "russia", "Islamabad")
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
     assert text.startswith("Russia and Pakistan: +")
@@ -64,7 +64,7 @@ def test_explain_prints_the_evidence_for_a_pair_readably():
 
 
 def test_explain_a_prior_gives_its_rationale():
-    done = sim("seed", "--explain", "United States", "Iran")
+    done = cli("seed", "--explain", "United States", "Iran")
     assert done.returncode == 0, done.stderr
     assert "says nothing about this pair" in done.stdout and "1980" in done.stdout
     assert "National Security Presidential Memorandum 11" in done.stdout  # the prior's original source
@@ -77,7 +77,7 @@ def test_explain_a_prior_gives_its_rationale():
     ((), ("no article given",)),
 ])
 def test_explain_and_usage_mistakes_are_clear(args, fragments):
-    assert_clean_error(sim("seed", *args), *fragments)
+    assert_clean_error(cli("seed", *args), *fragments)
 
 
 # --- broken articles (issue 4) -------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_explain_and_usage_mistakes_are_clear(args, fragments):
 ])
 def test_bad_articles_exit_2_with_a_clear_message_and_write_nothing(tmp_path, name, content, fragments):
     (tmp_path / name).write_bytes(content)
-    done = sim("seed", name, "--out", "relations.yaml", cwd=tmp_path)
+    done = cli("seed", name, "--out", "relations.yaml", cwd=tmp_path)
     assert_clean_error(done, *fragments)
     assert not (tmp_path / "relations.yaml").exists()
 
@@ -105,53 +105,53 @@ def test_a_huge_file_is_refused_before_reading(tmp_path):
 
     big = tmp_path / "big.txt"
     big.write_bytes(b"Russia and Pakistan. " * (MAX_ARTICLE_BYTES // 20 + 1))
-    assert_clean_error(sim("seed", big, "--out", tmp_path / "r.yaml"), "big.txt", "more than the limit",
+    assert_clean_error(cli("seed", big, "--out", tmp_path / "r.yaml"), "big.txt", "more than the limit",
                        "one news article at a time")
 
 
 def test_a_missing_article_or_a_folder_is_a_clear_error(tmp_path):
-    assert_clean_error(sim("seed", tmp_path / "missing.txt", "--out", tmp_path / "r.yaml"),
+    assert_clean_error(cli("seed", tmp_path / "missing.txt", "--out", tmp_path / "r.yaml"),
                        "missing.txt", "does not exist")
-    assert_clean_error(sim("seed", tmp_path, "--out", tmp_path / "r.yaml"), "folder, not an article")
+    assert_clean_error(cli("seed", tmp_path, "--out", tmp_path / "r.yaml"), "folder, not an article")
 
 
 def test_a_file_not_written_by_seed_is_never_overwritten(tmp_path):
     notes = tmp_path / "notes.yaml"
     notes.write_text("my: notes\n", encoding="utf-8")
-    assert_clean_error(sim("seed", ARTICLE, "--out", notes), "was not written by", "--force")
+    assert_clean_error(cli("seed", ARTICLE, "--out", notes), "was not written by", "--force")
     assert notes.read_text(encoding="utf-8") == "my: notes\n"
     shutil.copy(ARTICLE, tmp_path / "article.txt")
-    assert_clean_error(sim("seed", tmp_path / "article.txt", "--out", tmp_path / "article.txt", "--force"),
+    assert_clean_error(cli("seed", tmp_path / "article.txt", "--out", tmp_path / "article.txt", "--force"),
                        "the article itself")
     assert (tmp_path / "article.txt").read_bytes() == ARTICLE.read_bytes()
-    assert_clean_error(sim("seed", ARTICLE, "--out", tmp_path / "no" / "such" / "r.yaml"), "does not exist")
+    assert_clean_error(cli("seed", ARTICLE, "--out", tmp_path / "no" / "such" / "r.yaml"), "does not exist")
 
 
 def test_a_bad_overrides_file_stops_the_run_and_leaves_the_old_file(tmp_path):
     out = tmp_path / "relations.yaml"
-    assert sim("seed", ARTICLE, "--out", out).returncode == 0
+    assert cli("seed", ARTICLE, "--out", out).returncode == 0
     before = out.read_bytes()
     (tmp_path / "overrides.yaml").write_text("overrides:\n  - between: [India, Chna]\n    score: 0.2\n"
                                              "    rationale: x\n", encoding="utf-8")
-    assert_clean_error(sim("seed", ARTICLE, "--out", out), "overrides.yaml", "line 2", "Did you mean 'China'?")
+    assert_clean_error(cli("seed", ARTICLE, "--out", out), "overrides.yaml", "line 2", "Did you mean 'China'?")
     assert out.read_bytes() == before
 
 
 def test_an_article_without_any_cue_gives_priors_and_says_so(tmp_path):
     (tmp_path / "a.txt").write_text("Russia and India.\nThe weather in Islamabad was mild.\n", encoding="utf-8")
-    done = sim("seed", "a.txt", "--out", "r.yaml", cwd=tmp_path)
+    done = cli("seed", "a.txt", "--out", "r.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"0 from the article (priors updated by the article), {pair_count()} from priors" in done.stdout
     assert "every score is a prior" in done.stdout
 
 
 def test_document_only_is_said_and_recorded(tmp_path):
-    done = sim("seed", ARTICLE, "--out", tmp_path / "alone.yaml", "--document-only", "--no-overrides")
+    done = cli("seed", ARTICLE, "--out", tmp_path / "alone.yaml", "--document-only", "--no-overrides")
     assert done.returncode == 0, done.stderr
     assert "read from the article alone (a neutral start)" in done.stdout
     data = yaml.safe_load((tmp_path / "alone.yaml").read_text(encoding="utf-8"))
     assert data["method"]["mode"].startswith("document only")
     coded = [r for r in data["relations"] if r["source"] == "document"]
     assert coded and all(r["update"]["start"] == 0.0 for r in coded)
-    explained = sim("seed", "--explain", "India", "Pakistan", "--relations", tmp_path / "alone.yaml")
+    explained = cli("seed", "--explain", "India", "Pakistan", "--relations", tmp_path / "alone.yaml")
     assert "start: atanh(+0.00) = +0.000, weight w0 = 2 (document only: a neutral start)" in explained.stdout

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, assert_clean_error, sim
+from conftest import SCENARIOS, assert_clean_error, cli
 
 ARMS_SALE = SCENARIOS / "arms_sale_pakistan.yaml"
 
@@ -139,12 +139,12 @@ def test_a_bloc_outcome_and_a_scenario_without_effects():
 def test_cli_writes_table_design_figure_and_manifest_reproducibly(tmp_path):
     args = ["sensitivity", ARMS_SALE, "--parameters", "event_scale,memory=0.05:0.2", "--trajectories", "3",
             "--top", "2"]
-    done = sim(*args, "--out", tmp_path / "a")
+    done = cli(*args, "--out", tmp_path / "a")
     assert done.returncode == 0, done.stderr
     assert "Morris screening" in done.stdout and "India → Russia" in done.stdout and "memory 0.05–0.2" in done.stdout
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert {f["name"] for f in manifest["files"]} == {"sensitivity.csv", "samples.csv", "sensitivity.png"}
-    again = sim(*args, "--out", tmp_path / "b", "--no-plots")
+    again = cli(*args, "--out", tmp_path / "b", "--no-plots")
     assert again.returncode == 0, again.stderr
     for name in ("sensitivity.csv", "samples.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -158,7 +158,7 @@ def test_cli_writes_table_design_figure_and_manifest_reproducibly(tmp_path):
     (["--levels", "3"], ["even"]),
 ])
 def test_cli_refuses_bad_input_with_one_paragraph(tmp_path, args, fragments):
-    done = sim("sensitivity", ARMS_SALE, "--out", tmp_path / "o", *args)
+    done = cli("sensitivity", ARMS_SALE, "--out", tmp_path / "o", *args)
     assert_clean_error(done, *fragments)
     assert not (tmp_path / "o").exists()
 
@@ -166,11 +166,11 @@ def test_cli_refuses_bad_input_with_one_paragraph(tmp_path, args, fragments):
 def test_cli_reads_a_ranges_file_and_names_the_line_of_a_mistake(tmp_path):
     good = tmp_path / "ranges.yaml"
     good.write_text("event_scale: [0.3, 0.9]\n")
-    done = sim("sensitivity", ARMS_SALE, "--ranges", good, "--trajectories", "2", "--top", "1", "--quiet",
+    done = cli("sensitivity", ARMS_SALE, "--ranges", good, "--trajectories", "2", "--top", "1", "--quiet",
                "--out", tmp_path / "o")
     assert done.returncode == 0, done.stderr
     assert "event_scale,0.300000,0.900000" in (tmp_path / "o" / "sensitivity.csv").read_text()
     bad = tmp_path / "bad.yaml"
     bad.write_text("memory: [0.1, 0.2]\nbalance: 0.3\n")
-    assert_clean_error(sim("sensitivity", ARMS_SALE, "--ranges", bad, "--out", tmp_path / "p"),
+    assert_clean_error(cli("sensitivity", ARMS_SALE, "--ranges", bad, "--out", tmp_path / "p"),
                        "line 2", "[low, high]")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import assert_clean_error, sim, source_env
+from conftest import assert_clean_error, cli, sim, source_env
 from sim.core.sweep import SweepPlan
 from sim.errors import EntenteError
 from sim.experiment.evaluate import chunk_size
@@ -59,7 +59,7 @@ def plan_of(text: str, scenario=None) -> SweepPlan:
 
 
 def serial_table(files, out="serial", sweep_file="sweep.yaml") -> bytes:
-    done = sim("sweep", files / "scenario.yaml", "--grid", files / sweep_file, "--out", files / out,
+    done = cli("sweep", files / "scenario.yaml", "--grid", files / sweep_file, "--out", files / out,
                "--scheduler", "serial")
     assert done.returncode == 0, done.stderr
     return (files / out / "sweep.csv").read_bytes()
@@ -89,7 +89,7 @@ def test_a_wrong_sweep_file_gets_one_paragraph_with_place_and_fix(text, fragment
 
 def test_the_cli_prints_a_sweep_file_mistake_and_exits_2(files):
     (files / "bad.yaml").write_text("runs: 1\ngrid:\n  balanse: [0.1]\n", encoding="utf-8")
-    done = sim("sweep", files / "scenario.yaml", "--grid", files / "bad.yaml", "--out", files / "out")
+    done = cli("sweep", files / "scenario.yaml", "--grid", files / "bad.yaml", "--out", files / "out")
     assert_clean_error(done, "bad.yaml, line 3", "grid.balanse", "Did you mean 'balance'?")
     assert not (files / "out").exists()
 
@@ -167,12 +167,12 @@ def _dask(*args) -> subprocess.Popen:
                             env=source_env(), start_new_session=True)
 
 
-@pytest.fixture()
-def cluster():
-    """`dask scheduler` and two `dask worker` processes on localhost, as a user with a cluster starts them."""
+@pytest.fixture(scope="module")
+def dask_processes():
+    """`dask scheduler` and `dask worker` processes on localhost, as a user with a cluster starts them: started
+    once for the module and killed at its end (a polite SIGTERM waited up to 40 s for Dask to shut down)."""
     port = _free_port()
     started = [_dask("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
-    address = f"tcp://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -181,23 +181,33 @@ def cluster():
                 break
             except OSError:
                 time.sleep(0.2)
-        for _ in range(2):
-            started.append(_dask("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                 "--host", "127.0.0.1"))
-        from distributed import Client
-
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address, started[1:]
+        yield f"tcp://127.0.0.1:{port}", started
     finally:
-        for process in reversed(started):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
         for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)  # each in its own session: the group is its own
+        for process in started:
+            process.wait(timeout=30)
+
+
+@pytest.fixture()
+def cluster(dask_processes):
+    """The module's scheduler with exactly two live workers for each test (a test may kill one: it is
+    replaced, and the scheduler has let it go, before the next test starts)."""
+    address, started = dask_processes
+    workers = [process for process in started[1:] if process.poll() is None]
+    while len(workers) < 2:
+        workers.append(_dask("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                             "--host", "127.0.0.1"))
+        started.append(workers[-1])
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        deadline = time.monotonic() + 60
+        while len(client.scheduler_info()["workers"]) != 2:
+            assert time.monotonic() < deadline, "the Dask scheduler did not see exactly two workers in 60 s"
+            time.sleep(0.1)
+    yield address, workers
 
 
 def test_a_scheduler_and_two_workers_in_separate_processes_give_the_serial_table(files, cluster):
@@ -251,10 +261,10 @@ def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(files)
     # A finished chunk damaged after the interruption fails its checksum and is computed again.
     finished[0].write_text("damaged\n", encoding="utf-8")
 
-    again = sim("sweep", files / "scenario.yaml", "--grid", files / "long.yaml", "--out", files / "out",
+    again = cli("sweep", files / "scenario.yaml", "--grid", files / "long.yaml", "--out", files / "out",
                 "--scheduler", "serial", "--chunk-size", "1")
     assert again.returncode == 2 and "--resume" in again.stderr  # never silently mixed with an old sweep
-    done = sim("sweep", files / "scenario.yaml", "--grid", files / "long.yaml", "--out", files / "out",
+    done = cli("sweep", files / "scenario.yaml", "--grid", files / "long.yaml", "--out", files / "out",
                "--scheduler", "serial", "--resume")
     assert done.returncode == 0, done.stderr
     reused = {name for name, stamp in kept.items() if (files / "out" / name).stat().st_mtime_ns == stamp}
@@ -267,7 +277,7 @@ def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(files)
 def test_a_resume_with_a_changed_sweep_file_is_refused(files):
     serial_table(files, out="out")
     (files / "sweep.yaml").write_text(SWEEP.replace("seed: 3", "seed: 4"), encoding="utf-8")
-    done = sim("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "out",
+    done = cli("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "out",
                "--scheduler", "serial", "--resume")
     assert_clean_error(done, "was started with another scenario, sweep file")
 
@@ -287,7 +297,7 @@ def test_without_dask_the_sweep_says_how_to_install_it(files):
 
 def test_summarise_prints_bloc_shares_and_dependence_and_writes_figures(files):
     serial_table(files, out="out")
-    done = sim("sweep", "--summarise", files / "out")
+    done = cli("sweep", "--summarise", files / "out")
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(files / "out" / "sweep.csv")
     for blocs, share in table["end blocs"].value_counts(normalize=True).items():
@@ -299,5 +309,5 @@ def test_summarise_prints_bloc_shares_and_dependence_and_writes_figures(files):
     assert f"no sale: {by_variant['no sale']:+.2f}" in line
     for name in ("sweep_dependence.png", "sweep_blocs.png"):
         assert (files / "out" / name).stat().st_size > 10_000
-    unfinished = sim("sweep", "--summarise", files)
+    unfinished = cli("sweep", "--summarise", files)
     assert_clean_error(unfinished, "is not a sweep folder")
