@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.experiment.attribution import attribute  # noqa: E402
-from sim.core.draws import run_seed  # noqa: E402
-from sim.io.scenario_file import load_scenario  # noqa: E402
-from sim.io.tables import load_codebook  # noqa: E402
-from sim.io.world import build_world  # noqa: E402
+from sim.results.attribution import attribute  # noqa: E402
+from sim.model.draws import run_seed  # noqa: E402
+from sim.inputs.scenario_file import load_scenario  # noqa: E402
+from sim.inputs.tables import load_codebook  # noqa: E402
+from sim.inputs.world import build_world  # noqa: E402
 from sim.model.model import AlignmentModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

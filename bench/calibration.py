@@ -13,9 +13,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.experiment.runner import run  # noqa: E402
-from sim.core.parameters import Parameters  # noqa: E402
-from sim.io.scenario_file import scenario_from_data  # noqa: E402
+from sim.results.runner import run  # noqa: E402
+from sim.model.parameters import Parameters  # noqa: E402
+from sim.inputs.scenario_file import scenario_from_data  # noqa: E402
 from sim.model.reactions import reaction_probability  # noqa: E402
 
 

@@ -28,7 +28,7 @@ def main() -> None:
     from scipy.stats import qmc
 
     import sim
-    from sim.experiment.runner import run, run_batch
+    from sim.results.runner import run, run_batch
 
     scenario = sim.load_scenario("arms_sale_pakistan")
     ranges = {"memory": (0.05, 0.2), "balance": (0.02, 0.08), "event_scale": (0.3, 0.9),

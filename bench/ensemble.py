@@ -46,11 +46,11 @@ def _run(scenario, engine: str, world=None):
     import numpy as np
     import pandas as pd
 
-    from sim.core.draws import run_seed
-    from sim.experiment.result import EVENT_COLUMNS
-    from sim.experiment.runner import run
-    from sim.io.tables import load_codebook
-    from sim.io.world import build_world
+    from sim.model.draws import run_seed
+    from sim.results.result import EVENT_COLUMNS
+    from sim.results.runner import run
+    from sim.inputs.tables import load_codebook
+    from sim.inputs.world import build_world
     from sim.model.engine import AlignmentModel
 
     if engine == "batch":
@@ -72,7 +72,7 @@ def case_ensemble(engine: str, runs: int) -> dict:
     from dataclasses import replace
 
     import sim
-    from sim.reporting.files import write_result
+    from sim.present.files import write_result
 
     scenario = sim.load_scenario(SCENARIO)
     scenario = replace(scenario, runs=runs, parameters=scenario.parameters.with_overrides(
@@ -95,9 +95,9 @@ def case_floor(runs: int) -> dict:
     from threadpoolctl import threadpool_limits
 
     import sim
-    from sim.core import dynamics
-    from sim.core.draws import Draws
-    from sim.core.draws import run_seed
+    from sim.model import dynamics
+    from sim.model.draws import Draws
+    from sim.model.draws import run_seed
 
     scenario = sim.load_scenario(SCENARIO)
     scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"noise": 0.05}))
@@ -129,7 +129,7 @@ def _large_world(actors: int):
     import numpy as np
 
     import sim
-    from sim.core.world import World
+    from sim.model.world import World
 
     scenario = replace(sim.load_scenario(SCENARIO), months=120, runs=1)
     known = sim.build_world(scenario)
@@ -147,7 +147,7 @@ def _large_world(actors: int):
 
 
 def case_actors(actors: int) -> dict:
-    from sim.experiment.runner import run
+    from sim.results.runner import run
 
     scenario, world = _large_world(actors)
     started = time.perf_counter()
@@ -155,11 +155,11 @@ def case_actors(actors: int) -> dict:
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
-IMPORT_FLOOR = ("import numpy, pandas, sim.experiment.summary, matplotlib.figure, matplotlib.backends.backend_agg\n"
+IMPORT_FLOOR = ("import numpy, pandas, sim.results.summary, matplotlib.figure, matplotlib.backends.backend_agg\n"
                 "from sim.model import AlignmentModel")
 """What `sim run` with plots must import in some process: the floor its wall time is measured against."""
 
-DRAWING = ("import sys, time, sim\nfrom sim.viz.figures import render_plots\n"
+DRAWING = ("import sys, time, sim\nfrom sim.present.figures import render_plots\n"
            "result = sim.run(sim.load_scenario(sys.argv[1]))\n"
            "started = time.perf_counter()\nrender_plots(result, ('png',))\nprint(time.perf_counter() - started)")
 """The three figures drawn once, in a fresh process, after the run: what the painter does once the Result

@@ -1,6 +1,6 @@
 """CPU cost of a plain run's figures: `python bench/figures.py [--repeats N] [--against DIR]` (by hand).
 
-Runs the bundled arms-sale scenario once, then times each figure of sim.viz.figures.FIGURES built and
+Runs the bundled arms-sale scenario once, then times each figure of sim.present.figures.FIGURES built and
 encoded as PNG (what `sim run` writes), best of several repeats of process CPU time, so that a noisy
 shared machine inflates the numbers as little as possible. Also prints the PNG sizes, the first
 render_plots of a fresh process (what `sim run` pays: lazy imports, font and glyph caches) and the cost
@@ -35,9 +35,9 @@ def worker(root: Path, repeats: int) -> dict:
     started = time.process_time()
     from threadpoolctl import threadpool_limits
 
-    from sim.experiment.runner import run
-    from sim.io.scenario_file import load_scenario
-    from sim.viz import figures, style
+    from sim.results.runner import run
+    from sim.inputs.scenario_file import load_scenario
+    from sim.present import figures, style
 
     assert Path(figures.__file__).resolve().is_relative_to(root.resolve()), figures.__file__
     with threadpool_limits(limits=1):

@@ -34,7 +34,7 @@ def main() -> None:
     import mesa
 
     import sim
-    from sim.experiment.runner import run
+    from sim.results.runner import run
 
     scenario = sim.load_scenario("arms_sale_pakistan")
     noisy = replace(scenario, runs=1000, parameters=scenario.parameters.with_overrides({"noise": 0.05}))

@@ -22,10 +22,10 @@ TRAJECTORIES = 10
 
 def main() -> None:
     started = time.perf_counter()
-    from sim.experiment.runner import run
-    from sim.experiment.sensitivity import sensitivity
-    from sim.io.scenario_file import load_scenario
-    from sim.io.world import build_world
+    from sim.results.runner import run
+    from sim.experiments.sensitivity import sensitivity
+    from sim.inputs.scenario_file import load_scenario
+    from sim.inputs.world import build_world
 
     import SALib.analyze.morris  # noqa: F401  (imports timed apart from the screening)
     import SALib.sample.morris  # noqa: F401

@@ -2,7 +2,7 @@
 
 `python bench/sign_robustness.py` (by hand; tests/test_sign_robustness.py holds the signs). For every
 bundled scenario with events, the headline effects are its three largest by |effect| as written; each
-numeric parameter (sim/core/parameters.py) in turn is set to 0.5x and 1.5x its default, clipped to its
+numeric parameter (sim/model/parameters.py) in turn is set to 0.5x and 1.5x its default, clipped to its
 documented range (a parameter whose default is 0 cannot move by a share of itself and is left out), and the
 effect on each headline pair is measured again, in memory, plots off, on one built world per scenario.
 A sign that flips is printed with its values: a finding for the modellers, not a failure of this script.
@@ -22,8 +22,8 @@ TOP = 3
 
 
 def main() -> None:
-    from sim.experiment.sensitivity import sign_moves
-    from sim.io.scenario_file import load_scenario
+    from sim.experiments.sensitivity import sign_moves
+    from sim.inputs.scenario_file import load_scenario
 
     started = time.perf_counter()
     flips = []

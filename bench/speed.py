@@ -18,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     started = time.perf_counter()
-    from sim.experiment.runner import run
-    from sim.io.scenario_file import load_scenario
+    from sim.results.runner import run
+    from sim.inputs.scenario_file import load_scenario
 
-    print(f"import sim.experiment.runner (mesa, pandas): {time.perf_counter() - started:.2f} s")
+    print(f"import sim.results.runner (mesa, pandas): {time.perf_counter() - started:.2f} s")
     scenario = load_scenario(ROOT / "scenarios" / "russia_pakistan_rapprochement.yaml")
     for runs in (1, 10, 50):
         started = time.perf_counter()

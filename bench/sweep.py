@@ -26,12 +26,12 @@ SWEEP = {"seed": 1, "runs": 2, "grid": {"memory": [0.05, 0.1, 0.15, 0.2], "balan
 
 
 def main() -> None:
-    from sim.experiment.design import points
-    from sim.experiment.evaluate import Job, run_point, variant_worlds
-    from sim.experiment.outcomes import Follow
-    from sim.experiment.sweep import sweep
-    from sim.io.scenario_file import load_scenario
-    from sim.io.sweep_file import sweep_from_data
+    from sim.experiments.design import points
+    from sim.experiments.evaluate import Job, run_point, variant_worlds
+    from sim.experiments.outcomes import Follow
+    from sim.experiments.sweep import sweep
+    from sim.inputs.scenario_file import load_scenario
+    from sim.experiments.sweep_file import sweep_from_data
 
     scenario = load_scenario(ROOT / "scenarios" / "arms_sale_pakistan.yaml")
     scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"noise": 0.02}))

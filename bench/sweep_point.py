@@ -22,11 +22,11 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=40)
     args = parser.parse_args()
     import sim
-    from sim.core.sweep import SweepPlan
-    from sim.experiment import sweep as sweeping
-    from sim.experiment.sweep_design import points
-    from sim.io.sweep_file import load_sweep
-    from sim.io.world import build_world
+    from sim.experiments.plan import SweepPlan
+    from sim.experiments import sweep as sweeping
+    from sim.results.sweep_design import points
+    from sim.experiments.sweep_file import load_sweep
+    from sim.inputs.world import build_world
 
     here = os.path.dirname(os.path.abspath(__file__))
     scenario = sim.load_scenario("arms_sale_pakistan")

@@ -20,27 +20,27 @@ from __future__ import annotations
 import importlib
 
 _LAZY = {
-    "load_scenario": ("sim.io.scenario_file", "load_scenario"),
-    "scenario_from_data": ("sim.io.scenario_file", "scenario_from_data"),
-    "Scenario": ("sim.core.scenario", "Scenario"),
-    "Parameters": ("sim.core.parameters", "Parameters"),
-    "Result": ("sim.experiment.result", "Result"),
-    "EntenteModel": ("sim.experiment.runner", "EntenteModel"),
-    "summarise": ("sim.experiment.summary", "summarise"),
-    "Summary": ("sim.experiment.summary", "Summary"),
-    "build_world": ("sim.io.world", "build_world"),
-    "write_result": ("sim.reporting.files", "write_result"),
-    "read_result": ("sim.reporting.files", "read_result"),
-    "bands": ("sim.experiment.uncertainty", "bands"),
-    "probabilities": ("sim.experiment.uncertainty", "probabilities"),
-    "sensitivity": ("sim.experiment.sensitivity", "sensitivity"),
-    "SensitivityResult": ("sim.experiment.sensitivity", "SensitivityResult"),
+    "load_scenario": ("sim.inputs.scenario_file", "load_scenario"),
+    "scenario_from_data": ("sim.inputs.scenario_file", "scenario_from_data"),
+    "Scenario": ("sim.model.scenario", "Scenario"),
+    "Parameters": ("sim.model.parameters", "Parameters"),
+    "Result": ("sim.results.result", "Result"),
+    "EntenteModel": ("sim.results.runner", "EntenteModel"),
+    "summarise": ("sim.results.summary", "summarise"),
+    "Summary": ("sim.results.summary", "Summary"),
+    "build_world": ("sim.inputs.world", "build_world"),
+    "write_result": ("sim.present.files", "write_result"),
+    "read_result": ("sim.present.files", "read_result"),
+    "bands": ("sim.results.uncertainty", "bands"),
+    "probabilities": ("sim.results.uncertainty", "probabilities"),
+    "sensitivity": ("sim.experiments.sensitivity", "sensitivity"),
+    "SensitivityResult": ("sim.experiments.sensitivity", "SensitivityResult"),
     "EntenteError": ("sim.errors", "EntenteError"),
 }
 _MODULES = {
-    "plots": "sim.viz.figures",
-    "landscape": "sim.core.landscape",
-    "dynamics": "sim.core.dynamics",
+    "plots": "sim.present.figures",
+    "landscape": "sim.model.landscape",
+    "dynamics": "sim.model.dynamics",
     "seeding": "sim.seeding",
 }
 
@@ -52,11 +52,11 @@ def run(scenario, *, allow_large: bool = False, **options):
     and how to lower it, as `sim run` does; allow_large=True runs it anyway. summarise=True also makes the
     Result's summary (else `sim.summarise(result)` makes it when needed).
     """
-    from .core.scenario import Scenario
-    from .experiment.runner import run as run_scenario
-    from .io.cost import check_cost, estimate
-    from .io.scenario_file import load_scenario
-    from .io.world import build_world
+    from .model.scenario import Scenario
+    from .results.runner import run as run_scenario
+    from .inputs.cost import check_cost, estimate
+    from .inputs.scenario_file import load_scenario
+    from .inputs.world import build_world
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -66,14 +66,14 @@ def run(scenario, *, allow_large: bool = False, **options):
 
 
 def attribute(what, run: int = 1, **options):
-    """Exact attribution of one run (sim/experiment/attribution.py): every pair's change split by cause.
+    """Exact attribution of one run (sim/results/attribution.py): every pair's change split by cause.
 
     what: a Result (its run is replayed and checked against its scores; scenario_file= names the file for
     a result folder read back) or a Scenario (replayed as it stands). `.table(a, b)` ranks one pair's parts.
     """
-    from .core.scenario import Scenario
-    from .experiment.attribution import attribute as of_scenario
-    from .experiment.attribution import attribution_of
+    from .model.scenario import Scenario
+    from .results.attribution import attribute as of_scenario
+    from .results.attribution import attribution_of
 
     if isinstance(what, Scenario):
         return of_scenario(what, options.pop("world", None), run)
@@ -86,11 +86,11 @@ def sweep(scenario, plan, out, **options):
     options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
     Returns a SweepOutcome; the table is out/sweep.csv.
     """
-    from .core.scenario import Scenario
-    from .core.sweep import SweepPlan
-    from .experiment.sweep import sweep as run_sweep
-    from .io.scenario_file import load_scenario
-    from .io.sweep_file import load_sweep
+    from .model.scenario import Scenario
+    from .experiments.plan import SweepPlan
+    from .experiments.sweep import sweep as run_sweep
+    from .inputs.scenario_file import load_scenario
+    from .experiments.sweep_file import load_sweep
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -104,8 +104,8 @@ def __getattr__(name):
     if name in _LAZY:
         module, attribute = _LAZY[name]
         return getattr(importlib.import_module(module), attribute)
-    if name == "__version__":  # one source: pyproject.toml (sim/io/resources.py: version)
-        from .io.resources import version
+    if name == "__version__":  # one source: pyproject.toml (sim/inputs/resources.py: version)
+        from .inputs.resources import version
 
         return version()
     if name in _MODULES:

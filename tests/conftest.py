@@ -31,7 +31,7 @@ MULTI_RUN_FILES = ["runs.npz", "bands.csv", "probabilities.json", "events.csv", 
 def default_actors() -> list[str]:
     """The default actor set, from the actors table: tests derive their counts from it, so adding an actor
     to sim/data/actors.yaml does not break a test where the number is incidental."""
-    from sim.io.tables import canonical_actors
+    from sim.inputs.tables import canonical_actors
 
     return [actor.name for actor in canonical_actors()]
 
@@ -100,13 +100,13 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 # --- the tests that touch Mesa and the engine -------------------------------------------------------------
 
 # A test touches Mesa and the engine when it imports Mesa, the model (sim/model) or the experiment layer
-# (sim/experiment: runner, batch, Result, Summary, attribution, uncertainty, sweep, sensitivity, compare,
+# (sim/results: runner, batch, Result, Summary, attribution, uncertainty, sweep, sensitivity, compare,
 # hindcast), directly or through the top-level API's entry points (`sim.run`, `from sim import sweep`): in its
 # own body, or anywhere else in its module (top-level imports, helpers, fixtures), which then counts for every
 # test of the module. Such tests get the `mesa` marker: CI's second leg (Python 3.12, the newest Mesa) runs
 # `-m mesa`. A module can also say so itself (`pytestmark = pytest.mark.mesa`). Tests that reach the engine
 # only through the command line (`sim run` in a CLI test) are about the command line and run once.
-ENGINE_MODULES = ("mesa", "sim.model", "sim.experiment")
+ENGINE_MODULES = ("mesa", "sim.model", "sim.results")
 ENGINE_API = {"run", "sweep", "sensitivity", "attribute", "Result", "Summary"}
 
 

@@ -33,7 +33,7 @@ _DEFAULT_FILTERS = [("default", DeprecationWarning, "__main__"), ("ignore", Depr
 def run_main(args: list[str], cwd, env: dict[str, str] | None, text: bool = True) -> subprocess.CompletedProcess:
     from sim.cli.main import main
 
-    # A process that has loaded matplotlib draws its figures itself (sim.reporting.painter): the painter
+    # A process that has loaded matplotlib draws its figures itself (sim.present.painter): the painter
     # must never fork the test process.
     import matplotlib  # noqa: F401
 
@@ -119,9 +119,9 @@ def _environment(env: dict[str, str] | None):
 
 
 def _forget_data_folder() -> None:
-    """sim.io.resources reads ENTENTE_DATA_DIR once and caches the folders it names: a fresh process reads the
+    """sim.inputs.resources reads ENTENTE_DATA_DIR once and caches the folders it names: a fresh process reads the
     variable anew, and so does each command here (whether it came through env= or a test's monkeypatch)."""
-    from sim.io import resources
+    from sim.inputs import resources
 
     for value in vars(resources).values():
         if callable(getattr(value, "cache_clear", None)):

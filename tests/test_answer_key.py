@@ -23,9 +23,9 @@ import yaml
 
 from conftest import ROOT
 from sim.cli.main import main
-from sim.experiment.runner import run
-from sim.io.relations import load_relations, read_relations
-from sim.io.scenario_file import scenario_from_data
+from sim.results.runner import run
+from sim.inputs.relations import load_relations, read_relations
+from sim.inputs.scenario_file import scenario_from_data
 
 NOTES = (ROOT / "exercises" / "teacher_notes.md").read_text(encoding="utf-8")
 FILES = ROOT / "exercises" / "files"
@@ -283,7 +283,7 @@ def test_03_memory_changes_what_is_left_at_month_36():
 
 
 def test_03_s400_no_bloc_change():
-    from sim.io.scenario_file import load_scenario
+    from sim.inputs.scenario_file import load_scenario
 
     result = run(load_scenario(ROOT / "scenarios" / "s400_india.yaml"), summarise=True)
     assert not result.summary.shifts and len(result.summary.blocs.timeline) == 1
@@ -501,7 +501,7 @@ def test_04_some_of_the_largest_effects_come_from_the_reactions():
 
 
 def test_06_same_seed_same_bytes_other_seed_other_bytes():
-    from sim.reporting.files import data_files
+    from sim.present.files import data_files
 
     first = data_files(worksheet_run(NOISE))
     _run.cache_clear()
@@ -518,7 +518,7 @@ def test_06_same_seed_same_bytes_other_seed_other_bytes():
 
 
 def test_03_weights_and_durable_shares_quoted_are_the_codebooks():
-    from sim.io.tables import load_codebook
+    from sim.inputs.tables import load_codebook
 
     book = load_codebook()
     weights = ", ".join(f"{book[kind].weight:.2f}" for kind in TYPES)

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from sim.reporting.answer_sheets import BOX_MM, SMALL_BOX_MM, write_sheets  # noqa: E402
+from sim.classroom.answer_sheets import BOX_MM, SMALL_BOX_MM, write_sheets  # noqa: E402
 
 SHEETS = ROOT / "exercises" / "answer_sheets"
 WORKSHEETS = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.md"))

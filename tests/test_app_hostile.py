@@ -12,8 +12,8 @@ import yaml
 from sim.app.run_queue import Cancelled, RunQueue, run_in_turn
 from sim.app.session import GameSession, load_game, save_game, upload_event
 from sim.errors import EntenteError
-from sim.experiment.saved_game import GAME_HEADER
-from sim.io.safe_yaml import MAX_BYTES
+from sim.classroom.saved_game import GAME_HEADER
+from sim.inputs.safe_yaml import MAX_BYTES
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import yaml
 from test_app_browser import ROOT, WAIT, Visit
 
 from sim.app.session import bundled_titles, load_game
-from sim.io.resources import bundled_scenario
-from sim.io.scenario_file import load_scenario
-from sim.viz.projector import TEXT_PX
+from sim.inputs.resources import bundled_scenario
+from sim.inputs.scenario_file import load_scenario
+from sim.present.projector import TEXT_PX
 
 server, browser = test_app_browser.server, test_app_browser.browser  # the page's fixtures, reused
 

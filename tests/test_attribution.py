@@ -9,16 +9,16 @@ import pytest
 import sim
 
 from conftest import ROOT, SCENARIOS
-from sim.core import dynamics
-from sim.core.events import ScheduledEvent
-from sim.core.parameters import Parameters
-from sim.core.scenario import Scenario
-from sim.core.world import World
-from sim.experiment.attribution import attribute, attribution_of
-from sim.core.draws import run_seed
-from sim.experiment.runner import run
-from sim.io.scenario_file import load_scenario, scenario_from_data
-from sim.io.tables import load_codebook
+from sim.model import dynamics
+from sim.model.events import ScheduledEvent
+from sim.model.parameters import Parameters
+from sim.model.scenario import Scenario
+from sim.model.world import World
+from sim.results.attribution import attribute, attribution_of
+from sim.model.draws import run_seed
+from sim.results.runner import run
+from sim.inputs.scenario_file import load_scenario, scenario_from_data
+from sim.inputs.tables import load_codebook
 from sim.model.engine import AlignmentModel
 
 EXACT = 1e-9
@@ -176,7 +176,7 @@ def test_a_competition_and_a_reaction_are_parts_of_their_own():
 
 
 def test_result_attribution_replays_the_run_and_refuses_a_changed_scenario(tmp_path):
-    from sim.reporting.files import read_result, write_result
+    from sim.present.files import read_result, write_result
 
     scenario = replace(load_scenario(SCENARIOS / "arms_sale_pakistan.yaml"), runs=2,
                        parameters=replace(Parameters(), noise=0.05))

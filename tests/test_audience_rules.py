@@ -7,8 +7,8 @@ the bundled world's scores.
 import numpy as np
 import pytest
 
-from sim.core import dynamics
-from sim.core.events import CAPABILITY, DIPLOMATIC, HOSTILE
+from sim.model import dynamics
+from sim.model.events import CAPABILITY, DIPLOMATIC, HOSTILE
 
 RUSSIA, INDIA, PAKISTAN, CHINA, US, IRAN, TALIBAN = range(7)
 ARMS_SALE, TERROR, CLASH = 0.74, -0.9, -1.0

@@ -1,4 +1,4 @@
-"""`python -m sim blocs` end to end; the alignment data reader (sim/io/alignment_file.py), good and bad files."""
+"""`python -m sim blocs` end to end; the alignment data reader (sim/inputs/alignment_file.py), good and bad files."""
 
 import json
 import textwrap
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_clean_error, cli
-from sim.io.alignment_file import load_alignments
+from sim.inputs.alignment_file import load_alignments
 from sim.errors import EntenteError
 
 

@@ -170,7 +170,7 @@ def test_a_misspelt_scenario_name_suggests_the_bundled_one(tmp_path):
 
 @pytest.mark.parametrize("option, limit", [("--runs", "MAX_RUNS"), ("--seed", "MAX_SEED"), ("--blocs", "MAX_BLOCS")])
 def test_cli_limits_are_the_schemas(option, limit, tmp_path, capsys):
-    from sim.io import schema
+    from sim.inputs import schema
 
     highest = getattr(schema, limit)
     scenario = str(SCENARIOS / "baseline.yaml")

@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from sim.errors import EntenteError
-from sim.io import resources
-from sim.io.tables import load_codebook
-from sim.io.resources import data_file
+from sim.inputs import resources
+from sim.inputs.tables import load_codebook
+from sim.inputs.resources import data_file
 
 REQUIRED = {"arms_sale", "military_exercise", "defence_pact", "intelligence_meeting", "diplomatic_visit",
             "economic_deal", "nuclear_cooperation", "peace_talks", "sanctions", "sanctions_threat",

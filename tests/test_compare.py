@@ -8,9 +8,9 @@ import pytest
 from conftest import SCENARIOS, assert_clean_error, cli
 
 from sim.errors import EntenteError
-from sim.experiment.compare import compare
-from sim.experiment.runner import run
-from sim.io.scenario_file import load_scenario
+from sim.classroom.compare import compare
+from sim.results.runner import run
+from sim.inputs.scenario_file import load_scenario
 
 ARMS = SCENARIOS / "arms_sale_pakistan.yaml"
 
@@ -71,8 +71,8 @@ def test_mismatched_actors_name_both_sides(arms):
 
 
 def test_the_two_effect_panels_share_one_colour_scale(arms, no_reactions):
-    from sim.viz.compare import plot_effect_comparison
-    from sim.viz.style import EFFECT_SCALE
+    from sim.classroom.compare_figures import plot_effect_comparison
+    from sim.present.style import EFFECT_SCALE
 
     figure = plot_effect_comparison(arms.effect(), no_reactions.effect(), arms.actors, "A", "B")
     limits = [ax.images[0].get_clim() for ax in figure.axes if ax.images]
@@ -97,7 +97,7 @@ def test_out_writes_the_files_and_the_page_needs_no_network(no_reactions_file, t
 
 
 def test_user_text_in_the_page_is_escaped(arms, tmp_path):
-    from sim.reporting.compare import comparison_html
+    from sim.classroom.compare_report import comparison_html
 
     page = comparison_html(compare(arms, arms, a_label="<script>x</script>", b_label="b"), None)
     assert "<script>" not in page and "&lt;script&gt;" in page

@@ -50,9 +50,9 @@ def goldstein_of(code: str) -> float:
 def test_every_file_and_function_the_guide_names_exists():
     for path in sorted(set(re.findall(r"`((?:sim|tests|bench|docs)/[\w/.]+\.(?:py|yaml|md|tsv))", GUIDE))):
         assert (ROOT / path).is_file(), f"CONTRIBUTING.md names {path}, which does not exist"
-    from sim.core import dynamics, parameters
-    from sim.io import resources, tables
-    from sim.viz import figures
+    from sim.model import dynamics, parameters
+    from sim.inputs import resources, tables
+    from sim.present import figures
 
     for module, name in [(parameters, "Parameters"), (parameters, "_declare"), (dynamics, "Rates"),
                          (dynamics, "drift"), (dynamics, "event_impulse"), (figures, "FIGURES"),
@@ -114,7 +114,7 @@ def test_add_a_mechanism_as_the_guide_says(tmp_path):
     """Steps 1-3 on a copy of the package: a pull towards neutral, declared once, off by default."""
     for folder in ("sim", "seeds", "scenarios"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    core = tmp_path / "sim" / "core"
+    core = tmp_path / "sim" / "model"
     # 1. The parameter, declared once, with a default that switches it off.
     _edit(core / "parameters.py", "\n    def with_overrides(", '''
     neutral_pull: float = _declare(
@@ -157,7 +157,7 @@ def test_add_a_mechanism_as_the_guide_says(tmp_path):
 
 def test_the_parameter_table_lists_exactly_the_declared_parameters():
     """Step 4: docs/model.md's table holds every declared parameter and no removed one."""
-    from sim.core.parameters import specs
+    from sim.model.parameters import specs
 
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+?) \|", text, flags=re.M)
@@ -171,7 +171,7 @@ def test_the_parameter_table_lists_exactly_the_declared_parameters():
 
 def test_a_registered_figure_is_written_into_the_result_folder(tmp_path, monkeypatch):
     import sim as api
-    from sim.viz import figures
+    from sim.present import figures
 
     def plot_effect_histogram(result):
         from matplotlib.figure import Figure

@@ -13,7 +13,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.errors import EntenteError
-from sim.io import cost
+from sim.inputs import cost
 
 BIG = {"name": "big", "months": 240, "runs": 1000, "actors": [{"name": f"Land {i}", "capability": 1}
                                                                for i in range(3)]}
@@ -29,7 +29,7 @@ def write(path, data) -> str:
 @pytest.fixture()
 def no_runs(monkeypatch):
     """Fails the test if any model runs: a refusal must come before the engine starts."""
-    from sim.experiment import runner
+    from sim.results import runner
 
     def refuse(*args, **kwargs):
         raise AssertionError("the engine ran before the cost check refused")
@@ -60,7 +60,7 @@ def test_an_upload_that_sim_run_refuses_is_refused_by_the_page_with_the_same_wor
 
 def test_a_saved_game_of_an_over_limit_scenario_is_refused_on_load(no_runs):
     from sim.app.session import load_game
-    from sim.experiment.saved_game import GAME_HEADER
+    from sim.classroom.saved_game import GAME_HEADER
 
     game = GAME_HEADER + yaml.safe_dump({"entente_game": 1, "scenario_data": BIG, "label": "big.yaml", "month": 240})
     with pytest.raises(EntenteError, match="larger than Entente runs without asking"):
@@ -91,8 +91,8 @@ def test_play_refuses_a_large_game_before_making_its_folder_and_before_a_turn(tm
 
 
 def test_sensitivity_counts_every_point_of_its_design(tmp_path, capsys, monkeypatch):
-    from sim.experiment.sensitivity import sensitivity
-    from sim.io.scenario_file import load_scenario
+    from sim.experiments.sensitivity import sensitivity
+    from sim.inputs.scenario_file import load_scenario
 
     scenario = load_scenario("s400_india")
     one = cost.check_scenario(scenario).pair_months

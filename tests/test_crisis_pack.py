@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, sim
-from sim.experiment.play import new_game, read_news
-from sim.io.tables import load_codebook
+from sim.classroom.play import new_game, read_news
+from sim.inputs.tables import load_codebook
 
 PACK = ROOT / "exercises" / "crisis"
 CARDS = sorted((PACK / "injects").glob("*.yaml"))

@@ -3,7 +3,7 @@
 import re
 
 from conftest import ROOT
-from sim.core.parameters import Parameters, specs
+from sim.model.parameters import Parameters, specs
 
 
 

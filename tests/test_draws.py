@@ -1,4 +1,4 @@
-"""A run's random numbers (sim/core/draws.py): two streams, drawn in blocks, the same whatever the block."""
+"""A run's random numbers (sim/model/draws.py): two streams, drawn in blocks, the same whatever the block."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.core import draws
-from sim.core.draws import Draws
-from sim.experiment.runner import run
+from sim.model import draws
+from sim.model.draws import Draws
+from sim.results.runner import run
 from sim.model.mesa_import import mesa
 
 SEEDS = (0, 7, 2**40 + 3)

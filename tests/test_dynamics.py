@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.core import dynamics
+from sim.model import dynamics
 
 NO_DRIVERS = dict(memory=0.0, balance=0.0, reciprocity=0.0)
 

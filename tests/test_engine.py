@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.core import landscape
-from sim.core.draws import run_seed
-from sim.experiment.runner import run
-from sim.io.tables import load_codebook
-from sim.io.world import build_world
+from sim.model import landscape
+from sim.model.draws import run_seed
+from sim.results.runner import run
+from sim.inputs.tables import load_codebook
+from sim.inputs.world import build_world
 from sim.model.engine import AlignmentModel
 
 
@@ -108,7 +108,7 @@ def test_the_engine_refuses_to_step_past_its_horizon_and_stops_running_there():
 def test_shared_deals_and_supplier_turned_moves_are_logged_once_per_run():
     """A counter-move from the reacting actor (China supplies Pakistan) and two actors choosing the same deal
     in one month (one deal), in every run; each run as computed alone."""
-    from sim.io.scenario_file import scenario_from_data
+    from sim.inputs.scenario_file import scenario_from_data
 
     scenario = scenario_from_data({
         "name": "shared deal", "months": 8, "runs": 6, "seed": 2,
@@ -180,7 +180,7 @@ def test_every_model_is_freed_after_its_run_on_any_mesa_version():
 def test_a_designs_points_run_as_one_batch_each_as_it_runs_alone():
     """run_batch: the points of a design (parameters, seed and runs each their own) stepped together give
     every point the Result run() gives it alone: scores, baseline, blocs and its events table."""
-    from sim.experiment.runner import run_batch
+    from sim.results.runner import run_batch
 
     base = _noisy("arms_sale_pakistan", runs=1, seed=0, noise=0.0, months=24)
     points = [replace(base, seed=seed, runs=runs, parameters=base.parameters.with_overrides(values))

@@ -113,7 +113,7 @@ OUT_FOLDER = re.compile(r"python -m sim run (\S+)\s[^`]*?--out (results/[\w/.-]*
 
 
 def test_no_exercise_names_a_parameter_the_model_lacks():
-    from sim.core.parameters import Parameters
+    from sim.model.parameters import Parameters
 
     known = set(Parameters().as_dict())
     for path in EXERCISE_TEXTS:

@@ -16,12 +16,12 @@ ARMS_SALE = SCENARIOS / "arms_sale_pakistan.yaml"
 def test_a_sensitivity_design_and_a_sweep_grid_give_the_same_outcomes_serially_and_on_dask():
     pytest.importorskip("distributed")
     import sim as api
-    from sim.core.sweep import AS_WRITTEN
-    from sim.experiment.design import factor_points, points, salib_inputs
-    from sim.experiment.evaluate import Evaluator, Job, evaluate, variant_worlds
-    from sim.experiment.outcomes import Follow
-    from sim.experiment.sensitivity import choose_factors
-    from sim.io.sweep_file import sweep_from_data
+    from sim.experiments.plan import AS_WRITTEN
+    from sim.experiments.design import factor_points, points, salib_inputs
+    from sim.experiments.evaluate import Evaluator, Job, evaluate, variant_worlds
+    from sim.experiments.outcomes import Follow
+    from sim.experiments.sensitivity import choose_factors
+    from sim.experiments.sweep_file import sweep_from_data
 
     scenario = api.load_scenario(ARMS_SALE)
     plan = sweep_from_data({"seed": 2, "runs": 3, "grid": {"memory": [0.05, 0.2]},

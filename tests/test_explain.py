@@ -4,9 +4,9 @@
 import pytest
 
 from conftest import SCENARIOS, assert_clean_error, cli
-from sim.experiment.attribution import attribute
-from sim.io.scenario_file import load_scenario
-from sim.viz.waterfall import waterfall_bars
+from sim.results.attribution import attribute
+from sim.inputs.scenario_file import load_scenario
+from sim.present.waterfall import waterfall_bars
 
 
 def test_explain_replays_a_result_folder_and_ranks_the_causes_with_a_waterfall(tmp_path):

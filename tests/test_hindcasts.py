@@ -4,10 +4,10 @@ import pytest
 
 from sim.cli.main import main
 from sim.errors import EntenteError
-from sim.experiment.hindcast import run_hindcast
-from sim.experiment.runner import run
-from sim.io.resources import bundled_hindcasts
-from sim.io.scenario_file import scenario_from_data
+from sim.classroom.hindcast import run_hindcast
+from sim.results.runner import run
+from sim.inputs.resources import bundled_hindcasts
+from sim.inputs.scenario_file import scenario_from_data
 
 HINDCASTS = bundled_hindcasts()
 
@@ -68,12 +68,12 @@ def test_an_armed_group_that_becomes_a_state_reacts_as_a_state():
 
 def test_a_change_of_capability_moves_the_blocs_weight():
     data = {"name": "x", "months": 4, "changes": [{"at": 2, "actor": "Pakistan", "capability": 30}]}
-    from sim.io.world import build_world
-    from sim.core.parameters import Parameters
+    from sim.inputs.world import build_world
+    from sim.model.parameters import Parameters
     from sim.model.engine import AlignmentModel
 
     scenario = scenario_from_data(data)
-    from sim.io.tables import load_codebook
+    from sim.inputs.tables import load_codebook
 
     model = AlignmentModel(build_world(scenario), (), Parameters(), months=4, seeds=[1], changes=scenario.changes,
                            codebook=load_codebook())

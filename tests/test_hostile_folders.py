@@ -61,7 +61,7 @@ def victim(tmp_path) -> Path:
 
 @needs_links
 def test_write_file_refuses_a_link_and_keeps_what_it_points_to(tmp_path):
-    from sim.io.safe_files import write_file
+    from sim.inputs.safe_files import write_file
 
     target = victim(tmp_path)
     (tmp_path / "out.txt").symlink_to(target)
@@ -78,7 +78,7 @@ def test_write_file_refuses_a_link_and_keeps_what_it_points_to(tmp_path):
 
 @needs_fifo
 def test_write_file_refuses_a_fifo_without_opening_it(tmp_path):
-    from sim.io.safe_files import write_file
+    from sim.inputs.safe_files import write_file
 
     os.mkfifo(tmp_path / "pipe")
     with pytest.raises(EntenteError, match="FIFO"):
@@ -131,7 +131,7 @@ def test_a_game_file_that_links_outside_is_never_read(tmp_path, capsys, name):
 
 @needs_links
 def test_a_link_planted_as_the_result_folder_marker_is_not_followed(tmp_path):
-    from sim.io.result_folder import MARKER_NAME, result_folder
+    from sim.results.folder import MARKER_NAME, result_folder
 
     out = tmp_path / "out"
     with result_folder(out) as folder:
@@ -170,8 +170,8 @@ def test_explain_refuses_a_linked_figure_before_replaying(tmp_path, capsys):
 
 
 def test_a_second_play_on_a_locked_game_stops_before_reading_anything(tmp_path, capsys):
-    from sim.experiment.play import LOCK
-    from sim.io.folder_lock import folder_lock
+    from sim.classroom.play import LOCK
+    from sim.inputs.folder_lock import folder_lock
 
     game = new_game(tmp_path, capsys)
     before = (game / "game.yaml").read_bytes()
@@ -210,7 +210,7 @@ def test_two_plays_started_together_play_the_turn_once(tmp_path, capsys):
 def results(tmp_path_factory):
     """A one-run and a five-run result of the arms sale, written once for the module."""
     import sim as entente
-    from sim.reporting.files import write_result
+    from sim.present.files import write_result
 
     base = tmp_path_factory.mktemp("results")
     scenario = entente.load_scenario(ARMS_SALE)
@@ -242,7 +242,7 @@ def summary_of(folder: Path) -> dict:
 
 
 def refused(folder, *fragments) -> str:
-    from sim.reporting.files import read_result
+    from sim.present.files import read_result
 
     with pytest.raises(EntenteError) as caught:
         read_result(folder)
@@ -588,8 +588,8 @@ def test_what_seed_writes_run_reads_even_from_a_long_sentence_article(tmp_path):
 
 
 def _priors_and_settings(seeding):
-    from sim.io.resources import data_file
-    from sim.io.tables import actor_names
+    from sim.inputs.resources import data_file
+    from sim.inputs.tables import actor_names
     from sim.seeding.files import load_priors
 
     _, settings = seeding.load_coder()
@@ -628,7 +628,7 @@ def _mutated(data, path, value, delete):
 
 
 def read_or_refuse(folder) -> None:
-    from sim.reporting.files import read_result
+    from sim.present.files import read_result
 
     try:
         result = read_result(folder)
@@ -636,10 +636,10 @@ def read_or_refuse(folder) -> None:
         assert error.message()
         return
     # A folder accepted is a folder that works: what compare and report do with it ends in output.
-    from sim.experiment.compare import compare
-    from sim.reporting.compare import comparison_text
-    from sim.reporting.html import build_report
-    from sim.reporting.terminal import summary_text
+    from sim.classroom.compare import compare
+    from sim.classroom.compare_report import comparison_text
+    from sim.present.html import build_report
+    from sim.present.terminal import summary_text
 
     result.effect()
     summary_text(result.summary, events=result.events)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from conftest import cli
 from sim.cli.main import main
 from sim.errors import EntenteError, printable
-from sim.io.safe_yaml import load_yaml_text
-from sim.io.text import from_cell, to_cell
+from sim.inputs.safe_yaml import load_yaml_text
+from sim.inputs.text import from_cell, to_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "seeds" / "pakistan_russia_relations_article.txt"
@@ -119,7 +119,7 @@ def test_an_escaped_surrogate_pair_is_one_character():
 
 
 def test_a_surrogate_in_data_built_in_a_notebook_is_refused():
-    from sim.io.scenario_file import scenario_from_data
+    from sim.inputs.scenario_file import scenario_from_data
 
     with pytest.raises(EntenteError, match="lone surrogate"):
         scenario_from_data({"name": "x", "description": "bad \ud800"})
@@ -160,7 +160,7 @@ ACCEPTED_NAMES = ["Naan", "Null Island", "O'Neill Land", "Côte d'Ivoire", "None
 
 
 def test_names_and_notes_round_trip_through_the_result_folder(tmp_path):
-    from sim.reporting.files import read_result
+    from sim.present.files import read_result
 
     actors = [{"name": name, "capability": 1 + i, "relations": {"Russia": 0.2}}
               for i, name in enumerate(ACCEPTED_NAMES)]
@@ -424,9 +424,9 @@ def test_the_worst_cases_are_refused_quickly_and_within_memory(tmp_path):
 
 
 def test_the_estimate_is_close_to_what_is_written(tmp_path):
-    from sim.io.cost import estimate
-    from sim.io.scenario_file import load_scenario
-    from sim.io.tables import canonical_actors
+    from sim.inputs.cost import estimate
+    from sim.inputs.scenario_file import load_scenario
+    from sim.inputs.tables import canonical_actors
 
     scenario = load_scenario("s400_india")
     cost = estimate(scenario, [actor.name for actor in canonical_actors()])
@@ -440,7 +440,7 @@ def test_the_estimate_is_close_to_what_is_written(tmp_path):
 
 
 def test_allow_large_lifts_the_limits():
-    from sim.io.cost import Cost, check_cost
+    from sim.inputs.cost import Cost, check_cost
 
     huge = Cost(actors=27, months=240, runs=1000, pair_months=10**9, event_impulses=10**8, output_bytes=10**12)
     with pytest.raises(EntenteError, match="pair-months"):

@@ -102,7 +102,7 @@ def test_what_only_a_process_can_honour_is_refused_not_ignored():
 
 
 def test_a_run_with_figures_in_process_draws_them_here_without_forking(tmp_path, monkeypatch):
-    from sim.reporting import painter
+    from sim.present import painter
 
     started = []
     original = painter.Painter.start
@@ -134,13 +134,13 @@ def test_the_marker_reads_imports_in_every_form(tmp_path):
     cases = {
         "import mesa\ndef test_a(): pass\n": (True, set()),
         "from sim.model.model import AlignmentModel\n": (True, set()),
-        "def test_a():\n    from sim.experiment import runner\ndef test_b(): pass\n": (False, {"test_a"}),
+        "def test_a():\n    from sim.results import runner\ndef test_b(): pass\n": (False, {"test_a"}),
         "import sim as api\ndef test_a():\n    api.run('x')\ndef test_b():\n    api.load_scenario('x')\n":
             (False, {"test_a"}),
         "from sim import read_result, load_scenario\ndef test_a(): pass\n": (False, set()),
         "from sim import sweep\n": (True, set()),
         "def helper():\n    import sim\n    return sim.run('x')\ndef test_a(): helper()\n": (True, set()),
-        "import simple\nfrom sim.io import tables\n": (False, set()),
+        "import simple\nfrom sim.inputs import tables\n": (False, set()),
     }
     for number, (source, expected) in enumerate(cases.items()):
         path = tmp_path / f"test_case{number}.py"

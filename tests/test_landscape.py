@@ -1,4 +1,4 @@
-"""The landscape solver (sim/core/landscape.py) against cases solved by hand, and against brute force.
+"""The landscape solver (sim/model/landscape.py) against cases solved by hand, and against brute force.
 
 Energies are sums over unordered pairs: E = sum_{i<j} s_i s_j p_ij d_ij (half of Axelrod & Bennett's
 ordered sum). Canonical labels: blocs by decreasing total size, ties by lowest actor index.
@@ -9,8 +9,8 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.core import landscape
-from sim.core.landscape import best_partition, blocs_as_names, count_partitions, energy, solve
+from sim.model import landscape
+from sim.model.landscape import best_partition, blocs_as_names, count_partitions, energy, solve
 
 
 def symmetric(n, pairs):

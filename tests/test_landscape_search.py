@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import sim
-from sim.core import landscape
-from sim.core.world import World
-from sim.core.draws import run_seed
-from sim.experiment.runner import run
-from sim.io.tables import load_codebook
+from sim.model import landscape
+from sim.model.world import World
+from sim.model.draws import run_seed
+from sim.results.runner import run
+from sim.inputs.tables import load_codebook
 from sim.model.engine import AlignmentModel
 
 

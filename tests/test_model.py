@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import default_actors, directed_pair_count
-from sim.experiment.runner import run
-from sim.io.scenario_file import scenario_from_data
-from sim.io.world import build_world
+from sim.results.runner import run
+from sim.inputs.scenario_file import scenario_from_data
+from sim.inputs.world import build_world
 
 N = len(default_actors())
 OFF_DIAGONAL = ~np.eye(N, dtype=bool)

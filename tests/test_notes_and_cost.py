@@ -49,9 +49,9 @@ def test_a_note_is_stored_once_whatever_the_runs_and_pairs(tmp_path):
 
 
 def test_the_estimate_counts_a_note_once():
-    from sim.io.cost import estimate
-    from sim.io.scenario_file import scenario_from_data
-    from sim.io.tables import canonical_actors
+    from sim.inputs.cost import estimate
+    from sim.inputs.scenario_file import scenario_from_data
+    from sim.inputs.tables import canonical_actors
 
     names = [actor.name for actor in canonical_actors()]
 
@@ -76,7 +76,7 @@ def test_validate_prints_the_cost_and_warns_near_a_limit(tmp_path):
 
 def test_the_python_api_checks_the_same_limits(monkeypatch):
     import sim as api
-    from sim.io import cost
+    from sim.inputs import cost
 
     scenario = api.scenario_from_data({"name": "small", "months": 3})
     monkeypatch.setattr(cost, "MAX_PAIR_MONTHS", 100)  # this small run is then "large"

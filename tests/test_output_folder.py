@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from sim.io import result_folder as output
+from sim.results import folder as output
 from sim.errors import EntenteError
-from sim.io.result_folder import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
+from sim.results.folder import MANIFEST_NAME, check_out_dir, clean_stale_folders, result_folder
 
 
 
@@ -271,7 +271,7 @@ def test_reserved_manifest_keys_cannot_be_overridden(tmp_path):
 SLOW_WRITER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from sim.io.result_folder import result_folder  # noqa: F811
+from sim.results.folder import result_folder  # noqa: F811
 with result_folder(sys.argv[1]) as folder:
     for index in range(100000):
         folder.write_text(f"part{{index:05d}}.csv", "month,score\\n1,0.5\\n" * 50)
@@ -385,7 +385,7 @@ def test_a_fifo_named_like_a_lock_neither_hangs_the_cleaner_nor_is_removed(tmp_p
     leftover.mkdir()
     (leftover / output.MARKER_NAME).write_text("")
     os.mkfifo(tmp_path / ".run.tmp-0123abcd.lock")
-    script = f"from sim.io.result_folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
+    script = f"from sim.results.folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
     assert leftover.is_dir() and stat.S_ISFIFO(os.lstat(tmp_path / ".run.tmp-0123abcd.lock").st_mode)
@@ -403,7 +403,7 @@ def test_a_lock_held_elsewhere_is_skipped_at_once(tmp_path):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        script = f"from sim.io.result_folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
+        script = f"from sim.results.folder import clean_stale_folders; print(clean_stale_folders({str(tmp_path)!r}))"
         done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
         assert done.stdout.strip() == "[]" and leftover.is_dir()
     finally:

@@ -1,4 +1,4 @@
-"""The painter (sim.reporting.painter): figures drawn in a forked process are the same bytes, and a
+"""The painter (sim.present.painter): figures drawn in a forked process are the same bytes, and a
 painter that dies costs nothing but time."""
 
 import subprocess
@@ -19,7 +19,7 @@ def python(script: str, *args, cwd=None) -> subprocess.CompletedProcess:
 def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path):
     forked, here = tmp_path / "forked", tmp_path / "here"
     probe = ("import sys, runpy\n"
-             "import sim.reporting.painter as p\n"
+             "import sim.present.painter as p\n"
              "started = p.Painter.start\n"
              "def start():\n"
              "    painter = started()\n"
@@ -43,7 +43,7 @@ def test_a_fresh_sim_run_paints_in_a_second_process_with_the_same_bytes(tmp_path
 
 def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
     script = ("import os, signal, sys\n"
-              "from sim.reporting.painter import Painter\n"
+              "from sim.present.painter import Painter\n"
               "painter = Painter.start()\n"
               "assert painter is not None\n"
               "process = painter._process\n"
@@ -63,12 +63,12 @@ def test_a_painter_that_dies_leaves_the_figures_to_the_command(tmp_path):
 def test_no_painter_in_a_process_that_has_drawn_or_run_a_model_already():
     import matplotlib  # noqa: F401
 
-    from sim.reporting.painter import Painter
+    from sim.present.painter import Painter
 
     assert Painter.start() is None
     probe = ("import sys\n"
              "import numpy, pandas\n"
-             "from sim.reporting.painter import Painter\n"
+             "from sim.present.painter import Painter\n"
              "painter = Painter.start()\n"  # numpy and pandas loaded, as `sim run` has them: still fresh
              "print(painter is not None)\n"
              "painter.close()\n"
@@ -80,8 +80,8 @@ def test_no_painter_in_a_process_that_has_drawn_or_run_a_model_already():
 
 
 def test_the_figure_code_loads_without_mesa():
-    """What the painter imports (sim.viz.figures, the Result and its summary) leaves Mesa to the model."""
-    done = python("import sys\nfrom sim.reporting.painter import _warm_up\n"
+    """What the painter imports (sim.present.figures, the Result and its summary) leaves Mesa to the model."""
+    done = python("import sys\nfrom sim.present.painter import _warm_up\n"
                   "_warm_up()\nprint(sorted(m for m in ('mesa', 'networkx') if m in sys.modules))")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -90,7 +90,7 @@ def test_the_figure_code_loads_without_mesa():
 def test_a_mistake_in_the_input_is_reported_before_any_painter_starts(tmp_path):
     """A student's typo costs no matplotlib import: the input is checked before the painter forks."""
     probe = ("import sys, runpy\n"
-             "import sim.reporting.painter as p\n"
+             "import sim.present.painter as p\n"
              "def start():\n"
              "    print('painter started', file=sys.stderr)\n"
              "p.Painter.start = start\n"

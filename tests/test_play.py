@@ -224,7 +224,7 @@ def test_a_game_started_with_a_relations_file_keeps_a_copy_and_moves_with_its_fo
     alignment = pd.read_csv(moved / "result" / "alignment.csv")
     start_scores = alignment[(alignment["month"] == 0) & (alignment["source"] == "Russia")
                              & (alignment["target"] == "Pakistan")]["score"].item()
-    from sim.io.relations import load_relations
+    from sim.inputs.relations import load_relations
 
     assert start_scores != load_relations().scores[("Russia", "Pakistan")]  # the article-only score, not the bundled
     out = sim_ok(capsys, "play", "--debrief", "--state", str(moved))

@@ -1,4 +1,4 @@
-"""The rules of play a teacher sets (sim/experiment/play_rules.py), pinned one by one with small games:
+"""The rules of play a teacher sets (sim/classroom/play_rules.py), pinned one by one with small games:
 consent between teams, moves per turn, intensity range, orders in the mover's words, orders bound to their
 team, team names; and the situation report each turn prints and writes."""
 
@@ -212,7 +212,7 @@ def test_a_typed_team_name_is_never_a_path(tmp_path, capsys, monkeypatch):
     assert "'../../../escaped' is not an actor of this game" in err
     assert not list(tmp_path.rglob("escaped*"))
     assert yaml.safe_load((game / "game.yaml").read_text())["month"] == 0
-    from sim.experiment import play
+    from sim.classroom import play
 
     with pytest.raises(Exception, match="no team"):
         play.write_orders(play.load_game(game), "../x", [])
@@ -246,8 +246,8 @@ def test_the_situation_report_lists_reactions_with_reasons_and_team_parts_that_a
     assert "India: summit with US (month 1): because" in out and "Pakistan: border_clash on India" in out
     assert "<script" not in page and not re.search(r"(src|href)=\"?https?:", page)
 
-    from sim.experiment.situation import group_matrices
-    from sim.experiment.play import load_game
+    from sim.classroom.situation import group_matrices
+    from sim.classroom.play import load_game
 
     loaded = load_game(game)
     after = group_matrices(loaded, 6)
@@ -417,7 +417,7 @@ def test_an_offer_made_again_and_agreed_is_not_also_refused(tmp_path, capsys):
 
 @pytest.mark.parametrize("pakistan_first", [True, False])
 def test_an_offer_answered_while_made_again_is_played_once_whatever_the_order(pakistan_first):
-    from sim.experiment.play_rules import Order, Proposal, Rules, resolve
+    from sim.classroom.play_rules import Order, Proposal, Rules, resolve
 
     india = {"type": "defence_pact", "from": "India", "to": "Pakistan", "intensity": 1.0, "at": 7, "note": "x"}
     pakistan = {**india, "from": "Pakistan", "to": "India", "note": "y"}

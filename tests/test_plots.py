@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.viz import figures as plots
+from sim.present import figures as plots
 from sim.errors import EntenteError
-from sim.experiment.result import Result
+from sim.results.result import Result
 
 ACTORS = ["Russia", "Pakistan", "India", "US"]
 CAPABILITIES = [4.0, 1.3, 8.0, 14.0]
@@ -337,7 +337,7 @@ def test_text_drawn_from_cached_outlines_measures_as_matplotlib_does():
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties, findfont
 
-    from sim.viz import glyphs
+    from sim.present import glyphs
 
     renderer = RendererAgg(100, 100, plots.style.DPI)
     scale = renderer.points_to_pixels(10)
@@ -376,7 +376,7 @@ def test_glyph_canvas_draws_text_where_and_as_large_as_matplotlib():
         canvas.draw()
         return np.asarray(canvas.buffer_rgba())[:, :, 0] < 128  # dark pixels
 
-    from sim.viz import glyphs
+    from sim.present import glyphs
 
     ours, theirs = ink(glyphs.canvas), ink(FigureCanvasAgg)
     assert 0.85 < ours.sum() / theirs.sum() < 1.15  # as much ink: same size and weight, give or take hinting

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from sim.errors import EntenteError
-from sim.io.tables import actor_names
+from sim.inputs.tables import actor_names
 from sim.seeding.files import load_facts, load_priors
 
 DATA = Path(__file__).resolve().parent.parent / "sim" / "data"

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli.main import main
-from sim.io.tables import load_codebook
+from sim.inputs.tables import load_codebook
 
 ACTORS = ["Russia", "Pakistan", "India", "US", "China", "Iran", "Taliban", "USA", "moscow", "Afghan Taliban"]
 CANONICAL = {"USA": "US", "moscow": "Russia", "Afghan Taliban": "Taliban"}
@@ -124,8 +124,8 @@ def test_arbitrary_text_never_crashes_the_loader(tmp_path_factory, capsys, text)
 
 
 def test_nan_never_enters_the_state():
-    from sim.experiment.runner import run
-    from sim.io.scenario_file import scenario_from_data
+    from sim.results.runner import run
+    from sim.inputs.scenario_file import scenario_from_data
 
     result = run(scenario_from_data({"name": "x", "months": 6, "parameters": {
         "memory": 1, "balance": 1, "reciprocity": 1, "noise": 0.5, "event_scale": 2, "audience_scale": 2},
@@ -141,11 +141,11 @@ def random_worlds(draw):
     noise and reactions set so that reactions happen, and a few Monte Carlo runs."""
     import numpy as np
 
-    from sim.core import dynamics
-    from sim.core.events import ScheduledEvent
-    from sim.core.parameters import Parameters
-    from sim.core.scenario import ActorChange, Scenario
-    from sim.core.world import World
+    from sim.model import dynamics
+    from sim.model.events import ScheduledEvent
+    from sim.model.parameters import Parameters
+    from sim.model.scenario import ActorChange, Scenario
+    from sim.model.world import World
 
     n = draw(st.integers(3, 8))
     names = tuple(f"Actor{k}" for k in range(n))
@@ -184,9 +184,9 @@ def test_run_k_of_a_batch_is_run_k_alone_and_attribution_adds_up(case):
     each pair's change and replay the run's scores."""
     import numpy as np
 
-    from sim.core.draws import run_seed
-    from sim.experiment.attribution import attribute
-    from sim.io.tables import load_codebook
+    from sim.model.draws import run_seed
+    from sim.results.attribution import attribute
+    from sim.inputs.tables import load_codebook
     from sim.model.engine import AlignmentModel
 
     scenario, world = case
@@ -217,8 +217,8 @@ def test_each_run_of_a_batch_may_have_its_own_parameters_and_is_that_run_alone(c
     what it gives run alone: the engine batches over parameter sets as well as seeds."""
     import numpy as np
 
-    from sim.core.draws import run_seed
-    from sim.io.tables import load_codebook
+    from sim.model.draws import run_seed
+    from sim.inputs.tables import load_codebook
     from sim.model.engine import AlignmentModel
 
     scenario, world = case

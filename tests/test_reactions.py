@@ -5,10 +5,10 @@ Every test sets the relations it depends on explicitly, so none rests on the bun
 
 import numpy as np
 
-from sim.experiment.runner import run
-from sim.io.scenario_file import scenario_from_data
-from sim.io.tables import canonical_actors
-from sim.io.world import build_world
+from sim.results.runner import run
+from sim.inputs.scenario_file import scenario_from_data
+from sim.inputs.tables import canonical_actors
+from sim.inputs.world import build_world
 from sim.model.reactions import patron_supplies, reaction_probability
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import yaml
 
 from conftest import ROOT, cli
-from sim.core import landscape
-from sim.experiment.summary import find_shifts, visible_side
+from sim.model import landscape
+from sim.results.summary import find_shifts, visible_side
 
 
 def _run(tmp_path, *extra):
@@ -127,7 +127,7 @@ def test_the_effects_table_gives_each_event_its_attributed_part():
     import html as html_module
 
     import sim
-    from sim.reporting.html import report_html
+    from sim.present.html import report_html
 
     result = sim.run("arms_sale_pakistan", summarise=True)
     page = html_module.unescape(report_html(result))
@@ -145,8 +145,8 @@ def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
     import html as html_module
 
     import sim
-    from sim.experiment.summary import Summary
-    from sim.reporting.html import report_html
+    from sim.results.summary import Summary
+    from sim.present.html import report_html
 
     result = sim.run("arms_sale_pakistan", summarise=True)
     summary = result.summary
@@ -170,8 +170,8 @@ def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
 
 
 def test_the_waterfall_escapes_what_a_scenario_names_and_spans_the_scores():
-    from sim.experiment.summary import Cause, PairWhy
-    from sim.reporting.waterfall_svg import PLOT, waterfall_svg
+    from sim.results.summary import Cause, PairWhy
+    from sim.present.waterfall_svg import PLOT, waterfall_svg
 
     why = PairWhy("<b>A</b>", "B", 0.5, -0.25, (Cause("month 1: sanction <script>x</script> → B", "event", -0.9),
                                                    Cause("memory", "memory", 0.15)))
@@ -197,7 +197,7 @@ def test_the_report_puts_the_results_first_and_the_evidence_after():
     import re
 
     import sim
-    from sim.reporting.html import report_html
+    from sim.present.html import report_html
 
     page = report_html(sim.run("arms_sale_pakistan"))
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
@@ -210,8 +210,8 @@ def test_every_effect_row_says_its_cause_and_tells_change_from_effect():
     """Each row: change (end − start) and effect (end − without) side by side, a plain-language cause that
     adds up (its parts sum to run 1's effect), and a row without events behind it says why."""
     import sim
-    from sim.experiment.effect_causes import effect_causes
-    from sim.reporting.html import report_html
+    from sim.results.effect_causes import effect_causes
+    from sim.present.html import report_html
 
     result = sim.run("arms_sale_pakistan", summarise=True)
     rows = _effect_rows(report_html(result))

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import ARTICLE
 from sim.cli.main import main
-from sim.io.relations import load_relations
-from sim.io.tables import canonical_actors
+from sim.inputs.relations import load_relations
+from sim.inputs.tables import canonical_actors
 
 ACTORS = [actor.name for actor in canonical_actors()]
 
@@ -78,7 +78,7 @@ def test_the_taliban_are_a_movement_not_the_afghan_state(sheets):
 
 
 def test_every_sheet_lists_every_move_of_the_codebook(sheets):
-    from sim.io.tables import load_codebook
+    from sim.inputs.tables import load_codebook
 
     for actor in ACTORS:
         text = (sheets / f"{actor.lower()}.md").read_text(encoding="utf-8")

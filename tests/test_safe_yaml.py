@@ -3,7 +3,7 @@
 import pytest
 
 from sim.errors import EntenteError
-from sim.io.safe_yaml import MAX_BYTES, MAX_NODES, load_yaml, load_yaml_text
+from sim.inputs.safe_yaml import MAX_BYTES, MAX_NODES, load_yaml, load_yaml_text
 
 SCENARIO = """\
 name: Arms sale
@@ -358,7 +358,7 @@ def test_libyaml_and_pure_python_parsers_read_every_bundled_file_alike():
     """The fast path (libyaml's events) must give the same data and the same places as PyYAML's parser."""
     from pathlib import Path
 
-    from sim.io import safe_yaml
+    from sim.inputs import safe_yaml
 
     python_loader, c_loader = safe_yaml._loader_classes()
     if c_loader is None:
@@ -382,7 +382,7 @@ def test_libyaml_and_pure_python_parsers_read_every_bundled_file_alike():
 
 
 def test_a_syntax_error_reads_the_same_through_the_fast_path():
-    from sim.io import safe_yaml
+    from sim.inputs import safe_yaml
 
     text = "name: x\nevents: [\n  {at: 1\n"
     python_loader, _ = safe_yaml._loader_classes()

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SCENARIOS, default_actors
 from sim.errors import EntenteError
-from sim.core.parameters import Parameters
-from sim.io.scenario_file import load_scenario, scenario_from_data
-from sim.io.world import build_world
+from sim.model.parameters import Parameters
+from sim.inputs.scenario_file import load_scenario, scenario_from_data
+from sim.inputs.world import build_world
 
 
 

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ARTICLE, ROOT, SEEDS, default_actors, pair_count
-from sim.io.tables import actor_names
+from sim.inputs.tables import actor_names
 from sim.errors import EntenteError
 from sim.seeding import code_text, relations_document
-from sim.io.relations import read_relations, render
+from sim.inputs.relations import read_relations, render
 from sim.seeding.files import load_overrides, load_priors
 from sim.seeding.mentions import group_mentions
 from sim.seeding.scoring import SentenceWeight, blend, sentence_weight
@@ -406,7 +406,7 @@ def test_read_relations_refuses_a_file_without_relations(tmp_path):
 def test_a_teachers_mistake_in_the_cue_book_is_a_clear_error():
     import copy
 
-    from sim.io.resources import read_table
+    from sim.inputs.resources import read_table
     from sim.seeding.cues import load_cue_book
 
     table = copy.deepcopy(read_table("cues.yaml"))
@@ -462,7 +462,7 @@ def test_a_multilateral_meeting_counts_once_per_pair():
 
 
 def test_a_run_on_article_is_cut_into_bounded_verbatim_pieces_and_gives_a_file_run_accepts(tmp_path):
-    from sim.io.relations import load_relations
+    from sim.inputs.relations import load_relations
     from sim.seeding import seed
     from sim.seeding.sentences import MAX_SENTENCE_CHARS
 

@@ -31,7 +31,7 @@ SMALLEST = 0.02  # an effect this close to 0 is no sign at all
 
 
 def _moves(parameters):
-    from sim.core.parameters import specs
+    from sim.model.parameters import specs
 
     for spec in specs():
         default = spec.default
@@ -43,7 +43,7 @@ def _moves(parameters):
 
 
 def _effects(scenario, world):
-    from sim.experiment.runner import run
+    from sim.results.runner import run
 
     result = run(scenario, world=world)
     return result.effect(), list(result.actors)
@@ -51,8 +51,8 @@ def _effects(scenario, world):
 
 @pytest.mark.parametrize("name", sorted(HEADLINES))
 def test_headline_signs_hold_under_one_parameter_moves(name):
-    from sim.io.scenario_file import load_scenario
-    from sim.io.world import build_world
+    from sim.inputs.scenario_file import load_scenario
+    from sim.inputs.world import build_world
 
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")
     world = build_world(scenario)

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core.events import ScheduledEvent
-from sim.core.scenario import Scenario
-from sim.core.world import World
-from sim.experiment.result import Result
-from sim.experiment.summary import BlocShift, LeanShift, Summary, summarise
-from sim.reporting.terminal import summary_text
+from sim.model.events import ScheduledEvent
+from sim.model.scenario import Scenario
+from sim.model.world import World
+from sim.results.result import Result
+from sim.results.summary import BlocShift, LeanShift, Summary, summarise
+from sim.present.terminal import summary_text
 
 NAMES = ("Russia", "Pakistan", "India")
 CAPABILITIES = (4.0, 1.0, 8.0)
@@ -147,7 +147,7 @@ def test_a_result_is_frozen_and_holds_its_summary():
 
 def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
     import sim
-    from sim.io.scenario_file import scenario_from_data
+    from sim.inputs.scenario_file import scenario_from_data
 
     # Defence pacts with Russia and China pull India across, so the timeline has more than one entry.
     pacts = [{"at": month, "type": "defence_pact", "from": patron, "to": "India"}
@@ -162,8 +162,8 @@ def test_with_one_run_blocs_csv_and_the_summary_agree_every_month():
 
 def test_blocs_are_searched_once_a_month_per_run_and_never_for_the_baseline(monkeypatch):
     import sim
-    from sim.core import landscape
-    from sim.experiment.runner import run
+    from sim.model import landscape
+    from sim.results.runner import run
 
     calls = []
     original = landscape.best_partition
@@ -180,8 +180,8 @@ def test_blocs_are_searched_once_a_month_per_run_and_never_for_the_baseline(monk
 
 def test_a_run_asked_for_no_blocs_searches_none(monkeypatch):
     import sim
-    from sim.core import landscape
-    from sim.io.tables import load_codebook
+    from sim.model import landscape
+    from sim.inputs.tables import load_codebook
     from sim.model.engine import AlignmentModel
 
     scenario = sim.load_scenario("arms_sale_pakistan")
@@ -216,7 +216,7 @@ def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
     import json
 
     import sim
-    from sim.experiment.attribution import attribute
+    from sim.results.attribution import attribute
 
     scenario = sim.load_scenario("arms_sale_pakistan")
     result = sim.run(scenario, summarise=True)
@@ -241,7 +241,7 @@ def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
 
 
 def test_switched_matches_each_run_matched_on_its_own():
-    from sim.experiment.summary import match_labels, switched
+    from sim.results.summary import match_labels, switched
 
     rng = np.random.default_rng(4)
     labels = rng.integers(0, 3, size=(60, 5, 6))
@@ -259,8 +259,8 @@ def test_a_world_too_large_to_attribute_is_summarised_without_behind_it(monkeypa
     from dataclasses import replace
 
     import sim
-    from sim.experiment import summary as module
-    from sim.reporting.terminal import summary_text
+    from sim.results import summary as module
+    from sim.present.terminal import summary_text
 
     scenario = replace(sim.load_scenario("arms_sale_pakistan"), months=6)
     full = sim.run(scenario, summarise=True).summary
@@ -284,7 +284,7 @@ def test_net_leans_are_the_means_taken_actor_by_actor():
     in neither bloc; undefined exactly where the scan finds no lean."""
     import numpy as np
 
-    from sim.experiment.summary import net_leans
+    from sim.results.summary import net_leans
 
     def by_hand(matrix, labels, actor):
         first, second = labels == 0, labels == 1
@@ -309,7 +309,7 @@ def test_summarising_a_result_of_many_runs_builds_none_of_its_long_tables():
     summarising, writing or comparing it must not build them (dataclasses.replace would: it reads every
     field). Measured: 1,000 runs with files took 327 MB at peak when it did, 196 MB when it does not."""
     import sim
-    from sim.experiment.runner import run
+    from sim.results.runner import run
 
     result = run(replace(sim.load_scenario("arms_sale_pakistan"), runs=30, months=6), summarise=True)
     assert result.summary is not None

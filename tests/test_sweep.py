@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 
 from conftest import assert_clean_error, cli, sim, source_env
-from sim.core.sweep import SweepPlan
+from sim.experiments.plan import SweepPlan
 from sim.errors import EntenteError
-from sim.experiment.evaluate import chunk_size
-from sim.experiment.sweep import sweep
-from sim.experiment.design import apply_variant, point_seed, points
-from sim.io.scenario_file import scenario_from_data
-from sim.io.sweep_file import sweep_from_data
-from sim.io.safe_yaml import load_yaml_text
+from sim.experiments.evaluate import chunk_size
+from sim.experiments.sweep import sweep
+from sim.experiments.design import apply_variant, point_seed, points
+from sim.inputs.scenario_file import scenario_from_data
+from sim.experiments.sweep_file import sweep_from_data
+from sim.inputs.safe_yaml import load_yaml_text
 
 SCENARIO = """\
 name: Sweep test

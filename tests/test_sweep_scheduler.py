@@ -13,7 +13,7 @@ import time
 import pytest
 
 from sim.cli.main import main
-from sim.experiment import evaluate as sweep_module
+from sim.experiments import evaluate as sweep_module
 
 pytest.importorskip("distributed", reason="the sweep extra is not installed: pip install -e \".[test]\"")
 

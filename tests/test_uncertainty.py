@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.reporting.files import read_result, write_result
+from sim.present.files import read_result, write_result
 
 RUNS = 12
 
@@ -70,7 +70,7 @@ def test_summary_says_how_many_runs_agree(noisy):
     i, j = noisy.actors.index(top.source), noisy.actors.index(top.target)
     same = int((np.sign(scores[:, -1, i, j] - base[:, -1, i, j]) == np.sign(top.effect)).sum())
     assert agreement.largest_effect["runs"] == same
-    from sim.reporting.terminal import summary_text
+    from sim.present.terminal import summary_text
 
     assert f"in {same} of {RUNS} runs" in summary_text(noisy.summary)
 
@@ -95,7 +95,7 @@ def test_several_runs_write_compact_files_that_read_back(noisy, tmp_path):
 
 
 def test_band_figure_has_one_panel_per_pair_the_events_moved_most(noisy):
-    from sim.viz.bands import plot_bands
+    from sim.present.bands import plot_bands
 
     figure = plot_bands(noisy, n=3)
     titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]

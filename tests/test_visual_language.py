@@ -1,6 +1,6 @@
 """The texts students read describe the figures with the figures' own encodings.
 
-The legends of pairs_over_time.png and bands.png are built from sim.viz.style's line cues (WITH_EVENTS,
+The legends of pairs_over_time.png and bands.png are built from sim.present.style's line cues (WITH_EVENTS,
 WITHOUT_EVENTS, DIRECTIONS). Every sentence of the worksheets, teacher notes, lesson plans, notebook,
 README and docs that names one of those cues ("solid", "dashed", "circles", ...) must give it the
 meaning the legend gives it, and the texts that send students to the pairs figure must say how the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.viz import bands, figures, style
+from sim.present import bands, figures, style
 
 from test_plots import make_result
 
@@ -116,7 +116,7 @@ def test_the_projector_chart_uses_the_same_cues_and_large_text():
     at its 72 dpi)."""
     from matplotlib.text import Text
 
-    from sim.viz import projector
+    from sim.present import projector
 
     figure = projector.plot_projector(make_result())
     panels = [ax for ax in figure.axes if ax.get_title()]

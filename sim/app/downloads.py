@@ -1,7 +1,7 @@
 """What the page offers to download, each built from the session's Result only when clicked.
 
 `DOWNLOADS` is the one list the page shows as buttons: the result folder as a zip, and the one-page report
-(the report.html that `sim run` writes, sim/reporting/html.py).
+(the report.html that `sim run` writes, sim/present/html.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..experiment.result import Result
-from ..reporting.files import write_result
+from ..results.result import Result
+from ..present.files import write_result
 
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # a fixed date inside the zip: the same result gives the same bytes
 
@@ -50,8 +50,8 @@ def result_zip(result: Result) -> bytes:
 
 def report_page(result: Result) -> bytes:
     """The one-page report, self-contained (figures inline), exactly as `sim run` writes report.html."""
-    from ..reporting.html import build_report
-    from ..viz.figures import render_plots
+    from ..present.html import build_report
+    from ..present.figures import render_plots
 
     return build_report(result, figures=render_plots(result, ("png",))).encode("utf-8")
 

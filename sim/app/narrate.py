@@ -6,9 +6,9 @@ what the data files say.
 
 from __future__ import annotations
 
-from ..core.events import ScheduledEvent
-from ..experiment.result import Result
-from ..io.tables import load_codebook
+from ..model.events import ScheduledEvent
+from ..results.result import Result
+from ..inputs.tables import load_codebook
 
 MOST = 8  # lines shown for one action; the rest are counted
 

@@ -3,7 +3,7 @@
 A plain Solara page over the Python API, not Mesa's SolaraViz: SolaraViz drives one model's `step()` and
 draws agents in a space, while this page shows a scenario against its event-free baseline (two models),
 the summary's effects with the events behind them, and events added between months; its API also differs
-between Mesa 3.3 and 3.5. The figures are sim/viz's matplotlib figures, shown as they are.
+between Mesa 3.3 and 3.5. The figures are sim/present's matplotlib figures, shown as they are.
 
 Every browser session gets its own `GameSession` (held in component state, created inside the
 component), so sessions never share a model. Started by `sim app` (sim/cli/app.py) with
@@ -18,12 +18,12 @@ from typing import Callable
 
 import solara
 
-from ..core.parameters import Spec
+from ..model.parameters import Spec
 from ..errors import EntenteError
-from ..io.safe_yaml import MAX_BYTES
-from ..reporting.html import why_html
-from ..viz import figures, style
-from ..viz.projector import DPI as PROJECTOR_DPI, plot_projector
+from ..inputs.safe_yaml import MAX_BYTES
+from ..present.html import why_html
+from ..present import figures, style
+from ..present.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
 from .run_queue import QUEUE, RunQueue, run_in_turn
@@ -32,7 +32,7 @@ from .session import (GameSession, actor_choices, bundled_names, bundled_titles,
 
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
-FIGURE_DPI = 72  # on screen; the zip's figures are written at sim/viz's own resolution
+FIGURE_DPI = 72  # on screen; the zip's figures are written at sim/present's own resolution
 EFFECT_ROWS = 10
 PROJECTOR_EFFECT_ROWS = 6  # rows of the effects table beside the projector chart: they fit 720 px
 # Vuetify's card titles break words anywhere (word-break: break-all): "Parameters" split as "Paramete-rs".
@@ -328,7 +328,7 @@ def _rules(rules, **change):
     """The rules with one value changed, checked as a game file's 'rules:' block is."""
     from dataclasses import replace as changed
 
-    from ..experiment.play_rules import Rules
+    from ..classroom.play_rules import Rules
 
     def fail(path, problem, hint=None):
         return EntenteError(problem, field="rules", hint=hint)

@@ -13,10 +13,10 @@ one `AlignmentModel` and its baseline in place would save that but keep two muta
 
 Play mode (turn-by-turn moves by teams, as `sim play`): a team's move, in its actor's words
 (`buy_arms from China`), waits in `pending` until the teacher advances the turn. The turn is resolved by
-the same rules as `sim play` (sim/experiment/play_rules.py: moves per turn, intensity range, consent: a
+the same rules as `sim play` (sim/classroom/play_rules.py: moves per turn, intensity range, consent: a
 cooperative move towards another team's actor is a proposal that team accepts or leaves), the moves played
 happen in the coming month and the turn's months are stepped. The whole game is plain data in the saved-game
-format `sim play` keeps as game.yaml (sim/experiment/saved_game.py), so `save_game`/`load_game` write and
+format `sim play` keeps as game.yaml (sim/classroom/saved_game.py), so `save_game`/`load_game` write and
 read the same file the command line does, and a continued game re-runs to exactly the same Result.
 """
 
@@ -30,21 +30,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core.events import ScheduledEvent
-from ..core.parameters import specs
-from ..core.scenario import Scenario
+from ..model.events import ScheduledEvent
+from ..model.parameters import specs
+from ..model.scenario import Scenario
 from ..errors import EntenteError, describe_value, did_you_mean
-from ..experiment.play import TurnPlan, page_order
-from ..experiment.saved_game import scenario_entry
-from ..experiment.play_rules import Proposal, Rules, proposal_sentence, resolve
-from ..experiment.result import Result
-from ..experiment.saved_game import NEWS, Game, game_text, read_game, team_name_problem
-from ..experiment.runner import run
-from ..io.cost import check_scenario
-from ..io.resources import bundled_scenario, bundled_scenarios
-from ..io.safe_yaml import MAX_BYTES, load_yaml
-from ..io.scenario_file import scenario_from_data
-from ..io.tables import load_codebook
+from ..classroom.play import TurnPlan, page_order
+from ..classroom.saved_game import scenario_entry
+from ..classroom.play_rules import Proposal, Rules, proposal_sentence, resolve
+from ..results.result import Result
+from ..classroom.saved_game import NEWS, Game, game_text, read_game, team_name_problem
+from ..results.runner import run
+from ..inputs.cost import check_scenario
+from ..inputs.resources import bundled_scenario, bundled_scenarios
+from ..inputs.safe_yaml import MAX_BYTES, load_yaml
+from ..inputs.scenario_file import scenario_from_data
+from ..inputs.tables import load_codebook
 
 _PLACE = re.compile(r"events\[(\d+)\]")
 PAGE_LIFT = ("run it on your own computer with `python -m sim run FILE --allow-large` (the page keeps to the "
@@ -302,8 +302,8 @@ class GameSession:
 
     def situation_page(self) -> str | None:
         """The last turn's situation report, the page `sim play` writes for the projector (None before a turn)."""
-        from ..experiment.situation import situation
-        from ..reporting.situation import situation_html
+        from ..classroom.situation import situation
+        from ..classroom.situation_report import situation_html
 
         if self.last_plan is None or self.month < self.last_plan.last:
             return None
@@ -363,7 +363,7 @@ def load_game(filename: str, content: bytes) -> GameSession:
                                            f"took over a result at month {game.start}")
                            + ", which the page cannot replay", file=name,
                            hint="Continue it with python -m sim play --continue --state ITS_FOLDER.")
-    from ..io.resources import bundled_scenario
+    from ..inputs.resources import bundled_scenario
 
     refuse_server_files(game.scenario_data, name)
     path = bundled_scenario(game.bundled) if game.bundled else None
@@ -422,7 +422,7 @@ def upload_event(data, *, default_name: str, what: str) -> tuple[str, bytes]:
 
 def actor_choices(session: GameSession) -> list[str]:
     """The actors of the session's world, in matrix order (the default actors plus any the file adds)."""
-    from ..io.world import build_world
+    from ..inputs.world import build_world
 
     return list(build_world(session.scenario).names)
 
@@ -434,17 +434,17 @@ def event_type_choices() -> dict[str, str]:
 
 def move_verbs() -> list[str]:
     """The words a team's move may start with (sell_arms, buy_arms, then the event types)."""
-    from ..experiment.play_rules import verbs
+    from ..classroom.play_rules import verbs
 
     return verbs()
 
 
 def move_prepositions(verb: str) -> list[str]:
-    from ..experiment.play_rules import prepositions
+    from ..classroom.play_rules import prepositions
 
     return prepositions(verb)
 
 
 def parameter_specs():
-    """The parameters the page shows as controls, with their meanings: one source (sim.core.parameters)."""
+    """The parameters the page shows as controls, with their meanings: one source (sim.model.parameters)."""
     return specs()

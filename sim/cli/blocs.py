@@ -50,8 +50,8 @@ def _number(value: float) -> str:
 
 
 def run(args) -> int:
-    from ..core import landscape
-    from ..io.alignment_file import load_alignments
+    from ..model import landscape
+    from ..inputs.alignment_file import load_alignments
 
     data = load_alignments(args.file)
     result = landscape.solve(data.propensity, data.sizes, args.blocs)
@@ -65,7 +65,7 @@ def run(args) -> int:
 def _as_json(result, data, top) -> str:
     import json
 
-    from ..core import landscape
+    from ..model import landscape
 
     shown = result.configurations[:top] if top else result.configurations
     entries = [
@@ -79,7 +79,7 @@ def _as_json(result, data, top) -> str:
 
 
 def _as_text(result, data, args) -> str:
-    from ..core import landscape
+    from ..model import landscape
 
     n = len(data.names)
     configurations = result.configurations
@@ -146,7 +146,7 @@ def _as_text(result, data, args) -> str:
 
 def _margins(best, data, n_blocs: int) -> list[str]:
     """How narrowly each actor's place in the lowest configuration is decided, narrowest first."""
-    from ..core import landscape
+    from ..model import landscape
     from ..errors import printable
 
     places = sorted(landscape.placements(data.propensity, data.sizes, best.labels, n_blocs),

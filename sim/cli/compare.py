@@ -29,35 +29,35 @@ def check_side(text: str, *, allow_large: bool = False) -> None:
     """A scenario side (not a result folder) within the limits of `run`, checked before anything runs."""
     if Path(text).is_dir():
         return
-    from ..io.cost import check_scenario
-    from ..io.scenario_file import load_scenario
+    from ..inputs.cost import check_scenario
+    from ..inputs.scenario_file import load_scenario
 
     check_scenario(load_scenario(text), allow_large=allow_large, what=f"the run of {text}")
 
 
 def load_side(text: str):
     """A result folder read back, or a scenario (file or bundled name) run now (check_side first)."""
-    from ..reporting.files import check_result_dir, read_result
+    from ..present.files import check_result_dir, read_result
 
     if Path(text).is_dir():
         return read_result(check_result_dir(text))
-    from ..experiment.runner import run
-    from ..io.scenario_file import load_scenario
+    from ..results.runner import run
+    from ..inputs.scenario_file import load_scenario
 
     return run(load_scenario(text), summarise=True)
 
 
 def run(args) -> int:
     from ..errors import EntenteError, printable
-    from ..experiment.compare import compare
-    from ..reporting.compare import comparison_text, write_comparison
-    from ..viz.figures import check_effect_scale
+    from ..classroom.compare import compare
+    from ..classroom.compare_report import comparison_text, write_comparison
+    from ..present.figures import check_effect_scale
 
     limit = check_effect_scale(args.effect_scale)
     if args.top < 1:
         raise EntenteError(f"--top must be at least 1, got {args.top}", hint="Use for example --top 10.")
     if args.out is not None:
-        from ..io.result_folder import check_out_dir
+        from ..results.folder import check_out_dir
 
         check_out_dir(args.out, force=args.force)
     # Both scenarios are checked before either runs: a refusal of B does not come after A's minutes of work.
@@ -69,8 +69,8 @@ def run(args) -> int:
     if args.out is not None:
         png = None
         if not args.no_plots:
-            from ..viz.compare import plot_effect_comparison
-            from ..viz.style import figure_bytes
+            from ..classroom.compare_figures import plot_effect_comparison
+            from ..present.style import figure_bytes
 
             figure = plot_effect_comparison(a.effect(), b.effect(), comparison.actors,
                                             f"A: {a.name} (month {a.months})", f"B: {b.name} (month {b.months})",

@@ -24,8 +24,8 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError
-    from ..io.paths import check_output_path, check_writable_parent
-    from ..io.safe_files import check_writable_name
+    from ..inputs.paths import check_output_path, check_writable_parent
+    from ..inputs.safe_files import check_writable_name
 
     if args.top < 1:
         raise EntenteError(f"--top must be 1 or more, got {args.top}")
@@ -37,11 +37,11 @@ def run(args) -> int:
                                hint="For example --figure why.png.")
         check_writable_parent(args.figure, "figure file", option="--figure")
     attribution, note = _attribution(args)
-    from ..reporting.explain import explain_text
+    from ..present.explain import explain_text
 
     print(explain_text(attribution, args.source_actor, args.target_actor, top=args.top, replay_note=note), end="")
     if args.figure is not None:
-        from ..viz.waterfall import save_waterfall
+        from ..present.waterfall import save_waterfall
 
         save_waterfall(attribution, args.source_actor, args.target_actor, args.figure)
         print(f"Waterfall: {args.figure}")
@@ -52,8 +52,8 @@ def _attribution(args):
     """From a result folder (replayed and checked against its scores) or from a scenario (run afresh)."""
     folder = Path(args.target)
     if folder.is_dir() and (folder / "summary.json").is_file():
-        from ..experiment.attribution import attribution_of
-        from ..reporting.files import read_result
+        from ..results.attribution import attribution_of
+        from ..present.files import read_result
 
         result = read_result(folder)
         attribution = attribution_of(result, args.run, scenario_file=args.scenario)
@@ -62,8 +62,8 @@ def _attribution(args):
                              f"result's scores in {folder}.")
     from dataclasses import replace
 
-    from ..experiment.attribution import attribute
-    from ..io.scenario_file import load_scenario
+    from ..results.attribution import attribute
+    from ..inputs.scenario_file import load_scenario
 
     scenario = load_scenario(args.target)
     if args.run > scenario.runs:

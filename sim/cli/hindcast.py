@@ -11,7 +11,7 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
-    from ..experiment.hindcast import all_held, run_all
+    from ..classroom.hindcast import all_held, run_all
 
     outcomes = run_all(args.files or None)
     total = held = 0

@@ -22,8 +22,8 @@ def run(args) -> int:
 
 def _scenarios():
     from ..errors import EntenteError, printable
-    from ..io.resources import bundled_scenarios
-    from ..io.safe_yaml import load_yaml
+    from ..inputs.resources import bundled_scenarios
+    from ..inputs.safe_yaml import load_yaml
 
     lines = ["Bundled scenarios (python -m sim run NAME, or a path to a file of your own)"]
     for path in bundled_scenarios():
@@ -36,7 +36,7 @@ def _scenarios():
 
 
 def _actors():
-    from ..io.tables import canonical_actors
+    from ..inputs.tables import canonical_actors
 
     lines = ["Actors (names are case-insensitive; aliases work too; capability = relative size for blocs)"]
     for actor in canonical_actors():
@@ -46,7 +46,7 @@ def _actors():
 
 
 def _events():
-    from ..io.tables import load_codebook
+    from ..inputs.tables import load_codebook
 
     lines = ["Event types (weight = Goldstein score of the CAMEO code; durable = share that lasts)",
              f"  {'type':<21}{'CAMEO':<7}{'weight':>7}{'durable':>9}  meaning"]
@@ -59,7 +59,7 @@ def _events():
 def _parameters():
     import textwrap
 
-    from ..core.parameters import specs
+    from ..model.parameters import specs
 
     lines = ["Parameters (override under 'parameters:' in a scenario)"]
     for spec in specs():

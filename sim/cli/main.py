@@ -42,7 +42,7 @@ DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "panda
 
 
 def _version() -> str:
-    from ..io.resources import version
+    from ..inputs.resources import version
 
     return version()
 
@@ -187,7 +187,7 @@ def _main(argv: list[str]) -> int:
 def _os_error(error: OSError) -> EntenteError:
     """An operating-system error that escaped the commands (standard output on a full disk, a read-only
     folder for a relations file) as the usual one paragraph."""
-    from ..io.paths import os_error
+    from ..inputs.paths import os_error
 
     if error.filename is None:
         reason = error.strerror or str(error) or type(error).__name__

@@ -59,8 +59,8 @@ def _one_at_a_time(folder: Path):
     """The game's lock: a second `play --continue` (or --debrief) on the same game stops at once, before it
     reads anything, so a turn is never played twice."""
     from ..errors import EntenteError, printable
-    from ..experiment import play
-    from ..io.folder_lock import folder_lock
+    from ..classroom import play
+    from ..inputs.folder_lock import folder_lock
 
     play.load_game(folder)  # not a game: the usual message, and no lock file is made in a stranger folder
     busy = EntenteError(f"another `python -m sim play` is running on the game in {printable(folder)}",
@@ -70,7 +70,7 @@ def _one_at_a_time(folder: Path):
 
 def _run(args) -> int:
     from ..errors import EntenteError, printable
-    from ..experiment import play
+    from ..classroom import play
 
     folder = Path(args.state)
     shown = printable(folder)
@@ -91,7 +91,7 @@ def _run(args) -> int:
                     game = play.game_from_result(args.from_result, folder, month=args.month, turn=args.turn,
                                                  teams=teams, scenario_path=args.scenario)
                 else:
-                    from ..io.scenario_file import load_scenario
+                    from ..inputs.scenario_file import load_scenario
 
                     _check_cost(load_scenario(args.scenario), args)  # before the game folder is made
                     game = play.new_game(args.scenario, folder, turn=args.turn, teams=teams,
@@ -137,9 +137,9 @@ def _run(args) -> int:
 
 def _write_result(game, args):
     """The played world to the current month, written as an ordinary result folder."""
-    from ..experiment import play
-    from ..experiment.runner import run as run_scenario
-    from ..reporting.files import write_result
+    from ..classroom import play
+    from ..results.runner import run as run_scenario
+    from ..present.files import write_result
 
     scenario = play.played_scenario(game)
     _check_cost(scenario, args)
@@ -150,9 +150,9 @@ def _write_result(game, args):
 
 def _report(game, plan, result) -> None:
     """The situation report: printed, and written as a page for the projector (and kept with the turn)."""
-    from ..experiment import play
-    from ..experiment.situation import situation
-    from ..reporting.situation import situation_html, situation_text
+    from ..classroom import play
+    from ..classroom.situation import situation
+    from ..classroom.situation_report import situation_html, situation_text
 
     report = situation(game, plan, result)
     print(situation_text(report))
@@ -165,7 +165,7 @@ def _check_cost(scenario, args, *, months: int | None = None) -> None:
     """The limits of `sim run` for the game's scenario (to `months`, default its own horizon)."""
     from dataclasses import replace
 
-    from ..io.cost import check_scenario
+    from ..inputs.cost import check_scenario
 
     if months is not None:
         scenario = replace(scenario, months=months)
@@ -174,9 +174,9 @@ def _check_cost(scenario, args, *, months: int | None = None) -> None:
 
 def _debrief(game, args) -> int:
     from ..errors import EntenteError, printable
-    from ..experiment import play
-    from ..experiment.debrief import debrief
-    from ..reporting.debrief import debrief_markdown, debrief_text
+    from ..classroom import play
+    from ..classroom.debrief import debrief
+    from ..classroom.debrief_report import debrief_markdown, debrief_text
 
     if game.month == game.start:
         raise EntenteError("nothing has been played yet", file=str(game.folder),
@@ -193,8 +193,8 @@ def _prompt_orders(game) -> None:
     """Ask each team, in turn, for its moves in its actor's words, and save them as orders files (checked
     like any other). Team names are the game's teams (or actors), never a path."""
     from ..errors import EntenteError
-    from ..experiment import play
-    from ..experiment.play_rules import verbs
+    from ..classroom import play
+    from ..classroom.play_rules import verbs
 
     first, last = game.next_turn()
     names = play.game_actors(game)

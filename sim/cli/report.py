@@ -19,8 +19,8 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import printable
-    from ..reporting.files import check_result_dir, rebuild_report
-    from ..viz.figures import check_effect_scale
+    from ..present.files import check_result_dir, rebuild_report
+    from ..present.figures import check_effect_scale
 
     if args.effect_scale is not None:
         check_effect_scale(args.effect_scale)

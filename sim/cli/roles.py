@@ -16,10 +16,10 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError, printable
-    from ..experiment.roles import role_sheets
-    from ..io.paths import check_input_file, check_output_path
-    from ..io.safe_files import write_file
-    from ..reporting.roles import sheet_html, sheet_markdown
+    from ..classroom.roles import role_sheets
+    from ..inputs.paths import check_input_file, check_output_path
+    from ..inputs.safe_files import write_file
+    from ..classroom.roles_report import sheet_html, sheet_markdown
 
     if args.relations is not None:
         check_input_file(args.relations, "relations file")

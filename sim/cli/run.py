@@ -43,7 +43,7 @@ def run(args) -> int:
     if not args.no_plots:
         import pandas  # noqa: F401  (loaded once, before the painter forks, for both processes; numpy is)
 
-        from ..reporting.painter import Painter
+        from ..present.painter import Painter
 
         painter = Painter.start()  # draws the figures in other processes; None: drawn here
     try:
@@ -57,15 +57,15 @@ def _checked(args):
     """The scenario with the command line's changes, and the output folder, every input checked."""
     from dataclasses import replace
 
-    from ..io.scenario_file import find_scenario, load_scenario
-    from ..io.schema import MAX_BLOCS, MAX_RUNS, MAX_SEED
+    from ..inputs.scenario_file import find_scenario, load_scenario
+    from ..inputs.schema import MAX_BLOCS, MAX_RUNS, MAX_SEED
 
-    # The same limits as in a scenario file (sim/io/schema.py), checked before reading anything.
+    # The same limits as in a scenario file (sim/inputs/schema.py), checked before reading anything.
     _check_range("--seed", args.seed, 0, MAX_SEED)
     _check_range("--runs", args.runs, 1, MAX_RUNS)
     _check_range("--blocs", args.blocs, 1, MAX_BLOCS)
     if args.effect_scale is not None:
-        from ..viz.figures import check_effect_scale
+        from ..present.figures import check_effect_scale
 
         check_effect_scale(args.effect_scale)
     _check_range("--top", args.top, 1, 10_000)
@@ -76,13 +76,13 @@ def _checked(args):
     if args.runs is not None:
         changes["runs"] = args.runs
     if args.relations is not None:
-        from ..io.paths import check_input_file
+        from ..inputs.paths import check_input_file
 
         check_input_file(args.relations, "relations file")
         changes["relations_file"] = args.relations
     scenario = replace(scenario, **changes)
-    from ..io.paths import check_output_path, check_writable_parent
-    from ..io.result_folder import check_out_dir
+    from ..inputs.paths import check_output_path, check_writable_parent
+    from ..results.folder import check_out_dir
 
     if args.out is not None:
         check_output_path(args.out, "output folder")  # before Path(""), which would mean "."
@@ -91,16 +91,16 @@ def _checked(args):
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the run
     check_writable_parent(out_dir, "output folder")
 
-    from ..io.cost import check_scenario
+    from ..inputs.cost import check_scenario
 
     check_scenario(scenario, allow_large=args.allow_large)
     return scenario, out_dir
 
 
 def _run(args, scenario, out_dir: Path, painter) -> int:
-    from ..reporting.terminal import summary_text
-    from ..reporting.files import write_result
-    from ..experiment.runner import run as run_scenario
+    from ..present.terminal import summary_text
+    from ..present.files import write_result
+    from ..results.runner import run as run_scenario
 
     progress = None
     if scenario.runs > 1 and not args.quiet and sys.stderr.isatty():
@@ -119,7 +119,7 @@ def _run(args, scenario, out_dir: Path, painter) -> int:
     if args.quiet:
         print(out_dir)
     else:
-        from ..experiment.placement import placement_margins
+        from ..results.placement import placement_margins
 
         margins = placement_margins(result, result.summary.blocs.final)
         print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins,

@@ -14,7 +14,7 @@ def add_parser(subparsers, name, summary):
 def run(args) -> int:
     import json
 
-    from ..io.schema import scenario_schema
+    from ..inputs.schema import scenario_schema
 
     print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
     return 0

@@ -59,7 +59,7 @@ def _seed(args) -> int:
     from ..errors import printable
     from ..seeding import seed
 
-    from ..io.paths import check_input_file, check_output_path, check_writable_parent
+    from ..inputs.paths import check_input_file, check_output_path, check_writable_parent
 
     overrides = False if args.no_overrides else (args.overrides or True)
     if args.overrides is not None:
@@ -110,10 +110,10 @@ def _detail(relation: dict) -> str:
 
 
 def _explain(args) -> int:
-    from ..io.resources import default_relations
-    from ..io.tables import actor_names
+    from ..inputs.resources import default_relations
+    from ..inputs.tables import actor_names
     from ..seeding.explain import explain_text, resolve_pair
-    from ..io.relations import read_relations
+    from ..inputs.relations import read_relations
 
     file = args.relations or str(default_relations())
     a, b = resolve_pair(actor_names(), args.explain)

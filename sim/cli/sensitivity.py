@@ -45,10 +45,10 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError
-    from ..io.paths import check_output_path, check_writable_parent
-    from ..io.result_folder import check_out_dir
-    from ..io.scenario_file import find_scenario, load_scenario
-    from ..io.schema import MAX_RUNS, MAX_SEED
+    from ..inputs.paths import check_output_path, check_writable_parent
+    from ..results.folder import check_out_dir
+    from ..inputs.scenario_file import find_scenario, load_scenario
+    from ..inputs.schema import MAX_RUNS, MAX_SEED
 
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise EntenteError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {args.seed}")
@@ -71,8 +71,8 @@ def run(args) -> int:
     check_out_dir(out_dir, force=args.force)  # refuse before spending time on the runs
     check_writable_parent(out_dir, "output folder")
 
-    from ..experiment.sensitivity import sensitivity
-    from ..reporting.sensitivity import sensitivity_text, write_sensitivity
+    from ..experiments.sensitivity import sensitivity
+    from ..experiments.sensitivity_report import sensitivity_text, write_sensitivity
 
     progress = None
     if not args.quiet and sys.stderr.isatty():
@@ -120,8 +120,8 @@ def parse_parameters(text: str | None) -> tuple[list[str], dict[str, tuple[float
 def read_ranges(path) -> dict[str, tuple[float, float]]:
     """A ranges file: a mapping of parameter names to [low, high], read with the project's safe YAML loader."""
     from ..errors import EntenteError
-    from ..io.paths import check_input_file
-    from ..io.safe_yaml import load_yaml
+    from ..inputs.paths import check_input_file
+    from ..inputs.safe_yaml import load_yaml
 
     check_input_file(path, "ranges file")
     document = load_yaml(path, what="ranges file")

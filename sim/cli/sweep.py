@@ -44,13 +44,13 @@ def run(args) -> int:
             raise EntenteError(f"{option} must be a whole number of at least 1, got {value}")
     from pathlib import Path
 
-    from ..io.scenario_file import find_scenario, load_scenario
-    from ..io.sweep_file import load_sweep
+    from ..inputs.scenario_file import find_scenario, load_scenario
+    from ..experiments.sweep_file import load_sweep
 
     scenario = load_scenario(args.scenario)
     plan = load_sweep(args.grid, scenario)
     out = args.out if args.out is not None else str(Path("results") / f"{find_scenario(args.scenario).stem}-sweep")
-    from ..experiment.sweep import sweep
+    from ..experiments.sweep import sweep
 
     bar = _progress_bar()
     try:
@@ -94,13 +94,13 @@ def _progress_bar():
 
 
 def _summarise(folder: str, *, plots: bool) -> int:
-    from ..experiment.sweep_summary import summarise_sweep
-    from ..reporting.sweep import sweep_text
+    from ..experiments.sweep_summary import summarise_sweep
+    from ..experiments.sweep_report import sweep_text
 
     summary = summarise_sweep(folder)
     files = []
     if plots:
-        from ..viz.sweep import save_sweep_plots
+        from ..experiments.sweep_figures import save_sweep_plots
 
         files = save_sweep_plots(summary, folder)
     print(sweep_text(summary, files), end="")

@@ -31,9 +31,9 @@ def run(args) -> int:
 
 def _check(path) -> None:
     from ..errors import printable
-    from ..io.cost import estimate, near_limits
-    from ..io.scenario_file import load_scenario
-    from ..io.world import build_world
+    from ..inputs.cost import estimate, near_limits
+    from ..inputs.scenario_file import load_scenario
+    from ..inputs.world import build_world
 
     scenario = load_scenario(path)
     world = build_world(scenario)  # also checks the relations file the scenario uses

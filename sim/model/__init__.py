@@ -11,14 +11,14 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..core.events import LoggedEvent
+    from .events import LoggedEvent
     from .agents import Actor
     from .engine import AlignmentModel
 
 __all__ = ["Actor", "AlignmentModel", "LoggedEvent"]
 
 
-_WHERE = {"Actor": ".agents", "AlignmentModel": ".engine", "LoggedEvent": "..core.events"}
+_WHERE = {"Actor": ".agents", "AlignmentModel": ".engine", "LoggedEvent": ".events"}
 
 
 def __getattr__(name: str):

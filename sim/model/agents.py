@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.events import HOSTILE
+from .events import HOSTILE
 from .mesa_import import mesa
 from .reactions import ARMED_GROUP, counter_patron_choice, reaction_probabilities
 
@@ -41,7 +41,7 @@ class Actor(mesa.Agent):
         Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
         the target of a hostile act (answer it with the codebook's counter-move). Each has a chance that
         rises smoothly with concern (reactions.reaction_probability); one uniform draw per actor per month
-        and run, from the run's chance stream (sim/core/draws.py), decides whether the most likely happens.
+        and run, from the run's chance stream (sim/model/draws.py), decides whether the most likely happens.
         Options are examined counter-patrons first (by event), then ripostes.
         """
         model = self.model

@@ -1,9 +1,9 @@
 """The engine: every Monte Carlo run of a scenario and its event-free baseline, advancing together as one
 Mesa model whose agents are the actors. One run is runs=1.
 
-Scores are (runs, n, n) arrays moved by the kernel in sim/core/dynamics.py (batched over leading axes);
+Scores are (runs, n, n) arrays moved by the kernel in sim/model/dynamics.py (batched over leading axes);
 the actors (sim/model/agents.py) decide their reactions for all runs at once. Each run draws from its own
-generator, split into two streams (noise, chances: sim/core/draws.py), and schedules its reactions of a
+generator, split into two streams (noise, chances: sim/model/draws.py), and schedules its reactions of a
 month in its own actor order: a shuffle by the stdlib generator seeded with the run's seed, as Mesa's
 `shuffle_do` orders the agents of a model seeded so. Nothing else depends on other runs, so run k of a
 batch is run k computed alone (tests/test_properties.py holds that over random worlds).
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import dynamics, landscape
-from ..core.draws import Draws
-from ..core.events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
-from ..core.parameters import Parameters, specs
-from ..core.scenario import ActorChange
-from ..core.world import World
+from . import dynamics, landscape
+from .draws import Draws
+from .events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
+from .parameters import Parameters, specs
+from .scenario import ActorChange
+from .world import World
 from .agents import Actor
 from .ledger import COMPETITION, EVENT, PartsLedger
 from .mesa_import import mesa
@@ -82,7 +82,7 @@ class AlignmentModel(mesa.Model):
         changes: tuple[ActorChange, ...] = (),
         record_parts: bool = False,
     ) -> None:
-        """seeds: one per run (sim.core.draws.run_seed). parameters: one set for every run, or one per run (a
+        """seeds: one per run (sim.model.draws.run_seed). parameters: one set for every run, or one per run (a
         design's points stepped as one batch; balance_mode must agree). record_parts: split each month's
         change by cause into `self.ledger` (exact attribution, one run only; the same scores)."""
         super().__init__(rng=seeds[0] if seeds else 0)
@@ -95,7 +95,7 @@ class AlignmentModel(mesa.Model):
             raise ValueError("the runs of one batch must share balance_mode")
         self.parameters = sets[0]  # the runs' common values are read from here
         self.each = PerRun(sets)
-        self.codebook = codebook  # passed in (sim.io.tables.load_codebook): the model reads no files
+        self.codebook = codebook  # passed in (sim.inputs.tables.load_codebook): the model reads no files
         self.months = months
         self.n_blocs = n_blocs
         self.runs = len(seeds)

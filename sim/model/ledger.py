@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import dynamics
+from . import dynamics
 
 MECHANISMS = ("memory", "balance", "reciprocity", "noise")
 EVENT, COMPETITION = "event", "competition"  # the channels of a logged event: its impulse, its client competition

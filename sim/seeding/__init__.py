@@ -45,8 +45,8 @@ class SeedSummary:
 
 def load_coder() -> tuple[Coder, Settings]:
     """The coder built from the bundled dictionaries (read once per process)."""
-    from ..io.tables import canonical_actors
-    from ..io.resources import read_table
+    from ..inputs.tables import canonical_actors
+    from ..inputs.resources import read_table
     from .cues import load_cue_book
     from .mentions import load_mention_finder
 
@@ -75,8 +75,8 @@ def _relative(path: Path, start: Path) -> str:
 
 def relations_document(article, out, overrides=None, document_only: bool = False) -> tuple[dict, Coding]:
     """The relations file's content for an article (paths relative to the output file), and the coding."""
-    from ..io.resources import data_file
-    from ..io.tables import actor_names
+    from ..inputs.resources import data_file
+    from ..inputs.tables import actor_names
     from .files import load_overrides, load_priors, read_article
 
     article, out = Path(article), Path(out)
@@ -137,8 +137,8 @@ def _values(node) -> int:
 
 def fits_reader(document: dict) -> bool:
     """Whether the rendered relations file is within the safe YAML reader's limits (with a margin of 5%)."""
-    from ..io.relations import render
-    from ..io.safe_yaml import MAX_BYTES, MAX_NODES
+    from ..inputs.relations import render
+    from ..inputs.safe_yaml import MAX_BYTES, MAX_NODES
 
     return len(render(document).encode("utf-8")) <= 0.95 * MAX_BYTES and _values(document) <= 0.95 * MAX_NODES
 
@@ -150,8 +150,8 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
     overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
     when there is one; None or False uses none.
     """
-    from ..io.relations import check_out_file, render
-    from ..io.safe_files import write_file
+    from ..inputs.relations import check_out_file, render
+    from ..inputs.safe_files import write_file
 
     out = Path(out)
     if overrides is True:

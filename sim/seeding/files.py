@@ -15,8 +15,8 @@ MAX_ARTICLE_BYTES = 1_000_000  # a long news article is under 100 kB; a book or 
 
 def read_article(path) -> str:
     """The article's text, or an error that says what is wrong with the file and how to fix it."""
-    from ..io.paths import read_input_bytes
-    from ..io.text import wide_encoding
+    from ..inputs.paths import read_input_bytes
+    from ..inputs.text import wide_encoding
 
     file = str(path)
     too_large = EntenteError(f"the file is more than the limit of {MAX_ARTICLE_BYTES:,} bytes for one article",
@@ -50,7 +50,7 @@ def read_article(path) -> str:
 
 def _load_yaml(path: Path, what: str):
     """Through the project's safe reader: no Python tags, no duplicate keys, no alias bombs, with places."""
-    from ..io.safe_yaml import load_yaml
+    from ..inputs.safe_yaml import load_yaml
 
     return load_yaml(path, what=what)
 

@@ -1,0 +1,1 @@
+"""The classroom: the game, debriefs, roles, comparisons and hindcast scorecards."""

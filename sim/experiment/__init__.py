@@ -1,1 +1,0 @@
-"""Experiments over the model: the runner (scenario and baseline), the Result and its summary."""

@@ -1,0 +1,1 @@
+"""Experiments over many runs: sweep and sensitivity designs, evaluation and analysis."""

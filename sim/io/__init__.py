@@ -1,1 +1,0 @@
-"""Input and output: the safe YAML loader, bundled resources, scenario and relations files, result folders."""

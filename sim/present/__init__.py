@@ -1,0 +1,1 @@
+"""Presentation: figures, and the report rendered to the terminal, HTML and SVG."""

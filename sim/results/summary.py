@@ -1,0 +1,737 @@
+"""From a run's tables to what a reader wants: blocs over time, shifts, and the events' effects.
+
+`summarise` turns a Result's tables into a `Summary`: frozen dataclasses that the terminal report, the
+figures and summary.json read. `Summary.to_json()` is the text of summary.json and `Summary.from_json`
+reads it back to an equal Summary.
+
+Blocs come from the partitions the model computed each month of each run (the Result's blocs table), so
+blocs.csv and the summary never disagree: with one run they are that run's partitions; with several, the
+partition most runs share each month (ties: the one an earlier run had), with that share of runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import ClassVar, Union
+
+import numpy as np
+
+from ..model import landscape
+from ..model.parameters import Parameters
+from ..inputs.relations import relations_record
+from .attribution import VISIBLE, Attribution, attribute, event_label, leading
+from .result import Result
+
+DIGITS = 6  # rounding of numbers in summary.json: far below anything the model can claim
+
+Blocs = tuple[tuple[str, ...], ...]  # bloc members by name, largest bloc first
+
+
+def _r(value: float) -> float:
+    return round(float(value), DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _blocs(data) -> Blocs:
+    return tuple(tuple(members) for members in data)
+
+
+def _lists(blocs: Blocs) -> list[list[str]]:
+    return [list(members) for members in blocs]
+
+
+# --------------------------------------------------------------------------------------------- types
+
+@dataclass(frozen=True)
+class EventShare:
+    """One event's part of a pair's change over run 1, by exact attribution (sim/results/attribution.py).
+
+    value: its part of the change (its impulses, less what faded, plus its client competition); share:
+    value / the pair's change over run 1 (None when that change is below 1e-9).
+    """
+
+    event: str
+    value: float
+    share: float | None
+
+    def to_dict(self) -> dict:
+        return {"event": self.event, "value": self.value, "share": self.share}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "EventShare":
+        return cls(data["event"], data["value"], data["share"])
+
+
+@dataclass(frozen=True)
+class PairChange:
+    """How one directed pair moved, and what the events did to it (scenario minus baseline).
+
+    events: the events whose attributed part (run 1) pushed the pair the way the effect went, largest first;
+    attribution: every event with a part in the pair's change over run 1, largest |value| first.
+    """
+
+    source: str
+    target: str
+    initial: float
+    final: float
+    baseline_final: float
+    effect: float
+    peak_effect: float
+    peak_month: int
+    events: tuple[str, ...]  # labels of the events that pushed the pair the way it moved, strongest first
+    attribution: tuple[EventShare, ...] = ()
+
+    def share_of(self, event: str) -> EventShare | None:
+        """The attributed part of one of the events, by its label."""
+        return next((entry for entry in self.attribution if entry.event == event), None)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
+                "baseline_final": self.baseline_final, "effect": self.effect, "peak_effect": self.peak_effect,
+                "peak_month": self.peak_month, "events": list(self.events),
+                "attribution": [entry.to_dict() for entry in self.attribution]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PairChange":
+        return cls(data["source"], data["target"], data["initial"], data["final"], data["baseline_final"],
+                   data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]),
+                   tuple(EventShare.from_dict(entry) for entry in data.get("attribution", ())))
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One named cause in a pair's ranked "why" (a Part of sim/results/attribution.py, as summary.json
+    keeps it). kind: memory, balance, reciprocity, noise, event, reaction, competition, or 'rest' for the
+    smaller parts together."""
+
+    label: str
+    kind: str
+    value: float
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "kind": self.kind, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Cause":
+        return cls(data["label"], data["kind"], data["value"])
+
+
+@dataclass(frozen=True)
+class PairWhy:
+    """Why a pair's score moved over run 1 (month 0 to the end), every cause ranked: the answer to "why did
+    India cool on Russia?" for the pairs of the largest effects. The causes add up to final - initial."""
+
+    source: str
+    target: str
+    initial: float
+    final: float
+    causes: tuple[Cause, ...]
+
+    @property
+    def change(self) -> float:
+        return self.final - self.initial
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
+                "causes": [cause.to_dict() for cause in self.causes]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PairWhy":
+        return cls(data["source"], data["target"], data["initial"], data["final"],
+                   tuple(Cause.from_dict(entry) for entry in data["causes"]))
+
+
+@dataclass(frozen=True)
+class BlocShift:
+    """An actor that changed bloc between two months: the partners it left and those it joined."""
+
+    kind: ClassVar[str] = "bloc"
+    month: int
+    actor: str
+    left: tuple[str, ...]
+    joined: tuple[str, ...]
+    events: tuple[str, ...]  # events near the actor in the months up to the shift: candidates for 'why'
+
+    def to_dict(self) -> dict:
+        return {"month": self.month, "actor": self.actor, "kind": self.kind, "from": list(self.left),
+                "to": list(self.joined), "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocShift":
+        return cls(data["month"], data["actor"], tuple(data["from"]), tuple(data["to"]), tuple(data["events"]))
+
+
+@dataclass(frozen=True)
+class LeanShift:
+    """An actor whose net lean between the two starting blocs crossed zero."""
+
+    kind: ClassVar[str] = "lean"
+    month: int
+    actor: str
+    lean_before: float
+    lean_after: float
+    towards: tuple[str, ...]
+    events: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"month": self.month, "actor": self.actor, "kind": self.kind, "lean_before": self.lean_before,
+                "lean_after": self.lean_after, "towards": list(self.towards), "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LeanShift":
+        return cls(data["month"], data["actor"], data["lean_before"], data["lean_after"], tuple(data["towards"]),
+                   tuple(data["events"]))
+
+
+Shift = Union[BlocShift, LeanShift]
+_SHIFT_KINDS = {BlocShift.kind: BlocShift, LeanShift.kind: LeanShift}
+
+
+@dataclass(frozen=True)
+class BlocTimelineEntry:
+    """The blocs from `month` until the next entry. share: the fraction of runs in them that month (None
+    with one run, where they are the run's own partition)."""
+
+    month: int
+    blocs: Blocs
+    share: float | None = None
+
+    def to_dict(self) -> dict:
+        out = {"month": self.month, "blocs": _lists(self.blocs)}
+        if self.share is not None:
+            out["share"] = self.share
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocTimelineEntry":
+        return cls(data["month"], _blocs(data["blocs"]), data.get("share"))
+
+
+@dataclass(frozen=True)
+class LocalMinimum:
+    """A stable arrangement of the final landscape: no actor lowers the energy by switching alone."""
+
+    blocs: Blocs
+    energy: float
+    is_global: bool
+
+    def to_dict(self) -> dict:
+        return {"blocs": _lists(self.blocs), "energy": self.energy, "global": self.is_global}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LocalMinimum":
+        return cls(_blocs(data["blocs"]), data["energy"], data["global"])
+
+
+@dataclass(frozen=True)
+class BlocReport:
+    """Blocs over the run: the timeline of changes (month 0 first), and the final landscape's minima.
+
+    final_share: with several runs, the fraction of runs in the final blocs at the last month (None with one).
+    method: how the final landscape was searched ('exact' or 'heuristic').
+    """
+
+    timeline: tuple[BlocTimelineEntry, ...]
+    final_share: float | None
+    final_local_minima: tuple[LocalMinimum, ...]
+    method: str
+
+    @property
+    def initial(self) -> Blocs:
+        return self.timeline[0].blocs
+
+    @property
+    def final(self) -> Blocs:
+        return self.timeline[-1].blocs
+
+    def at(self, month: int) -> BlocTimelineEntry:
+        """The timeline entry in force at a month."""
+        return [entry for entry in self.timeline if entry.month <= month][-1]
+
+    def to_dict(self) -> dict:
+        out = {"initial": _lists(self.initial), "final": _lists(self.final)}
+        if self.final_share is not None:
+            out["final_share"] = self.final_share
+        out["timeline"] = [entry.to_dict() for entry in self.timeline]
+        out["final_local_minima"] = [m.to_dict() for m in self.final_local_minima]
+        out["method"] = self.method
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlocReport":
+        return cls(tuple(BlocTimelineEntry.from_dict(e) for e in data["timeline"]), data.get("final_share"),
+                   tuple(LocalMinimum.from_dict(m) for m in data["final_local_minima"]), data["method"])
+
+
+@dataclass(frozen=True)
+class ActorAgreement:
+    """How many runs agree with what the headline says of one actor: it stays in its starting bloc or
+    switches (whichever most runs show), with `partners` its bloc-mates in the final blocs reported."""
+
+    actor: str
+    stays: bool
+    partners: tuple[str, ...]
+    runs: int
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "outcome": "stays" if self.stays else "switches",
+                "with": list(self.partners), "runs": self.runs}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ActorAgreement":
+        return cls(data["actor"], data["outcome"] == "stays", tuple(data["with"]), data["runs"])
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """With several runs: how many of them agree with the headline (the final blocs, each actor's fate,
+    the direction of the largest effect)."""
+
+    runs: int
+    final_blocs: int
+    actors: tuple[ActorAgreement, ...]
+    largest_effect: dict  # source, target, direction ('warms' or 'cools'), runs
+
+    def to_dict(self) -> dict:
+        return {"runs": self.runs, "final_blocs": self.final_blocs,
+                "actors": [a.to_dict() for a in self.actors], "largest_effect": dict(self.largest_effect)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Agreement":
+        return cls(data["runs"], data["final_blocs"], tuple(ActorAgreement.from_dict(a) for a in data["actors"]),
+                   dict(data["largest_effect"]))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What summary.json holds. Scores are means over runs; `changes` is sorted by |effect|, largest first.
+
+    starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
+    event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
+    reaction_count: actors' own reactions over all runs.
+    notes: each scheduled event's note, stored once, by its place in the scenario ("events[3]"): the reason
+    column of events.csv holds that place for every row of the event, in every run.
+    """
+
+    scenario: str
+    scenario_file: str | None
+    description: str
+    actors: tuple[str, ...]
+    capabilities: dict[str, float]
+    seed: int
+    months: int
+    runs: int
+    n_blocs: int
+    parameters: Parameters
+    starting_scores: dict[str, str]
+    initial: dict[str, dict[str, float]]
+    final: dict[str, dict[str, float]]
+    baseline_final: dict[str, dict[str, float]]
+    blocs: BlocReport
+    shifts: tuple[Shift, ...]
+    event_count: int
+    scenario_event_count: int
+    reaction_count: int
+    runs_with_reactions: int
+    changes: tuple[PairChange, ...] = field(repr=False)
+    relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
+    relations_sha256: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    agreement: Agreement | None = None  # with several runs only
+    attributed: bool = True  # False: the world was too large to attribute every pair (ATTRIBUTION_BUDGET)
+    why: tuple[PairWhy, ...] = ()  # the pairs of the WHY_PAIRS largest effects, each change by cause (run 1)
+
+    def to_dict(self) -> dict:
+        """The content of summary.json, in its key order."""
+        out = self._to_dict()
+        if self.why:
+            out["why"] = [entry.to_dict() for entry in self.why]
+        if self.agreement is not None:
+            out["agreement"] = self.agreement.to_dict()
+        if not self.attributed:
+            out["attributed"] = False
+        return out
+
+    def _to_dict(self) -> dict:
+        return {
+            "scenario": self.scenario,
+            "scenario_file": self.scenario_file,
+            "relations_file": self.relations_file,
+            "relations_sha256": self.relations_sha256,
+            "description": self.description,
+            "actors": list(self.actors),
+            "capabilities": dict(self.capabilities),
+            "seed": self.seed,
+            "months": self.months,
+            "runs": self.runs,
+            "n_blocs": self.n_blocs,
+            "parameters": self.parameters.as_dict(),
+            "starting_scores": dict(self.starting_scores),
+            "initial": self.initial,
+            "final": self.final,
+            "baseline_final": self.baseline_final,
+            "blocs": self.blocs.to_dict(),
+            "shifts": [shift.to_dict() for shift in self.shifts],
+            "events": self.event_count,
+            "scenario_events": self.scenario_event_count,
+            "reactions": self.reaction_count,
+            "runs_with_reactions": self.runs_with_reactions,
+            "notes": dict(self.notes),
+            "changes": [change.to_dict() for change in self.changes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        return cls(
+            scenario=data["scenario"],
+            scenario_file=data["scenario_file"],
+            description=data["description"],
+            actors=tuple(data["actors"]),
+            capabilities=dict(data["capabilities"]),
+            seed=data["seed"],
+            months=data["months"],
+            runs=data["runs"],
+            n_blocs=data["n_blocs"],
+            parameters=Parameters().with_overrides(data["parameters"]),
+            starting_scores=dict(data["starting_scores"]),
+            initial=data["initial"],
+            final=data["final"],
+            baseline_final=data["baseline_final"],
+            blocs=BlocReport.from_dict(data["blocs"]),
+            shifts=tuple(_SHIFT_KINDS[s["kind"]].from_dict(s) for s in data["shifts"]),
+            event_count=data["events"],
+            scenario_event_count=data["scenario_events"],
+            reaction_count=data["reactions"],
+            runs_with_reactions=data["runs_with_reactions"],
+            changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
+            relations_file=data.get("relations_file"),
+            relations_sha256=data.get("relations_sha256"),
+            notes=dict(data.get("notes", {})),
+            agreement=Agreement.from_dict(data["agreement"]) if "agreement" in data else None,
+            attributed=bool(data.get("attributed", True)),
+            why=tuple(PairWhy.from_dict(entry) for entry in data.get("why", ())),
+        )
+
+    def to_json(self) -> str:
+        """The text of summary.json."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "Summary":
+        return cls.from_dict(json.loads(text))
+
+
+# ------------------------------------------------------------------------------------------- blocs
+
+def _named(labels, names) -> Blocs:
+    return _blocs(landscape.blocs_as_names(labels, names))
+
+
+def bloc_history(result: Result) -> list[tuple[tuple[int, ...], float]]:
+    """Per month, the partition most runs had (canonical labels) and the share of runs that had it.
+
+    Read from the Result's blocs table, the model's own monthly computation, so nothing is recomputed.
+    Ties go to the partition of the earliest run.
+    """
+    partitions = result.partitions()  # (runs, months + 1, n)
+    runs = partitions.shape[0]
+    if runs == 1:  # one run: its own partitions, each the whole of the runs
+        return [(tuple(int(x) for x in labels), 1.0) for labels in partitions[0]]
+    history = []
+    for month in range(partitions.shape[1]):
+        _, first, counts = np.unique(partitions[:, month], axis=0, return_index=True, return_counts=True)
+        best = np.lexsort((first, -counts))[0]  # most runs; on equal counts the earliest run's partition
+        labels = tuple(int(x) for x in partitions[first[best], month])
+        history.append((labels, counts[best] / runs))
+    return history
+
+
+def match_labels(previous: tuple[int, ...], current: tuple[int, ...], sizes) -> dict[int, int]:
+    """Map each current bloc to the previous bloc it overlaps most (by capability), so labels compare."""
+    sizes = np.asarray(sizes, dtype=float)
+    mapping = {}
+    for label in sorted(set(current)):
+        members = [i for i, x in enumerate(current) if x == label]
+        overlap = {}
+        for i in members:
+            overlap[previous[i]] = overlap.get(previous[i], 0.0) + sizes[i]
+        mapping[label] = max(sorted(overlap), key=lambda k: overlap[k])
+    return mapping
+
+
+def switched(labels: np.ndarray, sizes) -> np.ndarray:
+    """(runs, n) booleans: the actor ends in a bloc other than the one its starting bloc became, blocs matched
+    by capability overlap (match_labels); labels as Result.partitions gives them, (runs, months + 1, n)."""
+    n = labels.shape[2]
+    # Runs mostly share a few (start, end) partitions: each distinct pair is matched once.
+    pairs, which = np.unique(np.concatenate([labels[:, 0], labels[:, -1]], axis=1), axis=0, return_inverse=True)
+    distinct = np.zeros((len(pairs), n), dtype=bool)
+    for row, pair in enumerate(pairs):
+        start, end = tuple(int(x) for x in pair[:n]), tuple(int(x) for x in pair[n:])
+        mapping = match_labels(start, end, sizes)
+        distinct[row] = [mapping[end[i]] != start[i] for i in range(n)]
+    return distinct[np.ravel(which)]
+
+
+def net_leans(matrices: np.ndarray, labels) -> np.ndarray:
+    """Each actor's net lean every month, (months, n), NaN where undefined: its mean score towards the first
+    bloc of `labels` minus towards the second, itself left out (so a bloc of one leaves its member
+    undefined towards it). The means of a scan actor by actor and month by month, taken for all rows at
+    once (numpy may add a row's terms in another order: the same to about 1e-16)."""
+    labels = np.asarray(labels)
+    months, n = matrices.shape[0], matrices.shape[1]
+    means = []
+    for members in (np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)):
+        mean = np.full((months, n), np.nan)
+        outside = np.setdiff1d(np.arange(n), members)
+        if members.size:
+            mean[:, outside] = matrices[:, outside][:, :, members].mean(axis=-1)
+        for i in members:
+            others = members[members != i]
+            if others.size:
+                mean[:, i] = matrices[:, i, others].mean(axis=-1)
+        means.append(mean)
+    return means[0] - means[1]
+
+
+def visible_side(lean: float) -> int:
+    """+1 or -1 when a lean reads as nonzero at two decimals, else 0: a crossing is reported only when it is
+    visible in the printed numbers (never "net lean +0.00 → -0.00")."""
+    shown = round(lean, 2)
+    return 0 if shown == 0 else 1 if shown > 0 else -1
+
+
+def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, ...]:
+    """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
+    timeline: list[BlocTimelineEntry] = []
+    for month, (labels, share) in enumerate(history):
+        blocs = _named(labels, names)
+        if not timeline or sorted(map(sorted, blocs)) != sorted(map(sorted, timeline[-1].blocs)):
+            timeline.append(BlocTimelineEntry(month, blocs, _r(share) if shares else None))
+    return tuple(timeline)
+
+
+def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple[Shift, ...]:
+    """Actors whose bloc changes, or whose net lean between the two starting blocs crosses zero visibly: from
+    the last month it read as nonzero on one side (two decimals) to a month it reads nonzero on the other."""
+    reference = partitions[0]
+    reference_labels = np.asarray(reference)
+    shifts: list[Shift] = []
+    last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
+    leans = net_leans(np.asarray(matrices), reference_labels)
+    for i in range(len(names)):
+        lean = float(leans[0, i])
+        if lean == lean and visible_side(lean) != 0:  # NaN: no lean between the blocs
+            last_visible[i] = lean
+    for month in range(1, len(matrices)):
+        before, now = partitions[month - 1], partitions[month]
+        mapping = match_labels(before, now, sizes)
+        for i, name in enumerate(names):
+            if mapping[now[i]] != before[i]:
+                shifts.append(BlocShift(
+                    month, name,
+                    left=tuple(names[j] for j, x in enumerate(before) if x == before[i] and j != i),
+                    joined=tuple(names[j] for j, x in enumerate(now) if x == now[i] and j != i),
+                    events=_recent_events(events, name, month),
+                ))
+        for i, name in enumerate(names):
+            lean_now = float(leans[month, i])
+            if lean_now != lean_now:
+                continue
+            side = visible_side(lean_now)
+            if side == 0:
+                continue  # reads as 0.00: on neither side yet
+            lean_before = last_visible.get(i)
+            last_visible[i] = lean_now
+            if lean_before is not None and visible_side(lean_before) != side:
+                towards = _named(reference, names)[0 if lean_now >= 0 else 1]
+                shifts.append(LeanShift(
+                    month, name, _r(lean_before), _r(lean_now),
+                    towards=tuple(n for n in towards if n != name),
+                    events=_recent_events(events, name, month),
+                ))
+    return tuple(shifts)
+
+
+def summarise_blocs(result: Result, final: np.ndarray | None = None) -> tuple[BlocReport, list[tuple[int, ...]]]:
+    """The bloc report of a Result, and the partition it reports each month (for the shifts)."""
+    history = bloc_history(result)
+    names = list(result.actors)
+    final = result.matrix(result.months) if final is None else final
+    # Where the search is heuristic (over 20 actors), it also starts from the blocs the model ended in, so
+    # the model's final blocs, or a lower minimum reached from them, are among the minima listed.
+    final_landscape = landscape.solve((final + final.T) / 2, np.asarray(result.capabilities), result.n_blocs,
+                                      initial=[history[-1][0]])
+    several = result.runs > 1
+    report = BlocReport(
+        timeline=bloc_timeline(history, names, shares=several),
+        final_share=_r(history[-1][1]) if several else None,
+        final_local_minima=tuple(
+            LocalMinimum(_named(c.labels, names), _r(c.energy), bool(c.is_global))
+            for c in final_landscape.configurations
+        ),
+        method=final_landscape.method,
+    )
+    return report, [labels for labels, _ in history]
+
+
+# ------------------------------------------------------------------------------------------ events
+
+def _recent_events(events, actor: str, month: int, window: int = 6, most: int = 3) -> tuple[str, ...]:
+    """Short labels of the events near an actor in the months up to a shift: candidates for 'why'."""
+    recent = [e for e in events
+              if month - window < e["month"] <= month and actor in (e["source"], e["target"])]
+    return tuple(event_label(e) for e in recent[-most:])
+
+
+ATTRIBUTION_BUDGET = 2e9
+"""Most multiply-adds the summary spends on exact attribution (attribution_work). The bundled scenarios
+need well under a million; the largest world a scenario file can describe (27 actors) fits over 240 months
+with up to about 200 events and reactions in run 1; a larger world built through the Python API (the
+200-actor bench) would need around 1e12 and gigabytes, so its summary leaves 'behind it' empty and says
+so, and `result.attribution` still computes any pair on request."""
+
+
+WHY_PAIRS = 3
+"""How many of the largest effects the summary (and so report.html) explains cause by cause."""
+WHY_CAUSES = 8
+"""Causes named in each of those explanations; the smaller ones are summed into one line, as in a waterfall."""
+
+
+def pair_why(attribution: Attribution, source: str, target: str) -> PairWhy:
+    """A pair's change over the attributed run, ranked by cause (the named causes, then the rest together)."""
+    named, rest = leading(attribution.parts(source, target), WHY_CAUSES)
+    causes = [Cause(part.label, part.kind, _r(part.value)) for part in named]
+    if rest:
+        causes.append(Cause(f"{len(rest)} smaller part{'s' if len(rest) != 1 else ''}", "rest",
+                            _r(sum(part.value for part in rest))))
+    i, j = attribution.names.index(source), attribution.names.index(target)
+    return PairWhy(source, target, _r(attribution.initial[i, j]), _r(attribution.final[i, j]), tuple(causes))
+
+
+def attribution_work(actors: int, months: int, events: int) -> float:
+    """Multiply-adds of one attribution replay: every month, every cause (four mechanisms, and an impulse and
+    a client competition channel per logged event) is carried through the balance term's n x n products."""
+    return float(months) * (4 + 2 * events) * float(actors) ** 3
+
+
+def events_behind(attribution: Attribution, source: str, target: str, effect: float
+                  ) -> tuple[tuple[str, ...], tuple[EventShare, ...]]:
+    """The events behind a pair's effect, from the exact attribution of run 1.
+
+    Returns the labels of the events whose part pushed the pair the way the effect went (largest first),
+    and every event's part (largest |value| first). Parts below 5e-7 are left out: they round to zero.
+    """
+    shares = tuple(EventShare(part.label, _r(part.value), None if part.share is None else _r(part.share))
+                   for part in attribution.by_event(source, target))
+    behind = tuple(entry.event for entry in shares if entry.value * effect > 0)
+    return behind, shares
+
+
+# --------------------------------------------------------------------------------------- summarise
+
+def _nested(matrix: np.ndarray, names) -> dict[str, dict[str, float]]:
+    return {a: {b: _r(matrix[i, j]) for j, b in enumerate(names) if j != i} for i, a in enumerate(names)}
+
+
+def ranked_pairs(effect: np.ndarray, names) -> list[tuple[str, str]]:
+    """Every directed pair, largest |effect| first (as rounded in summary.json; ties keep actor order): the
+    order of the summary's changes and of a sweep's headline pairs."""
+    pairs = [(i, j) for i in range(len(names)) for j in range(len(names)) if i != j]
+    pairs.sort(key=lambda ij: -abs(_r(effect[ij])))
+    return [(names[i], names[j]) for i, j in pairs]
+
+
+def summary_of(result: Result) -> Summary:
+    """The Result's summary: the one it carries, else made now (sim.run makes none unless asked)."""
+    return result.summary if result.summary is not None else summarise(result)
+
+
+def summarise(result: Result, scenario=None, world=None) -> Summary:
+    """The Summary of a Result: its headline effects with the events behind them, blocs, shifts and notes.
+    scenario and world (default: the Result's own) give the description, parameters and sources."""
+    scenario = result.scenario if scenario is None else scenario
+    world = result.world if world is None else world
+    names = list(result.actors)
+    months = result.months
+    trajectory = result.trajectory()
+    reference = result.trajectory(baseline=True)
+    initial, final, baseline_final = trajectory[0], trajectory[months], reference[months]
+    effects = trajectory - reference
+
+    first_run_events = result.events[result.events["run"] == 1].to_dict("records")
+    attributed = attribution_work(len(names), months, len(first_run_events)) <= ATTRIBUTION_BUDGET
+    attribution = attribute(scenario, world, run=1) if attributed else None  # one replay: run 1, every pair
+    changes = []
+    for i, source in enumerate(names):
+        for j, target in enumerate(names):
+            if i == j:
+                continue
+            series = effects[:, i, j]
+            peak = int(np.argmax(np.abs(series)))
+            effect = final[i, j] - baseline_final[i, j]
+            behind, shares = events_behind(attribution, source, target, _r(effect)) if attribution else ((), ())
+            changes.append(PairChange(
+                source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
+                _r(series[peak]), peak, behind, shares,
+            ))
+    order = {pair: rank for rank, pair in enumerate(ranked_pairs(final - baseline_final, names))}
+    changes.sort(key=lambda c: order[(c.source, c.target)])
+    why = tuple(pair_why(attribution, c.source, c.target) for c in changes[:WHY_PAIRS]
+                if abs(c.effect) >= VISIBLE) if attribution else ()
+
+    blocs, partitions = summarise_blocs(result, final)
+    reactions = result.events["origin"] == "reaction"
+    relations_file, relations_sha256 = relations_record(scenario.relations_file)
+    return Summary(
+        scenario=result.name,
+        scenario_file=scenario.file,
+        description=scenario.description,
+        actors=tuple(names),
+        capabilities=dict(zip(names, result.capabilities)),
+        seed=result.seed,
+        months=months,
+        runs=result.runs,
+        n_blocs=result.n_blocs,
+        parameters=scenario.parameters,
+        starting_scores={f"{a} → {b}": world.sources[(a, b)] for a in names for b in names if a != b},
+        initial=_nested(initial, names),
+        final=_nested(final, names),
+        baseline_final=_nested(baseline_final, names),
+        blocs=blocs,
+        shifts=find_shifts(trajectory, partitions, names, result.capabilities, first_run_events),
+        event_count=len(result.events),
+        scenario_event_count=len(scenario.events),
+        reaction_count=int(reactions.sum()),
+        runs_with_reactions=int(result.events.loc[reactions, "run"].nunique()),
+        changes=tuple(changes),
+        relations_file=relations_file,
+        relations_sha256=relations_sha256,
+        notes={event.place: event.note for event in scenario.events if event.note and event.place},
+        agreement=_agreement(result, partitions[-1], changes) if result.runs > 1 else None,
+        attributed=attributed,
+        why=why,
+    )
+
+
+def _agreement(result: Result, final: tuple[int, ...], changes: list[PairChange]) -> Agreement:
+    """How many runs agree with the headline: the reported final blocs, each actor staying or switching,
+    and the direction of the largest effect."""
+    names = list(result.actors)
+    labels = result.partitions()
+    runs = labels.shape[0]
+    final_blocs = int(sum(tuple(int(x) for x in labels[r, -1]) == tuple(final) for r in range(runs)))
+    moved = switched(labels, result.capabilities)
+    actors = []
+    for i, name in enumerate(names):
+        staying = int(runs - moved[:, i].sum())
+        stays = staying * 2 >= runs
+        partners = tuple(names[j] for j, x in enumerate(final) if x == final[i] and j != i)
+        actors.append(ActorAgreement(name, stays, partners, staying if stays else runs - staying))
+    top = changes[0]
+    i, j = names.index(top.source), names.index(top.target)
+    per_run = result.score_array()[:, -1, i, j] - result.score_array(baseline=True)[:, -1, i, j]
+    same = int((per_run > 0).sum() if top.effect > 0 else (per_run < 0).sum())
+    largest = {"source": top.source, "target": top.target, "direction": "warms" if top.effect > 0 else "cools",
+               "runs": same}
+    return Agreement(runs, final_blocs, tuple(actors), largest)

@@ -1,1 +1,0 @@
-"""Figures, each drawn from a Result; no model code. matplotlib is imported only here."""
