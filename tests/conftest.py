@@ -106,8 +106,11 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 # test of the module. Such tests get the `mesa` marker: CI's second leg (Python 3.12, the newest Mesa) runs
 # `-m mesa`. A module can also say so itself (`pytestmark = pytest.mark.mesa`). Tests that reach the engine
 # only through the command line (`sim run` in a CLI test) are about the command line and run once.
-ENGINE_MODULES = ("mesa", "sim.model", "sim.results")
-ENGINE_API = {"run", "sweep", "sensitivity", "attribute", "Result", "Summary"}
+ENGINE_MODULES = ("mesa", "sim.model.engine", "sim.model.agents", "sim.model.mesa_import", "sim.results",
+                  "sim.experiments", "sim.classroom")
+ENGINE_NAMES = {"AlignmentModel", "Actor", "engine", "agents", "mesa_import"}  # `from sim.model import ...`
+ENGINE_API = {"run", "sweep", "sensitivity", "attribute", "Result", "Summary", "EntenteModel", "summarise", "bands",
+              "probabilities"}
 
 
 @functools.cache
@@ -128,7 +131,8 @@ def _touches(nodes, api_names: set[str]) -> bool:
         if isinstance(node, ast.Import) and any(_is_engine(alias.name) for alias in node.names):
             return True
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
-                _is_engine(node.module) or (node.module == "sim" and ENGINE_API & {a.name for a in node.names})):
+                _is_engine(node.module) or (node.module == "sim" and ENGINE_API & {a.name for a in node.names})
+                or (node.module == "sim.model" and ENGINE_NAMES & {a.name for a in node.names})):
             return True
         if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in api_names
                 and node.attr in ENGINE_API):

@@ -118,11 +118,11 @@ def test_a_run_with_figures_in_process_draws_them_here_without_forking(tmp_path,
 
 def test_the_engine_tests_are_marked_and_the_pure_ones_are_not():
     tests = ROOT / "tests"
-    for name in ("test_model", "test_batch", "test_reactions", "test_attribution", "test_summary",
+    for name in ("test_model", "test_engine", "test_reactions", "test_attribution", "test_summary",
                  "test_uncertainty", "test_sweep", "test_sensitivity", "test_draws", "test_landscape_search"):
         module, _ = engine_tests(tests / f"{name}.py")
         assert module, f"{name}.py imports the engine: all its tests are for the Mesa leg"
-    for name in ("test_safe_yaml", "test_landscape", "test_dynamics", "test_seed_cli", "test_layers"):
+    for name in ("test_safe_yaml", "test_landscape", "test_dynamics", "test_seed_cli", "test_architecture"):
         module, functions = engine_tests(tests / f"{name}.py")
         assert not module and not functions, name
     # In a module about something else, only the test that runs the engine itself.
@@ -133,7 +133,9 @@ def test_the_engine_tests_are_marked_and_the_pure_ones_are_not():
 def test_the_marker_reads_imports_in_every_form(tmp_path):
     cases = {
         "import mesa\ndef test_a(): pass\n": (True, set()),
-        "from sim.model.model import AlignmentModel\n": (True, set()),
+        "from sim.model.engine import AlignmentModel\n": (True, set()),
+        "from sim.model import AlignmentModel\n": (True, set()),
+        "from sim.model import dynamics, landscape\n": (False, set()),  # the pure kernels: no Mesa
         "def test_a():\n    from sim.results import runner\ndef test_b(): pass\n": (False, {"test_a"}),
         "import sim as api\ndef test_a():\n    api.run('x')\ndef test_b():\n    api.load_scenario('x')\n":
             (False, {"test_a"}),

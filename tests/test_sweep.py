@@ -123,9 +123,10 @@ def test_a_variant_switches_events_off_and_sets_intensities():
 
 
 def test_the_chunk_rule():
-    assert chunk_size(0.1, 10_000, 2) == 10  # about 1 s of work
-    assert chunk_size(0.1, 40, 2) == 5  # but at least 4 chunks per worker
-    assert chunk_size(5.0, 1_000, 8) == 1
+    assert chunk_size(0.002, 1_000_000, 2) == 500  # about 1 s of work timed one point at a time...
+    assert chunk_size(0.1, 10_000, 2) == 200  # ...but at least 200 points, run as batches of the engine
+    assert chunk_size(0.1, 40, 2) == 5  # and at least 4 chunks per worker
+    assert chunk_size(5.0, 1_000, 8) == 31
 
 
 # ----------------------------------------------------------------------------- the same table everywhere

@@ -110,7 +110,7 @@ def write_sheets(exercises: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for worksheet in sorted(exercises.glob("[0-9][0-9]_*.md")):
-        path = out / f"{worksheet.stem}..present.html"
+        path = out / f"{worksheet.stem}.html"
         path.write_text(sheet_html(worksheet.read_text(encoding="utf-8"), worksheet.name), encoding="utf-8")
         written.append(path)
     return written
