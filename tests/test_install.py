@@ -138,7 +138,7 @@ def test_the_built_wheel_runs_from_a_scratch_folder(tmp_path):
     built = subprocess.run([*pip, "wheel", "--no-deps", str(ROOT), "-w", str(dist)],
                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    wheel = next(dist.glob("entente-*.whl"))
+    wheel = next(dist.glob("entente_sim-*.whl"))
     installed = subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
                                capture_output=True, text=True, timeout=300)
     assert installed.returncode == 0, installed.stderr

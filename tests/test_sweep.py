@@ -290,7 +290,7 @@ def test_without_dask_the_sweep_says_how_to_install_it(files):
     env = source_env()
     env["PYTHONPATH"] = os.pathsep.join([str(blocker), env["PYTHONPATH"]])
     done = sim("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "out", env=env)
-    assert_clean_error(done, "need the packages dask and distributed", 'entente[sweep]', "--scheduler serial")
+    assert_clean_error(done, "need the packages dask and distributed", 'entente_sim', "--scheduler serial")
     assert not (files / "out" / "sweep.csv").exists()
 
 

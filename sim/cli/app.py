@@ -51,7 +51,7 @@ def run(args) -> int:
         raise EntenteError(
             f"the browser page needs the optional packages of Entente's `app` extra, and this Python "
             f"({sys.executable}) lacks {', '.join(missing)}",
-            hint="Install them with `pip install -e \".[app]\"` in a checkout (or `pip install \"entente[app]\"`), "
+            hint="Install them with `pip install -e \".[app]\"` in a checkout (or the entente_sim wheel with `[app]`), "
                  "then run `sim app` again. Everything else works without them.")
     if not 0 <= args.port <= 65535:
         raise EntenteError(f"--port must be between 0 and 65535, not {args.port}", hint="Leave it out to use "

@@ -133,11 +133,12 @@ def missing_module_error(error: ModuleNotFoundError) -> EntenteError | None:
             f"(no module named {name!r})",
             hint="Most likely the virtual environment is not activated: run `source .venv/bin/activate` "
                  "(Windows: `.venv\\Scripts\\activate`) and try again. Or install Entente with its dependencies "
-                 "into this Python: `pip install -e .` in a checkout, `pip install entente` otherwise.")
+                 "into this Python: `pip install -e .` in a checkout, or `pip install` the entente_sim wheel you "
+                 "were given (never `pip install entente`: that name is another project).")
     if top == "sim":
         return EntenteError(f"this copy of Entente is incomplete (no module named {name!r})",
                             hint="Reinstall it: `pip install --force-reinstall .` in a checkout, "
-                                 "`pip install --force-reinstall entente` otherwise.")
+                                 "`pip install --force-reinstall` the entente_sim wheel otherwise.")
     return None
 
 

@@ -37,9 +37,9 @@ BATCH_POINTS = 200  # at least this many points a chunk (where the balance rule 
 SERIAL, LOCAL = "serial", "local"
 CONNECT_SECONDS = 20.0  # to connect to a scheduler and hear its answer (the handshake included)
 WORKERS_SECONDS = 60.0  # for a connected scheduler to have a worker
-INSTALL_HINT = ('Install the sweep extra into this Python: `pip install -e ".[sweep]"` in a checkout, '
-                '`pip install "entente[sweep]"` otherwise; or run this sweep in this process with '
-                '--scheduler serial (no Dask needed, one core).')
+INSTALL_HINT = ('Install the sweep extra into this Python: `pip install -e ".[sweep]"` in a checkout, or '
+                '`pip install "entente_sim-X.Y.Z-py3-none-any.whl[sweep]"` with the wheel; or run this sweep in '
+                'this process with --scheduler serial (no Dask needed, one core).')
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from pathlib import Path
 from ..errors import EntenteError
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
-DISTRIBUTION = "entente"  # the name on PyPI and in pyproject.toml; the import package is `sim`
+# The distribution's name in pyproject.toml ("entente" on the package index is another project); the import
+# package is `sim`.
+DISTRIBUTION = "entente-sim"
 
 
 def _folder(name: str, checkout_name: str | None = None) -> Path:
