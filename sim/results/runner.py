@@ -128,7 +128,7 @@ class EntenteModel(AlignmentModel):
         scenario = replace(scenario, seed=scenario.seed if seed is None else seed,
                            runs=scenario.runs if runs is None else runs,
                            parameters=_checked(scenario.parameters, overrides))
-        self.scenario = scenario
+        self.entente_scenario = scenario  # not `scenario`: Mesa 3.5 models have a Scenario of their own there
         world = world or build_world(scenario)
         super().__init__(world, scenario.events, scenario.parameters,
                          seeds=[run_seed(scenario.seed, k) for k in range(1, scenario.runs + 1)],
