@@ -230,3 +230,30 @@ def test_every_effect_row_says_its_cause_and_tells_change_from_effect():
     assert empty, "the arms sale leaves some pairs moved by no event of their own"
     assert all(row[8].startswith("No event of its own") for row in empty)
     assert any("came through reciprocity" in row[8] or "came through balance" in row[8] for row in empty)
+
+
+def test_the_terminal_and_the_report_list_the_other_stable_arrangements_alike():
+    """Near-tied minima at the end: both the terminal and report.html list them from one helper, with the
+    same sentence and how far each lies above the lowest (as a share of |E|)."""
+    from dataclasses import replace
+
+    import sim
+    from sim.present.html import report_html
+    from sim.present.terminal import OTHER_MINIMA, other_minima, summary_text
+    from sim.results.summary import LocalMinimum
+
+    result = sim.run("arms_sale_pakistan", summarise=True)
+    lowest = result.summary.blocs.final_local_minima[0]
+    others = (LocalMinimum((("Russia", "Pakistan", "China"), ("India", "US", "Iran", "Taliban")), lowest.energy * 0.9,
+                           False),
+              LocalMinimum((("Russia", "China"), ("Pakistan", "India", "US", "Iran", "Taliban")), lowest.energy * 0.5,
+                           False))
+    blocs = replace(result.summary.blocs, final_local_minima=(lowest, *others))
+    result = result.with_summary(replace(result.summary, blocs=blocs))
+    assert [round(above, 6) for _, above in other_minima(blocs, 5)] == [0.1, 0.5]
+    assert [option for option, _ in other_minima(blocs, 1)] == [others[0]]
+    text = summary_text(result.summary, events=result.events)
+    page = report_html(result)
+    assert OTHER_MINIMA in text and OTHER_MINIMA in page
+    assert "(10% higher)" in text and "(50% higher)" in text
+    assert "10% above the lowest" in page and "50% above the lowest" in page

@@ -93,7 +93,7 @@ class AlignmentModel(mesa.Model):
             raise ValueError(f"one set of parameters per run: {len(sets)} sets for {len(seeds)} runs")
         if len({p.balance_mode for p in sets}) > 1:
             raise ValueError("the runs of one batch must share balance_mode")
-        self.parameters = sets[0]  # the runs' common values are read from here
+        self.parameters = sets[0]  # run 1's set, for readers; the engine reads each run's values through `each`
         self.each = PerRun(sets)
         self.codebook = codebook  # passed in (sim.inputs.tables.load_codebook): the model reads no files
         self.months = months
@@ -421,5 +421,4 @@ class PerRun:
 
     def reacting(self) -> np.ndarray:
         """Per run, whether its actors react at all (reactions on and a counter-move of some intensity)."""
-        on = np.array([bool(p.reactions) and p.reaction_intensity > 0 for p in self._sets])
-        return on
+        return np.array([bool(p.reactions) and p.reaction_intensity > 0 for p in self._sets])

@@ -15,6 +15,7 @@ from ..results.placement import margin_text, placement_margins
 from ..results.result import Result
 from ..results.summary import BlocShift, Summary
 from .explain import why_question
+from .terminal import OTHER_MINIMA, other_minima
 from .waterfall_svg import waterfall_svg
 
 VISIBLE = 0.005  # effects below this round to 0.00 and are left out of the effects table
@@ -290,13 +291,11 @@ def _blocs(result: Result, summary: Summary) -> list[str]:
                "a small rise means a close call.</p><ul>")
     out += [f"<li>{e(margin_text(m))}</li>" for m in margins]
     out.append("</ul>")
-    minima = report.final_local_minima
-    if len(minima) > 1:
-        best = minima[0].energy
-        out.append("<p>Other stable arrangements at the end (no actor gains by switching alone):</p><ul>")
-        for option in minima[1:6]:
-            gap = option.energy - best
-            relative = f", {gap / abs(best):.0%} above the lowest" if best else ""
+    others = other_minima(report, 5)
+    if others:
+        out.append(f"<p>{OTHER_MINIMA}</p><ul>")
+        for option, above in others:
+            relative = f", {above:.0%} above the lowest" if above is not None else ""
             out.append(f"<li>{_blocs_line(option.blocs)}: energy {option.energy:+.3f}{relative}</li>")
         out.append("</ul>")
     else:

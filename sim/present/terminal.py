@@ -32,6 +32,17 @@ def _share(share: float | None, runs: int) -> str:
     return "" if share is None else f"   ({round(share * runs)} of {runs} runs)"
 
 
+OTHER_MINIMA = "Other stable arrangements at the end (no actor gains by switching alone):"
+
+
+def other_minima(report, most: int) -> list[tuple]:
+    """The final month's other local minima (terminal and report.html list them alike): up to `most`, each with
+    how far its energy lies above the lowest, as a share of |E| (None when the lowest is 0)."""
+    minima = report.final_local_minima
+    best = minima[0].energy if minima else 0.0
+    return [(option, (option.energy - best) / abs(best) if best else None) for option in minima[1:1 + most]]
+
+
 def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
                  top: int = 10, margins=()) -> str:
     """margins: placement_margins of the final blocs, narrowest first (the first is printed)."""
@@ -70,13 +81,11 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     for change in blocs.timeline[1:6]:
         lines.append(f"  month {change.month:<3} {_blocs_line(change.blocs)}{_share(change.share, runs)}")
     lines.append(f"  end    {_blocs_line(blocs.final)}{_share(blocs.final_share, runs)}")
-    minima = blocs.final_local_minima
-    if len(minima) > 1:
-        best = minima[0].energy
-        lines.append("  Other stable arrangements at the end (no actor gains by switching alone):")
-        for option in minima[1:4]:
-            gap = option.energy - best
-            relative = f" ({gap / abs(best):.0%} higher)" if best else ""
+    others = other_minima(blocs, 3)
+    if others:
+        lines.append(f"  {OTHER_MINIMA}")
+        for option, above in others:
+            relative = f" ({above:.0%} higher)" if above is not None else ""
             lines.append(f"    {_blocs_line(option.blocs)}  energy {option.energy:+.3f}{relative}")
 
     if margins:
