@@ -95,9 +95,16 @@ class Visit:
     def click(self, label: str, then_month: int | None = None) -> None:
         self.page.get_by_role("button", name=label, exact=True).click()
         if then_month is not None:
-            self.page.wait_for_function(
-                f"document.querySelector('[data-testid=month]').innerText.startsWith('Month {then_month} ')",
-                timeout=WAIT)
+            self.wait(f"document.querySelector('[data-testid=month]').innerText.startsWith('Month {then_month} ')")
+
+    def wait(self, condition: str, arg: object = None) -> None:
+        """Wait for a JavaScript condition; on a timeout, fail with what the page showed (and a screenshot)."""
+        try:
+            self.page.wait_for_function(condition, arg=arg, timeout=WAIT)
+        except Exception as error:
+            self.shot("timed_out.png")
+            pytest.fail(f"{condition} not met in {WAIT} ms ({error.__class__.__name__}); the page showed:\n"
+                        f"{self.page.inner_text('body')[:3000]}")
 
     def choose(self, label: str, value: str) -> None:
         """Pick a value in a Vuetify select by its label."""
@@ -107,9 +114,8 @@ class Visit:
 
     def showing(self, test_id: str, fragment: str) -> str:
         """The element's text once it holds fragment (the page updates its parts one after another)."""
-        self.page.wait_for_function("([id, part]) => { const e = document.querySelector(`[data-testid=${id}]`);"
-                                    " return e && e.innerText.includes(part); }", arg=[test_id, fragment],
-                                    timeout=WAIT)
+        self.wait("([id, part]) => { const e = document.querySelector(`[data-testid=${id}]`);"
+                  " return e && e.innerText.includes(part); }", arg=[test_id, fragment])
         return self.text(test_id)
 
     def text(self, test_id: str) -> str:

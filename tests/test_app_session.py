@@ -300,3 +300,32 @@ def test_the_page_gives_the_same_situation_report_as_sim_play(two_teams):
         assert html.escape(reason) in page
     assert "<th>Islamabad</th>" in page and "<th>Delhi</th>" not in page  # Delhi's offer was not played
     assert two_teams.situation_page() is None
+
+
+def test_the_buttons_keep_their_widgets_while_orders_proposals_and_outcomes_come_and_go(two_teams):
+    """A part of the play card that appears or goes must not shift the widgets after it: the renderer keys
+    children by place, so a shifted button is rebuilt, and a click that reaches a button being rebuilt is lost
+    (a browser test's 'Advance the turn' after an accepted proposal did nothing, once in a while)."""
+    solara = pytest.importorskip("solara", reason="the app extra is not installed")
+    import ipyvuetify as v
+
+    from sim.app.page import Play
+
+    turn_1 = (two_teams.move("Delhi", "defence_pact with Pakistan", note="a pact")
+              .move("Delhi", "economic_deal with Pakistan", note="a deal").advance_turn())
+    shown = solara.reactive(two_teams)
+
+    @solara.component
+    def Card():
+        Play(shown.value, lambda change, keep_since=False: None, lambda data: None)
+
+    _, rendering = solara.render(Card(), handle_error=False)
+
+    def advance():
+        return rendering.find(v.Btn, children=["Advance the turn"]).widget
+
+    first = advance()
+    for session in (two_teams.move("Delhi", "summit with US", note="talks"), turn_1, turn_1.accept(0), two_teams):
+        shown.value = session
+        assert advance() is first
+    rendering.close()

@@ -113,19 +113,20 @@ def Page():
                                 "step through the months, add events as they happen, and compare with the same "
                                 "world without the events (the baseline).")
             solara.Switch(label="Projector view", value=projector, on_value=set_projector)
-        if projector:
-            if error:
-                solara.Error(error, classes=["entente-error"])
-        else:
-            with solara.Card("Scenario"):
-                ScenarioButtons(session.bundled_name, choose)
-                ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
+        with solara.Div():  # always there: the buttons below keep their widgets when an error comes and goes
+            if projector:
                 if error:
                     solara.Error(error, classes=["entente-error"])
-                solara.HTML(tag="div", unsafe_innerHTML=(
-                    f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
-                    f'{html.escape(session.scenario.description)}'),
-                    style={"margin-top": "8px", "color": "#1a1a1a"})
+            else:
+                with solara.Card("Scenario"):
+                    ScenarioButtons(session.bundled_name, choose)
+                    ScenarioUpload(max_bytes=MAX_BYTES, event_upload=upload)
+                    if error:
+                        solara.Error(error, classes=["entente-error"])
+                    solara.HTML(tag="div", unsafe_innerHTML=(
+                        f'<b data-testid="scenario">{html.escape(session.scenario.name)}</b><br>'
+                        f'{html.escape(session.scenario.description)}'),
+                        style={"margin-top": "8px", "color": "#1a1a1a"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Step a month", on_click=lambda: act(lambda s: s.step()), disabled=session.finished,
                           color="primary")
@@ -276,40 +277,47 @@ def Play(session: GameSession, act, continue_game):
             solara.Checkbox(label="a deal between two teams needs both", value=rules.consent,
                             on_value=lambda c: act(lambda s: s.with_rules(_rules(s.rules, consent=c)),
                                                    keep_since=True))
-        if teams:
-            solara.HTML(tag="div", unsafe_innerHTML='<b>Teams:</b> <span data-testid="teams">' + html.escape(
-                ", ".join(f"{t} ({a})" for t, a in session.teams)) + "</span>")
-            solara.Select("team", values=list(teams), value=playing, on_value=set_team)
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Select("move", values=verbs, value=verb, on_value=set_verb)
-                solara.Select("how", values=words, value=how, on_value=set_preposition)
-                solara.Select("actor", values=others, value=partner, on_value=set_target)
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                f'<span data-testid="order-words">{html.escape(teams[playing])}: '
-                f'{html.escape(f"{verb} {how} {partner}")}</span>'))
-            solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
-                               step=0.05, on_value=set_intensity)
-            solara.InputText("justification (one line, required)", value=note, on_value=set_note)
-            solara.Button("Add the move", on_click=add_move, disabled=session.finished)
-        if session.pending:
-            items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['do'])} ({html.escape(m['note'])})</li>"
-                            for m in session.pending)
-            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Orders for month {session.month + 1}</b>'
-                                                    f'<ul data-testid="pending">{items}</ul>')
-        if session.proposals:
-            solara.HTML(tag="div", unsafe_innerHTML="<b>Proposals waiting for an answer (accept, or leave them "
-                                                    "to refuse)</b>")
-            with solara.Column(classes=["entente-proposals"]):
-                for index, proposal in enumerate(session.proposals):
-                    with solara.Row(style={"align-items": "center"}):
-                        solara.HTML(tag="span", unsafe_innerHTML=html.escape(
-                            f"{proposal.by} proposes to {proposal.to_team}: {proposal.words}"))
-                        solara.Button(f"{proposal.to_team} accepts", small=True,
-                                      on_click=lambda index=index: act(lambda s: s.accept(index), keep_since=True))
-        if session.last_turn:
-            items = "".join(f"<li>{html.escape(line)}</li>" for line in session.last_turn)
-            solara.HTML(tag="div", unsafe_innerHTML=f'<b>Between the teams, last turn</b>'
-                                                    f'<ul data-testid="turn-outcome">{items}</ul>')
+        # Each part that comes and goes sits in a Div that is always there: the widgets after it keep their
+        # places in the tree, so they are not rebuilt (a click on a button being rebuilt is lost).
+        with solara.Div():
+            if teams:
+                solara.HTML(tag="div", unsafe_innerHTML='<b>Teams:</b> <span data-testid="teams">' + html.escape(
+                    ", ".join(f"{t} ({a})" for t, a in session.teams)) + "</span>")
+                solara.Select("team", values=list(teams), value=playing, on_value=set_team)
+                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                    solara.Select("move", values=verbs, value=verb, on_value=set_verb)
+                    solara.Select("how", values=words, value=how, on_value=set_preposition)
+                    solara.Select("actor", values=others, value=partner, on_value=set_target)
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    f'<span data-testid="order-words">{html.escape(teams[playing])}: '
+                    f'{html.escape(f"{verb} {how} {partner}")}</span>'))
+                solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
+                                   step=0.05, on_value=set_intensity)
+                solara.InputText("justification (one line, required)", value=note, on_value=set_note)
+                solara.Button("Add the move", on_click=add_move, disabled=session.finished)
+        with solara.Div():
+            if session.pending:
+                items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['do'])} "
+                                f"({html.escape(m['note'])})</li>" for m in session.pending)
+                solara.HTML(tag="div", unsafe_innerHTML=f'<b>Orders for month {session.month + 1}</b>'
+                                                        f'<ul data-testid="pending">{items}</ul>')
+        with solara.Div():
+            if session.proposals:
+                solara.HTML(tag="div", unsafe_innerHTML="<b>Proposals waiting for an answer (accept, or leave "
+                                                        "them to refuse)</b>")
+                with solara.Column(classes=["entente-proposals"]):
+                    for index, proposal in enumerate(session.proposals):
+                        with solara.Row(style={"align-items": "center"}):
+                            solara.HTML(tag="span", unsafe_innerHTML=html.escape(
+                                f"{proposal.by} proposes to {proposal.to_team}: {proposal.words}"))
+                            solara.Button(f"{proposal.to_team} accepts", small=True,
+                                          on_click=lambda index=index: act(lambda s: s.accept(index),
+                                                                           keep_since=True))
+        with solara.Div():
+            if session.last_turn:
+                items = "".join(f"<li>{html.escape(line)}</li>" for line in session.last_turn)
+                solara.HTML(tag="div", unsafe_innerHTML=f'<b>Between the teams, last turn</b>'
+                                                        f'<ul data-testid="turn-outcome">{items}</ul>')
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Advance the turn", on_click=lambda: act(lambda s: s.advance_turn()),
                           disabled=session.finished, color="primary")
