@@ -22,12 +22,12 @@ from typing import Any
 import numpy as np
 
 from . import glyphs, layout, numbers, style
+from .sentences import SHOWN_EFFECT
 from ..errors import EntenteError
 from ..results.result import Result
 from ..results.summary import summarise_blocs
 
 WEAK_EDGE = 0.1  # pairs with |symmetric propensity| below this are left out of the bloc map
-VISIBLE_CHANGE = 0.005  # smaller effects round to 0.00 and their pairs are left out of the line plot
 PERCENTILE_BAND_FROM = 10  # with this many runs or more the band is 10-90 %; below it, min-max
 
 
@@ -67,7 +67,7 @@ def chosen_pairs(result: Result, n: int = 6) -> tuple[str, list[tuple[str, str]]
     by = "effect" if _has_effect(result) else "change"
     ranked = top_pairs(result, n, by=by)
     # Pairs that would read "+0.00" are padding, not news: keep only those that moved visibly.
-    visible = [pair for pair in ranked if abs(pair[2]) >= VISIBLE_CHANGE] or ranked[:1]
+    visible = [pair for pair in ranked if abs(pair[2]) >= SHOWN_EFFECT] or ranked[:1]
     pairs: list[tuple[str, str]] = []
     for source, target, _ in visible:
         if (source, target) not in pairs and (target, source) not in pairs:

@@ -13,12 +13,12 @@ import html
 from .numbers import number, signed
 from ..results.placement import margin_text, placement_margins
 from ..results.result import Result
-from ..results.summary import BlocShift, Summary
+from ..results.summary import Summary
 from .explain import why_question
-from .terminal import OTHER_MINIMA, other_minima
+from .sentences import (LENS, NO_EFFECTS, NO_EVENTS, NO_SHIFTS, OTHER_MINIMA, SHOWN_EFFECT, effect_meaning,
+                        other_minima, shift_sentence)
 from .waterfall_svg import waterfall_svg
 
-VISIBLE = 0.005  # effects below this round to 0.00 and are left out of the effects table
 EVIDENCE_PAIRS = 8  # pairs whose article evidence is quoted
 EVIDENCE_SENTENCES = 6  # sentences quoted per pair; the rest are counted
 EVENT_ROWS = 300  # events listed (run 1); the rest are in events.csv
@@ -104,7 +104,7 @@ def _header(summary: Summary) -> list[str]:
                  if summary.relations_file else "not recorded (a result written before relations were recorded)")
     return [
         f"<h1>{e(summary.scenario)}</h1>",
-        '<p class="lens">A lens for discussion, not a forecast: the numbers follow from the model\'s assumptions '
+        f'<p class="lens">{LENS} '
         "(docs/model.md), the starting scores from one article read by a dictionary coder (docs/seeding.md).</p>",
         "<table>",
         f"<tr><th>scenario file</th><td>{e(summary.scenario_file or 'scenario')}</td></tr>",
@@ -143,7 +143,7 @@ def _starting_world(summary: Summary, relations: dict | None, relations_note: st
         return out
     moved: list[tuple[str, str]] = []
     for change in summary.changes:
-        if abs(change.effect) < VISIBLE:
+        if abs(change.effect) < SHOWN_EFFECT:
             break
         pair = tuple(sorted((change.source, change.target)))
         if pair not in moved:
@@ -192,7 +192,7 @@ def _events(result: Result) -> list[str]:
     if result.runs > 1:
         out.append(f"<p>Run 1 of {result.runs}; every run's events are in events.csv.</p>")
     if not len(rows):
-        out.append("<p>No events: this is the world drifting on its own.</p>")
+        out.append(f"<p>{NO_EVENTS}</p>")
         return out
     out.append("<table><tr><th>month</th><th>event</th><th>who</th><th>intensity</th><th>chance</th>"
                "<th>reason</th></tr>")
@@ -215,17 +215,17 @@ def _effects(result: Result, summary: Summary) -> list[str]:
     from ..results.effect_causes import effect_causes_or_reason
     from .causes import CAUSES_EXPLAINED, cause_sentence, no_event_note
 
-    out = [f"<h2>What the events did</h2><p><b>Effect</b> = the score at month {summary.months} minus the same "
-           "world without the events (the baseline): what the events did. <b>Change</b> = the score at the end "
+    out = [f"<h2>What the events did</h2><p><b>Effect</b> = {effect_meaning(summary.months)} (the baseline): "
+           "what the events did. <b>Change</b> = the score at the end "
            "minus at month 0: the events and the model's own drift together. The table gives both; the "
            "cause column says in plain words what made each effect (run 1, exact attribution: the events' "
            "own parts, and the difference memory, balance and reciprocity make between the two worlds). "
            "Beside each event behind an effect, its part of run 1's <em>change</em> and that part's share of "
            "the change: a part of the change, not of the effect "
            "(python -m sim explain RESULT A B splits any pair).</p>"]
-    changes = [c for c in summary.changes if abs(c.effect) >= VISIBLE]
+    changes = [c for c in summary.changes if abs(c.effect) >= SHOWN_EFFECT]
     if not changes:
-        out.append("<p>The events changed no score by as much as 0.01.</p>")
+        out.append(f"<p>{NO_EFFECTS}</p>")
         return out
     causes, reason = effect_causes_or_reason(result)
     out.append(f'<p class="muted">{e(reason)}</p>' if reason else f"<p>{CAUSES_EXPLAINED}</p>")
@@ -303,16 +303,11 @@ def _blocs(result: Result, summary: Summary) -> list[str]:
                    "actor holds its place.</p>")
     out.append("<h3>Shifts</h3>")
     if not summary.shifts:
-        out.append("<p>No actor changed bloc or swung its lean between the starting blocs.</p>")
+        out.append(f"<p>{NO_SHIFTS}</p>")
         return out
     out.append("<ul>")
     for shift in summary.shifts:
-        if isinstance(shift, BlocShift):
-            text = (f"month {shift.month}: {e(shift.actor)} changes bloc, now with "
-                    f"{e(', '.join(shift.joined)) or 'nobody (alone)'}")
-        else:
-            text = (f"month {shift.month}: {e(shift.actor)} now leans towards {e(', '.join(shift.towards))} "
-                    f"(net lean {_signed(shift.lean_before)} → {_signed(shift.lean_after)})")
+        text = f"month {shift.month}: {shift_sentence(shift, e, typographic=True)}"
         if shift.events:
             text += f"<br><span class=\"muted\">after {e('; '.join(shift.events))}</span>"
         out.append(f"<li>{text}</li>")

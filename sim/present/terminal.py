@@ -6,8 +6,9 @@ import shlex
 from pathlib import Path
 
 from ..errors import printable
-from ..results.attribution import VISIBLE
-from ..results.summary import BlocShift, Summary
+from ..results.summary import Summary
+from .sentences import (LENS, NO_EFFECTS, NO_EVENTS, NO_SHIFTS, OTHER_MINIMA, SHOWN_EFFECT, effect_meaning,
+                        other_minima, shift_sentence)
 
 WIDTH = 78
 NAME_WIDTH = 60  # an actor's name, as the schema allows
@@ -32,17 +33,6 @@ def _share(share: float | None, runs: int) -> str:
     return "" if share is None else f"   ({round(share * runs)} of {runs} runs)"
 
 
-OTHER_MINIMA = "Other stable arrangements at the end (no actor gains by switching alone):"
-
-
-def other_minima(report, most: int) -> list[tuple]:
-    """The final month's other local minima (terminal and report.html list them alike): up to `most`, each with
-    how far its energy lies above the lowest, as a share of |E| (None when the lowest is 0)."""
-    minima = report.final_local_minima
-    best = minima[0].energy if minima else 0.0
-    return [(option, (option.energy - best) / abs(best) if best else None) for option in minima[1:1 + most]]
-
-
 def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
                  top: int = 10, margins=()) -> str:
     """margins: placement_margins of the final blocs, narrowest first (the first is printed)."""
@@ -61,8 +51,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     where = _shown(summary.scenario_file or "scenario")
     lines.append(f"{where} · {summary.months} months · seed {summary.seed} · "
                  f"{runs} run{'s' if runs != 1 else ''} · {counted}")
-    lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
-                 "(docs/model.md).")
+    lines.append(f"{LENS} (docs/model.md).")
     noise = summary.parameters.noise
     if runs > 1 and not noise and not reactions:
         lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0 and no actor reacted; "
@@ -100,26 +89,18 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     lines += _heading("Shifts")
     shifts = summary.shifts
     if not shifts:
-        lines.append("  No actor changed bloc or swung its lean between the starting blocs.")
+        lines.append(f"  {NO_SHIFTS}")
     for shift in shifts[:12]:
-        if isinstance(shift, BlocShift):
-            partners = _shown(", ".join(shift.joined)) or "nobody (alone)"
-            text = f"  month {shift.month:>3}  {_shown(shift.actor, NAME_WIDTH)} changes bloc: now with {partners}"
-        else:
-            text = (f"  month {shift.month:>3}  {_shown(shift.actor, NAME_WIDTH)} now leans towards "
-                    f"{_shown(', '.join(shift.towards))} (net lean {shift.lean_before:+.2f} → "
-                    f"{shift.lean_after:+.2f})")
-        lines.append(text)
+        lines.append(f"  month {shift.month:>3}  {shift_sentence(shift, _shown)}")
         if shift.events:
             lines.append(f"             after {_shown('; '.join(shift.events))}")
     if len(shifts) > 12:
         lines.append(f"  … and {len(shifts) - 12} more in summary.json")
 
-    lines += _heading(f"Largest effects of the events (score at month {summary.months} "
-                      "minus the same world without them)")
-    changes = [c for c in summary.changes if abs(c.effect) >= VISIBLE][:top]
+    lines += _heading(f"Largest effects of the events ({effect_meaning(summary.months)})")
+    changes = [c for c in summary.changes if abs(c.effect) >= SHOWN_EFFECT][:top]
     if not changes:
-        lines.append("  The events changed no score by as much as 0.001.")
+        lines.append(f"  {NO_EFFECTS}")
     else:
         lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   "
                      "behind it (its part of run 1's change, not the effect)")
@@ -181,7 +162,7 @@ def events_text(events, most: int = 15, notes: dict[str, str] | None = None) -> 
     rows = events[events["run"] == 1] if len(events) else events
     lines = _heading("Events (run 1)")
     if not len(rows):
-        lines.append("  No events: this is the world drifting on its own.")
+        lines.append(f"  {NO_EVENTS}")
     shown: set[str] = set()
     for record in rows.head(most).to_dict("records"):
         origin = "" if record["origin"] == "scenario" else "  [reaction]"
