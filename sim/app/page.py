@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Callable
+from typing import Any, Callable
 
 import solara
 
@@ -61,13 +61,17 @@ def first_session() -> GameSession:
 @solara.component
 def Page():
     initial = solara.use_memo(first_session, [])  # built inside the component: one per browser session
-    session, set_session = solara.use_state(initial)
-    since, set_since = solara.use_state(0)  # the month before the last action, for "what just happened"
-    error, set_error = solara.use_state(None)
+    # What an action changes, in one state, so that applying it renders the page once: the session, the month
+    # before the last action (for "what just happened") and the error to show.
+    shown, set_shown = solara.use_state((initial, 0, None))
+    session, since, error = shown
     projector, set_projector = solara.use_state(False)  # the projector view: the result first, large
-    place, set_place = solara.use_state(None)  # this page's run in the server's queue: None, 0 running, n ahead
     latest = solara.use_ref(initial)  # the newest session, ahead of the render that shows it
     actions = solara.use_memo(RunQueue, [])  # this page's actions, one after another in the order clicked
+    tell_place = solara.use_ref(lambda place: None)  # QueuePlace's setter: the place re-renders only itself
+
+    def set_error(message: str | None) -> None:
+        set_shown(lambda now: (now[0], now[1], message))
 
     def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
         def prepare() -> tuple[GameSession, GameSession]:
@@ -77,14 +81,11 @@ def Page():
         def apply(sessions: tuple[GameSession, GameSession]) -> None:
             base, new = sessions
             latest.current = new
-            set_error(None)
-            if not keep_since:
-                set_since(min(base.month, new.month))
-            set_session(new)
+            set_shown(lambda now: (new, now[1] if keep_since else min(base.month, new.month), None))
 
-        set_place(QUEUE.waiting())  # shown at once; the queue corrects it
-        run_in_turn(prepare, lambda sessions: sessions[1].result, apply, page=actions, on_place=set_place,
-                    on_error=set_error, cancelled=page_closed())
+        tell_place.current(QUEUE.waiting())  # shown at once; the queue corrects it
+        run_in_turn(prepare, lambda sessions: sessions[1].result, apply, page=actions,
+                    on_place=lambda place: tell_place.current(place), on_error=set_error, cancelled=page_closed())
 
     def choose(name: str) -> None:
         act(lambda _: GameSession.bundled(name))
@@ -138,9 +139,7 @@ def Page():
             solara.InputInt("seed", value=session.scenario.seed,
                             on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
                             style={"max-width": "8em"})
-            if place is not None:
-                solara.HTML(tag="span", unsafe_innerHTML=f'<span data-testid="queue">{html.escape(queue_text(place))}'
-                                                         '</span>', style={"color": "#555"})
+            QueuePlace(tell_place)
         if projector:
             ProjectorResult(session, since)
         else:
@@ -174,12 +173,11 @@ def ScenarioButtons(current: str | None, choose: Callable[[str], None]):
 def ProjectorResult(session: GameSession, since: int):
     """The projector view's top: what just happened, then the chart (text at least 14 px, shown at its own
     size) beside the largest effects, all within 1280 x 720 pixels without scrolling."""
-    figure = solara.use_memo(lambda: plot_projector(session.result), [session])  # drawn once per session state
     with solara.Column(classes=["entente-projector"], style={"gap": "6px"}):
         Happened(session, since, compact=True)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "nowrap", "gap": "12px"}):
             with solara.Column(style={"flex": "0 0 auto"}, classes=["entente-projector-chart"]):
-                solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=PROJECTOR_DPI)
+                Chart(lambda: plot_projector(session.result), session, dpi=PROJECTOR_DPI)
             with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
                 EffectsTable(session, rows=PROJECTOR_EFFECT_ROWS, compact=True)
 
@@ -407,20 +405,16 @@ def Views(session: GameSession, effects: bool = True):
     live = session.live_events
     with solara.lab.Tabs(lazy=True):  # only the tab in view is drawn: each figure takes about a second
         with solara.lab.Tab("Pairs over time"):
-            figure = figures.plot_top_pairs(result)
-            mark_live(figure, live)
-            solara.FigureMatplotlib(figure, dependencies=[session], format="png", dpi=FIGURE_DPI)
+            Chart(lambda: mark_live(figures.plot_top_pairs(result), live), session)
         with solara.lab.Tab("Score matrix"):
-            solara.FigureMatplotlib(figures.plot_heatmaps(result), dependencies=[session], format="png",
-                                    dpi=FIGURE_DPI)
+            Chart(lambda: figures.plot_heatmaps(result), session)
         with solara.lab.Tab("Bloc map"):
             blocs = figures.blocs_at(result, month)
             text = " | ".join(", ".join(sorted((a for a in blocs if blocs[a] == k), key=result.actors.index))
                               for k in sorted(set(blocs.values())))
             solara.HTML(tag="div", unsafe_innerHTML=f'<b>Blocs at month {month}:</b> '
                                                     f'<span data-testid="blocs">{html.escape(text)}</span>')
-            solara.FigureMatplotlib(figures.plot_bloc_map(result, month), dependencies=[session], format="png",
-                                    dpi=FIGURE_DPI)
+            Chart(lambda: figures.plot_bloc_map(result, month), session)
         with solara.lab.Tab("Why?"):
             Why(session)
     if effects:  # the projector view shows them at the top
@@ -446,6 +440,17 @@ def Why(session: GameSession):
         "(run 1, exact attribution: the parts add up to the change).</p>" + why_html(summary) + "</div>"))
 
 
+@solara.component
+def QueuePlace(tell):
+    """This page's place in the server's queue. Its own state, handed to the page through `tell`: a change of
+    place (several a click) re-renders this line, not the page."""
+    place, set_place = solara.use_state(None)
+    tell.current = set_place
+    if place is not None:
+        solara.HTML(tag="span", unsafe_innerHTML=f'<span data-testid="queue">{html.escape(queue_text(place))}'
+                                                 '</span>', style={"color": "#555"})
+
+
 def queue_text(place: int) -> str:
     if place == 0:
         return "Running…"
@@ -461,16 +466,25 @@ def page_closed() -> Callable[[], bool]:
     return kernel_context.get_current_context().closed_event.is_set
 
 
-def mark_live(figure, live) -> None:
-    """Mark the live events on the pairs-over-time timeline, apart from the scenario's own events."""
+@solara.component
+def Chart(draw: Callable[[], Any], session: GameSession, dpi: int = FIGURE_DPI):
+    """A figure drawn and encoded once per session state: a render for anything else (a slider, the queue's
+    place, a team's choice) reuses its PNG bytes. Drawn as the result folder's figures are (style.figure_bytes:
+    text from cached glyph outlines), at screen resolution."""
+    solara.Image(solara.use_memo(lambda: style.figure_bytes(draw(), "png", dpi), [session]), format="png")
+
+
+def mark_live(figure, live):
+    """The pairs-over-time figure with the live events marked on its timeline, apart from the scenario's own."""
     if not live or not figure.axes:
-        return
+        return figure
     ax = figure.axes[0]
     for month in sorted({event.month for event in live}):
         ax.axvline(month, color=LIVE_COLOUR, linewidth=1.6, zorder=1)
         names = ", ".join(f"{e.source}{style.ARROW}{e.target}" for e in live if e.month == month)
         ax.annotate(f"added live: {names}", (month, 0.02), xycoords=("data", "axes fraction"),
                     rotation=90, fontsize=8, color=LIVE_COLOUR, ha="right", va="bottom")
+    return figure
 
 
 def _table(test_id: str, header: list[str], rows: list[list[str]]) -> str:

@@ -90,8 +90,9 @@ def bloc_shape(bloc: int) -> str:
     return "o" if bloc < 1 else BLOC_SHAPES[(bloc - 1) % len(BLOC_SHAPES)]
 
 
-def figure_bytes(figure, fmt: str) -> bytes:
+def figure_bytes(figure, fmt: str, dpi: int = DPI) -> bytes:
     """One figure as file bytes with no date or software version in them: same figure, same bytes.
+    dpi: the files' resolution unless a caller (the page, at screen size) asks for another.
 
     PNG is drawn once straight onto an Agg canvas and encoded by png_bytes: savefig would draw a figure
     with a layout engine twice and Pillow's adaptive row filters cost more than the drawing saves.
@@ -104,7 +105,7 @@ def figure_bytes(figure, fmt: str) -> bytes:
         metadata = {"Date": None, "Creator": None}
         buffer = io.BytesIO()
         with matplotlib.rc_context(rc()):
-            figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+            figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
         return buffer.getvalue()
 
     import numpy as np
@@ -113,13 +114,13 @@ def figure_bytes(figure, fmt: str) -> bytes:
 
     canvas = glyphs.canvas(figure)
     facecolor = figure.get_facecolor()
-    if figure.dpi != DPI:
-        figure.set_dpi(DPI)
+    if figure.dpi != dpi:
+        figure.set_dpi(dpi)
     figure.set_facecolor("white")  # as savefig(facecolor="white"): the canvas is opaque, so alpha can go
     try:
         with matplotlib.rc_context(rc()):
             canvas.draw()
-        return png_bytes(np.asarray(canvas.buffer_rgba()), DPI)
+        return png_bytes(np.asarray(canvas.buffer_rgba()), dpi)
     finally:
         figure.set_facecolor(facecolor)
 
