@@ -84,7 +84,8 @@ def test_the_measures_and_metrics_on_hand_made_numbers():
     assert (m.expectations, m.band_hit_rate, m.episodes_failed) == (3, pytest.approx(1 / 3), 2)
     assert m.mae == pytest.approx((0 + 0.12 + 0.15) / 3) and m.sign_accuracy == pytest.approx(2 / 3)
     zero = metrics([[c(down, 0.0), c(neutral, 0.0)], [c(down, 0.0)]])
-    assert skill(m, zero) == pytest.approx(1 - m.mae / (0.05 * 2 / 3)) and skill(zero, metrics([[c(neutral, 0)]])) is None
+    assert skill(m, zero) == pytest.approx(1 - m.mae / (0.05 * 2 / 3))
+    assert skill(zero, metrics([[c(neutral, 0)]])) is None, "a null in every band leaves nothing to beat"
 
 
 def test_the_reversed_onlookers_and_the_zero_effect_fail_clearly(episodes):
@@ -194,3 +195,30 @@ def test_a_broken_change_is_a_clear_error(change, words):
     with pytest.raises(EntenteError) as caught:
         scenario_from_data({"name": "x", "months": 24, "changes": [change]})
     assert words in caught.value.message() and "changes[0]" in caught.value.message()
+
+
+def test_every_event_of_s400_caatsa_matters_to_its_checks():
+    """The issue: the old directions held with any one of the six events removed; the bands do not."""
+    import dataclasses
+
+    from sim.classroom.hindcast import check
+
+    scenario = load_scenario(next(p for p in HINDCASTS if p.stem == "s400_caatsa_2017_2018"))
+    full = [c.held for c in check(run(scenario), scenario)]
+    for k in range(len(scenario.events)):
+        fewer = dataclasses.replace(scenario, events=scenario.events[:k] + scenario.events[k + 1:])
+        assert [c.held for c in check(run(fewer), fewer)] != full, f"events[{k}] changes no check"
+
+
+def test_the_published_schema_accepts_every_hindcast_and_refuses_a_band_with_a_direction():
+    import jsonschema
+    import yaml
+
+    from sim.inputs.schema import scenario_schema
+
+    schema = scenario_schema()
+    for path in HINDCASTS:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "x", "expect": [{"pair": ["US", "India"], "effect": [0, 1], "change": "up"}]},
+                            schema)
