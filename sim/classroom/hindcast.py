@@ -1,21 +1,18 @@
-"""Hindcasts: run documented historical episodes and check the record's sized bands and directions.
+"""Hindcasts: check documented historical episodes against the record's sized bands and directions.
 
 Each hindcast is a scenario file with an `expect:` list (sim/model/scenario.py, Expectation). A pair's
 change is the events' effect (the run minus the same run without the scenario's events, averaged over
-the scenario's runs), so the model's own drift does not count for or against it.
+the scenario's runs), so the model's own drift does not count for or against it. Running the episodes and
+scoring them against null models is sim/classroom/hindcast_score.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..model.scenario import Expectation, Scenario
-from ..inputs.resources import bundled_hindcasts
-from ..inputs.scenario_file import load_scenario
-from ..results.runner import run
 
 NOTHING_MOVED = 0.005  # a peak smaller than this in size has nothing to recover: its share left counts as 0
 
@@ -96,26 +93,3 @@ def check(result, scenario: Scenario, effect: np.ndarray | None = None) -> list[
         value = measure(e, effect[:, i, j])
         checks.append(Check(scenario.name, e, holds(e, value), value, describe(e, value, by)))
     return checks
-
-
-def run_hindcast(path: str | Path) -> tuple[Scenario, list[Check]]:
-    from ..inputs.cost import check_scenario
-
-    scenario = load_scenario(path)
-    check_scenario(scenario)  # a hindcast file is a scenario file: the same limits as `sim run`
-    return scenario, check(run(scenario), scenario)
-
-
-def run_all(paths: list[str | Path] | None = None) -> list[tuple[Scenario, list[Check]]]:
-    """Run the bundled hindcasts (or the files given) and check each."""
-    return [run_hindcast(path) for path in (paths or bundled_hindcasts())]
-
-
-def all_held(outcomes) -> bool:
-    return all(c.held for _, checks in outcomes for c in checks)
-
-
-def effect_series(result, pair: tuple[str, str]) -> np.ndarray:
-    """The events' effect on one directed pair at every month (for plots and tests)."""
-    i, j = (result.actors.index(name) for name in pair)
-    return effects(result)[:, i, j]
