@@ -130,6 +130,7 @@ def test_the_command_prints_a_scorecard_and_fails_when_a_band_is_missed(tmp_path
     ({"pair": ["Russia", "India"], "peak": [0.3, 0.1]}, "low end above its high end"),
     ({"pair": ["Russia", "India"], "effect": [0.1, 0.3], "change": "up"}, "one of 'change', 'effect'"),
     ({"pair": ["Russia", "India"], "share_left": [0.1]}, "at least 2 items"),
+    ({"pair": ["Russia", "India"], "effect": [-0.1, 0.1], "tolerance": 0.05}, "Widen the band instead"),
     ({"pair": ["Russia", "Indai"], "effect": [0.1, 0.3]}, "unknown actor 'Indai'"),
 ])
 def test_a_broken_band_is_a_clear_error(entry, words):

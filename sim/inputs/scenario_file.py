@@ -334,6 +334,9 @@ class _Checker:
         note = str(entry.get("note", ""))
         measure = next((m for m in MEASURES if m in entry), None)
         if measure is not None:
+            if "tolerance" in entry:
+                raise self.error((*path, "tolerance"), "a tolerance applies to a direction ('change:'), not to "
+                                 f"a band ('{measure}:')", "Widen the band instead: its ends are its tolerance.")
             low, high = (float(x) for x in entry[measure])
             if low > high:
                 raise self.error((*path, measure), f"the band [{low:g}, {high:g}] has its low end above its high "

@@ -190,7 +190,7 @@ def scenario_schema() -> dict:
             "split": {"type": "string", "enum": list(SPLITS),
                       "description": "A hindcast's split: 'train' (episodes up to 2016) or 'test' (2017 on)."},
             "expect": {"type": "array", "items": expectation,
-                       "description": "Hindcasts: the directions a credible model must show "
+                       "description": "Hindcasts: the bands and directions a credible model must show "
                                       "(python -m sim hindcast)."},
         },
         "required": ["name"],
