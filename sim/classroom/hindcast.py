@@ -1,21 +1,20 @@
-"""Hindcasts: run documented historical sequences and check the directions a credible model must show.
+"""Hindcasts: check documented historical episodes against the record's sized bands and directions.
 
 Each hindcast is a scenario file with an `expect:` list (sim/model/scenario.py, Expectation). A pair's
-change is the events' effect (the run minus the same run without the scenario's events), so the model's
-own drift does not count for or against it.
+change is the events' effect (the run minus the same run without the scenario's events, averaged over
+the scenario's runs), so the model's own drift does not count for or against it. Running the episodes and
+scoring them against null models is sim/classroom/hindcast_score.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..model.scenario import Expectation, Scenario
-from ..inputs.resources import bundled_hindcasts
-from ..inputs.scenario_file import load_scenario
-from ..results.runner import run
+
+NOTHING_MOVED = 0.005  # a peak smaller than this in size has nothing to recover: its share left counts as 0
 
 
 @dataclass(frozen=True)
@@ -25,18 +24,65 @@ class Check:
     hindcast: str
     expectation: Expectation
     held: bool
-    value: float | None  # the measured effect (pair checks), None for bloc checks
+    value: float | None  # the measured effect, peak or share (pair checks), None for bloc checks
     text: str  # what was expected and what happened, one line
 
 
-def check(result, scenario: Scenario) -> list[Check]:
-    """Every expectation of a scenario checked against its result (averaged over runs)."""
-    path = result.trajectory()
-    reference = result.trajectory(baseline=True)
-    blocs = result.blocs.groupby(["month", "actor"])["bloc"].agg(lambda s: s.mode().iloc[0])
+def band(e: Expectation) -> tuple[float, float] | None:
+    """The interval an expectation allows its value: a sized band as written, a direction as a half-line."""
+    if e.measure is not None:
+        return float(e.low), float(e.high)  # type: ignore[arg-type]
+    if e.change is None:
+        return None
+    tol = e.tolerance
+    return {"up": (tol, np.inf), "down": (-np.inf, -tol),
+            "not_up": (-np.inf, tol), "not_down": (-tol, np.inf)}[e.change]
+
+
+def measure(e: Expectation, effect: np.ndarray) -> float:
+    """The value an expectation bounds, from the events' effect on its pair at every month (months + 1,)."""
+    by = e.by_month if e.by_month is not None else len(effect) - 1
+    window = effect[e.from_month:by + 1] - effect[e.from_month]
+    if e.measure in (None, "effect"):
+        return float(window[-1])
+    peak = float(window[int(np.argmax(np.abs(window)))])
+    if e.measure == "peak":
+        return peak
+    return float(window[-1] / peak) if abs(peak) >= NOTHING_MOVED else 0.0  # share_left
+
+
+def holds(e: Expectation, value: float) -> bool:
+    if e.measure is not None:
+        return bool(e.low <= value <= e.high)  # type: ignore[operator]
+    return {"up": value > e.tolerance, "down": value < -e.tolerance,
+            "not_up": value <= e.tolerance, "not_down": value >= -e.tolerance}[e.change]  # type: ignore[index]
+
+
+def describe(e: Expectation, value: float, by: int) -> str:
+    """One line: what was expected and what the model (or a null model) gave."""
+    span = f"from month {e.from_month} to {by}"
+    pair = f"{e.pair[0]} → {e.pair[1]}"  # type: ignore[index]
+    if e.measure is None:
+        return (f"{pair} {e.change.replace('_', ' ')} {span}: effect {value:+.3f} "  # type: ignore[union-attr]
+                f"(tolerance {e.tolerance:g})")
+    what = {"effect": "effect", "peak": "peak effect", "share_left": "share of the peak left"}[e.measure]
+    return f"{pair} {what} {span} in [{e.low:+.2f}, {e.high:+.2f}]: {value:+.3f}"
+
+
+def effects(result) -> np.ndarray:
+    """The events' effect on every directed pair at every month, averaged over runs: (months + 1, n, n)."""
+    return result.trajectory() - result.trajectory(baseline=True)
+
+
+def check(result, scenario: Scenario, effect: np.ndarray | None = None) -> list[Check]:
+    """Every expectation of a scenario checked against its result (averaged over runs).
+
+    `effect` replaces the result's effect (a null model that needs no run: zero effect everywhere)."""
+    effect = effects(result) if effect is None else effect
     checks = []
     for e in scenario.expectations:
         if e.bloc_together is not None:
+            blocs = result.blocs.groupby(["month", "actor"])["bloc"].agg(lambda s: s.mode().iloc[0])
             first, second = e.bloc_together
             held = bool(blocs[(e.at, first)] == blocs[(e.at, second)])
             text = f"{first} and {second} in one bloc at month {e.at}: {'yes' if held else 'no'}"
@@ -44,34 +90,6 @@ def check(result, scenario: Scenario) -> list[Check]:
             continue
         i, j = (result.actors.index(name) for name in e.pair)
         by = e.by_month if e.by_month is not None else result.months
-        effect = float((path[by, i, j] - path[e.from_month, i, j])
-                       - (reference[by, i, j] - reference[e.from_month, i, j]))
-        held = {"up": effect > e.tolerance, "down": effect < -e.tolerance,
-                "not_up": effect <= e.tolerance, "not_down": effect >= -e.tolerance}[e.change]
-        text = (f"{e.pair[0]} → {e.pair[1]} {e.change.replace('_', ' ')} from month {e.from_month} to {by}: "
-                f"effect {effect:+.3f} (tolerance {e.tolerance:g})")
-        checks.append(Check(scenario.name, e, held, effect, text))
+        value = measure(e, effect[:, i, j])
+        checks.append(Check(scenario.name, e, holds(e, value), value, describe(e, value, by)))
     return checks
-
-
-def run_hindcast(path: str | Path) -> tuple[Scenario, list[Check]]:
-    from ..inputs.cost import check_scenario
-
-    scenario = load_scenario(path)
-    check_scenario(scenario)  # a hindcast file is a scenario file: the same limits as `sim run`
-    return scenario, check(run(scenario), scenario)
-
-
-def run_all(paths: list[str | Path] | None = None) -> list[tuple[Scenario, list[Check]]]:
-    """Run the bundled hindcasts (or the files given) and check each."""
-    return [run_hindcast(path) for path in (paths or bundled_hindcasts())]
-
-
-def all_held(outcomes) -> bool:
-    return all(c.held for _, checks in outcomes for c in checks)
-
-
-def effect_series(result, pair: tuple[str, str]) -> np.ndarray:
-    """The events' effect on one directed pair at every month (for plots and tests)."""
-    i, j = (result.actors.index(name) for name in pair)
-    return result.trajectory()[:, i, j] - result.trajectory(baseline=True)[:, i, j]

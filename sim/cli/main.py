@@ -22,7 +22,7 @@ COMMANDS = {
     "blocs": "Landscape analysis (blocs, local minima) of any alignment data",
     "seed": "Code an article into starting alignments, or explain one pair's evidence",
     "schema": "Print the JSON Schema of scenario files",
-    "hindcast": "Run the historical hindcasts and print a scorecard of expected directions",
+    "hindcast": "Run the historical hindcasts and score the model against the record and null models",
     "explain": "Explain why one actor's regard for another moved: its change split by cause",
     "report": "Rebuild report.html in a result folder",
     "compare": "Compare two result folders or two scenarios: pairs, blocs and events that differ",

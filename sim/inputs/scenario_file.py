@@ -14,7 +14,7 @@ from ..errors import EntenteError, describe_value, did_you_mean, field_path
 from ..model.actors import ActorNames
 from ..model.events import ScheduledEvent
 from ..model.parameters import Parameters
-from ..model.scenario import DEFAULT_MONTHS, ActorChange, AddedActor, Expectation, RelationOverride, Scenario
+from ..model.scenario import DEFAULT_MONTHS, MEASURES, ActorChange, AddedActor, Expectation, RelationOverride, Scenario
 from .paths import check_input_file
 from .tables import canonical_actors, load_codebook
 from .text import name_problem
@@ -179,9 +179,10 @@ class _Checker:
                                     f"{error.validator_value:,})", "Shorten it to a sentence or two; longer text "
                                                                    "belongs in a document beside the scenario.")
         if kind == "oneOf" and len(path) == 2 and path[0] == "expect":
-            return self.error(path, "an expectation needs either 'pair' and 'change', or 'bloc_together'",
-                              "Write for instance '{pair: [Russia, India], change: up}' or "
-                              "'{bloc_together: [India, US], at: end}'.")
+            return self.error(path, "an expectation needs 'pair' and one of 'change', 'effect', 'peak' or "
+                                    "'share_left', or else 'bloc_together'",
+                              "Write for instance '{pair: [Russia, India], effect: [0.05, 0.2]}', "
+                              "'{pair: [Russia, India], change: up}' or '{bloc_together: [India, US], at: end}'.")
         if kind == "oneOf" and path and path[-1] == "to":
             return self.error(path, f"expected an actor name or a list of actor names, found {describe_value(value)}",
                               "Write for instance 'to: Pakistan' or 'to: [Pakistan, India]'.")
@@ -281,6 +282,7 @@ class _Checker:
             actor_parameters=actor_parameters,
             changes=changes,
             expectations=expectations,
+            split=data.get("split"),
             file=self.file,
             relations_file=relations_file,
         )
@@ -329,9 +331,20 @@ class _Checker:
         if from_month >= by_month:
             raise self.error((*path, "from_month"), f"from_month ({from_month}) must come before by_month "
                              f"({by_month})", "Measure a change over at least one month.")
+        note = str(entry.get("note", ""))
+        measure = next((m for m in MEASURES if m in entry), None)
+        if measure is not None:
+            if "tolerance" in entry:
+                raise self.error((*path, "tolerance"), "a tolerance applies to a direction ('change:'), not to "
+                                 f"a band ('{measure}:')", "Widen the band instead: its ends are its tolerance.")
+            low, high = (float(x) for x in entry[measure])
+            if low > high:
+                raise self.error((*path, measure), f"the band [{low:g}, {high:g}] has its low end above its high "
+                                 "end", f"Write the smaller number first: [{high:g}, {low:g}].")
+            return Expectation(pair=(first, second), from_month=from_month, by_month=by_month, note=note,
+                               measure=measure, low=low, high=high)
         return Expectation(pair=(first, second), change=entry["change"], from_month=from_month,
-                           by_month=by_month, tolerance=float(entry.get("tolerance", 0.01)),
-                           note=str(entry.get("note", "")))
+                           by_month=by_month, tolerance=float(entry.get("tolerance", 0.01)), note=note)
 
     def event(self, entry: dict, index: int, months: int, names: ActorNames, codebook) -> list[ScheduledEvent]:
         place = f"events[{index}]"

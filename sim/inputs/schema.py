@@ -8,7 +8,7 @@ into messages a student can act on.
 from __future__ import annotations
 
 from ..model.parameters import specs
-from ..model.scenario import CHANGES
+from ..model.scenario import CHANGES, MEASURES, SPLITS
 from .tables import load_codebook
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
@@ -20,6 +20,7 @@ MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
 MAX_NOTE = 500  # characters: a sentence or two; the note is repeated in events.csv for every run
 MAX_DESCRIPTION = 5000  # characters: a few paragraphs
+MAX_BAND = 2.0  # an effect on a score in [-1, 1] is within [-2, 2]; so, in practice, is a share of a peak
 MAX_BLOCS = 6  # blocs a run looks for each month (`sim run --blocs K`): more than six split seven actors apart
 
 BEHAVIOUR = {
@@ -35,6 +36,15 @@ ACTOR_NAME = {"type": "string", "minLength": 1, "maxLength": 60,
               "description": "An actor's name or alias (case-insensitive), e.g. Russia, USA, Islamabad."}
 SCORE = {"type": "number", "minimum": -1, "maximum": 1,
          "description": "Alignment score: -1 hostile, 0 neutral, +1 allied."}
+
+
+MEASURE_WORDS = {
+    "effect": "[low, high]: the events' effect on the pair between from_month and by_month lies in this band.",
+    "peak": "[low, high]: the largest effect in size between from_month and by_month (with its sign) lies "
+            "in this band.",
+    "share_left": "[low, high]: the share of the peak effect still there at by_month (1 = all of it, 0 = "
+                  "none) lies in this band.",
+}
 
 
 def _parameter_schema() -> dict:
@@ -126,6 +136,8 @@ def scenario_schema() -> dict:
         "description": "An actor changes what it is, e.g. an armed group becomes a governing state.",
     }
     pair = {"type": "array", "items": ACTOR_NAME, "minItems": 2, "maxItems": 2}
+    band = {"type": "array", "items": {"type": "number", "minimum": -MAX_BAND, "maximum": MAX_BAND},
+            "minItems": 2, "maxItems": 2}
     expectation = {
         "type": "object",
         "properties": {
@@ -145,8 +157,10 @@ def scenario_schema() -> dict:
                              {"type": "string", "enum": ["end"]}],
                    "description": "The month of a bloc_together check (a number or 'end')."},
             "note": {"type": "string", "description": "The fact the expectation stands for, with its source."},
+            **{measure: {**band, "description": MEASURE_WORDS[measure]} for measure in MEASURES},
         },
-        "oneOf": [{"required": ["pair", "change"]}, {"required": ["bloc_together"]}],
+        "oneOf": [{"required": ["pair", "change"]}, {"required": ["bloc_together"]},
+                  *({"required": ["pair", measure]} for measure in MEASURES)],
         "additionalProperties": False,
     }
     return {
@@ -173,8 +187,10 @@ def scenario_schema() -> dict:
             "relations": {"type": "array", "items": relation},
             "events": {"type": "array", "items": event, "maxItems": MAX_EVENTS},
             "changes": {"type": "array", "items": change, "maxItems": MAX_EVENTS},
+            "split": {"type": "string", "enum": list(SPLITS),
+                      "description": "A hindcast's split: 'train' (episodes up to 2016) or 'test' (2017 on)."},
             "expect": {"type": "array", "items": expectation,
-                       "description": "Hindcasts: the directions a credible model must show "
+                       "description": "Hindcasts: the bands and directions a credible model must show "
                                       "(python -m sim hindcast)."},
         },
         "required": ["name"],

@@ -32,15 +32,19 @@ class ActorChange:
 
 
 CHANGES = ("up", "down", "not_up", "not_down")
+MEASURES = ("effect", "peak", "share_left")  # what a sized band bounds (sim/classroom/hindcast.py)
+SPLITS = ("train", "test")  # hindcast episodes up to 2016 calibrate (train); 2017 on check (test)
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """A direction a credible model must show (hindcasts): a directed pair's change, or two actors in one bloc.
+    """What a credible model must show (hindcasts): a directed pair's change, or two actors in one bloc.
 
     A pair's change is measured as the events' effect: (score at by_month - score at from_month) in the run,
-    minus the same in the run without the scenario's events; `up` needs more than tolerance, `not_up` at
-    most tolerance.
+    minus the same in the run without the scenario's events. A direction (`change`): `up` needs more than
+    tolerance, `not_up` at most tolerance. A sized band (`measure` with `low`..`high`, both inclusive) bounds
+    the effect at by_month, its peak (the largest in size between from_month and by_month, with its sign) or
+    the share of that peak left at by_month.
     """
 
     pair: tuple[str, str] | None = None
@@ -51,6 +55,9 @@ class Expectation:
     bloc_together: tuple[str, str] | None = None
     at: int | None = None  # None: the last month
     note: str = ""
+    measure: str | None = None  # one of MEASURES for a sized band; None for a direction or a bloc check
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,5 +82,6 @@ class Scenario:
     actor_parameters: dict[str, dict[str, float]] = field(default_factory=dict)  # {actor: {anchoring: x}}
     changes: tuple[ActorChange, ...] = ()
     expectations: tuple[Expectation, ...] = ()
+    split: str | None = None  # a hindcast's place in the scorecard: one of SPLITS, or None
     file: str | None = None
     relations_file: str | None = None
