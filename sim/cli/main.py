@@ -31,6 +31,7 @@ COMMANDS = {
     "app": "Start the browser page for the class on this computer (needs the `app` extra)",
     "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
     "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
+    "data": "Read event data (ICEWS, GDELT) as monthly series between the actors",
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

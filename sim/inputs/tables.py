@@ -75,7 +75,8 @@ def load_codebook() -> dict[str, EventType]:
     return book
 
 
-ACTOR_KEYS = ("aliases", "kind", "anchoring", "attention", "arms_exports", "note", "source")  # optional keys
+ACTOR_KEYS = ("aliases", "kind", "anchoring", "attention", "arms_exports", "event_data", "note",
+              "source")  # optional keys
 
 
 def canonical_actors() -> list[ActorInfo]:
