@@ -25,8 +25,7 @@ FRACTION = 0.5
 def main(points: int) -> None:
     import numpy as np
 
-    from sim.classroom.hindcast import check
-    from sim.classroom.hindcast_score import metrics
+    from sim.results.expectations import check, metrics
     from sim.inputs.resources import bundled_hindcasts
     from sim.inputs.scenario_file import load_scenario
     from sim.model.parameters import specs

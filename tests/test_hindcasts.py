@@ -7,9 +7,8 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from sim.classroom.hindcast import Check, measure
-from sim.classroom.hindcast_score import (NEGATE, NULL_MODELS, SIGN_DEAD_ZONE, distance, metrics, null_parameters,
-                                          score_all, sign_right, skill)
+from sim.classroom.hindcast import NEGATE, NULL_MODELS, null_parameters, score_all
+from sim.results.expectations import SIGN_DEAD_ZONE, Check, distance, measure, metrics, sign_right, skill
 from sim.cli.main import main
 from sim.errors import EntenteError
 from sim.inputs.resources import bundled_hindcasts
@@ -202,7 +201,7 @@ def test_every_event_of_s400_caatsa_matters_to_its_checks():
     """The issue: the old directions held with any one of the six events removed; the bands do not."""
     import dataclasses
 
-    from sim.classroom.hindcast import check
+    from sim.results.expectations import check
 
     scenario = load_scenario(next(p for p in HINDCASTS if p.stem == "s400_caatsa_2017_2018"))
     full = [c.held for c in check(run(scenario), scenario)]

@@ -1,95 +1,127 @@
-"""Hindcasts: check documented historical episodes against the record's sized bands and directions.
+"""The hindcast scorecard: the model against the record, and against null models that lack a mechanism.
 
-Each hindcast is a scenario file with an `expect:` list (sim/model/scenario.py, Expectation). A pair's
-change is the events' effect (the run minus the same run without the scenario's events, averaged over
-the scenario's runs), so the model's own drift does not count for or against it. Running the episodes and
-scoring them against null models is sim/classroom/hindcast_score.py.
+A scorecard that any model passes says nothing, so every episode is also run with each null model of
+NULL_MODELS (the same scenario, seed and runs with some parameters overridden) and scored the same way.
+Per split (train: episodes up to 2016; test: 2017 on) and per model:
+
+- sign accuracy: over the pair expectations with a sign (effects and peaks, onlookers included), the
+  share whose value has a sign the band allows. A value within SIGN_DEAD_ZONE of 0 has sign 0; a band
+  allows + if its high end is above the dead zone, - if its low end is below minus the dead zone, and 0
+  if it reaches 0 or the dead zone (a band [-0.08, 0.08] allows all three, [0.05, 0.3] only +).
+- band hit rate: over every pair expectation, the share whose value lies in its band (ends included).
+- MAE: the mean distance from the value to its band (0 inside it), over every pair expectation;
+  skill over a null model is 1 - MAE_model / MAE_null (1: the model lands in every band the null misses;
+  0: no better; negative: worse; None when the null's MAE is 0).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from ..model.scenario import Expectation, Scenario
+from ..inputs.cost import check_scenario
+from ..inputs.resources import bundled_hindcasts
+from ..inputs.scenario_file import load_scenario
+from ..model.parameters import Parameters
+from ..model.scenario import Scenario
+from ..results.runner import run
+from ..results.expectations import SIGN_DEAD_ZONE, Check, band, check, effects, finite_or_none, metrics, skill
 
-NOTHING_MOVED = 0.005  # a peak smaller than this in size has nothing to recover: its share left counts as 0
+NEGATE = "negate"  # the scenario's value with its sign turned: allowed here only, to reverse a response
+
+# The null models, as parameter overrides in this one table (a parameter renamed in sim/model/parameters.py
+# is renamed here; tests/test_hindcasts.py checks every name). None: no run, the effect is 0 everywhere.
+NULL_MODELS: dict[str, dict[str, object] | None] = {
+    "zero effect": None,
+    "no onlookers": {"audience_scale": 0.0, "competition_scale": 0.0},
+    "onlookers reversed": {"audience_scale": NEGATE, "competition_scale": NEGATE},
+    "reactions off": {"reactions": False},
+    "direct effects only": {"audience_scale": 0.0, "competition_scale": 0.0, "reactions": False, "balance": 0.0},
+}
+SPLIT_ORDER = ("train", "test", "unsplit")
+
+
+def null_parameters(parameters: Parameters, overrides: dict[str, object]) -> Parameters:
+    """The scenario's parameters with a null model's overrides (past the declared ranges: negation is not
+    a setting a scenario may ask for, so this bypasses the file checks on purpose)."""
+    values = {name: (-getattr(parameters, name) if value == NEGATE else value) for name, value in overrides.items()}
+    return dataclasses.replace(parameters, **values)
 
 
 @dataclass(frozen=True)
-class Check:
-    """One expectation of one hindcast, with the measured number and whether it held."""
+class Episode:
+    """One hindcast scored: its checks under the model and under each null model."""
 
-    hindcast: str
-    expectation: Expectation
-    held: bool
-    value: float | None  # the measured effect, peak or share (pair checks), None for bloc checks
-    text: str  # what was expected and what happened, one line
+    scenario: Scenario
+    path: str
+    checks: list[Check]
+    nulls: dict[str, list[Check]]
 
-
-def band(e: Expectation) -> tuple[float, float] | None:
-    """The interval an expectation allows its value: a sized band as written, a direction as a half-line."""
-    if e.measure is not None:
-        return float(e.low), float(e.high)  # type: ignore[arg-type]
-    if e.change is None:
-        return None
-    tol = e.tolerance
-    return {"up": (tol, np.inf), "down": (-np.inf, -tol),
-            "not_up": (-np.inf, tol), "not_down": (-tol, np.inf)}[e.change]
+    @property
+    def split(self) -> str:
+        return self.scenario.split or "unsplit"
 
 
-def measure(e: Expectation, effect: np.ndarray) -> float:
-    """The value an expectation bounds, from the events' effect on its pair at every month (months + 1,)."""
-    by = e.by_month if e.by_month is not None else len(effect) - 1
-    window = effect[e.from_month:by + 1] - effect[e.from_month]
-    if e.measure in (None, "effect"):
-        return float(window[-1])
-    peak = float(window[int(np.argmax(np.abs(window)))])
-    if e.measure == "peak":
-        return peak
-    return float(window[-1] / peak) if abs(peak) >= NOTHING_MOVED else 0.0  # share_left
+def score_episode(path: str | Path) -> Episode:
+    scenario = load_scenario(path)
+    check_scenario(scenario)  # a hindcast file is a scenario file: the same limits as `sim run` (the null
+    # models are four more runs of it: a bounded multiple)
+    result = run(scenario)
+    nulls = {}
+    for name, overrides in NULL_MODELS.items():
+        if overrides is None:
+            nulls[name] = check(result, scenario, effect=np.zeros_like(effects(result)))
+        else:
+            variant = dataclasses.replace(scenario, parameters=null_parameters(scenario.parameters, overrides))
+            nulls[name] = check(run(variant), variant)
+    return Episode(scenario, str(path), check(result, scenario), nulls)
 
 
-def holds(e: Expectation, value: float) -> bool:
-    if e.measure is not None:
-        return bool(e.low <= value <= e.high)  # type: ignore[operator]
-    return {"up": value > e.tolerance, "down": value < -e.tolerance,
-            "not_up": value <= e.tolerance, "not_down": value >= -e.tolerance}[e.change]  # type: ignore[index]
+def score_all(paths: list[str | Path] | None = None) -> list[Episode]:
+    return [score_episode(path) for path in (paths or bundled_hindcasts())]
 
 
-def describe(e: Expectation, value: float, by: int) -> str:
-    """One line: what was expected and what the model (or a null model) gave."""
-    span = f"from month {e.from_month} to {by}"
-    pair = f"{e.pair[0]} → {e.pair[1]}"  # type: ignore[index]
-    if e.measure is None:
-        return (f"{pair} {e.change.replace('_', ' ')} {span}: effect {value:+.3f} "  # type: ignore[union-attr]
-                f"(tolerance {e.tolerance:g})")
-    what = {"effect": "effect", "peak": "peak effect", "share_left": "share of the peak left"}[e.measure]
-    return f"{pair} {what} {span} in [{e.low:+.2f}, {e.high:+.2f}]: {value:+.3f}"
-
-
-def effects(result) -> np.ndarray:
-    """The events' effect on every directed pair at every month, averaged over runs: (months + 1, n, n)."""
-    return result.trajectory() - result.trajectory(baseline=True)
-
-
-def check(result, scenario: Scenario, effect: np.ndarray | None = None) -> list[Check]:
-    """Every expectation of a scenario checked against its result (averaged over runs).
-
-    `effect` replaces the result's effect (a null model that needs no run: zero effect everywhere)."""
-    effect = effects(result) if effect is None else effect
-    checks = []
-    for e in scenario.expectations:
-        if e.bloc_together is not None:
-            blocs = result.blocs.groupby(["month", "actor"])["bloc"].agg(lambda s: s.mode().iloc[0])
-            first, second = e.bloc_together
-            held = bool(blocs[(e.at, first)] == blocs[(e.at, second)])
-            text = f"{first} and {second} in one bloc at month {e.at}: {'yes' if held else 'no'}"
-            checks.append(Check(scenario.name, e, held, None, text))
+def scorecard(episodes: list[Episode]) -> dict[str, dict]:
+    """Per split: the model's metrics, each null model's, and the model's MAE skill over each null."""
+    out = {}
+    for split in SPLIT_ORDER:
+        chosen = [e for e in episodes if e.split == split]
+        if not chosen:
             continue
-        i, j = (result.actors.index(name) for name in e.pair)
-        by = e.by_month if e.by_month is not None else result.months
-        value = measure(e, effect[:, i, j])
-        checks.append(Check(scenario.name, e, holds(e, value), value, describe(e, value, by)))
-    return checks
+        model = metrics([e.checks for e in chosen])
+        nulls = {name: metrics([e.nulls[name] for e in chosen]) for name in NULL_MODELS}
+        out[split] = {"episodes": len(chosen), "model": model, "nulls": nulls,
+                      "skill": {name: skill(model, m) for name, m in nulls.items()}}
+    return out
+
+
+def to_json(episodes: list[Episode]) -> dict:
+    """The scorecard and every check's value under the model and each null model, as plain data."""
+    def row(c: Check, e: Episode, k: int) -> dict:
+        x = c.expectation
+        low_high = band(x)
+        return {"pair": list(x.pair) if x.pair else None, "bloc_together": list(x.bloc_together or []) or None,
+                "measure": x.measure or (f"direction:{x.change}" if x.change else "bloc"),
+                "from_month": x.from_month, "by_month": x.by_month if x.pair else x.at,
+                "low": finite_or_none(low_high[0]) if low_high else None,
+                "high": finite_or_none(low_high[1]) if low_high else None,
+                "value": None if c.value is None else round(c.value, 6), "held": c.held,
+                "nulls": {name: (None if e.nulls[name][k].value is None else round(e.nulls[name][k].value, 6))
+                          for name in NULL_MODELS},
+                "note": x.note}
+
+    cards = scorecard(episodes)
+    return {
+        "definitions": {"sign_dead_zone": SIGN_DEAD_ZONE, "null_models": {k: v for k, v in NULL_MODELS.items()},
+                        "mae": "mean distance from the value to its band (0 inside)",
+                        "skill": "1 - MAE_model / MAE_null"},
+        "splits": {split: {"episodes": card["episodes"], "model": card["model"].to_dict(),
+                           "nulls": {name: m.to_dict() for name, m in card["nulls"].items()},
+                           "skill": {name: (None if s is None else round(s, 4)) for name, s in card["skill"].items()}}
+                   for split, card in cards.items()},
+        "episodes": [{"name": e.scenario.name, "file": Path(e.path).name, "split": e.split,
+                      "checks": [row(c, e, k) for k, c in enumerate(e.checks)]} for e in episodes],
+    }

@@ -19,7 +19,7 @@ def add_parser(subparsers, name, summary):
 
 
 def run(args) -> int:
-    from ..classroom.hindcast_score import NULL_MODELS, score_all, scorecard, to_json
+    from ..classroom.hindcast import NULL_MODELS, score_all, scorecard, to_json
     from ..errors import printable
 
     episodes = score_all(args.files or None)

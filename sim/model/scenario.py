@@ -32,7 +32,7 @@ class ActorChange:
 
 
 CHANGES = ("up", "down", "not_up", "not_down")
-MEASURES = ("effect", "peak", "share_left")  # what a sized band bounds (sim/classroom/hindcast.py)
+MEASURES = ("effect", "peak", "share_left")  # what a sized band bounds (sim/results/expectations.py)
 SPLITS = ("train", "test")  # hindcast episodes up to 2016 calibrate (train); 2017 on check (test)
 
 
