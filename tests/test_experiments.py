@@ -20,7 +20,7 @@ def test_a_sensitivity_design_and_a_sweep_grid_give_the_same_outcomes_serially_a
     from sim.experiments.design import factor_points, points, salib_inputs
     from sim.experiments.evaluate import Evaluator, Job, evaluate, variant_worlds
     from sim.experiments.outcomes import Follow
-    from sim.experiments.sensitivity import choose_factors
+    from sim.experiments.design import choose_factors
     from sim.experiments.sweep_file import sweep_from_data
 
     scenario = api.load_scenario(ARMS_SALE)

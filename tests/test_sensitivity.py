@@ -25,7 +25,7 @@ def small_morris():
 
 def test_default_factors_are_the_numeric_parameters_in_their_documented_ranges():
     from sim.model.parameters import Parameters, specs
-    from sim.experiments.sensitivity import choose_factors
+    from sim.experiments.design import choose_factors
 
     factors = {f.name: f for f in choose_factors(Parameters())}
     declared = {s.name: s for s in specs()}
@@ -48,7 +48,7 @@ def test_default_factors_are_the_numeric_parameters_in_their_documented_ranges()
 def test_bad_parameters_are_refused_with_the_fix(names, ranges, fragments):
     from sim.model.parameters import Parameters
     from sim.errors import EntenteError
-    from sim.experiments.sensitivity import choose_factors
+    from sim.experiments.design import choose_factors
 
     with pytest.raises(EntenteError) as caught:
         choose_factors(Parameters(), names, ranges)

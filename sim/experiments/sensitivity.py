@@ -21,19 +21,17 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..model.parameters import Parameters, Spec, specs
+from ..model.parameters import Parameters
 from ..model.scenario import Scenario
 from ..model.world import World
 from ..errors import EntenteError, did_you_mean
-from .design import SALIB_METHODS, Factor, Point, factor_of, factor_points, is_numeric, problem, salib_inputs
+from .design import (SALIB_METHODS, Factor, Point, choose_factors, factor_points, numeric_specs, problem,
+                     salib_inputs)
 from .evaluate import SERIAL, Job, evaluate
 from .outcomes import Follow, Measure, largest_effects, measure
 from ..results.result import Result
 
 METHODS = SALIB_METHODS
-# Varied only when asked for by name: noise is the model's chance, not one of its mechanisms; with one run
-# per point it would turn the screening into a measurement of one random draw.
-HELD_BY_DEFAULT = ("noise",)
 DEFAULT_TOP = 3
 DEFAULT_TRAJECTORIES = 10
 DEFAULT_LEVELS = 4
@@ -94,65 +92,6 @@ class SensitivityResult:
 
 
 # --------------------------------------------------------------------------------------------- factors
-
-def numeric_specs() -> tuple[Spec, ...]:
-    """Parameters a sensitivity analysis can vary: numbers with a documented range (not on/off, not choices)."""
-    return tuple(s for s in specs() if is_numeric(s))
-
-
-def choose_factors(parameters: Parameters, names: Sequence[str] | None = None,
-                   ranges: Mapping[str, Sequence[float]] | None = None) -> tuple[Factor, ...]:
-    """The factors to vary: the named parameters (default: every numeric one but HELD_BY_DEFAULT), each
-    over its documented range or the narrower range given. Bad names and ranges are refused."""
-    by_name = {s.name: s for s in specs()}
-    ranges = dict(ranges or {})
-    chosen = list(names) if names else [s.name for s in numeric_specs() if s.name not in HELD_BY_DEFAULT]
-    chosen += [name for name in ranges if name not in chosen]
-    if len(set(chosen)) != len(chosen):
-        twice = sorted({n for n in chosen if chosen.count(n) > 1})
-        raise EntenteError(f"the parameter {twice[0]!r} is named twice", field="parameters",
-                           hint="Name each parameter once.")
-    factors = []
-    for name in chosen:
-        spec = by_name.get(name)
-        if spec is None:
-            raise EntenteError(f"there is no parameter named {name!r}", field="parameters",
-                               hint=(did_you_mean(name, by_name) + " " if did_you_mean(name, by_name) else "")
-                               + "The parameters are listed by `python -m sim list parameters`.")
-        if not is_numeric(spec):
-            kind = "an on/off switch" if isinstance(spec.default, bool) else "a choice"
-            raise EntenteError(f"the parameter {name!r} is {kind}, not a number with a range, so a sensitivity "
-                               f"analysis cannot vary it", field="parameters",
-                               hint="Set it in the scenario's `parameters:` and analyse each setting in turn.")
-        low, high = _range(spec, ranges.get(name))
-        factors.append(factor_of(name, low, high, getattr(parameters, name)))
-    if not factors:
-        raise EntenteError("no parameter to vary", field="parameters",
-                           hint="Name at least one numeric parameter (python -m sim list parameters).")
-    return tuple(factors)
-
-
-def _range(spec: Spec, given) -> tuple[float, float]:
-    documented = f"its documented range is {spec.low:g} to {spec.high:g} {spec.unit}"
-    if given is None:
-        return float(spec.low), float(spec.high)  # type: ignore[arg-type]
-    try:
-        low, high = (float(x) for x in given)
-    except (TypeError, ValueError):
-        raise EntenteError(f"the range of {spec.name!r} must be two numbers, low and high", field="parameters",
-                           hint=f"For example {spec.name}={spec.low:g}:{spec.high:g}; {documented}.") from None
-    if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
-        raise EntenteError(f"the range of {spec.name!r} ({low:g} to {high:g}) must go from a lower number to a "
-                           f"higher one", field="parameters",
-                           hint=f"Swap the numbers or widen the range; {documented}.")
-    if low < spec.low or high > spec.high:  # type: ignore[operator]
-        raise EntenteError(f"the range of {spec.name!r} ({low:g} to {high:g}) goes outside the values the model "
-                           f"accepts", field="parameters",
-                           hint=f"Choose a range inside it: {documented}.")
-    return low, high
-
-
-# -------------------------------------------------------------------------------------------- outcomes
 
 def bloc_pairs(result: Result, pairs: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:
     """The pairs of actor names to follow ('A and B end in one bloc'), resolved (aliases and any case
