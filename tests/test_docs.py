@@ -59,7 +59,7 @@ def test_the_readme_excerpt_is_what_the_command_prints(tmp_path):
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     excerpt = re.search(r"```text\n(.*?)\n```", readme, flags=re.S).group(1)
-    rows = [line for line in excerpt.splitlines() if "→" in line or line.startswith("scenarios/")]
+    rows = [line for line in excerpt.splitlines() if "→" in line or line.startswith(("scenarios/", "A lens"))]
     assert len(rows) >= 6
     import contextlib
     import io

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import printable
 from ..results.attribution import VISIBLE
 from ..results.summary import BlocShift, Summary
+from ..links import cite
 
 WIDTH = 78
 NAME_WIDTH = 60  # an actor's name, as the schema allows
@@ -62,7 +63,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     lines.append(f"{where} · {summary.months} months · seed {summary.seed} · "
                  f"{runs} run{'s' if runs != 1 else ''} · {counted}")
     lines.append("A lens for discussion, not a forecast: the numbers follow from the model's assumptions "
-                 "(docs/model.md).")
+                 f"({cite('model')}).")
     noise = summary.parameters.noise
     if runs > 1 and not noise and not reactions:
         lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0 and no actor reacted; "
