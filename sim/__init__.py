@@ -81,7 +81,7 @@ def attribute(what, run: int = 1, **options):
 
 
 def sweep(scenario, plan, out, **options):
-    """Run a sweep (docs/sweeps.md): scenario as for run(); plan a SweepPlan or a sweep file's path.
+    """Run a sweep (the documentation's "Sweeps"): scenario as for run(); plan a SweepPlan or a sweep file's path.
 
     options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
     Returns a SweepOutcome; the table is out/sweep.csv.
