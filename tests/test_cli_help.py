@@ -44,6 +44,11 @@ def test_every_help_ends_with_an_example_and_the_documentation(name):
     build_parser().parse_args(_words(EXAMPLES[name])[0])  # parses as written
 
 
+def test_the_top_level_help_has_an_example_and_the_site():
+    text = build_parser().format_help()
+    assert f"Example:\n  {EXAMPLES['run']}\n" in text and f"Documentation: {SITE}\n" in text
+
+
 def test_the_examples_run_as_written_in_a_fresh_folder(tmp_path):
     """In COMMANDS' order, in one folder, as a class would type them (later examples read what `run` wrote)."""
     shutil.copytree(ROOT / "exercises" / "files", tmp_path / "exercises" / "files")

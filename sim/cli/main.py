@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         documentation = page(HELP_PAGES.get(name, "index"))
         sub_parser.epilog = "\n\n".join(filter(None, (sub_parser.epilog, f"Example:\n  {EXAMPLES[name]}",
                                                       f"Documentation: {documentation}")))
-    parser.epilog = f"Documentation: {page('index')}"
+    parser.epilog = f"Example:\n  {EXAMPLES['run']}\n\nDocumentation: {page('index')}"
     parser.formatter_class = HelpFormatter
     return parser
 
