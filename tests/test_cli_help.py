@@ -86,3 +86,12 @@ def test_quiet_prints_only_errors_and_verbose_adds_the_time_and_the_paths(tmp_pa
     assert "audience_scale" in listed.stdout  # the listing is what was asked for
     both = cli("validate", "s400_india", "-q", "-v", cwd=tmp_path)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+def test_a_preformatted_table_in_a_help_is_kept_line_by_line():
+    from sim.cli.play import USAGE
+
+    text = _help("play")
+    for line in USAGE.splitlines():
+        assert f"\n{line}\n" in text, line
+    assert f"({SITE}model/" in _help("explain")  # an address is never broken at its hyphens

@@ -116,8 +116,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's layout, except that an address is never broken at its hyphens and an indented line (an
-    example command) is kept as written."""
+    """argparse's layout, except that an address is never broken at its hyphens and a paragraph of several
+    lines (a usage table, an example command) is kept as written."""
 
     def _split_lines(self, text, width):
         import textwrap
@@ -129,7 +129,7 @@ class HelpFormatter(argparse.HelpFormatter):
 
         blocks = []
         for block in text.split("\n\n"):
-            if any(line.startswith(" ") for line in block.splitlines()):
+            if "\n" in block.strip("\n") or block.startswith(" "):
                 blocks.append("\n".join(indent + line for line in block.splitlines()))
             else:
                 blocks.append(textwrap.fill(" ".join(block.split()), width, initial_indent=indent,
