@@ -35,8 +35,9 @@ COMMANDS = {
 }
 
 # One example per command, shown at the end of its --help; tests/test_cli_help.py runs each as written.
-# Bundled scenarios by name, so that an example runs from any folder with the wheel too; they build on each
-# other in this order (report and compare read the folder run writes).
+# Bundled scenarios by name, so that an example runs from any folder with the wheel too (blocs and sweep read
+# a starter file of the checkout: exercises/, examples/); they build on each other in this order (explain,
+# report and compare read the folder run writes).
 EXAMPLES = {
     "run": "python -m sim run arms_sale_pakistan --out results/arms_sale",
     "validate": "python -m sim validate s400_india",
