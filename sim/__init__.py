@@ -12,7 +12,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     sim.bands(result), sim.probabilities(result)    # over the Monte Carlo runs
     model = sim.EntenteModel("s400_india", seed=0, memory=0.1)  # the engine as a Mesa model
     sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
-    sim.sweep("s400_india", "sweep.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
+    sim.sweep("s400_india", "examples/sweeps/s400_india.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def attribute(what, run: int = 1, **options):
 
 
 def sweep(scenario, plan, out, **options):
-    """Run a sweep (docs/sweeps.md): scenario as for run(); plan a SweepPlan or a sweep file's path.
+    """Run a sweep (the documentation's "Sweeps"): scenario as for run(); plan a SweepPlan or a sweep file's path.
 
     options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
     Returns a SweepOutcome; the table is out/sweep.csv.

@@ -17,7 +17,7 @@ def plot_effect_comparison(a_effect: np.ndarray, b_effect: np.ndarray, actors, a
                            effect_scale: float | None = None):
     """A's and B's effect matrices (scenario − baseline, actors in the same order) with one colour bar."""
     import matplotlib
-    from matplotlib.figure import Figure
+    from ..present.figure_type import Figure
 
     limit = check_effect_scale(effect_scale)
     names = list(actors)

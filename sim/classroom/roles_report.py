@@ -6,6 +6,7 @@ import html
 
 from ..present.numbers import signed
 from .roles import PARTNER, RIVAL, RoleSheet, is_armed_group
+from ..links import cite
 
 CAVEAT = ("A lens for discussion, not a forecast: this sheet states the model's starting assumptions and "
           "what its rules imply. It is not a description of any government's or group's intentions, and "
@@ -78,7 +79,7 @@ def sheet_markdown(sheet: RoleSheet) -> str:
               "Where you are most hostile, the model makes you likeliest to answer a rival's gain: if the "
               "rival gains a military partner (an arms sale, a pact, an exercise), the chance that you seek "
               "a counter-patron the next month, by the reaction rule with the default parameters "
-              "(docs/model.md, \"Reactions\"):", ""]
+              f"({cite('model', 'Reactions')}):", ""]
     for red in sheet.red_lines:
         lines.append(f"- **{red.rival}** (you regard it {_signed(red.score)}): chance {red.chance:.2f}; "
                      f"{red.chance_own_partner:.2f} if the one arming it is your own partner")

@@ -7,6 +7,7 @@ gains by switching bloc), lowest first, and says plainly when several are near-t
 from __future__ import annotations
 
 import argparse
+from ..links import page
 
 NEAR_TIE = 0.05  # configurations within 5% of |E_min| of the minimum count as near-tied
 SHOWN_BY_DEFAULT = 10  # human output; --json lists every configuration unless --top is given
@@ -26,7 +27,7 @@ def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(
         name, help=summary,
         description=summary + ". The file lists actors with sizes and symmetric propensities "
-        "(see docs/landscape.md). Energy E = sum over pairs in different blocs of "
+        f"(see {page('landscape')}). Energy E = sum over pairs in different blocs of "
         "size x size x propensity; lower is more stable.",
     )
     parser.add_argument("file", help="alignment data YAML: actors [{name, size}], propensities [[A, B, value]]")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-EXAMPLE = """example:
-  python -m sim data events events.2018-06.tab --out june_2018.csv
+EXAMPLE = """Examples:
+  python -m sim data events tests/data/icews/events.2018-06.sample.tab --out june_2018.csv
   python -m sim data events 20180601.export.CSV.zip --format gdelt --scenario s400_india"""
 
 
 def add_parser(subparsers, name, summary):
     import argparse
+
+    from .main import add_output_options
 
     parser = subparsers.add_parser(name, help=summary, description=summary + ".")
     kinds = parser.add_subparsers(dest="data_command", metavar="KIND")
@@ -31,8 +33,8 @@ def add_parser(subparsers, name, summary):
                                            "the seven actors)")
     events.add_argument("--out", help="the CSV to write (default: FILE's name + _monthly.csv, here)")
     events.add_argument("--force", action="store_true", help="replace --out if it exists")
-    events.add_argument("--quiet", action="store_true", help="print nothing but errors")
     events.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
+    add_output_options(events)
     return parser
 
 

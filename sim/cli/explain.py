@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from ..links import cite
 
 
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". Replays one run with exact "
-                                   "attribution (docs/model.md, \"Attribution\"). "
+                                   f"attribution ({cite('model', 'Attribution')}). "
                                    "A lens for discussion, not a forecast.")
     parser.add_argument("target", help="a result folder (python -m sim run --out FOLDER), or a scenario file or "
                                        "bundled scenario's name")

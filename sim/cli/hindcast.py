@@ -13,7 +13,7 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("files", nargs="*", help="hindcast files (default: the bundled hindcasts/)")
     parser.add_argument("--json", action="store_true",
                         help="print the scorecard and every check's value (model and null models) as JSON")
-    parser.add_argument("--quiet", action="store_true", help="print only the scorecard, not every check")
+    parser.add_argument("--scorecard", action="store_true", help="print only the scorecard, not every check")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
     return parser
 
@@ -31,7 +31,7 @@ def run(args) -> int:
     for e in episodes:
         total += len(e.checks)
         held += sum(c.held for c in e.checks)
-        if args.quiet:
+        if args.scorecard:
             continue
         print(f"{printable(e.scenario.name)}  [{e.split}]")
         for c in e.checks:

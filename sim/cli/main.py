@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 from ..errors import EntenteError
+from ..links import page
 
 COMMANDS = {
     "run": "Run a scenario and write its results",
@@ -33,6 +34,39 @@ COMMANDS = {
     "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
     "data": "Read event data (ICEWS, GDELT) as monthly series between the actors",
 }
+
+# One example per command, shown at the end of its --help; tests/test_cli_help.py runs each as written.
+# Bundled scenarios by name, so that an example runs from any folder with the wheel too (blocs and sweep read
+# a starter file of the checkout: exercises/, examples/); they build on each other in this order (explain,
+# report and compare read the folder run writes).
+EXAMPLES = {
+    "run": "python -m sim run arms_sale_pakistan --out results/arms_sale",
+    "validate": "python -m sim validate s400_india",
+    "list": "python -m sim list parameters",
+    "blocs": "python -m sim blocs exercises/files/europe_1914.yaml --blocs 2",
+    "seed": "python -m sim seed --explain Russia Pakistan",
+    "schema": "python -m sim schema > scenario.schema.json",
+    "hindcast": "python -m sim hindcast --scorecard",
+    "explain": "python -m sim explain results/arms_sale India Russia",
+    "report": "python -m sim report results/arms_sale",
+    "compare": "python -m sim compare results/arms_sale s400_india --out results/compare",
+    "sensitivity": "python -m sim sensitivity arms_sale_pakistan --parameters memory,balance --trajectories 2",
+    "sweep": "python -m sim sweep s400_india --grid examples/sweeps/s400_india.yaml --out results/sweep",
+    "app": "python -m sim app",
+    "play": "python -m sim play arms_sale_pakistan --turn 6 --state games/crisis",
+    "roles": "python -m sim roles --out roles",
+    "data": "python -m sim data events tests/data/icews/events.2018-06.sample.tab --out june_2018.csv",
+}
+
+# The documentation page each command's --help points to (sim/links.py; docs/NAME.md in a checkout).
+HELP_PAGES = {"run": "tutorial", "validate": "howto/scenario", "explain": "howto/explain", "blocs": "landscape",
+              "seed": "seeding", "sensitivity": "model", "sweep": "sweeps", "hindcast": "model",
+              "play": "classroom/crisis", "roles": "classroom/crisis", "app": "classroom"}
+
+# -q: a command whose standard output is the thing asked for (a listing, the schema) keeps it; these print
+# only where their files went; every other command prints nothing but errors.
+OUTPUT_IS_THE_ANSWER = {"list", "schema"}
+QUIET_BY_ITSELF = {"run", "sensitivity", "sweep"}
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -63,7 +97,48 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"sim.cli.{name}")
         sub_parser = module.add_parser(sub, name, summary)
         sub_parser.set_defaults(_module=module)
+        add_output_options(sub_parser)
+        sub_parser.formatter_class = HelpFormatter
+        documentation = page(HELP_PAGES.get(name, "index"))
+        sub_parser.epilog = "\n\n".join(filter(None, (sub_parser.epilog, f"Example:\n  {EXAMPLES[name]}",
+                                                      f"Documentation: {documentation}")))
+    parser.epilog = f"Example:\n  {EXAMPLES['run']}\n\nDocumentation: {page('index')}"
+    parser.formatter_class = HelpFormatter
     return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """-q/--quiet and -v/--verbose, the same on every command (one definition, added by build_parser)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true",
+                       help="print nothing but errors: no progress and no summary (run, sweep and sensitivity "
+                            "print where their files went; list and schema still print what they were asked for)")
+    group.add_argument("-v", "--verbose", action="store_true",
+                       help="also print, on standard error, how long the command took and which Entente, Python "
+                            "and folders it used")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout, except that an address is never broken at its hyphens and a paragraph of several
+    lines (a usage table, an example command) is kept as written."""
+
+    def _split_lines(self, text, width):
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text, width, indent):
+        import textwrap
+
+        blocks = []
+        for block in text.split("\n\n"):
+            if "\n" in block.strip("\n") or block.startswith(" "):
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(textwrap.fill(" ".join(block.split()), width, initial_indent=indent,
+                                            subsequent_indent=indent, break_on_hyphens=False,
+                                            break_long_words=False))
+        return "\n\n".join(blocks)
 
 
 # What the report prints that a legacy encoding (cp1252, latin-1, ASCII) may lack, in plain ASCII.
@@ -162,7 +237,7 @@ def _main(argv: list[str]) -> int:
     debug = args.debug or getattr(args, "debug_sub", False)
     with _streams_that_cannot_fail_on_encoding():
         try:
-            code = int(args._module.run(args) or EXIT_OK)
+            code = _run_command(args)
             sys.stdout.flush()  # a full device or a closed pipe shows here, not in the interpreter's exit
             return code
         except EntenteError as error:
@@ -184,6 +259,30 @@ def _main(argv: list[str]) -> int:
             if error.filename is None:
                 _silence_stdout()
             return EXIT_USAGE
+
+
+def _run_command(args) -> int:
+    """The command, with -q's silence or -v's account around it."""
+    import time
+
+    started, cpu = time.perf_counter(), time.process_time()
+    if args.quiet and args.command not in OUTPUT_IS_THE_ANSWER | QUIET_BY_ITSELF:
+        from contextlib import redirect_stdout
+
+        with open(os.devnull, "w", encoding="utf-8") as nowhere, redirect_stdout(nowhere):
+            code = int(args._module.run(args) or EXIT_OK)
+    else:
+        code = int(args._module.run(args) or EXIT_OK)
+    if args.verbose:
+        import platform
+        from pathlib import Path
+
+        sys.stdout.flush()
+        _say(f"sim {args.command}: exit {code}, {time.perf_counter() - started:.2f} s "
+             f"({time.process_time() - cpu:.2f} s of CPU in this process); Entente {_version()} from "
+             f"{Path(__file__).resolve().parent.parent}; Python {platform.python_version()} ({sys.executable}); "
+             f"working folder {Path.cwd()}")
+    return code
 
 
 def _os_error(error: OSError) -> EntenteError:

@@ -30,7 +30,6 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
-    parser.add_argument("--quiet", action="store_true", help="print only where the files went")
     parser.add_argument("--allow-large", action="store_true",
                         help="run even when the estimated work or output is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from ..links import page
 
 
 def add_parser(subparsers, name, summary):
@@ -12,7 +13,7 @@ def add_parser(subparsers, name, summary):
         "Each pair starts from a dated prior with its sources (sim/data/priors.yaml). The coder reads each\n"
         "clause of the article for who does what to whom (joint exercise, pact, sanctions, clash...) and\n"
         "the sentences update the prior in proportion to their strength. Pairs the article is silent on\n"
-        "keep their prior. See docs/seeding.md.",
+        f"keep their prior. See {page('seeding')}.",
         epilog="examples:\n"
                "  python -m sim seed seeds/pakistan_russia_relations_article.txt --out relations.yaml\n"
                "  python -m sim seed --explain Russia Pakistan\n"

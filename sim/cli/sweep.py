@@ -4,11 +4,12 @@ a local Dask cluster, or on an existing one), and `--summarise DIR` to print and
 from __future__ import annotations
 
 import sys
+from ..links import page
 
 
 def add_parser(subparsers, name, summary):
     parser = subparsers.add_parser(name, help=summary, description=summary + ". A lens for discussion, "
-                                   "not a forecast. See docs/sweeps.md.")
+                                   f"not a forecast. See {page('sweeps')}.")
     parser.add_argument("scenario", nargs="?", help="scenario YAML file, or a bundled scenario's name")
     parser.add_argument("--grid", metavar="SWEEP.yaml",
                         help="the sweep file: parameter values or ranges, variants, runs")
@@ -34,10 +35,11 @@ def run(args) -> int:
     from ..errors import EntenteError
 
     if args.summarise:
-        return _summarise(args.summarise, plots=not args.no_plots)
+        return _summarise(args.summarise, plots=not args.no_plots, quiet=args.quiet)
     if not args.scenario or not args.grid:
         raise EntenteError("sim sweep needs a scenario and a sweep file",
-                           hint="Write `python -m sim sweep SCENARIO --grid SWEEP.yaml --out DIR` (docs/sweeps.md), "
+                           hint="Write `python -m sim sweep SCENARIO --grid SWEEP.yaml --out DIR` "
+                                f"({page('sweeps')}), "
                                 "or `python -m sim sweep --summarise DIR` for a finished sweep.")
     for option, value in (("--workers", args.workers), ("--chunk-size", args.chunk_size)):
         if value is not None and value < 1:
@@ -52,7 +54,7 @@ def run(args) -> int:
     out = args.out if args.out is not None else str(Path("results") / f"{find_scenario(args.scenario).stem}-sweep")
     from ..experiments.sweep import sweep
 
-    bar = _progress_bar()
+    bar = None if args.quiet else _progress_bar()
     try:
         outcome = sweep(scenario, plan, out, scheduler=args.scheduler, workers=args.workers, chunk=args.chunk_size,
                         resume=args.resume, progress=bar.update if bar else None,
@@ -61,6 +63,9 @@ def run(args) -> int:
         if bar:
             bar.close()
     reused = outcome.chunks - outcome.computed_chunks
+    if args.quiet:
+        print(outcome.table)
+        return 0
     print(f"{outcome.points} points in {outcome.chunks} chunks of up to {outcome.chunk_size} on {outcome.workers} "
           f"worker{'s' if outcome.workers != 1 else ''}" + (f" ({reused} chunks reused)" if reused else ""))
     print(outcome.table)
@@ -93,7 +98,7 @@ def _progress_bar():
     return _Bar() if sys.stderr.isatty() else None
 
 
-def _summarise(folder: str, *, plots: bool) -> int:
+def _summarise(folder: str, *, plots: bool, quiet: bool = False) -> int:
     from ..experiments.sweep_summary import summarise_sweep
     from ..experiments.sweep_report import sweep_text
 
@@ -103,5 +108,8 @@ def _summarise(folder: str, *, plots: bool) -> int:
         from ..experiments.sweep_figures import save_sweep_plots
 
         files = save_sweep_plots(summary, folder)
-    print(sweep_text(summary, files), end="")
+    if quiet:  # only where the figures went
+        print("\n".join(str(path) for path in files), end="\n" if files else "")
+    else:
+        print(sweep_text(summary, files), end="")
     return 0

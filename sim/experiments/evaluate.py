@@ -30,6 +30,7 @@ from ..model.world import World
 from ..errors import EntenteError
 from .design import Point, point_scenario
 from .outcomes import Follow, PointOutcome, measure
+from ..links import page
 
 TARGET_CHUNK_SECONDS = 1.0
 CHUNKS_PER_WORKER = 4
@@ -154,7 +155,7 @@ class Evaluator:
             identity = _bounded(lambda: asyncio.run(_who_is_there(address)), CONNECT_SECONDS, address)
             if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
                 raise EntenteError(f"the server at {address} did not answer as a Dask scheduler",
-                                   hint="Check the address: `dask scheduler` prints it (docs/sweeps.md).")
+                                   hint=f"Check the address: `dask scheduler` prints it ({page('sweeps')}).")
             self.client = _bounded(lambda: Client(address, timeout=CONNECT_SECONDS),
                                    CONNECT_SECONDS, address, close=lambda client: client.close())
             try:
@@ -229,7 +230,7 @@ def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, work
 # ------------------------------------------------------------------------------------ a remote scheduler
 
 SCHEDULER_HINT = ("Give 'serial', 'local' or the address `dask scheduler` printed, such as tcp://10.0.0.5:8786 "
-                  "(an IPv6 host in brackets: tcp://[::1]:8786); see docs/sweeps.md.")
+                  f"(an IPv6 host in brackets: tcp://[::1]:8786); see {page('sweeps')}.")
 
 
 def check_scheduler(text: str) -> str:
@@ -305,7 +306,7 @@ def _bounded(call, seconds: float, address: str, *, close=None, no_workers: bool
     thread = threading.Thread(target=target, name="entente-scheduler-wait", daemon=True)
     thread.start()
     thread.join(seconds + 1)
-    hint = "Check that `dask scheduler` runs there and its port is open to this machine (docs/sweeps.md)."
+    hint = f"Check that `dask scheduler` runs there and its port is open to this machine ({page('sweeps')})."
     if thread.is_alive():
         gave_up.set()
         raise EntenteError(f"the Dask scheduler at {address} did not answer within {seconds:g} s (something "
@@ -315,7 +316,7 @@ def _bounded(call, seconds: float, address: str, *, close=None, no_workers: bool
         return box["value"]
     if no_workers and isinstance(error, TimeoutError):
         raise EntenteError(f"the Dask scheduler at {address} has no workers",
-                           hint=f"Start workers with `dask worker {address}` (docs/sweeps.md).") from None
+                           hint=f"Start workers with `dask worker {address}` ({page('sweeps')}).") from None
     if isinstance(error, TimeoutError):
         raise EntenteError(f"the Dask scheduler at {address} did not answer within {seconds:g} s", hint=hint) from None
     if isinstance(error, OSError):

@@ -19,7 +19,7 @@ PANEL_COLUMNS = 3
 def plot_sensitivity(result: SensitivityResult):
     """A matplotlib Figure with one panel per outcome."""
     import matplotlib
-    from matplotlib.figure import Figure
+    from ..present.figure_type import Figure
 
     morris = result.method == "morris"
     key = "mu_star" if morris else "ST"

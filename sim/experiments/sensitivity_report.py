@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import printable
 from .sensitivity import SensitivityResult
 from ..present.files import _csv as csv_text
+from ..links import page
 
 TABLE_FILE = "sensitivity.csv"
 SAMPLES_FILE = "samples.csv"
@@ -40,7 +41,7 @@ def sensitivity_text(result: SensitivityResult, *, out_dir: str | Path | None = 
     lines.append(f"{_shown(result.scenario_file or 'scenario')} · {design} · {result.evaluations} runs of "
                  f"{result.months} months{runs} · design seed {result.seed}")
     lines.append("A lens for discussion, not a forecast: this shows which assumptions the results rest on "
-                 "(docs/model.md).")
+                 f"({page('model')}).")
     ranges = ", ".join(f"{f.name} {f.low:g}–{f.high:g}" for f in result.factors)
     lines.append(_shown(f"Varied (others as in the scenario): {ranges}", 1000))
     if morris:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..errors import printable
 from .outcomes import EFFECT, Measure, column
 from .sweep_summary import SweepSummary
+from ..links import page
 
-LENS = "A lens for discussion, not a forecast: the numbers follow from the model's assumptions (docs/model.md)."
+LENS = f"A lens for discussion, not a forecast: the numbers follow from the model's assumptions ({page('model')})."
 
 
 def _level(value) -> str:

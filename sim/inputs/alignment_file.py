@@ -19,12 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EntenteError, describe_value, did_you_mean, field_path
+from ..links import page
 
 MAX_ACTORS = 500  # the solver stores n x n matrices; beyond this a classroom file is surely a mistake
 _TOP_KEYS = ("actors", "propensities", "name", "description", "source")
 _ACTOR_KEYS = ("name", "size")
 _EXAMPLE = ("For example, `actors: [{name: Britain, size: 2.5}, {name: France, size: 2.0}]` and "
-            "`propensities: [[Britain, France, 0.8]]`, each on its own line (docs/landscape.md).")
+            f"`propensities: [[Britain, France, 0.8]]`, each on its own line ({page('landscape')}).")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
+from ..links import page
 from .resources import default_relations
 from .tables import actor_names
 
@@ -21,7 +22,7 @@ HEADER_LINES = (
     HEADER,
     "# Do not edit by hand: put corrections in overrides.yaml beside this file and run the command again.",
     "# Why a score is what it is: python -m sim seed --explain ACTOR ACTOR --relations THIS_FILE",
-    "# How the coder works and where it goes wrong: docs/seeding.md",
+    f"# How the coder works and where it goes wrong: {page('seeding')}",
 )
 
 

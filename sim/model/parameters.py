@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from ..links import cite
 from .dynamics import Rates
 
 
@@ -65,7 +66,7 @@ class Parameters:
         0.5, "score per unit weight",
         "How strongly third parties react to an event between others, by the event type's audience rule: "
         "friend of my friend for diplomatic signals, balance of threat for military ties, sympathy with "
-        "the victim for hostile acts (docs/model.md).",
+        f"the victim for hostile acts ({cite('model', 'Audience rules')}).",
         0.0, 2.0)
     competition_scale: float = _declare(
         1.0, "score per unit weight",

@@ -22,7 +22,7 @@ FILE_STEM = "bands"
 def plot_bands(result: Result, n: int = 4):
     """Small multiples of the n pairs with the largest median effect at the end (default 4, at most 6)."""
     import matplotlib
-    from matplotlib.figure import Figure
+    from .figure_type import Figure
 
     n = max(1, min(int(n), 6))
     effect = bands(result, of="effect")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import printable
 from ..results.attribution import VISIBLE, leading
 from .terminal import NAME_WIDTH
+from ..links import cite
 
 
 def why_question(source: str, target: str, change: float) -> str:
@@ -32,7 +33,7 @@ def explain_text(attribution, source: str, target: str, *, top: int = 10, replay
     if rest:
         lines.append(f"  {sum(p.value for p in rest):+.3f}  {len(rest)} smaller part{'s' if len(rest) != 1 else ''}")
     lines.append(f"The parts add up to the change (to {max(attribution.gap(), 1e-16):.0e}); how the non-linear "
-                 "parts are shared: docs/model.md, \"Attribution\".")
+                 f"parts are shared: {cite('model', 'Attribution')}.")
     if replay_note:
         lines.append(replay_note)
     lines.append("A lens for discussion, not a forecast: the parts follow from the model's assumptions.")

@@ -702,7 +702,7 @@ def _check_formats(formats) -> tuple[str, ...]:
 # --- small helpers -----------------------------------------------------------------------------------
 
 def _new_figure(width: float, height: float):
-    from matplotlib.figure import Figure
+    from .figure_type import Figure
 
     # No layout engine: each figure places its axes once (sim.present.layout), so a save draws once.
     return Figure(figsize=(width, height), dpi=style.DPI, facecolor="white")

@@ -105,7 +105,8 @@ def _header(summary: Summary) -> list[str]:
     return [
         f"<h1>{e(summary.scenario)}</h1>",
         f'<p class="lens">{LENS} '
-        "(docs/model.md), the starting scores from one article read by a dictionary coder (docs/seeding.md).</p>",
+        "(Entente's documentation, \"The model\"), the starting scores from one article read by a dictionary "
+        "coder (Entente's documentation, \"Seeding\").</p>",
         "<table>",
         f"<tr><th>scenario file</th><td>{e(summary.scenario_file or 'scenario')}</td></tr>",
         f"<tr><th>starting world (relations file)</th><td>{relations}</td></tr>",
@@ -256,7 +257,8 @@ def _why(summary: Summary) -> list[str]:
            f"(month 0 to month {summary.months}, not the effect above) split by cause, by exact attribution: "
            "the parts add up to the change. Balance and reciprocity often pull against each other; memory "
            "pulls towards the starting relationship. <code>python -m sim explain FOLDER A B</code> does this "
-           "for any pair; how the non-linear parts are shared: docs/model.md, \"Attribution\".</p>"]
+           "for any pair; how the non-linear parts are shared: Entente's documentation, \"The model\", "
+           "\"Attribution\".</p>"]
     out.append(why_html(summary))
     return out
 

@@ -22,7 +22,7 @@ PAIRS = 2
 def plot_projector(result: Result, pairs: int = PAIRS):
     """Up to `pairs` panels side by side, one per pair the events moved most (both directions)."""
     import matplotlib
-    from matplotlib.figure import Figure
+    from .figure_type import Figure
     from matplotlib.lines import Line2D
 
     by, chosen = figures.chosen_pairs(result, 2 * pairs)

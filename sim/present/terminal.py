@@ -9,6 +9,7 @@ from ..errors import printable
 from ..results.summary import Summary
 from .sentences import (LENS, NO_EFFECTS, NO_EVENTS, NO_SHIFTS, OTHER_MINIMA, SHOWN_EFFECT, effect_meaning,
                         other_minima, shift_sentence)
+from ..links import cite
 
 WIDTH = 78
 NAME_WIDTH = 60  # an actor's name, as the schema allows
@@ -51,7 +52,7 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
     where = _shown(summary.scenario_file or "scenario")
     lines.append(f"{where} · {summary.months} months · seed {summary.seed} · "
                  f"{runs} run{'s' if runs != 1 else ''} · {counted}")
-    lines.append(f"{LENS} (docs/model.md).")
+    lines.append(f"{LENS} ({cite('model')}).")
     noise = summary.parameters.noise
     if runs > 1 and not noise and not reactions:
         lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0 and no actor reacted; "

@@ -29,7 +29,7 @@ def plot_waterfall(attribution, source: str, target: str, most: int = 8):
     import textwrap
 
     import matplotlib
-    from matplotlib.figure import Figure
+    from .figure_type import Figure
 
     parts = attribution.parts(source, target)
     i, j = attribution.names.index(source), attribution.names.index(target)

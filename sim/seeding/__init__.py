@@ -21,6 +21,7 @@ from itertools import combinations
 from pathlib import Path, PurePath
 
 from ..errors import EntenteError
+from ..links import page
 from .coder import Coder, Coding, Evidence
 from .cues import Settings
 from .relations import MAX_LISTED_EVIDENCE, build_relations
@@ -100,7 +101,7 @@ def relations_document(article, out, overrides=None, document_only: bool = False
         "article_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "actors": list(coding.actors),
         "method": {
-            "coder": "dictionary coder: sim/data/mentions.yaml, sim/data/cues.yaml (docs/seeding.md)",
+            "coder": f"dictionary coder: sim/data/mentions.yaml, sim/data/cues.yaml ({page('seeding')})",
             "priors": "sim/data/priors.yaml, sources in sim/data/facts.yaml",
             "mode": "document only: the article read from a neutral start of 0" if document_only
                     else "the prior updated by the article",

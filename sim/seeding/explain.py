@@ -12,6 +12,7 @@ import textwrap
 from ..errors import EntenteError, did_you_mean
 from .relations import by_sentence
 from .scoring import SentenceWeight, blend, sentence_weight
+from ..links import cite, page
 
 WIDTH = 100
 
@@ -95,7 +96,7 @@ def _arithmetic(document: dict, entry: dict, weights: list[SentenceWeight]) -> l
                    float(method.get("reach", 1.0)), float(prior.get("confidence", 0.3)))
     terms = " + ".join(f"{w.firmness:.2f} x {_signed(w.tone / 10, 2)}" for w in weights)
     push = _signed(result.push / result.reach if result.reach else 0, 3)
-    return ["", "How the number is made (docs/seeding.md, \"How a prior is updated\"):",
+    return ["", f"How the number is made ({cite('seeding', 'How a prior is updated')}):",
             f"  start: atanh({_signed(start)}) = {_signed(result.z_prior, 3)}, weight w0 = {result.prior_weight:g}"
             + (" (document only: a neutral start)" if "document only" in str(method.get("mode", "")) else ""),
             _fill(f"evidence: sum c x g/10 = {terms} = {push}; "
@@ -146,5 +147,5 @@ def explain_text(document: dict, a: str, b: str, file: str) -> str:
         if weights and entry.get("source") != "prior":
             lines += _arithmetic(document, entry, weights)
         lines += ["", _fill("The coder reads words, not meaning. If a line above is misread, correct the score in "
-                            "overrides.yaml beside the relations file and say why (docs/seeding.md).")]
+                            f"overrides.yaml beside the relations file and say why ({page('seeding')}).")]
     return "\n".join(lines) + "\n"
