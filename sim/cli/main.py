@@ -30,6 +30,7 @@ COMMANDS = {
     "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
     "app": "Start the browser page for the class on this computer (needs the `app` extra)",
     "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
+    "classroom": "Host a class game on the room's network: each team orders from its own device",
     "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
 }
 
