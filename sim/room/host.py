@@ -55,7 +55,11 @@ def serve(room: Room, host: str, port: int, *, qr: bool = True) -> int:
     from .web import build_app
 
     address = join_address(host, port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log = logging.getLogger("sim.room")  # joins and refusals; never a code, a PIN or a token
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
     announce(room, address, qr=qr)
     uvicorn.run(build_app(room, address=address), host=host, port=port, log_level="warning", access_log=False)
     room.store.close()

@@ -25,28 +25,35 @@ LENS = "A lens for discussion, not a forecast: the numbers follow from the model
 SCRIPT = """
 (function () {
   var body = document.body, url = body.getAttribute('data-poll'), view = body.getAttribute('data-view');
+  var home = body.getAttribute('data-home');  // the page's own address: never the form a page answered
   if (!url) { return; }
   function typing() {
-    var fields = document.querySelectorAll('input[type=text], textarea');
+    var fields = document.querySelectorAll('input, textarea, select');
     for (var i = 0; i < fields.length; i++) {
-      if (fields[i].value !== fields[i].defaultValue || fields[i] === document.activeElement) { return true; }
+      var f = fields[i];
+      if (f.type === 'hidden') { continue; }
+      if (f === document.activeElement && f.tagName !== 'BUTTON') { return true; }
+      if (f.type === 'checkbox' ? f.checked !== f.defaultChecked : f.tagName === 'SELECT'
+          ? f.selectedIndex > 0 && !f.options[f.selectedIndex].defaultSelected : f.value !== f.defaultValue) {
+        return true;
+      }
     }
     return false;
   }
   setInterval(function () {
     fetch(url, {cache: 'no-store', credentials: 'same-origin'}).then(function (r) {
-      if (r.status === 401 || r.status === 403) { location.reload(); return null; }
+      if (r.status === 401 || r.status === 403) { location.replace(home); return null; }
       return r.ok ? r.json() : null;
     }).then(function (data) {
-      if (data && data.view !== view && !typing()) { location.reload(); }
+      if (data && data.view !== view && !typing()) { location.replace(home); }
     }).catch(function () {});
   }, 1000);
 })();
 """
 
 
-def page(title: str, body: str, *, poll: str = "", view: str = "") -> str:
-    attributes = f' data-poll="{e(poll)}" data-view="{e(view)}"' if poll else ""
+def page(title: str, body: str, *, poll: str = "", view: str = "", home: str = "") -> str:
+    attributes = f' data-poll="{e(poll)}" data-view="{e(view)}" data-home="{e(home)}"' if poll else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{e(title)}</title><style>{CSS}</style></head><body{attributes}>\n{body}\n"
@@ -149,7 +156,7 @@ orders it too (it sees it next turn).</p>""")
     else:
         parts.append('<p class="muted">The situation report appears here after the first turn.</p>')
     parts.append(f'<p class="lens">{e(LENS)}</p>')
-    return page(f"Team {team}", "\n".join(parts), poll=f"{url}/poll", view=key)
+    return page(f"Team {team}", "\n".join(parts), poll=f"{url}/poll", view=key, home=url)
 
 
 def teacher_login(error: str = "") -> str:
@@ -204,11 +211,13 @@ def teacher_page(room, scenario: str, address: str, error: str = "", ok: str = "
     if report:
         parts.append(f'<h2>Situation report: turn {report[0]}</h2><iframe title="Situation report" '
                      'src="/teacher/report"></iframe>')
-    return page("Teacher's console", "\n".join(parts), poll="/teacher/poll", view=str(room.version))
+    return page("Teacher's console", "\n".join(parts), poll="/teacher/poll", view=str(room.version),
+                home="/teacher")
 
 
 def projector_page(room, scenario: str) -> str:
     report = room.report()
     inner = ('<iframe title="Situation report" src="/teacher/report" style="height: 92vh"></iframe>' if report
              else f"<h1>{e(scenario)}</h1><p>Turn {room.turn} is being ordered; the situation report appears here.</p>")
-    return page("Projector", inner, poll="/teacher/poll-turn", view=f"{room.epoch}-{room.turn}")
+    return page("Projector", inner, poll="/teacher/poll-turn", view=f"{room.epoch}-{room.turn}",
+                home="/teacher/projector")

@@ -8,6 +8,7 @@ file: the export is built in memory. Forms only (no uploads), bodies at most 16 
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -21,7 +22,7 @@ from .guard import LOG, BodyLimit, Throttle, same_origin
 TEAM_COOKIE, TEACHER_COOKIE = "entente_team", "entente_teacher"
 HEADERS = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                                       "frame-ancestors 'self'; form-action 'self'",
-           "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+           "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 class Refused(Exception):
@@ -134,7 +135,7 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
             except Refused as error:
                 return refusal(error)
             try:
-                act(team, form)
+                await run_in_threadpool(act, team, form)
             except EntenteError as error:
                 text = error.problem + (f" ({error.field})" if error.field else "")
                 return render_team(team, text + (f" {error.hint}" if error.hint else ""), status=400)
@@ -174,7 +175,13 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
             teacher_of(request)
         except Refused:
             return html(views.teacher_login())
-        return html(views.teacher_page(room, scenario, address))
+        done, turn = request.query_params.get("done"), request.query_params.get("turn", "")
+        ok = ""
+        if done == "played" and turn.isdigit():
+            ok = f"Turn {turn} played."
+        elif done == "undone" and turn.isdigit():
+            ok = f"Turn {int(turn) + 1} undone: its orders and news are open again."
+        return html(views.teacher_page(room, scenario, address, ok=ok))
 
     async def teacher_login(request: Request):
         where = client(request)
@@ -202,7 +209,7 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
             except Refused as error:
                 return refusal(error)
             try:
-                ok = act(form)
+                done = await run_in_threadpool(act, form)
             except EntenteError as error:
                 text = error.problem + (f" ({error.field})" if error.field else "")
                 return html(views.teacher_page(room, scenario, address, text + (f" {error.hint}" if error.hint
@@ -210,16 +217,18 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
             except ValueError:
                 return html(views.teacher_page(room, scenario, address, "That form was not filled in as expected."),
                             400)
-            return html(views.teacher_page(room, scenario, address, ok=ok or "")) if ok else \
-                RedirectResponse("/teacher", 303, headers=HEADERS)
+            # Post, then redirect: a reload of the console never sends the form again.
+            return RedirectResponse(f"/teacher?done={done}&turn={room.turn - 1}" if done else "/teacher", 303,
+                                    headers=HEADERS)
         return endpoint
 
     def advance(form):
         room.advance(missing_ok=form.get("missing_ok") == "1")
-        return f"Turn {room.turn - 1} played."
+        return "played"
 
     def undo(form):
-        return f"Turn {room.undo()} undone: its orders and news are open again."
+        room.undo()
+        return "undone"
 
     async def teacher_get(request: Request):
         try:
@@ -238,11 +247,11 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
         if kind == "qr.svg":
             return Response(qr_svg(address), media_type="image/svg+xml", headers=HEADERS)
         if kind == "export":
-            data = room.export_zip()
+            data = await run_in_threadpool(room.export_zip)
             return Response(data, media_type="application/zip", headers={
                 **HEADERS, "Content-Disposition": f'attachment; filename="game-turn-{room.turn - 1}.zip"'})
         try:
-            text = room.debrief_text()
+            text = await run_in_threadpool(room.debrief_text)
         except EntenteError as error:
             return html(views.teacher_page(room, scenario, address, error.problem), 400)
         return html(views.teacher_page(room, scenario, address, debrief=text))
@@ -258,7 +267,7 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
 
     routes = [
         Route("/", home), Route("/join", join, methods=["POST"]),
-        Route("/static/room.js", script),
+        Route("/static/room.js", script), Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/team/{team}", team_home),
         Route("/team/{team}/order", team_action(order), methods=["POST"]),
         Route("/team/{team}/remove", team_action(lambda t, f: room.remove_order(t, int(f.get("order", ""))),
