@@ -107,14 +107,21 @@ def test_forged_guessed_and_replayed_tokens_are_refused(room):
     answer = forged.get("/team/India")
     assert answer.status_code == 401 and "no session in this game" in answer.text
     first = joined(app, room.codes()["India"])
-    old_token = first.cookies[TEAM_COOKIE]
-    joined(app, room.codes()["India"])  # the team joins again on another device
+    second = joined(app, room.codes()["India"])  # a second device of the team: both may order
+    assert order(first, "India", "summit", "with", "US").status_code == 200
+    assert second.get("/team/India").text.count("summit with US") == 1
+    old_code, old_token = room.codes()["India"], first.cookies[TEAM_COOKIE]
+    teacher = _teacher(app, room)
+    assert teacher.post("/teacher/new-code", data={"team": "India"}).status_code == 200
+    assert room.codes()["India"] != old_code
     replayed = client(app)
     replayed.cookies.set(TEAM_COOKIE, old_token)
-    answer = order(replayed, "India", "summit", "with", "US")
+    answer = order(replayed, "India", "summit", "with", "Russia")
     assert answer.status_code == 401 and "has ended" in answer.text
-    assert replayed.get("/team/India/poll").status_code == 401
-    assert room.store.orders(room.turn) == []
+    assert second.get("/team/India/poll").status_code == 401
+    assert client(app).post("/join", data={"code": old_code}).status_code == 403
+    assert len(room.store.orders(room.turn)) == 1
+    assert order(joined(app, room.codes()["India"]), "India", "summit", "with", "Russia").status_code == 200
     # A token of another game is not a session of this one.
     other = Room.start("arms_sale_pakistan", room.store.path.parent / "other", TEAMS, turn=3)
     stranger = joined(build_app(other), other.codes()["India"])

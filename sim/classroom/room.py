@@ -127,6 +127,13 @@ class Room:
         name = f"{self.store.path} (turn {last[0]})" if last else str(self.store.path)
         return read_game(load_yaml_text(text or "", filename=name, what="game file"), name)
 
+    @staticmethod
+    def warm() -> None:
+        """Import what playing a turn needs (the engine, pandas, Mesa) before the class arrives, so that the
+        first 'advance' takes as long as the others (about 3 s of imports otherwise)."""
+        from ..results import runner  # noqa: F401
+        from . import debrief, situation, situation_report  # noqa: F401
+
     @property
     def game(self) -> Game:
         return self._game
@@ -157,12 +164,26 @@ class Room:
         return _same("".join(str(pin).split())[:64], self.pin())
 
     def new_session(self, who: str) -> str:
-        """A session token for a team (its earlier sessions end: one device orders for a team) or the teacher."""
+        """A session token for a team (each of its devices has one) or the teacher."""
         token = secrets.token_urlsafe(32)
         with self._lock:
-            self.store.add_session(token_hash(token), who, replace=who != TEACHER)
+            self.store.add_session(token_hash(token), who)
             self.version += 1
         return token
+
+    def renew_code(self, team: str) -> str:
+        """A new join code for a team whose code got out: its devices are signed out and must join again."""
+        if team not in self.teams:
+            raise EntenteError("there is no such team in this game")
+        with self._lock:
+            code = new_code()
+            while code in self._codes:
+                code = new_code()
+            self.store.renew_code(team, code)
+            self._codes = {c: t for c, t in self._codes.items() if t != team} | {code: team}
+            self.version += 1
+            self.epoch += 1  # the team's pages reload, and find their session ended
+            return code
 
     def session(self, token: str | None) -> tuple[str, bool] | None:
         """(who, replaced) for a session token, or None for one this game never issued."""

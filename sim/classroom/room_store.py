@@ -91,14 +91,16 @@ class Store:
         self._write("DELETE FROM turns WHERE number = ?", (number,))
 
     # ----------------------------------------------------------------------------------- sessions
-    def add_session(self, token_hash: str, who: str, *, replace: bool) -> None:
-        """A new session for `who` (a team, or the teacher); replace: the team's earlier sessions end."""
+    def add_session(self, token_hash: str, who: str) -> None:
+        """A new session for `who` (a team, or the teacher), with its join."""
         now = time.time()
-        statements = [("INSERT INTO joins (who, at) VALUES (?, ?)", (who, now))]
-        if replace:
-            statements.append(("UPDATE sessions SET replaced = 1 WHERE who = ?", (who,)))
-        statements.append(("INSERT INTO sessions VALUES (?, ?, ?, 0)", (token_hash, who, now)))
-        self._many(statements)
+        self._many([("INSERT INTO joins (who, at) VALUES (?, ?)", (who, now)),
+                    ("INSERT INTO sessions VALUES (?, ?, ?, 0)", (token_hash, who, now))])
+
+    def renew_code(self, team: str, code: str) -> None:
+        """A team's new join code; every session it had ends (a code that got out of the team)."""
+        self._many([("UPDATE teams SET code = ? WHERE team = ?", (code, team)),
+                    ("UPDATE sessions SET replaced = 1 WHERE who = ?", (team,))])
 
     def session(self, token_hash: str) -> tuple[str, bool] | None:
         """(who, replaced) for a token's hash, or None for a token this game never issued."""

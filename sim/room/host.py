@@ -60,6 +60,7 @@ def serve(room: Room, host: str, port: int, *, qr: bool = True) -> int:
     log = logging.getLogger("sim.room")  # joins and refusals; never a code, a PIN or a token
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    room.warm()
     announce(room, address, qr=qr)
     uvicorn.run(build_app(room, address=address), host=host, port=port, log_level="warning", access_log=False)
     room.store.close()

@@ -171,7 +171,10 @@ def teacher_page(room, scenario: str, address: str, error: str = "", ok: str = "
     first, last = game.next_turn()
     rows = "".join(
         f"<tr data-team=\"{e(team)}\"><td>{e(team)}</td><td>{e(room.teams[team])}</td><td>{e(code)}</td>"
-        f"<td>{'joined' if joined else '-'}</td><td>{'submitted' if submitted else '-'}</td><td>{count}</td></tr>"
+        f"<td>{'joined' if joined else '-'}</td><td>{'submitted' if submitted else '-'}</td><td>{count}</td>"
+        f'<td><form class="inline" method="post" action="/teacher/new-code"><input type="hidden" name="team" '
+        f'value="{e(team)}"><button type="submit" title="signs out the team\'s devices">New code</button></form>'
+        "</td></tr>"
         for (team, (joined, submitted, count)), code in zip(room.status().items(), room.codes().values()))
     parts = [f"<h1>Teacher's console</h1><p class=\"muted\">{e(scenario)} · join at <strong>{e(address)}</strong> · "
              '<a href="/teacher/qr.svg" target="_blank">QR code</a> · <a href="/teacher/projector" target="_blank">'
@@ -179,7 +182,7 @@ def teacher_page(room, scenario: str, address: str, error: str = "", ok: str = "
              f"<h2>{'The game is over' if game.over else f'Turn {room.turn}: months {first} to {last}'} "
              f"(month {game.month} of {game.horizon})</h2>",
              "<table><tr><th>team</th><th>actor</th><th>join code</th><th>joined</th><th>orders</th><th>moves</th>"
-             f"</tr>{rows}</table>"]
+             f"<th></th></tr>{rows}</table>"]
     if not game.over:
         injects = room.injects()
         parts.append("<h2>News this turn</h2>")

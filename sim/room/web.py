@@ -58,8 +58,8 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
                           "Join with your team's code.")
         who, replaced = found
         if replaced:
-            raise Refused(401, f"This session of team {who} has ended: the team joined again on another device.",
-                          "Join again with your team's code to order from this device.")
+            raise Refused(401, f"This session of team {who} has ended: the teacher gave the team a new join code.",
+                          "Ask your teacher for the new code and join again.")
         return who
 
     def team_of(request: Request) -> str:
@@ -287,6 +287,8 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
         Route("/teacher/remove-news", teacher_action(lambda f: room.remove_inject(int(f.get("inject", ""))) or ""),
               methods=["POST"]),
         Route("/teacher/advance", teacher_action(advance), methods=["POST"]),
+        Route("/teacher/new-code", teacher_action(lambda f: room.renew_code(f.get("team", "")) and ""),
+              methods=["POST"]),
         Route("/teacher/undo", teacher_action(undo), methods=["POST"]),
         *(Route(f"/teacher/{kind}", teacher_get) for kind in ("report", "projector", "poll", "poll-turn", "qr.svg",
                                                                 "export", "debrief")),
