@@ -267,6 +267,8 @@ def test_two_turns_proposals_news_undo_and_export(room, tmp_path):
     assert [w for _, w, _, _ in room.team_view("US").orders] == ["summit with India"]
     assert teacher.post("/teacher/advance", data={}).status_code == 200
     assert room.report() == second
+    debrief = teacher.get("/teacher/debrief").text
+    assert "Debrief · Russia sells" in debrief and "month 6" in debrief
     # Export: the CLI's game folder; `sim play --continue` carries on from it.
     archive = teacher.get("/teacher/export")
     assert archive.headers["content-type"] == "application/zip"

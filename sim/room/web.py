@@ -96,6 +96,9 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
 
     # ------------------------------------------------------------------------------------------ join
     async def home(request: Request):
+        found = room.session(request.cookies.get(TEAM_COOKIE))
+        if found and not found[1] and found[0] in room.teams:  # this device has joined: back to its team
+            return RedirectResponse(views.team_url(found[0]), 303, headers=HEADERS)
         return html(views.join_page(scenario))
 
     async def join(request: Request):
