@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 import re
+import socket
 import sqlite3
 import warnings
 import zipfile
@@ -307,6 +308,19 @@ def test_the_command_refuses_bad_input_in_one_paragraph(tmp_path):
     text.write_text("not a database\n")
     done = cli("classroom", "host", "--resume", str(text))
     assert done.returncode == 2 and "not a game database" in done.stderr and "Traceback" not in done.stderr
+    stranger = tmp_path / "other.sqlite"
+    with sqlite3.connect(stranger) as db:
+        db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    done = cli("classroom", "host", "--resume", str(stranger))
+    assert done.returncode == 2 and "damaged" in done.stderr and "teams" in done.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        done = cli("classroom", "host", "arms_sale_pakistan", "--teams", "India,US", "--folder",
+                   str(tmp_path / "busy"), "--port", str(busy.getsockname()[1]), "--no-qr")
+    assert done.returncode == 2 and "cannot serve on 127.0.0.1" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "busy").exists()
     done = cli("classroom", "host", "arms_sale_pakistan", "--teams", "India,Atlantis", "--folder",
                str(tmp_path / "games"))
     assert done.returncode == 2 and "Atlantis" in done.stderr and "Traceback" not in done.stderr

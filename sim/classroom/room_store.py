@@ -11,6 +11,7 @@ altered. The game's state between turns is the saved-game text of sim/classroom/
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -214,6 +215,10 @@ def open_store(path) -> Store:
     except sqlite3.DatabaseError as error:
         raise EntenteError(f"this file is not a game database ({error})", file=str(path),
                            hint="Give the .sqlite file `python -m sim classroom host` printed.") from None
+    try:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        tables = set()
     version = int(rows[0][0]) if rows and str(rows[0][0]).isdigit() else None
     if version is None:
         connection.close()
@@ -223,4 +228,9 @@ def open_store(path) -> Store:
         raise EntenteError(f"this game was saved by a newer Entente (database schema {version}; this version "
                            f"reads up to {SCHEMA_VERSION})", file=str(path), field="meta.schema_version",
                            hint="Upgrade Entente (pip install -U entente-sim) to resume it; the file is unchanged.")
+    missing = sorted(set(re.findall(r"CREATE TABLE (\w+)", SCHEMA)) - tables)
+    if missing:
+        connection.close()
+        raise EntenteError(f"this game database is damaged: it lacks the table(s) {', '.join(missing)}",
+                           file=str(path), hint="Resume from a copy of the file, or export the game and start anew.")
     return Store(connection, path)

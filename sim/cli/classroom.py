@@ -42,7 +42,9 @@ def run(args) -> int:
     if not 1 <= args.port <= 65535:
         raise EntenteError(f"--port must be between 1 and 65535, not {args.port}", field="--port")
     from ..classroom.room import Room
-    from ..room.host import serve
+    from ..room.host import check_free, serve
+
+    check_free(args.host, args.port)  # before a new game's file is made
 
     if args.resume:
         if args.scenario or args.teams:

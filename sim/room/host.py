@@ -32,6 +32,24 @@ def _lan_address() -> str:
             return "127.0.0.1"
 
 
+def check_free(host: str, port: int) -> None:
+    """The address can be served on (another server on the port, or an address this computer lacks, is said in
+    one paragraph before anything is printed)."""
+    import socket
+
+    from ..errors import EntenteError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise EntenteError(f"cannot serve on {host} port {port}: {error.strerror or error}", field="--host/--port",
+                           hint="Another server may be using the port: choose another with --port, or give an "
+                                "address of this computer with --host.") from None
+
+
 def announce(room: Room, address: str, *, qr: bool = True, out=None) -> None:
     out = out or sys.stdout
     game = room.game
@@ -54,6 +72,7 @@ def serve(room: Room, host: str, port: int, *, qr: bool = True) -> int:
 
     from .web import build_app
 
+    check_free(host, port)
     address = join_address(host, port)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
