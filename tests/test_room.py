@@ -268,6 +268,11 @@ def test_two_turns_proposals_news_undo_and_export(room, tmp_path):
     assert [w for _, w, _, _ in room.team_view("US").orders] == ["summit with India"]
     assert teacher.post("/teacher/advance", data={}).status_code == 200
     assert room.report() == second
+    # Turn 3 is being ordered when the game is exported: India's submitted move and the news go with it.
+    order(teams["India"], "India", "diplomatic_visit", "with", "Russia", "carried over")
+    teams["India"].post("/team/India/submit", data={"submitted": "1"})
+    order(teams["US"], "US", "summit", "with", "China", "not submitted, not carried")
+    teacher.post("/teacher/card", data={"card": "6"})  # the S-400 contract
     debrief = teacher.get("/teacher/debrief").text
     assert "Debrief · Russia sells" in debrief and "month 6" in debrief
     # Export: the CLI's game folder; `sim play --continue` carries on from it.
@@ -279,6 +284,8 @@ def test_two_turns_proposals_news_undo_and_export(room, tmp_path):
     done = cli("play", "--continue", "--state", str(folder), "--no-plots")
     assert done.returncode == 0, done.stderr
     assert "turn 3 · months 7 to 9" in done.stdout and "month 9 of 36" in done.stdout
+    assert "India: diplomatic_visit with Russia (month 7): carried over" in done.stdout
+    assert "not carried" not in done.stdout and "S-400" in done.stdout
 
 
 def test_the_record_survives_reopening_and_refuses_a_newer_schema(room):
