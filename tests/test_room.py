@@ -335,3 +335,18 @@ def test_the_command_refuses_bad_input_in_one_paragraph(tmp_path):
     done = cli("classroom", "host", "arms_sale_pakistan", "--teams", "India,../x", "--folder",
                str(tmp_path / "games"))
     assert done.returncode == 2 and "cannot be a team's name" in done.stderr
+
+
+def test_the_terminal_says_how_to_join(room):
+    from sim.room.host import announce, join_address
+
+    printed = io.StringIO()
+    announce(room, "http://127.0.0.1:8766/", out=printed)
+    text = printed.getvalue()
+    for team, code in room.codes().items():
+        assert f"Team {team} ({team}): join code {code}" in text
+    assert f"PIN {room.pin()}" in text and f"--resume {room.store.path}" in text
+    assert "█" in text or "▀" in text  # the QR code, drawn with block characters
+    assert join_address("127.0.0.1", 8766) == "http://127.0.0.1:8766/"
+    lan = join_address("0.0.0.0", 8766)
+    assert lan.startswith("http://") and "0.0.0.0" not in lan
