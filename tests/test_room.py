@@ -350,3 +350,19 @@ def test_the_terminal_says_how_to_join(room):
     assert join_address("127.0.0.1", 8766) == "http://127.0.0.1:8766/"
     lan = join_address("0.0.0.0", 8766)
     assert lan.startswith("http://") and "0.0.0.0" not in lan
+
+
+def test_a_form_sent_after_the_turn_moved_on_is_refused(room):
+    app = build_app(room)
+    india = joined(app, room.codes()["India"])
+    page = india.get("/team/India").text
+    assert page.count('name="turn" value="1"') >= 2  # the move form and the submit button
+    teacher = _teacher(app, room)
+    assert teacher.post("/teacher/advance", data={"missing_ok": "1"}).status_code == 200
+    late = india.post("/team/India/submit", data={"submitted": "1", "turn": "1"})
+    assert late.status_code == 400 and "moved on to turn 2" in alert(late.text)
+    late = india.post("/team/India/order", data={"verb": "summit", "preposition": "with", "actor": "US",
+                                                 "note": "n", "turn": "1"})
+    assert late.status_code == 400 and room.store.submitted(2) == set() and room.store.orders(2) == []
+    assert india.post("/team/India/submit", data={"submitted": "1", "turn": "2"}).status_code == 200
+    assert room.store.submitted(2) == {"India"}

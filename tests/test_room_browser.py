@@ -85,7 +85,8 @@ def test_a_class_plays_two_turns_in_five_browsers(tmp_path):
             # Before the turn is played a team sees only its own orders.
             assert "pressure" in teams["US"].inner_text("body")
             assert not any(note in teams["India"].inner_text("body") for note in ("pressure", "to answer the sale"))
-            teacher.reload()
+            # The console follows by itself (it polls); never a reload racing its own.
+            expect(teacher.locator("tr[data-team]:has(td:text-is('submitted'))")).to_have_count(3, timeout=WAIT)
             teacher.select_option("select[name=card]", index=0)
             teacher.click("text=Play this card")
             teacher.wait_for_selector("li:has-text('Doklam')")
@@ -106,7 +107,7 @@ def test_a_class_plays_two_turns_in_five_browsers(tmp_path):
             teams["China"].wait_for_selector("li:has-text('Pakistan proposes') >> em:text('refused')")
             for page in teams.values():
                 submit(page)
-            teacher.reload()
+            expect(teacher.locator("tr[data-team]:has(td:text-is('submitted'))")).to_have_count(4, timeout=WAIT)
             teacher.click("text=Advance the turn")
             teacher.wait_for_selector("text=Turn 2 played.")
             for page in [*teams.values(), projector]:

@@ -195,7 +195,11 @@ class Room:
         return self.store.joined() & set(self.teams)
 
     # ------------------------------------------------------------------------------------- a team's turn
-    def _open(self) -> None:
+    def _open(self, turn: int | None = None) -> None:
+        """Orders may change: no turn is being played, the game goes on, and the form was made for this turn."""
+        if turn is not None and turn != self.turn:
+            raise EntenteError(f"the game has moved on to turn {self.turn} since this page was shown",
+                               hint="Read the new situation report below, then order again.")
         if self.closing:
             raise EntenteError("the teacher is playing the turn right now", hint="Wait a moment: the page will "
                                                                                  "show the new situation.")
@@ -206,12 +210,13 @@ class Room:
         if team in self.store.submitted(self.turn):
             raise EntenteError("your orders are submitted", hint="Press 'Change our orders' first to change them.")
 
-    def order(self, team: str, words: str, intensity, note: str) -> int:
-        """A team's move for the coming turn, checked by the game's rules before it is written."""
+    def order(self, team: str, words: str, intensity, note: str, turn: int | None = None) -> int:
+        """A team's move for the coming turn, checked by the game's rules before it is written (turn: the turn
+        the team's page was showing; a move sent as the teacher played that turn is refused, not moved on)."""
         from .play import page_order
 
         with self._lock:
-            self._open()
+            self._open(turn)
             self._not_submitted(team)
             if len(self.store.orders(self.turn, team)) >= self._game.rules.moves_per_turn:
                 raise EntenteError(f"the rules allow {self._game.rules.moves_per_turn} moves a turn",
@@ -228,18 +233,18 @@ class Room:
             self.version += 1
             return order_id
 
-    def remove_order(self, team: str, order_id: int) -> None:
+    def remove_order(self, team: str, order_id: int, turn: int | None = None) -> None:
         with self._lock:
-            self._open()
+            self._open(turn)
             self._not_submitted(team)
             if not self.store.remove_order(self.turn, team, order_id):
                 raise EntenteError("that move is not one of your orders for this turn")
             self.version += 1
 
-    def answer(self, team: str, key: str, accept: bool) -> None:
+    def answer(self, team: str, key: str, accept: bool, turn: int | None = None) -> None:
         """Accept (the answering move becomes one of the team's orders) or refuse a proposal made to it."""
         with self._lock:
-            self._open()
+            self._open(turn)
             self._not_submitted(team)
             proposal = next((p for k, p in self._offers(team) if k == key), None)
             if proposal is None:
@@ -255,9 +260,9 @@ class Room:
     def _offers(self, team: str) -> list[tuple[str, Proposal]]:
         return [(f"{p.turn}:{p.by}:{p.words}", p) for p in self._game.proposals if p.to_team == team]
 
-    def submit(self, team: str, submitted: bool = True) -> None:
+    def submit(self, team: str, submitted: bool = True, turn: int | None = None) -> None:
         with self._lock:
-            self._open()
+            self._open(turn)
             self.store.set_submitted(self.turn, team, submitted)
             self.version += 1
 

@@ -88,6 +88,7 @@ def team_page(view, scenario: str, moves: list[str], actors: list[str], error: s
               key: str = "") -> str:
     """A team's page: its brief, the situation report, its orders, proposals to it, submitted, outcome."""
     team, url = view.team, team_url(view.team)
+    stamp = f'<input type="hidden" name="turn" value="{view.turn}">'  # a form sent after the turn moved on is refused
     low, high = view.intensity
     first, last = view.months
     parts = [f"<h1>Team {e(team)} ({e(view.actor)})</h1>",
@@ -108,7 +109,7 @@ def team_page(view, scenario: str, moves: list[str], actors: list[str], error: s
                 line = f"{e(proposal.by)} proposes <strong>{e(proposal.words)}</strong> (you would order: {e(words)})"
                 if offer_state == "open" and not view.submitted:
                     line += "".join(
-                        f' <form class="inline" method="post" action="{url}/answer"><input type="hidden" '
+                        f' <form class="inline" method="post" action="{url}/answer">{stamp}<input type="hidden" '
                         f'name="proposal" value="{e(offer_key)}"><input type="hidden" name="accept" value="{flag}">'
                         f'<button type="submit">{label}</button></form>' for flag, label in (("1", "Accept"),
                                                                                            ("0", "Refuse")))
@@ -120,7 +121,7 @@ def team_page(view, scenario: str, moves: list[str], actors: list[str], error: s
         if view.orders:
             parts.append("<table><tr><th>move</th><th>intensity</th><th>why</th><th></th></tr>")
             for order_id, words, intensity, note in view.orders:
-                remove = ("" if view.submitted else f'<form class="inline" method="post" action="{url}/remove">'
+                remove = ("" if view.submitted else f'<form class="inline" method="post" action="{url}/remove">{stamp}'
                           f'<input type="hidden" name="order" value="{order_id}"><button type="submit">Remove'
                           "</button></form>")
                 parts.append(f"<tr><td>{e(words)}</td><td>{intensity:g}</td><td>{e(note)}</td><td>{remove}</td></tr>")
@@ -131,7 +132,7 @@ def team_page(view, scenario: str, moves: list[str], actors: list[str], error: s
             verb_options = "".join(f"<option>{e(m)}</option>" for m in moves)
             actor_options = "".join(f"<option>{e(a)}</option>" for a in actors if a != view.actor)
             parts.append(f"""
-<form method="post" action="{url}/order"><fieldset><legend>A move, in {e(view.actor)}'s words</legend>
+<form method="post" action="{url}/order">{stamp}<fieldset><legend>A move, in {e(view.actor)}'s words</legend>
 <label>Move <select name="verb">{verb_options}</select></label>
 <label>Word <select name="preposition"><option>to</option><option>from</option><option>with</option>
 <option>on</option></select></label>
@@ -143,10 +144,12 @@ max="{high:g}"></label>
 <p class="muted">A cooperative move towards another team's actor is a proposal: it is played only if that team
 orders it too (it sees it next turn).</p>""")
         if view.submitted:
-            parts.append(f'<form method="post" action="{url}/submit"><input type="hidden" name="submitted" value="0">'
+            parts.append(f'<form method="post" action="{url}/submit">{stamp}'
+                         '<input type="hidden" name="submitted" value="0">'
                          '<button type="submit">Change our orders</button></form>')
         else:
-            parts.append(f'<form method="post" action="{url}/submit"><input type="hidden" name="submitted" value="1">'
+            parts.append(f'<form method="post" action="{url}/submit">{stamp}'
+                         '<input type="hidden" name="submitted" value="1">'
                          '<button type="submit">Submit our orders</button></form>')
     if view.report_turn:
         parts.append(f"<h2>Situation report: turn {view.report_turn}</h2>")

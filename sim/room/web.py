@@ -147,9 +147,15 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
             return RedirectResponse(views.team_url(team), 303, headers=HEADERS)
         return endpoint
 
+    def turn_of(form) -> int | None:
+        """The turn the page was showing when the form was made (pages always send it)."""
+        turn = form.get("turn", "")
+        return int(turn) if turn.isdigit() and len(turn) < 6 else None
+
     def order(team, form):
         words = " ".join(form.get(k, "").strip() for k in ("verb", "preposition", "actor"))
-        room.order(team, form.get("words") or words, form.get("intensity", "1"), form.get("note", ""))
+        room.order(team, form.get("words") or words, form.get("intensity", "1"), form.get("note", ""),
+                   turn_of(form))
 
     async def team_report(request: Request):
         try:
@@ -273,12 +279,12 @@ def build_app(room: Room, *, address: str = "", throttle: Throttle | None = None
         Route("/static/room.js", script), Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/team/{team}", team_home),
         Route("/team/{team}/order", team_action(order), methods=["POST"]),
-        Route("/team/{team}/remove", team_action(lambda t, f: room.remove_order(t, int(f.get("order", ""))),
-                                                 ), methods=["POST"]),
-        Route("/team/{team}/answer", team_action(lambda t, f: room.answer(t, f.get("proposal", ""),
-                                                                          f.get("accept") == "1")), methods=["POST"]),
-        Route("/team/{team}/submit", team_action(lambda t, f: room.submit(t, f.get("submitted") != "0")),
-              methods=["POST"]),
+        Route("/team/{team}/remove", team_action(
+            lambda t, f: room.remove_order(t, int(f.get("order", "")), turn_of(f))), methods=["POST"]),
+        Route("/team/{team}/answer", team_action(
+            lambda t, f: room.answer(t, f.get("proposal", ""), f.get("accept") == "1", turn_of(f))), methods=["POST"]),
+        Route("/team/{team}/submit", team_action(
+            lambda t, f: room.submit(t, f.get("submitted") != "0", turn_of(f))), methods=["POST"]),
         Route("/team/{team}/report", team_report), Route("/team/{team}/brief", team_brief),
         Route("/team/{team}/poll", team_poll),
         Route("/teacher", teacher), Route("/teacher/login", teacher_login, methods=["POST"]),
