@@ -366,3 +366,14 @@ def test_a_form_sent_after_the_turn_moved_on_is_refused(room):
     assert late.status_code == 400 and room.store.submitted(2) == set() and room.store.orders(2) == []
     assert india.post("/team/India/submit", data={"submitted": "1", "turn": "2"}).status_code == 200
     assert room.store.submitted(2) == {"India"}
+
+
+def test_one_server_per_game(room):
+    from sim.cli.classroom import one_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with one_server(room.store.path):
+        done = cli("classroom", "host", "--resume", str(room.store.path), "--port", str(port), "--no-qr")
+    assert done.returncode == 2 and "another `sim classroom host` is serving the game" in done.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 DEFAULT_FOLDER = "class_games"
 
 
@@ -49,12 +51,27 @@ def run(args) -> int:
     if args.resume:
         if args.scenario or args.teams:
             raise EntenteError("--resume continues a game as it was: give no scenario or --teams with it")
-        room = Room.resume(args.resume)
-    else:
-        if not args.scenario or not args.teams:
-            raise EntenteError("a new class game needs a scenario and --teams",
-                               hint="For example: python -m sim classroom host arms_sale_pakistan "
-                                    "--teams India,Pakistan,US,China")
-        teams = [t.strip() for t in args.teams.split(",") if t.strip()]
-        room = Room.start(args.scenario, args.folder, teams, turn=args.turn, seed=args.seed, deck_folder=args.deck)
-    return serve(room, args.host, args.port, qr=not args.no_qr)
+        path = Path(args.resume)
+        if not path.is_file():
+            Room.resume(path)  # the usual paragraph: no game database here
+        with one_server(path):
+            return serve(Room.resume(path), args.host, args.port, qr=not args.no_qr)
+    if not args.scenario or not args.teams:
+        raise EntenteError("a new class game needs a scenario and --teams",
+                           hint="For example: python -m sim classroom host arms_sale_pakistan "
+                                "--teams India,Pakistan,US,China")
+    teams = [t.strip() for t in args.teams.split(",") if t.strip()]
+    room = Room.start(args.scenario, args.folder, teams, turn=args.turn, seed=args.seed, deck_folder=args.deck)
+    with one_server(room.store.path):
+        return serve(room, args.host, args.port, qr=not args.no_qr)
+
+
+def one_server(path: Path):
+    """One server per game: a second one (on another port) would keep its own copy of the game and the two
+    would play turns over each other. The lock goes when the server stops, however it stops."""
+    from ..errors import EntenteError, printable
+    from ..inputs.folder_lock import folder_lock
+
+    busy = EntenteError(f"another `sim classroom host` is serving the game in {printable(path)}",
+                        hint="Use that server (its address was printed when it started), or stop it first.")
+    return folder_lock(path.parent, f".{path.name}.lock", busy=busy, what="game lock", option="--resume")
