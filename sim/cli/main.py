@@ -31,6 +31,7 @@ COMMANDS = {
     "sweep": "Run a parameter and scenario sweep (on Dask), or summarise one",
     "app": "Start the browser page for the class on this computer (needs the `app` extra)",
     "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
+    "classroom": "Host a class game on the room's network: each team orders from its own device",
     "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
     "data": "Read event data (ICEWS, GDELT) as monthly series between the actors",
 }
@@ -55,13 +56,15 @@ EXAMPLES = {
     "app": "python -m sim app",
     "play": "python -m sim play arms_sale_pakistan --turn 6 --state games/crisis",
     "roles": "python -m sim roles --out roles",
+    "classroom": "python -m sim classroom host arms_sale_pakistan --teams India,Pakistan,US,China",
     "data": "python -m sim data events tests/data/icews/events.2018-06.sample.tab --out june_2018.csv",
 }
 
 # The documentation page each command's --help points to (sim/links.py; docs/NAME.md in a checkout).
 HELP_PAGES = {"run": "tutorial", "validate": "howto/scenario", "explain": "howto/explain", "blocs": "landscape",
               "seed": "seeding", "sensitivity": "model", "sweep": "sweeps", "hindcast": "model",
-              "play": "classroom/crisis", "roles": "classroom/crisis", "app": "classroom"}
+              "play": "classroom/crisis", "roles": "classroom/crisis", "app": "classroom",
+              "classroom": "classroom"}
 
 # -q: a command whose standard output is the thing asked for (a listing, the schema) keeps it; these print
 # only where their files went; every other command prints nothing but errors.
