@@ -70,12 +70,13 @@ class Parameters:
         "triangular responses well below direct ones. 0 switches every onlooker response off.",
         0.0, 2.0)
     competition_scale: float = _declare(
-        1.0, "multiplier",
+        2.0, "multiplier",
         "How sharply a patron cools, briefly, on a client that buys arms from the patron's rival (and on "
         "that rival), per unit of the smaller of its regard for the client and its hostility to the "
-        "supplier, relative to the other onlooker responses (it is scaled by audience_scale too); the "
-        "cooling is not durable, so it fades with memory.",
-        0.0, 2.0)
+        "supplier, relative to the other onlooker responses (it is scaled by audience_scale and event_scale "
+        "too; 2 keeps the ratio of the earlier calibration, so a patron's displeasure outweighs its warming "
+        "to a client that gained); the cooling is not durable, so it fades with memory.",
+        0.0, 4.0)
     friendship_buffer: float = _declare(
         1.0, "share",
         "How much a friendly history shields a relationship from lasting damage: the lasting share of a "
