@@ -53,7 +53,7 @@ def test_an_armed_group_that_becomes_a_state_reacts_as_a_state():
     events = [{"at": 1, "type": "covert_support", "from": "Pakistan", "to": "Taliban"},
               {"at": 4, "type": "defence_pact", "from": "US", "to": "Pakistan"}]  # its rival gains its partner
     common = {"name": "x", "months": 8, "relations": relations, "events": events,
-              "parameters": {"reaction_cooldown": 0}}
+              "parameters": {"reaction_cooldown": 0, "reaction_ceiling": 1.0}}
     before = run(scenario_from_data(common))
     after = run(scenario_from_data({**common,
                                     "changes": [{"at": 3, "actor": "Taliban", "kind": "state", "capability": 0.5}]}))
