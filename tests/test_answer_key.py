@@ -411,7 +411,7 @@ def test_05_model_start_copies_the_seeded_world_and_has_one_answer():
 # ------------------------------------------------------------------------------------------------ 06
 
 NOISE = "noise_runs.yaml"
-NOISE_PARAMETERS = {"noise": 0.03, "reaction_midpoint": 0.25, "concern_bonus": 0}
+NOISE_PARAMETERS = {"noise": 0.03, "reaction_midpoint": 0.25, "reaction_ceiling": 1, "concern_bonus": 0}
 
 
 def test_06_india_reacts_in_part_of_the_runs_depending_on_the_seed():

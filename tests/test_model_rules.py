@@ -147,13 +147,12 @@ def test_onlookers_move_by_a_share_of_the_parties_and_zero_means_none():
 
 
 def test_an_onlooker_tied_to_both_sides_is_damped():
-    # C likes both A and B; D likes only B. A clash A -> B: C stays near neutral, D takes B's side.
+    # C likes both A and B; D likes only B. A clash A -> B: C stays nearer neutral, D takes B's side.
     scores = np.array([[0, -0.2, 0.6, 0.0], [-0.2, 0, 0.6, 0.6], [0.6, 0.6, 0, 0], [0.0, 0.6, 0, 0]])
     delta = dynamics.event_impulse(scores, 0, 1, -1.0, event_scale=0.6, audience_scale=0.3, rule="hostile")
     assert delta[3, 0] < delta[2, 0] < 0  # both cool on the attacker, the one tied to both less
-    arms = dynamics.event_impulse(scores, 0, 1, 0.74, event_scale=0.6, audience_scale=0.3, rule="capability",
-                                  one_way=True)
-    assert 0 < arms[2, 1] < arms[3, 1]
+    assert delta[3, 1] > delta[2, 1] > 0  # and both warm to the victim, the one tied to both less
+    assert delta[2, 0] == pytest.approx(0.3 * 0.6 * -1.0 * 0.6 * (1 - 0.6))  # w f_victim (1 - f_attacker)
 
 
 @pytest.mark.parametrize("name, parties", [("arms_sale_pakistan", ("Russia", "Pakistan")),

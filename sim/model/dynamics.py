@@ -110,8 +110,7 @@ def event_impulse(
                 the onlooker's own regard for it (d_k,gainer = w a_k,gainer: a rival cools, a friend warms)
                 and the supplier by what it armed (d_k,supplier = w a_k,gainer when that is hostility, or
                 when the onlooker does not regard the supplier as a rival). With one_way the target gains;
-                otherwise each side gains from the other, half each. An onlooker tied to both parties is
-                cross-pressured: its response is damped by 1 - min(f_k,source, f_k,target).
+                otherwise each side gains from the other, half each.
     hostile     onlookers judge the act by their ties to the victim (the target): a friend of the victim
                 cools on the attacker and sympathises with the victim, both damped by 1 - f_k,attacker (a
                 friend of both sides stays near neutral, as mediators do); nobody warms to the attacker,
@@ -139,7 +138,6 @@ def event_impulse(
         delta[..., others, source] += _no_warming_to_rivals(w * to_target, to_source)
         delta[..., others, target] += _no_warming_to_rivals(w * to_source, to_target)
     elif rule == CAPABILITY:
-        w = w * (1.0 - np.minimum(np.maximum(to_source, 0.0), np.maximum(to_target, 0.0)))
         if one_way:
             delta[..., others, target] += w * to_target
             delta[..., others, source] += w * _supplier_term(to_source, to_target)
