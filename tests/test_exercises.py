@@ -165,7 +165,8 @@ def test_the_notebook_runs_the_worksheet_and_draws_its_figures():
     for cell in cells:
         exec(compile("".join(cell["source"]), "entente.ipynb", "exec"), namespace)
     result = namespace["result"]
-    assert result.summary.changes[0].source == "India" and result.summary.changes[0].target == "Russia"
+    top = [(c.source, c.target) for c in result.summary.changes[:3]]
+    assert set(top[:2]) == {("Russia", "Pakistan"), ("Pakistan", "Russia")} and top[2] == ("India", "Russia")
     assert namespace["heatmaps"].axes and namespace["pairs"].axes
     starter = yaml.safe_load((STARTERS / "arms_sale_audience.yaml").read_text(encoding="utf-8"))
     written = yaml.safe_load(namespace["SCENARIO"])
