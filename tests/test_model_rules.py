@@ -63,8 +63,9 @@ def test_between_on_a_hostile_type_is_a_mutual_act_at_half_weight_each_way(tmp_p
 
 
 def test_the_order_of_between_changes_nothing(tmp_path):
-    one = sim.run(load_scenario(scenario_file(tmp_path, "  - {at: 2, type: border_clash, between: [India, China]}\n")))
-    other = sim.run(load_scenario(scenario_file(tmp_path, "  - {at: 2, type: border_clash, between: [China, India]}\n")))
+    clash = "  - {{at: 2, type: border_clash, between: [{}, {}]}}\n"
+    one = sim.run(load_scenario(scenario_file(tmp_path, clash.format("India", "China"))))
+    other = sim.run(load_scenario(scenario_file(tmp_path, clash.format("China", "India"))))
     np.testing.assert_allclose(one.scores, other.scores, atol=1e-12)
 
 
@@ -206,6 +207,7 @@ def test_reactions_in_the_bundled_scenarios_are_not_reflexes():
         chances += list(reacted["probability"])
         for reason in reacted["reason"]:
             month = int(re.search(r"month (\d+)", reason).group(1))
-            triggers = events[(events["month"] == month) & (events["type"].map(lambda t: t in reason))]
+            named = events["type"].map(lambda kind, reason=reason: kind in reason)
+            triggers = events[(events["month"] == month) & named]
             assert (triggers["origin"] == "scenario").all() and len(triggers), reason
     assert chances and statistics.median(chances) < 0.6
