@@ -34,6 +34,14 @@ def start(tmp_path, capsys, teams="India,Pakistan", scenario=SCENARIOS / "arms_s
     return game
 
 
+def eager_copy(tmp_path):
+    """The bundled scenario with reaction_ceiling 1: every concerned actor answers, so reports list reactions."""
+    eager = tmp_path / "arms_sale_pakistan.yaml"
+    eager.write_text((SCENARIOS / "arms_sale_pakistan.yaml").read_text(encoding="utf-8").replace(
+        "\nevents:", "\nparameters: {reaction_ceiling: 1}\nevents:", 1), encoding="utf-8")
+    return eager
+
+
 def orders(game, team: str, *moves: str, extra: str = "") -> None:
     lines = [f"team: {team}", "moves:"] + [f"  - do: {m}\n    note: because" for m in moves]
     (game / "orders" / f"{team}.yaml").write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
@@ -229,10 +237,7 @@ def test_typed_moves_are_in_the_movers_words_and_within_the_budget(tmp_path, cap
 # -- the situation report --------------------------------------------------------------------------------
 
 def test_the_situation_report_lists_reactions_with_reasons_and_team_parts_that_add_up(tmp_path, capsys):
-    eager = tmp_path / "arms_sale_pakistan.yaml"  # every concerned actor answers, so the report has reactions
-    eager.write_text((SCENARIOS / "arms_sale_pakistan.yaml").read_text(encoding="utf-8").replace(
-        "\nevents:", "\nparameters: {reaction_ceiling: 1}\nevents:", 1), encoding="utf-8")
-    game = start(tmp_path, capsys, scenario=eager)
+    game = start(tmp_path, capsys, scenario=eager_copy(tmp_path))
     orders(game, "Pakistan", "border_clash on India")
     orders(game, "India", "summit with US")
     out = play(game, capsys)
@@ -366,7 +371,7 @@ def test_a_withdrawal_is_the_movers_own_act_and_needs_no_consent(tmp_path, capsy
 
 
 def test_the_debrief_lists_every_reaction_and_each_teams_share(tmp_path, capsys):
-    game = start(tmp_path, capsys)
+    game = start(tmp_path, capsys, scenario=eager_copy(tmp_path))
     orders(game, "Pakistan", "border_clash on India")
     orders(game, "India", "summit with US")
     play(game, capsys)
