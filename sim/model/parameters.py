@@ -92,7 +92,8 @@ class Parameters:
     reactions: bool = _declare(
         True, "on/off",
         "Whether actors respond on their own to events: an actor whose rival gains a military partner may "
-        "seek a counter-patron, and an actor hit by a hostile act may answer it, the following month.")
+        "seek a counter-patron, and an actor hit by a one-way hostile act may answer it, reaction_lag months "
+        "later. false switches every reaction off.")
     reaction_midpoint: float = _declare(
         0.3, "concern",
         "The concern (hostility towards the actor that gained, or the weight of a hostile act, times how "
