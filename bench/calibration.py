@@ -62,13 +62,14 @@ def main() -> None:
     defaults = Parameters()
     start = quiet.matrix(0)[quiet.actors.index("India"), quiet.actors.index("Pakistan")]
     print(f"4. chance of a counter-move (reaction_midpoint {defaults.reaction_midpoint}, "
-          f"reaction_spread {defaults.reaction_spread}) by concern:")
+          f"reaction_spread {defaults.reaction_spread}, reaction_ceiling {defaults.reaction_ceiling}) by concern:")
     concerns = [("0.1", 0.1), ("0.2", 0.2), ("0.3", 0.3), ("0.5", 0.5),
                 (f"{-start:.2f}, India's hostility to Pakistan at the start", -start),
                 (f"{-start * (1 + defaults.concern_bonus):.2f}, the same when India's own partner is the supplier",
                  -start * (1 + defaults.concern_bonus))]
     for label, concern in concerns:
-        chance = reaction_probability(concern, defaults.reaction_midpoint, defaults.reaction_spread)
+        chance = reaction_probability(concern, defaults.reaction_midpoint, defaults.reaction_spread,
+                                      defaults.reaction_ceiling)
         print(f"   concern {label}: {chance:.2f}")
 
 

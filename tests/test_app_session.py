@@ -94,7 +94,12 @@ def test_an_uploaded_good_file_plays(tmp_path):
 def test_what_happened_names_the_scenario_event_and_the_reaction(arms_sale):
     at_3 = arms_sale.step(3)
     assert what_happened(at_3.result, 2)[0].startswith("Month 3: Russia → Pakistan, cooperate militarily")
-    lines = what_happened(arms_sale.step(4).result, 3)
+    from sim.inputs.resources import bundled_scenario
+
+    text = bundled_scenario("arms_sale_pakistan").read_text(encoding="utf-8")  # every concerned actor answers
+    eager = GameSession.uploaded("eager.yaml", text.replace("\nevents:", "\nparameters: {reaction_ceiling: 1}\n"
+                                                            "events:", 1).encode("utf-8"))
+    lines = what_happened(eager.step(5).result, 4)  # India's answer comes two months after the sale
     assert any("a reaction by" in line for line in lines), lines
     assert what_happened(arms_sale.result, 0)[0].startswith("Month 0: the start")
 

@@ -169,6 +169,7 @@ def test_with_memory_alone_the_whole_change_is_the_events_and_equals_its_effect(
 
 def test_a_competition_and_a_reaction_are_parts_of_their_own():
     scenario = load_scenario(SCENARIOS / "arms_sale_pakistan.yaml")
+    scenario = replace(scenario, parameters=scenario.parameters.with_overrides({"reaction_ceiling": 1.0}))
     attribution = attribute(scenario)
     kinds = {p.kind for a in attribution.names for b in attribution.names if a != b
              for p in attribution.parts(a, b)}

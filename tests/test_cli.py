@@ -119,7 +119,7 @@ def test_identical_runs_are_pointed_out(tmp_path, capsys):
     assert main(["run", quiet, "--runs", "2", "--out", str(tmp_path / "a"), "--no-plots"]) == 0
     assert "runs are identical because parameters.noise is 0 and no actor reacted" in capsys.readouterr().out
     reacting = str(SCENARIOS / "arms_sale_pakistan.yaml")  # reactions are drawn run by run, even without noise
-    assert main(["run", reacting, "--runs", "2", "--out", str(tmp_path / "r"), "--no-plots"]) == 0
+    assert main(["run", reacting, "--runs", "10", "--out", str(tmp_path / "r"), "--no-plots"]) == 0
     assert "differ only in the reactions each draws by chance" in capsys.readouterr().out
     noisy = tmp_path / "noisy.yaml"
     noisy.write_text("name: noisy\nmonths: 6\nruns: 3\nparameters: {noise: 0.05}\n", encoding="utf-8")

@@ -16,16 +16,24 @@ ARMS = SCENARIOS / "arms_sale_pakistan.yaml"
 
 
 @pytest.fixture(scope="module")
-def arms():
-    return run(load_scenario(ARMS))
+def eager_file(tmp_path_factory):
+    """The bundled arms sale with reaction_ceiling 1, so that its run has reactions to compare."""
+    text = ARMS.read_text(encoding="utf-8")
+    assert "parameters:" not in text
+    path = tmp_path_factory.mktemp("scenarios") / "arms_sale_pakistan.yaml"
+    path.write_text(text + "parameters:\n  reaction_ceiling: 1\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
-def no_reactions_file(tmp_path_factory):
-    text = ARMS.read_text(encoding="utf-8")
-    assert "parameters:" not in text
+def arms(eager_file):
+    return run(load_scenario(eager_file))
+
+
+@pytest.fixture(scope="module")
+def no_reactions_file(eager_file, tmp_path_factory):
     path = tmp_path_factory.mktemp("scenarios") / "no_reactions.yaml"
-    path.write_text(text + "parameters:\n  reactions: false\n", encoding="utf-8")
+    path.write_text(eager_file.read_text(encoding="utf-8") + "  reactions: false\n", encoding="utf-8")
     return path
 
 
@@ -34,8 +42,8 @@ def no_reactions(no_reactions_file):
     return run(load_scenario(no_reactions_file))
 
 
-def test_a_scenario_compared_with_itself_differs_nowhere(arms):
-    again = run(load_scenario(ARMS))
+def test_a_scenario_compared_with_itself_differs_nowhere(arms, eager_file):
+    again = run(load_scenario(eager_file))
     comparison = compare(arms, again)
     assert all(p.effect_difference == 0 and p.final_difference == 0 for p in comparison.pairs)
     assert comparison.differing_pairs == () and comparison.moved_actors == () and comparison.events == ()
@@ -83,9 +91,9 @@ def test_the_two_effect_panels_share_one_colour_scale(arms, no_reactions):
     assert {ax.images[0].get_clim() for ax in chosen.axes if ax.images} == {(-0.2, 0.2)}
 
 
-def test_out_writes_the_files_and_the_page_needs_no_network(no_reactions_file, tmp_path):
+def test_out_writes_the_files_and_the_page_needs_no_network(eager_file, no_reactions_file, tmp_path):
     out = tmp_path / "cmp"
-    done = cli("compare", ARMS, no_reactions_file, "--out", out)
+    done = cli("compare", eager_file, no_reactions_file, "--out", out)
     assert done.returncode == 0, done.stderr
     assert "India → US" in done.stdout and "Events in A only" in done.stdout
     assert {p.name for p in out.iterdir()} == {"compare.html", "compare.csv", "compare.png", "manifest.json"}

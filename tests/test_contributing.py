@@ -79,7 +79,8 @@ def test_add_an_event_type_as_the_guide_says(tmp_path):
     assert "troop_mobilisation" in listed.stdout
 
     scenario = tmp_path / "mobilisation.yaml"
-    scenario.write_text("name: India mobilises on the border\nmonths: 12\nevents:\n"
+    scenario.write_text("name: India mobilises on the border\nmonths: 12\n"
+                        "parameters: {reaction_ceiling: 1}\nevents:\n"  # an answer certain, so the test sees it
                         "  - {at: 2, type: troop_mobilisation, from: India, to: Pakistan}\n", encoding="utf-8")
     done = cli("run", scenario, "--out", tmp_path / "out", "--no-plots", env=env)
     assert done.returncode == 0, done.stderr

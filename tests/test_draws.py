@@ -84,7 +84,8 @@ def test_a_mesa_models_generator_spawns_the_streams_of_its_seed():
 def _flagship(months: int):
     scenario = sim.load_scenario("arms_sale_pakistan")
     return replace(scenario, runs=1, seed=4, months=months,
-                   parameters=scenario.parameters.with_overrides({"noise": 0.05, "reactions": True}))
+                   parameters=scenario.parameters.with_overrides(
+                       {"noise": 0.05, "reactions": True, "reaction_ceiling": 1.0}))  # reactions to compare
 
 
 @pytest.mark.parametrize("runs", [1, 3])

@@ -122,7 +122,7 @@ def test_audience_effect_signs():
     assert delta[2, 1] == 0  # but India does not warm to its rival because its friend engaged it
     assert delta[3, 0] == 0  # nor actor 3 to Russia, which it dislikes
     assert delta[3, 1] < 0  # its friend dealing with its rival cools it on the friend
-    assert delta[2, 0] == pytest.approx(0.3 * 0.74 * -0.7)
+    assert delta[2, 0] == pytest.approx(0.3 * 0.5 * 0.74 * -0.7)  # a share (0.3) of the parties' own (0.5 w)
     # A hostile event reverses every sign.
     hostile = dynamics.event_impulse(scores, 0, 1, -0.8, event_scale=0.5, audience_scale=0.3)
     assert hostile[2, 0] > 0 and hostile[0, 1] < 0
@@ -158,7 +158,7 @@ def test_per_actor_memory_and_attention():
     scores = np.zeros((4, 4))
     scores[2, 1] = scores[3, 1] = -0.5
     delta = dynamics.event_impulse(scores, 0, 1, 1.0, event_scale=0.5, audience_scale=np.array([1, 1, 2.0, 0.0]))
-    assert delta[2, 0] == pytest.approx(-1.0) and delta[3, 0] == 0.0
+    assert delta[2, 0] == pytest.approx(2.0 * 0.5 * -0.5) and delta[3, 0] == 0.0
 
 
 def test_noise_has_zero_mean_even_near_the_bounds():

@@ -57,7 +57,13 @@ def test_several_reactions_in_one_month_follow_the_runs_own_shuffle_as_mesa_orde
     seeded with the run's seed (its stdlib generator shuffling the agents once a month)."""
     from sim.model.mesa_import import mesa
 
-    scenario = _noisy("russia_pakistan_exercise", runs=2, seed=0, noise=0.0)
+    from sim.inputs.scenario_file import scenario_from_data
+
+    scenario = scenario_from_data({  # two sales in one month: India and China both answer, with different moves
+        "name": "two answers", "months": 12, "runs": 2, "seed": 0,
+        "parameters": {"reaction_ceiling": 1.0, "reaction_midpoint": 0.05, "reaction_spread": 0.01},
+        "events": [{"at": 2, "type": "arms_sale", "from": "Russia", "to": "Pakistan"},
+                   {"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]})
     result = run(scenario)
     reactions = result.events[result.events["origin"] == "reaction"]
     busy = reactions.groupby(["run", "month"]).size()

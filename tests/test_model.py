@@ -142,13 +142,13 @@ def test_an_s400_purchase_a_brief_us_dip_then_no_lasting_loss_and_no_warming_by_
 
 
 def test_a_rival_gaining_a_patron_triggers_a_counter_move_with_a_reason():
-    result = run(scenario(months=12, relations=RIVALS,
+    result = run(scenario(months=12, relations=RIVALS, parameters={"reaction_ceiling": 1.0},
                           events=[{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]))
     reactions = result.events[result.events["origin"] == "reaction"]
     india = reactions[reactions["target"] == "India"]
     assert len(india) == 1
     row = india.iloc[0]
-    assert row["month"] == 4 and row["type"] == "arms_sale"
+    assert row["month"] == 3 + result.scenario.parameters.reaction_lag and row["type"] == "arms_sale"
     assert "India regards Pakistan as a rival" in row["reason"]
     assert row["source"] not in ("Russia", "Pakistan")
 
@@ -263,7 +263,7 @@ def test_an_armed_group_counter_move_is_covert_support_not_a_purchase():
                {"between": ["Taliban", "Russia"], "score": 0.4}]
     events = [{"at": 1, "type": "covert_support", "from": "Pakistan", "to": "Taliban"},  # its partner
               {"at": 2, "type": "defence_pact", "from": "US", "to": "Pakistan"}]  # its rival gains that partner
-    result = run(scenario(months=6, relations=hostile, events=events))
+    result = run(scenario(months=6, relations=hostile, events=events, parameters={"reaction_ceiling": 1.0}))
     taliban = result.events[(result.events["origin"] == "reaction") & (result.events["actor"] == "Taliban")]
     assert len(taliban) == 1 and taliban.iloc[0]["type"] == "covert_support"
     assert taliban.iloc[0]["target"] == "Taliban" and taliban.iloc[0]["source"] not in ("US", "Pakistan")

@@ -28,11 +28,18 @@ def sim_refused(capsys, *args) -> str:
     return err
 
 
-def start(tmp_path, capsys, teams="India,Pakistan"):
+def start(tmp_path, capsys, teams="India,Pakistan", scenario=SCENARIOS / "arms_sale_pakistan.yaml"):
     game = tmp_path / "game"
-    sim_ok(capsys, "play", str(SCENARIOS / "arms_sale_pakistan.yaml"), "--turn", "6", "--state", str(game),
-           "--teams", teams)
+    sim_ok(capsys, "play", str(scenario), "--turn", "6", "--state", str(game), "--teams", teams)
     return game
+
+
+def eager_copy(tmp_path):
+    """The bundled scenario with reaction_ceiling 1: every concerned actor answers, so reports list reactions."""
+    eager = tmp_path / "arms_sale_pakistan.yaml"
+    eager.write_text((SCENARIOS / "arms_sale_pakistan.yaml").read_text(encoding="utf-8").replace(
+        "\nevents:", "\nparameters: {reaction_ceiling: 1}\nevents:", 1), encoding="utf-8")
+    return eager
 
 
 def orders(game, team: str, *moves: str, extra: str = "") -> None:
@@ -230,13 +237,13 @@ def test_typed_moves_are_in_the_movers_words_and_within_the_budget(tmp_path, cap
 # -- the situation report --------------------------------------------------------------------------------
 
 def test_the_situation_report_lists_reactions_with_reasons_and_team_parts_that_add_up(tmp_path, capsys):
-    game = start(tmp_path, capsys)
+    game = start(tmp_path, capsys, scenario=eager_copy(tmp_path))
     orders(game, "Pakistan", "border_clash on India")
     orders(game, "India", "summit with US")
     out = play(game, capsys)
     events = pd.read_csv(game / "result" / "events.csv")
     reactions = events[(events["origin"] == "reaction") & (events["run"] == 1) & (events["month"] <= 6)]
-    assert len(reactions) >= 2
+    assert len(reactions) >= 1  # India answers Pakistan's clash (and then waits out its cooldown)
     page = (game / "situation.html").read_text(encoding="utf-8")
     assert page == (game / "turns" / "001" / "situation.html").read_text(encoding="utf-8")
     assert f"Reactions (the actors' own answers, run 1): {len(reactions)}" in out
@@ -364,7 +371,7 @@ def test_a_withdrawal_is_the_movers_own_act_and_needs_no_consent(tmp_path, capsy
 
 
 def test_the_debrief_lists_every_reaction_and_each_teams_share(tmp_path, capsys):
-    game = start(tmp_path, capsys)
+    game = start(tmp_path, capsys, scenario=eager_copy(tmp_path))
     orders(game, "Pakistan", "border_clash on India")
     orders(game, "India", "summit with US")
     play(game, capsys)

@@ -12,9 +12,10 @@ from sim.inputs.world import build_world
 from sim.model.reactions import patron_supplies, reaction_probability
 
 
-CERTAIN = {"reaction_midpoint": 0.05, "reaction_spread": 0.01}
+CERTAIN = {"reaction_midpoint": 0.05, "reaction_spread": 0.01, "reaction_ceiling": 1.0}
 """Reaction parameters under which any concern makes a reaction all but certain: the tests ask which move,
-not whether."""
+not whether (the default ceiling keeps every chance at or below 0.35: tests/test_model_rules.py)."""
+LAG = 2  # the default reaction_lag: a counter-move comes two months after its news
 
 
 def scenario(**data):
@@ -38,7 +39,7 @@ def test_the_chance_of_reacting_rises_smoothly_from_zero():
 def test_runs_show_how_often_a_counter_move_happens():
     near_midpoint = [{"between": ["India", "Pakistan"], "score": -0.3}, {"between": ["India", "US"], "score": 0.5},
                      {"between": ["India", "Russia"], "score": 0.0}]
-    result = run(scenario(runs=40, relations=near_midpoint,
+    result = run(scenario(runs=40, relations=near_midpoint, parameters={"reaction_ceiling": 1.0},
                           events=[{"at": 2, "type": "arms_sale", "from": "China", "to": "Pakistan"}]))
     india = reactions(result, "India")
     assert 5 < india["run"].nunique() < 35  # sometimes, not always: a chance, not a cliff
@@ -61,7 +62,7 @@ def test_india_can_turn_to_russia_and_an_existing_partner_comes_first():
 def test_great_powers_balance_one_another_whatever_their_size():
     relations = [{"between": ["US", "China"], "score": -0.6}, {"between": ["US", "India"], "score": 0.5},
                  {"between": ["India", "Russia"], "score": 0.0}]
-    result = run(scenario(relations=relations,
+    result = run(scenario(relations=relations, parameters={"reaction_ceiling": 1.0},
                           events=[{"at": 2, "type": "defence_pact", "from": "Russia", "to": "China"}]))
     us = reactions(result, "US")
     assert len(us) == 1 and us.iloc[0]["target"] == "India"  # a less capable partner is a partner too
@@ -121,12 +122,13 @@ def test_an_added_actor_exports_nothing_so_its_patron_supplies_it():
 
 def test_a_terror_attack_is_answered_by_its_target():
     relations = [{"between": ["India", "Pakistan"], "score": -0.5}]
-    result = run(scenario(relations=relations, parameters={"reaction_cooldown": 12},
+    result = run(scenario(relations=relations, parameters={"reaction_cooldown": 12, "reaction_ceiling": 1.0},
                           events=[{"at": 2, "type": "terror_attack", "from": "Pakistan", "to": "India"}]))
     india = reactions(result, "India")
     assert len(india) == 1
     row = india.iloc[0]
-    assert (row["month"], row["type"], row["source"], row["target"]) == (3, "military_clash", "India", "Pakistan")
+    assert (row["month"], row["type"], row["source"], row["target"]) == (2 + LAG, "military_clash", "India",
+                                                                         "Pakistan")
     assert row["probability"] > 0.9
 
 
@@ -147,12 +149,16 @@ def test_an_armed_group_ignores_an_air_defence_purchase_between_states():
 
 
 def test_the_cooldown_breaks_a_cycle_of_retaliation():
+    """Three raids a month apart: a patient India answers the first and waits; an eager one answers each. No
+    reaction answers a reaction, so Pakistan never answers India's answers."""
     relations = [{"between": ["India", "Pakistan"], "score": -0.6}]
-    clash = [{"at": 1, "type": "military_clash", "from": "Pakistan", "to": "India"}]
-    patient = reactions(run(scenario(relations=relations, parameters={"reaction_cooldown": 12}, events=clash)))
-    eager = reactions(run(scenario(relations=relations, parameters={"reaction_cooldown": 1}, events=clash)))
-    assert len(patient) == 2  # India answers, Pakistan answers that, then both wait
-    assert len(eager) > 2 * len(patient)
+    clash = [{"at": month, "type": "military_clash", "from": "Pakistan", "to": "India"} for month in (1, 2, 3)]
+    patient = reactions(run(scenario(relations=relations, parameters={**CERTAIN, "reaction_cooldown": 12},
+                                     events=clash)))
+    eager = reactions(run(scenario(relations=relations, parameters={**CERTAIN, "reaction_cooldown": 1},
+                                   events=clash)))
+    assert len(patient) == 1 and set(patient["actor"]) == {"India"}
+    assert len(eager) == 3 and set(eager["actor"]) == {"India"}
 
 
 def test_reactions_and_scores_are_reproducible_with_the_same_seed():
@@ -169,7 +175,7 @@ def test_two_actors_choosing_the_same_deal_make_one():
     result = run(scenario(relations=relations, parameters=CERTAIN,
                           events=[{"at": 2, "type": "arms_sale", "from": "US", "to": "India"}]))
     month3 = reactions(result)
-    month3 = month3[month3["month"] == 3]
+    month3 = month3[month3["month"] == 2 + LAG]
     deals = month3[(month3["source"] == "China") & (month3["target"] == "Pakistan")]
     assert len(deals) == 1 and deals.iloc[0]["actor"] in ("China", "Pakistan")
     assert not month3.duplicated(["type", "source", "target"]).any()

@@ -66,14 +66,14 @@ def test_every_point_is_an_ordinary_run_of_the_scenario(small_morris):
         return last(result.alignment) - last(result.baseline)
 
     scenario = api.load_scenario(ARMS_SALE)
-    assert [o.label for o in small_morris.outcomes] == ["India → Russia", "Russia → Pakistan"]
+    assert [o.label for o in small_morris.outcomes] == ["Pakistan → Russia", "Russia → Pakistan"]
     assert small_morris.evaluations == 4 * (3 + 1)
     for point in (0, 5, 13):
         overrides = dict(zip([f.name for f in small_morris.factors], small_morris.inputs[point]))
         assert 0.05 <= overrides["memory"] <= 0.2
         result = api.run(replace(scenario, parameters=scenario.parameters.with_overrides(overrides)))
         effects = final_effects(result)
-        assert small_morris.outputs[point, 0] == pytest.approx(effects[("India", "Russia")], abs=1e-12)
+        assert small_morris.outputs[point, 0] == pytest.approx(effects[("Pakistan", "Russia")], abs=1e-12)
         assert small_morris.outputs[point, 1] == pytest.approx(effects[("Russia", "Pakistan")], abs=1e-12)
 
 
@@ -141,7 +141,7 @@ def test_cli_writes_table_design_figure_and_manifest_reproducibly(tmp_path):
             "--top", "2"]
     done = cli(*args, "--out", tmp_path / "a")
     assert done.returncode == 0, done.stderr
-    assert "Morris screening" in done.stdout and "India → Russia" in done.stdout and "memory 0.05–0.2" in done.stdout
+    assert "Morris screening" in done.stdout and "Pakistan → Russia" in done.stdout and "memory 0.05–0.2" in done.stdout
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert {f["name"] for f in manifest["files"]} == {"sensitivity.csv", "samples.csv", "sensitivity.png"}
     again = cli(*args, "--out", tmp_path / "b", "--no-plots")

@@ -148,9 +148,9 @@ def test_serial_and_a_local_cluster_of_two_workers_write_the_same_bytes(files):
     written = api.run(replace(scenario, runs=plan.runs, seed=plan.seed), summarise=True)
     expected = [f"effect {c.source}->{c.target}" for c in written.summary.changes[:5]]
     assert [c for c in table.columns if c.startswith("effect ")] == expected
-    # Without the sale, India cools on Russia less (the sale is what cooled it).
-    assert (table.loc[table["variant"] == "no sale", "effect India->Russia"].to_numpy()
-            > table.loc[table["variant"] == "as written", "effect India->Russia"].to_numpy()).all()
+    # Without the sale, Pakistan warms to Russia less (the sale is what warmed it).
+    assert (table.loc[table["variant"] == "no sale", "effect Pakistan->Russia"].to_numpy()
+            < table.loc[table["variant"] == "as written", "effect Pakistan->Russia"].to_numpy()).all()
     shares = table[[c for c in table.columns if c.startswith("first bloc ")]]
     assert ((shares >= 0) & (shares <= 1)).all().all()
 
@@ -303,7 +303,7 @@ def test_summarise_prints_bloc_shares_and_dependence_and_writes_figures(files):
     table = pd.read_csv(files / "out" / "sweep.csv")
     for blocs, share in table["end blocs"].value_counts(normalize=True).items():
         assert f"{share:5.0%}  {blocs}" in done.stdout
-    by_variant = table.groupby("variant")["effect India->Russia"].mean()
+    by_variant = table.groupby("variant")["effect Pakistan->Russia"].mean()
     line = next(text for text in done.stdout.splitlines() if text.strip().startswith("variant")
                 and "as written" in text)
     assert f"as written: {by_variant['as written']:+.2f}" in line

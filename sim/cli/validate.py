@@ -47,3 +47,29 @@ def _check(path) -> None:
     for warning in near_limits(cost):
         print(f"  warning: near a limit of `run` (README, Limits on the size of a run): {warning}; "
               "above 100% `run` refuses unless --allow-large")
+    for line in _hostile_readings(scenario):
+        print(f"  {line}")
+
+
+def _hostile_readings(scenario) -> list[str]:
+    """How each hostile event is read: `between` is a mutual act, from/to a one-way act with an aggressor."""
+    from ..errors import printable
+    from ..inputs.tables import load_codebook
+    from ..model.events import HOSTILE
+
+    codebook = load_codebook()
+    lines, seen = [], set()
+    for event in scenario.events:
+        kind = codebook.get(event.type)
+        if kind is None or kind.audience != HOSTILE or (event.place, event.source, event.target) in seen:
+            continue
+        if event.mutual:
+            seen.add((event.place, event.target, event.source))
+            lines.append(f"{event.place} {event.type} between {printable(event.source)} and "
+                         f"{printable(event.target)}: a mutual act (each side acts on the other at half the "
+                         "intensity, neither is the aggressor, nobody ripostes); write from:/to: for a one-way act")
+        else:
+            lines.append(f"{event.place} {event.type} from {printable(event.source)} to {printable(event.target)}: "
+                         f"a one-way act ({printable(event.source)} the aggressor, {printable(event.target)} may "
+                         "answer it); write between: [A, B] for a mutual exchange")
+    return lines

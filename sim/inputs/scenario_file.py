@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import EntenteError, describe_value, did_you_mean, field_path
 from ..model.actors import ActorNames
-from ..model.events import ScheduledEvent
+from ..model.events import HOSTILE, ScheduledEvent
 from ..model.parameters import Parameters
 from ..model.scenario import DEFAULT_MONTHS, MEASURES, ActorChange, AddedActor, Expectation, RelationOverride, Scenario
 from .paths import check_input_file
@@ -368,6 +368,11 @@ class _Checker:
                 raise self.error(("events", index, "between"), f"{duplicate} is listed twice",
                                  "List each actor once.")
             share = 1.0 / (len(members) - 1)
+            if kind in codebook and codebook[kind].audience == HOSTILE:
+                # A hostile act `between` two sides is mutual (an exchange of fire): each side acts on the
+                # other at half the intensity, neither is the sole aggressor, and nobody ripostes.
+                return [ScheduledEvent(month, kind, x, y, intensity / 2, note, share, place, mutual=True)
+                        for i, a in enumerate(members) for b in members[i + 1:] for x, y in ((a, b), (b, a))]
             return [ScheduledEvent(month, kind, a, b, intensity, note, share, place)
                     for i, a in enumerate(members) for b in members[i + 1:]]
         if "from" not in entry or "to" not in entry:

@@ -43,14 +43,14 @@ def load_codebook() -> dict[str, EventType]:
         path = ("types", name)
         entry = checked_entry("codebook.yaml", path, entry,
                               required=("cameo", "goldstein", "durable", "audience", "military_tie", "one_way"),
-                              optional=("label", "duration", "description", "counter_move"))
+                              optional=("label", "duration", "description", "counter_move", "restorative"))
         audience = entry["audience"]
         if audience not in AUDIENCE_RULES:
             raise table_error("codebook.yaml", (*path, "audience"), f"unknown audience rule {audience!r}",
                               did_you_mean(str(audience), AUDIENCE_RULES)
                               or f"Choose one of: {', '.join(AUDIENCE_RULES)}.")
-        for flag in ("military_tie", "one_way"):
-            if not isinstance(entry[flag], bool):
+        for flag in ("military_tie", "one_way", "restorative"):
+            if flag in entry and not isinstance(entry[flag], bool):
                 raise table_error("codebook.yaml", (*path, flag), f"{flag} must be true or false, "
                                   f"not {entry[flag]!r}", "Write true or false.")
         book[name] = EventType(
@@ -65,6 +65,7 @@ def load_codebook() -> dict[str, EventType]:
             military_tie=entry["military_tie"],
             one_way=entry["one_way"],
             counter_move=entry.get("counter_move"),
+            restorative=entry.get("restorative", False),
         )
     for name, kind in book.items():
         if kind.counter_move is not None and kind.counter_move not in book:

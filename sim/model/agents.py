@@ -39,10 +39,13 @@ class Actor(mesa.Agent):
         and the run's draw decides.
 
         Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
-        the target of a hostile act (answer it with the codebook's counter-move). Each has a chance that
-        rises smoothly with concern (reactions.reaction_probability); one uniform draw per actor per month
-        and run, from the run's chance stream (sim/model/draws.py), decides whether the most likely happens.
-        Options are examined counter-patrons first (by event), then ripostes.
+        the target of a one-way hostile act (answer it with the codebook's counter-move). The news is
+        reaction_lag - 1 months old (model.news); another actor's counter-move is never news to react to, a
+        mutual act calls for no riposte, and neither does an act the two sides have cooperated since. Each
+        option has a chance that rises smoothly with concern up to reaction_ceiling
+        (reactions.reaction_probability); one uniform draw per actor per month and run, from the run's
+        chance stream (sim/model/draws.py), decides whether the most likely happens. Options are examined
+        counter-patrons first (by event), then ripostes.
         """
         model = self.model
         month = model.steps
@@ -55,8 +58,9 @@ class Actor(mesa.Agent):
         best_option = np.full(model.runs, -1)
         best_patron = np.full(model.runs, -1)
         options: list[tuple] = []
-        candidates = [option for slot in model.events_this_month for option in self._counter_patron_options(slot)]
-        candidates += [option for slot in model.events_this_month for option in self._riposte_options(slot)]
+        news = [(slot, runs) for slot, runs in model.news() if not slot.reaction and runs.any()]
+        candidates = [option for slot, runs in news for option in self._counter_patron_options(slot, runs)]
+        candidates += [option for slot, runs in news for option in self._riposte_options(slot, runs)]
         for option in candidates:
             options.append(option[:-2])
             valid, probability, patron = option[-2], option[-1], option[2]
@@ -72,9 +76,10 @@ class Actor(mesa.Agent):
 
     def _probability(self, concern: np.ndarray, valid: np.ndarray) -> np.ndarray:
         each = self.model.each
-        return reaction_probabilities(concern, valid, each("reaction_midpoint"), each("reaction_spread"))
+        return reaction_probabilities(concern, valid, each("reaction_midpoint"), each("reaction_spread"),
+                                      each("reaction_ceiling"))
 
-    def _counter_patron_options(self, slot: Slot):
+    def _counter_patron_options(self, slot: Slot, runs: np.ndarray):
         """Yields (what, move, patron per run, slot, rival, partner, own partner per run, valid, probability)."""
         model = self.model
         kind = model.codebook[slot.type]
@@ -83,7 +88,7 @@ class Actor(mesa.Agent):
         i, supplier, client = self.index, slot.source, slot.target
         if i in (supplier, client):
             return
-        valid = model.in_slot(slot)
+        valid = runs.copy()
         if self.kind == ARMED_GROUP:  # an armed group answers only what involves its partners
             valid &= model.partners[:, i, supplier] | model.partners[:, i, client]
         if not valid.any():
@@ -103,12 +108,12 @@ class Actor(mesa.Agent):
             move = "covert_support" if self.kind == ARMED_GROUP else kind.counter_move
             yield ("patron", move, patron, slot, rival, partner, own_partner, ok, probability)
 
-    def _riposte_options(self, slot: Slot):
+    def _riposte_options(self, slot: Slot, runs: np.ndarray):
         model = self.model
         kind = model.codebook[slot.type]
-        if kind.audience != HOSTILE or slot.target != self.index or kind.counter_move is None:
+        if kind.audience != HOSTILE or slot.target != self.index or kind.counter_move is None or slot.mutual:
             return
-        valid = model.in_slot(slot)
+        valid = runs & ~model.cooperated(self.index, slot.source, slot.month)
         hostility = np.maximum(0.0, -model.scores_before[:, self.index, slot.source])
         concern = abs(kind.weight) * slot.intensity * (1.0 + hostility)
         probability = self._probability(concern, valid)

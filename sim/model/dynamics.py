@@ -100,7 +100,9 @@ def event_impulse(
 
     The two parties move towards each other (or apart, for a negative weight) by event_scale * weight in
     both directions. Every other actor k is an onlooker, and `rule` says how it responds (docs/model.md,
-    "Audience rules"); with w = audience_scale * weight * audience_share:
+    "Audience rules"); an onlooker's response is a share of the parties' own (Goldstein & Pevehouse 1997
+    estimate triangular responses apart from, and smaller than, direct ones), with
+    w = audience_scale * event_scale * weight * audience_share:
 
     diplomatic  friend of my friend (Heider): d_k,source = w a_k,target and d_k,target = w a_k,source,
                 except that nobody warms to a party it regards with hostility through a third party's signal.
@@ -110,10 +112,11 @@ def event_impulse(
                 when the onlooker does not regard the supplier as a rival). With one_way the target gains;
                 otherwise each side gains from the other, half each.
     hostile     onlookers judge the act by their ties to the victim (the target): a friend of the victim
-                cools on the attacker (less if it is also the attacker's friend, as mediators do) and
-                sympathises with the victim; nobody warms to the attacker, nobody cools on the victim.
-    audience_scale may be a vector (n,) of per-actor attentiveness; with scores (runs, n, n), event_scale
-    may be (runs,) and audience_scale (runs, n): each run with its own parameters.
+                cools on the attacker and sympathises with the victim, both damped by 1 - f_k,attacker (a
+                friend of both sides stays near neutral, as mediators do); nobody warms to the attacker,
+                nobody cools on the victim.
+    (f = max(a, 0).) audience_scale may be a vector (n,) of per-actor attentiveness; with scores
+    (runs, n, n), event_scale may be (runs,) and audience_scale (runs, n): each run with its own parameters.
     """
     a = np.asarray(scores, dtype=float)
     delta = np.zeros_like(a)
@@ -125,7 +128,10 @@ def event_impulse(
     if not others.size:
         return delta
     audience = np.asarray(audience_scale, dtype=float)
-    w = (np.broadcast_to(audience, (n,)) if audience.ndim < 2 else audience)[..., others] * weight * audience_share
+    scale = np.asarray(event_scale, dtype=float)
+    scale = scale[..., None] if scale.ndim else scale
+    w = ((np.broadcast_to(audience, (n,)) if audience.ndim < 2 else audience)[..., others] * scale * weight
+         * audience_share)
     to_source = a[..., others, source]
     to_target = a[..., others, target]
     if rule == DIPLOMATIC:
@@ -142,7 +148,7 @@ def event_impulse(
         friend_of_victim = np.maximum(to_target, 0.0)
         friend_of_attacker = np.maximum(to_source, 0.0)
         delta[..., others, source] += w * friend_of_victim * (1.0 - friend_of_attacker)
-        delta[..., others, target] -= w * friend_of_victim
+        delta[..., others, target] -= w * friend_of_victim * (1.0 - friend_of_attacker)
     else:
         raise ValueError(f"unknown audience rule {rule!r}")
     return delta
@@ -160,6 +166,36 @@ def _supplier_term(to_supplier: np.ndarray, to_gainer: np.ndarray) -> np.ndarray
     return np.where((to_gainer < 0.0) | (to_supplier >= 0.0), to_gainer, 0.0)
 
 
+def lasting_part(delta: np.ndarray, durable: float, prior: np.ndarray, *, hostile: bool,
+                 buffer: float | np.ndarray = 0.0) -> np.ndarray:
+    """The share of an event's impulse that moves the baseline: durable * delta, except that a hostile
+    act's cooling of a_ij is shielded by the pair's friendly history, times 1 - buffer * max(0, prior_ij)
+    (prior: the starting, long-run baseline). Diehl & Goertz (2000): most disputes stay isolated, and
+    lasting rivalry is built by repeated ones; a clash between friends mostly heals. buffer may be (runs,).
+    """
+    part = durable * np.asarray(delta, dtype=float)
+    if not hostile:
+        return part
+    buffer = np.asarray(buffer, dtype=float)
+    shield = 1.0 - (buffer[..., None, None] if buffer.ndim else buffer) * np.maximum(prior, 0.0)
+    return np.where(part < 0.0, part * shield, part)
+
+
+def restoration(baseline: np.ndarray, prior: np.ndarray, source: int, target: int, share: float) -> np.ndarray:
+    """The lasting part of a de-escalation (apology, ceasefire, restored relations): a durable impulse that
+    moves the two parties' baseline back towards the prior by `share` of the gap (0..1), never past it,
+    and moves nothing else. Through saturating_add, b + x (1 - b) with x = share * gap / (1 - b) is
+    exactly b + share * gap."""
+    b = np.asarray(baseline, dtype=float)
+    out = np.zeros_like(b)
+    share = min(max(float(share), 0.0), 1.0)
+    for i, j in ((source, target), (target, source)):
+        gap = np.maximum(np.asarray(prior, dtype=float)[..., i, j] - b[..., i, j], 0.0)
+        room = np.maximum(1.0 - b[..., i, j], 1e-12)
+        out[..., i, j] = np.minimum(share * gap / room, 1.0)
+    return out
+
+
 def client_competition(
     scores: np.ndarray,
     source: int,
@@ -173,8 +209,10 @@ def client_competition(
 
     An onlooker k that likes the client (target) and regards the supplier (source) as a rival cools on
     both by competition_scale * weight * min(a_k,target, -a_k,source): the US on India and on Russia after
-    the S-400 contract (Yarhi-Milo, Lanoszka & Cooper 2016). The caller keeps it out of the baseline, so
-    it fades with memory while the durable part of the sale remains. competition_scale may be (runs,).
+    the S-400 contract (Yarhi-Milo, Lanoszka & Cooper 2016). The engine passes competition_scale times
+    audience_scale times event_scale, so it is an onlooker response like the others. The caller keeps it
+    out of the baseline, so it fades with memory while the durable part of the sale remains.
+    competition_scale may be (runs,).
     """
     a = np.asarray(scores, dtype=float)
     delta = np.zeros_like(a)

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dynamics, landscape
 from .draws import Draws
-from .events import CAPABILITY, EventType, LoggedEvent, ScheduledEvent
+from .events import CAPABILITY, HOSTILE, EventType, LoggedEvent, ScheduledEvent
 from .parameters import Parameters, specs
 from .scenario import ActorChange
 from .world import World
@@ -47,6 +47,8 @@ class Slot:
     note: str = ""
     left: int = 0
     position: int = -1
+    mutual: bool = False  # half of a mutual hostile act: nobody's riposte
+    reaction: bool = False  # an actor's counter-move: no reaction answers it (chains stop at depth 2)
 
 
 @dataclass
@@ -110,6 +112,7 @@ class AlignmentModel(mesa.Model):
         start = dynamics.zero_diagonal(world.scores)
         self.scores = np.broadcast_to(start, (self.runs, n, n)).copy()
         self.structural = self.scores.copy()  # the baseline memory pulls towards; events' lasting parts move it
+        self.prior = self.scores.copy()  # the long-run baseline a de-escalation restores and friendship buffers
         self.reference = self.scores.copy()  # the event-free runs: same draws, no events
         self.reference_structural = self.scores.copy()
         self.scores_before = self.scores
@@ -122,12 +125,14 @@ class AlignmentModel(mesa.Model):
         for event in events:
             self._scheduled.setdefault(event.month, []).append(Slot(
                 event.month, event.type, self.index[event.source], self.index[event.target], event.intensity,
-                event.audience_share, None, event.place or event.note))
+                event.audience_share, None, event.place or event.note, mutual=event.mutual))
         self._changes: dict[int, list[ActorChange]] = {}
         for change in changes:
             self._changes.setdefault(change.month, []).append(change)
         self._active: list[Slot] = []
         self.events_this_month: list[Slot] = []
+        self._news: dict[int, list[Slot]] = {}  # month -> the events that began then (reactions read them late)
+        self._cooperation: list[Slot] = []  # every cooperative event so far: a riposte waits for none between
         self.partners = np.zeros((self.runs, n, n), dtype=bool)  # military ties so far, both ways
         self.last_reaction = np.full((self.runs, n), NEVER, dtype=np.int64)
         self.chances = np.ones((self.runs, n))  # this month's reaction chances, row k from run k's stream
@@ -152,6 +157,23 @@ class AlignmentModel(mesa.Model):
         """Which runs an event happens in, as a mask."""
         mask = np.zeros(self.runs, dtype=bool)
         mask[slice(None) if slot.runs is None else slot.runs] = True
+        return mask
+
+    def news(self):
+        """The news the actors weigh this month, as (slot, runs mask): the events that began reaction_lag - 1
+        months ago (a counter-move comes reaction_lag months after its news), in each run by its own lag."""
+        lag = self.each("reaction_lag")
+        lags = np.broadcast_to(np.asarray(lag, dtype=float), (self.runs,))
+        for value in sorted(set(lags.tolist())):
+            for slot in self._news.get(self.steps - int(value) + 1, []):
+                yield slot, self.in_slot(slot) & (lags == value)
+
+    def cooperated(self, a: int, b: int, since: int) -> np.ndarray:
+        """Per run, whether a and b had a cooperative event (either way) from month `since` to now."""
+        mask = np.zeros(self.runs, dtype=bool)
+        for slot in self._cooperation:
+            if slot.month >= since and {slot.source, slot.target} == {a, b}:
+                mask |= self.in_slot(slot)
         return mask
 
     def decide(self, run: int, actor: Actor, option: tuple, patron: int, probability: float) -> None:
@@ -188,8 +210,11 @@ class AlignmentModel(mesa.Model):
             self._apply(change)
 
         self.events_this_month = self._scheduled.pop(month, [])
+        self._news[month] = self.events_this_month
         for slot in self.events_this_month:
             kind = self.codebook[slot.type]
+            if kind.weight > 0:
+                self._cooperation.append(slot)
             slot.left = kind.duration
             slot.position = self._logged
             self._logged += 1
@@ -238,15 +263,23 @@ class AlignmentModel(mesa.Model):
                 event_scale=self.each.at("event_scale", runs), audience_scale=self.each.rows(self.audience, runs),
                 audience_share=slot.audience_share, rule=kind.audience, one_way=kind.one_way,
             )
+            if kind.restorative:  # its lasting part undoes the damage to the pair's baseline, no more
+                lasting = dynamics.restoration(self.structural[runs], self.prior[runs], slot.source, slot.target,
+                                               kind.durable * slot.intensity / kind.duration)
+            else:
+                lasting = dynamics.lasting_part(delta, kind.durable, self.prior[runs], hostile=kind.audience == HOSTILE,
+                                                buffer=self.each.at("friendship_buffer", runs))
             impulse[runs] += delta
-            durable[runs] += kind.durable * delta
+            durable[runs] += lasting
             if self.ledger is not None:
-                sources.append(((slot.position, EVENT), delta[0], kind.durable * delta[0]))
+                sources.append(((slot.position, EVENT), delta[0], lasting[0]))
             if kind.audience == CAPABILITY and kind.one_way:
                 # A patron's displeasure at a client buying from its rival is brief: not in the baseline.
+                scale = (self.each.at("competition_scale", runs) * self.each.at("audience_scale", runs)
+                         * self.each.at("event_scale", runs))
                 competition = dynamics.client_competition(
                     scores, slot.source, slot.target, weight,
-                    competition_scale=self.each.at("competition_scale", runs), audience_share=slot.audience_share)
+                    competition_scale=scale, audience_share=slot.audience_share)
                 impulse[runs] += competition
                 if self.ledger is not None:
                     sources.append(((slot.position, COMPETITION), competition[0], np.zeros_like(competition[0])))
@@ -280,7 +313,7 @@ class AlignmentModel(mesa.Model):
         for rank, run, (_, _, move, source, target, _, _) in ranked:
             groups.setdefault((rank, move, source, target, at(run)), []).append(run)
         for (_, move, source, target, strength), runs in groups.items():
-            slot = Slot(month + 1, move, source, target, strength, 1.0, np.array(runs, dtype=np.intp))
+            slot = Slot(month + 1, move, source, target, strength, 1.0, np.array(runs, dtype=np.intp), reaction=True)
             self._scheduled.setdefault(month + 1, []).append(slot)
         for _, run, (actor, _, move, source, target, reason, probability) in ranked:
             self.log.append((run, month + 1, move, self.names[source], self.names[target], at(run), "reaction",

@@ -24,6 +24,7 @@ class EventType:
     military_tie: bool = False  # gives a party a military partner: its rivals may seek a counter-patron
     one_way: bool = False  # only the target gains (supplier -> client)
     counter_move: str | None = None  # the type an actor answers with (a counter-patron's tie, a riposte)
+    restorative: bool = False  # de-escalation: its lasting part moves the baseline back towards the prior
 
     @property
     def weight(self) -> float:
@@ -43,6 +44,7 @@ class ScheduledEvent:
     note: str = ""
     audience_share: float = 1.0  # 1/(m-1) for a meeting of m actors: one event's worth of audience each
     place: str = ""  # e.g. "events[3]", for messages
+    mutual: bool = False  # one half of a mutual hostile act (`between:`): neither side the sole aggressor
 
 
 @dataclass(frozen=True)

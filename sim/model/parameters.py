@@ -63,17 +63,29 @@ class Parameters:
         "them by event_scale * G/10 before saturation.",
         0.0, 2.0)
     audience_scale: float = _declare(
-        0.5, "score per unit weight",
-        "How strongly third parties react to an event between others, by the event type's audience rule: "
-        "friend of my friend for diplomatic signals, balance of threat for military ties, sympathy with "
-        f"the victim for hostile acts ({cite('model', 'Audience rules')}).",
+        0.2, "share of the parties' response",
+        "How strongly third parties respond to an event between others, as a share of the parties' own "
+        "response (an onlooker moves by audience_scale * event_scale * G/10 times its audience-rule term): "
+        "friend of my friend for diplomatic signals, balance of threat for military ties, sympathy with the "
+        "victim for hostile acts, and a patron's client competition. Goldstein & Pevehouse (1997) estimate "
+        f"triangular responses well below direct ones. 0 switches every onlooker response off "
+        f"({cite('model', 'Audience rules')}).",
         0.0, 2.0)
     competition_scale: float = _declare(
-        1.0, "score per unit weight",
+        2.0, "multiplier",
         "How sharply a patron cools, briefly, on a client that buys arms from the patron's rival (and on "
         "that rival), per unit of the smaller of its regard for the client and its hostility to the "
-        "supplier; the cooling is not durable, so it fades with memory.",
-        0.0, 2.0)
+        "supplier, relative to the other onlooker responses (it is scaled by audience_scale and event_scale "
+        "too; 2 keeps the ratio of the earlier calibration, so a patron's displeasure outweighs its warming "
+        "to a client that gained); the cooling is not durable, so it fades with memory.",
+        0.0, 4.0)
+    friendship_buffer: float = _declare(
+        1.0, "share",
+        "How much a friendly history shields a relationship from lasting damage: the lasting share of a "
+        "hostile act's cooling of a_ij is multiplied by 1 - friendship_buffer * max(0, b0_ij), with b0 the "
+        "starting (long-run) baseline, so a single clash between friends heals while one between rivals "
+        "lasts (Diehl & Goertz 2000: most disputes stay isolated). 0 makes every clash last in full.",
+        0.0, 1.0)
     noise: float = _declare(
         0.0, "score per month (s.d.)",
         "Month-to-month random fluctuation of every score (standard deviation): domestic politics, "
@@ -82,11 +94,12 @@ class Parameters:
     reactions: bool = _declare(
         True, "on/off",
         "Whether actors respond on their own to events: an actor whose rival gains a military partner may "
-        "seek a counter-patron, and an actor hit by a hostile act may answer it, the following month.")
+        "seek a counter-patron, and an actor hit by a one-way hostile act may answer it, reaction_lag months "
+        "later. false switches every reaction off.")
     reaction_midpoint: float = _declare(
         0.3, "concern",
         "The concern (hostility towards the actor that gained, or the weight of a hostile act, times how "
-        "much the event matters to the onlooker) at which the chance of reacting passes its midpoint.",
+        "much the event matters to the onlooker) at which the chance of reacting passes half its ceiling.",
         0.0, 2.0)
     reaction_spread: float = _declare(
         0.1, "concern",
@@ -98,6 +111,18 @@ class Parameters:
         "How much more an event matters to an onlooker when its own partner is involved (its partner arms "
         "its rival): concern is multiplied by 1 + this.",
         0.0, 3.0)
+    reaction_ceiling: float = _declare(
+        0.35, "probability",
+        "The highest chance that one piece of news leads an actor to a counter-move: the logistic curve in "
+        "concern is scaled by it. New defence agreements and arms deals are rare per dyad-year (Kinne 2020: "
+        "1,872 agreements in 1980-2010; SIPRI), and most disputes are not answered in kind (Diehl & Goertz "
+        "2000).",
+        0.0, 1.0)
+    reaction_lag: int = _declare(
+        2, "months",
+        "How many months after the news an actor decides and makes its counter-move: a deal or a reply takes "
+        "time to prepare. A riposte is dropped when the two sides cooperated in between.",
+        1, 24)
     reaction_intensity: float = _declare(
         0.6, "intensity",
         "Intensity of the counter-move an actor makes when it reacts (1 = a full event of that type).",

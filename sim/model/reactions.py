@@ -13,11 +13,13 @@ import numpy as np
 ARMED_GROUP = "armed_group"
 
 
-def reaction_probability(concern: float, midpoint: float, spread: float) -> float:
-    """The chance of reacting: a logistic curve in concern, shifted so that no concern means no reaction.
+def reaction_probability(concern: float, midpoint: float, spread: float, ceiling: float = 1.0) -> float:
+    """The chance of reacting: a logistic curve in concern, shifted so that no concern means no reaction,
+    and scaled to the ceiling (the base rate of counter-moves: most news is not answered by a deal).
 
-    p(c) = (L((c - m)/s) - L(-m/s)) / (1 - L(-m/s)) with L the logistic function: 0 at c = 0, one half
-    near c = m, approaching 1 beyond; smooth, so no single coded score decides whether a move happens.
+    p(c) = q (L((c - m)/s) - L(-m/s)) / (1 - L(-m/s)) with L the logistic function and q the ceiling: 0 at
+    c = 0, q/2 near c = m, approaching q beyond; smooth, so no single coded score decides whether a move
+    happens.
     """
     if concern <= 0:
         return 0.0
@@ -26,17 +28,19 @@ def reaction_probability(concern: float, midpoint: float, spread: float) -> floa
         return 1.0 / (1.0 + math.exp(-x))
 
     floor = logistic(-midpoint / spread)
-    return max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
+    return ceiling * max(0.0, (logistic((concern - midpoint) / spread) - floor) / (1.0 - floor))
 
 
-def reaction_probabilities(concern: np.ndarray, valid: np.ndarray, midpoint, spread) -> np.ndarray:
+def reaction_probabilities(concern: np.ndarray, valid: np.ndarray, midpoint, spread, ceiling=1.0) -> np.ndarray:
     """reaction_probability for each run (0 where not valid): the scalar function, so every run's chance is
-    the same number whatever the batch it is in. midpoint and spread: one value, or one per run."""
+    the same number whatever the batch it is in. midpoint, spread and ceiling: one value, or one per run."""
     out = np.zeros(concern.shape)
     midpoints = np.broadcast_to(np.asarray(midpoint, dtype=float), concern.shape)
     spreads = np.broadcast_to(np.asarray(spread, dtype=float), concern.shape)
+    ceilings = np.broadcast_to(np.asarray(ceiling, dtype=float), concern.shape)
     for run in np.flatnonzero(valid & (concern > 0)):
-        out[run] = reaction_probability(float(concern[run]), float(midpoints[run]), float(spreads[run]))
+        out[run] = reaction_probability(float(concern[run]), float(midpoints[run]), float(spreads[run]),
+                                        float(ceilings[run]))
     return out
 
 

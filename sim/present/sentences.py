@@ -12,11 +12,16 @@ from ..results.summary import BlocShift
 from .numbers import signed
 
 SHOWN_EFFECT = 0.005
-"""Effects smaller than this read 0.00 at two decimals: the effects tables and the line plot leave them out."""
+"""Effects smaller than this read 0.00 at two decimals: report.html's table and the line plot leave them out."""
+
+LISTED_EFFECT = 5e-4
+"""The terminal's table goes further down, to rows that read ±0.00 (with --top 42 every pair the events
+touched: worksheet 01 asks about such rows, whose peak report.html gives)."""
 
 LENS = "A lens for discussion, not a forecast: the numbers follow from the model's assumptions"
 NO_EVENTS = "No events: this is the world drifting on its own."
 NO_EFFECTS = "The events changed no score by as much as 0.01."
+NO_LISTED_EFFECTS = "The events changed no score by as much as 0.001."
 NO_SHIFTS = "No actor changed bloc or swung its lean between the starting blocs."
 OTHER_MINIMA = "Other stable arrangements at the end (no actor gains by switching alone):"
 

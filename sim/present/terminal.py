@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import printable
 from ..results.summary import Summary
-from .sentences import (LENS, NO_EFFECTS, NO_EVENTS, NO_SHIFTS, OTHER_MINIMA, SHOWN_EFFECT, effect_meaning,
+from .sentences import (LENS, LISTED_EFFECT, NO_EVENTS, NO_LISTED_EFFECTS, NO_SHIFTS, OTHER_MINIMA, effect_meaning,
                         other_minima, shift_sentence)
 from ..links import cite
 
@@ -99,9 +99,9 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
         lines.append(f"  … and {len(shifts) - 12} more in summary.json")
 
     lines += _heading(f"Largest effects of the events ({effect_meaning(summary.months)})")
-    changes = [c for c in summary.changes if abs(c.effect) >= SHOWN_EFFECT][:top]
+    changes = [c for c in summary.changes if abs(c.effect) >= LISTED_EFFECT][:top]
     if not changes:
-        lines.append(f"  {NO_EFFECTS}")
+        lines.append(f"  {NO_LISTED_EFFECTS}")
     else:
         lines.append(f"  {'pair':<24}{'start':>7}{'end':>7}{'without':>9}{'effect':>8}   "
                      "behind it (its part of run 1's change, not the effect)")
