@@ -22,10 +22,10 @@ SCENARIOS = ROOT / "scenarios"
 SEEDS = ROOT / "seeds"
 ARTICLE = SEEDS / "pakistan_russia_relations_article.txt"
 # The files of a result folder that hold data (the same scenario and seed must give the same bytes).
-DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
+DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json", "changes.csv"]
 # With several runs the per-run tables go to runs.nc, beside the bands and the probabilities (--full adds
 # the three CSV files above).
-MULTI_RUN_FILES = ["runs.nc", "bands.csv", "probabilities.json", "events.csv", "summary.json"]
+MULTI_RUN_FILES = ["runs.nc", "bands.csv", "probabilities.json", "events.csv", "summary.json", "changes.csv"]
 
 
 def as_legacy_npz(folder: Path) -> Path:

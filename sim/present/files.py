@@ -38,7 +38,8 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
     """The content of each data file, in the contract's column order.
 
     One run: alignment.csv, baseline.csv, blocs.csv (one row per run, month and pair or actor),
-    events.csv, summary.json. Several runs: the per-run scores and blocs go to runs.nc (CF-packed netCDF,
+    events.csv, summary.json and changes.csv (its headline table, sim.results.frames.changes). Several
+    runs: the per-run scores and blocs go to runs.nc (CF-packed netCDF,
     sim.present.runs_netcdf: six decimals as in the CSV files, a fraction of their size), bands.csv holds
     the median and the 50% and 90% bands per month and pair, and probabilities.json how often each
     outcome happened; `full` also writes the three per-run CSV files.
@@ -57,7 +58,11 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
         files["bands.csv"] = _csv(bands(result))
         files["probabilities.json"] = probabilities(result).to_json()
     files["events.csv"] = _csv(result.events[list(EVENT_COLUMNS)])
-    files["summary.json"] = _summary(result).to_json()
+    summary = _summary(result)
+    files["summary.json"] = summary.to_json()
+    from ..results.frames import changes
+
+    files["changes.csv"] = _csv(changes(result.with_summary(summary)))  # the headline table of summary.json
     return files
 
 
