@@ -88,7 +88,8 @@ def attribute(what, run: int = 1, **options):
 def sweep(scenario, plan, out, **options):
     """Run a sweep (docs/sweeps.md): scenario as for run(); plan a SweepPlan or a sweep file's path.
 
-    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
+    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress;
+    client (an open dask.distributed.Client to run on, left open), dashboard (called with its address).
     Returns a SweepOutcome; the table is out/sweep.csv.
     """
     from .model.scenario import Scenario
