@@ -117,3 +117,23 @@ def test_a_notebook_shows_a_short_escaped_table(noisy):
     for text in (result._repr_html_(), result.summary._repr_html_()):
         assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
     assert "Not summarised yet" in sim.run("arms_sale_pakistan")._repr_html_()
+
+
+def test_to_xarray_labels_the_runs_and_agrees_with_runs_nc_read_back(noisy, tmp_path):
+    import xarray as xr
+
+    data = noisy.to_xarray()
+    assert data["scores"].dims == ("run", "month", "source", "target")
+    assert data.sizes == {"run": RUNS, "month": 13, "source": 7, "target": 7, "actor": 7}
+    table = noisy.alignment  # the long table, built apart from the arrays
+    row = table[(table["run"] == 4) & (table["month"] == 7) & (table["source"] == "India")
+                & (table["target"] == "Russia")]
+    assert float(data["scores"].sel(run=4, month=7, source="India", target="Russia")) == row["score"].iloc[0]
+    assert data.attrs["parameter_noise"] == 0.1 and data.attrs["seed"] == 3
+    write_result(noisy, tmp_path / "a", plots=False, report=False)
+    back = read_result(tmp_path / "a").to_xarray()  # from the folder: parameters from summary.json
+    assert back.attrs["parameter_noise"] == 0.1
+    with xr.open_dataset(tmp_path / "a" / "runs.nc") as stored:
+        np.testing.assert_allclose(stored["scores"].values, data["scores"].values, atol=5e-7, rtol=0)
+        np.testing.assert_allclose(back["baseline"].values, stored["baseline"].values, atol=1e-12, rtol=0)
+        np.testing.assert_array_equal(stored["blocs"].values, data["blocs"].values)
