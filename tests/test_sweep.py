@@ -146,6 +146,26 @@ def test_a_variant_names_events_by_their_id_as_well_as_by_their_index():
     assert "none (no event of the scenario has an id:)" in caught.value.message()
 
 
+def test_a_plan_made_in_python_may_name_events_by_id(files):
+    from dataclasses import replace
+
+    from sim.experiments.plan import Variant
+
+    text = SCENARIO.replace("to: Pakistan}", "to: Pakistan, id: sale}")
+    scenario = scenario_from_data(load_yaml_text(text).data)
+    by_index = plan_of(SWEEP, scenario)  # its variant "no sale" switches off events[0]
+    by_id = replace(by_index, variants=(by_index.variants[0], Variant("no sale", events_off=("sale",))))
+    sweep(scenario, by_index, files / "index", scheduler="serial")
+    sweep(scenario, by_id, files / "id", scheduler="serial")
+    assert (files / "index" / "sweep.csv").read_bytes() == (files / "id" / "sweep.csv").read_bytes()
+    for wrong in ("drill", 5):
+        plan = replace(by_index, variants=(Variant("off", events_off=(wrong,)),))
+        with pytest.raises(EntenteError) as caught:
+            sweep(scenario, plan, files / "wrong", scheduler="serial")
+        assert f"the variant 'off' names the event {wrong!r}" in caught.value.message()
+        assert "this scenario's: sale" in caught.value.message() and not (files / "wrong").exists()
+
+
 def test_the_chunk_rule():
     assert chunk_size(0.002, 1_000_000, 2) == 500  # about 1 s of work timed one point at a time...
     assert chunk_size(0.1, 10_000, 2) == 200  # ...but at least 200 points, run as batches of the engine

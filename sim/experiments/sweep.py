@@ -17,7 +17,7 @@ from ..model.scenario import Scenario
 from .plan import SweepPlan
 from ..errors import EntenteError
 from .sweep_folder import SweepFolder
-from .design import apply_variant, points
+from .design import apply_variant, points, resolve_variants
 from .evaluate import LOCAL, Evaluator, Job, check_scheduler, chunk_size, chunked, run_chunks, variant_worlds
 from .outcomes import Follow, chunk_text, table_columns
 from ..results.runner import run
@@ -87,6 +87,7 @@ def sweep(
     anything starts.
     """
     check_scheduler(scheduler)  # a malformed address is refused before any work or any file
+    plan = replace(plan, variants=resolve_variants(scenario, plan.variants))  # events by id -> by index
     all_points = points(plan)
     check_plan(scenario, plan, len(all_points), allow_large=allow_large)
     worlds = variant_worlds(scenario, plan.variants)
