@@ -3,10 +3,11 @@
 Why netCDF: a notebook gets the runs with their labels (run, month, source, target), the scenario, the seed
 and the parameters in one file, unpacked to scores by any CF reader (xarray, netCDF4, R's ncdf4), instead of
 an unlabelled array whose scale and actor order live in summary.json. Why netCDF3 through scipy (xarray's
-"scipy" engine): it needs no HDF5, and the same data give the same bytes (HDF5 files written by h5netcdf or
-netCDF4 vary between two writes of the same data; measured, see README "Outputs"), which keeps the promise
-of byte-identical data files. netCDF3 cannot compress: the scores are int32 millionths, as runs.npz stored
-them.
+"scipy" engine): it needs no HDF5 library, and its bytes depend on the data alone. h5netcdf and netCDF4 also
+wrote the same bytes twice here, but an HDF5 file records the versions of the libraries that wrote it
+(`_NCProperties`), so an update of h5py or HDF5 would change the bytes of the same run
+(`python bench/netcdf_engines.py`; README "Outputs"). netCDF3 cannot compress: the scores are int32
+millionths, as runs.npz stored them, and the file is about 3% larger than runs.npz was.
 
 CF packing (CF conventions 1.8, section 8.1): scores and baseline are int32 with scale_factor 1e-6 and
 add_offset 0, so score = packed * 1e-6, the CSV files' six decimals; _FillValue marks a missing value (none is
