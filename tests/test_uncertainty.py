@@ -130,3 +130,21 @@ def test_runs_nc_is_cf_packed_and_labelled_for_any_netcdf_reader(noisy, tmp_path
         assert packed.dtype == np.int32 and packed.attrs["scale_factor"] == 1e-6
         assert packed.attrs["add_offset"] == 0 and packed.attrs["_FillValue"] == -2_147_483_647
         np.testing.assert_array_equal(packed.values, np.rint(noisy.score_array() * 1e6).astype(np.int32))
+
+
+def test_runs_nc_keeps_an_added_actors_name_in_any_script(tmp_path):
+    import xarray as xr
+
+    scenario = sim.scenario_from_data({
+        "name": "Names", "months": 4, "runs": 3, "parameters": {"noise": 0.05},
+        "actors": [{"name": "Türkiye — Ankara", "capability": 2.0, "relations": {"Russia": 0.2}}],
+        "events": [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "Türkiye — Ankara"}]})
+    result = sim.run(scenario, summarise=True)
+    write_result(result, tmp_path / "a", plots=False, report=False)
+    with xr.open_dataset(tmp_path / "a" / "runs.nc") as data:
+        assert data["actor"].values.tolist()[-1] == "Türkiye — Ankara"
+        assert float(data["scores"].sel(run=2, month=4, source="Russia", target="Türkiye — Ankara")) == \
+            pytest.approx(result.score_array()[1, 4, 0, -1], abs=5e-7)
+    back = read_result(tmp_path / "a")
+    assert back.actors == result.actors
+    np.testing.assert_allclose(back.score_array(), result.score_array(), atol=5e-7, rtol=0)

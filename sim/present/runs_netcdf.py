@@ -94,10 +94,13 @@ def largest_size(runs: int, months: int, actors) -> int:
     """The most bytes runs.nc of this shape may take: its arrays, their coordinates and a header. A folder's
     runs.nc is refused above it before a byte of it is read (folders read back are untrusted)."""
     n, steps = len(actors), months + 1
-    names = sum(len(a.encode("utf-8")) for a in actors) + n * 8
-    padded = lambda size: size + (-size) % 4  # noqa: E731 - netCDF3 pads each variable to 4 bytes
+    labels = n * max(len(a.encode("utf-8")) for a in actors)  # a label coordinate: n names as padded chars
+
+    def padded(size: int) -> int:  # netCDF3 pads each variable to 4 bytes
+        return size + (-size) % 4
+
     return (HEADER_BYTES + 2 * padded(runs * steps * n * n * 4) + padded(runs * steps * n) + 8 * n
-            + 4 * (runs + steps) + 3 * padded(names * 4))
+            + 4 * (runs + steps) + 3 * padded(labels))
 
 
 def read_runs_netcdf(raw: bytes, path, summary) -> dict:
