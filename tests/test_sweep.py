@@ -286,6 +286,21 @@ def test_sim_sweep_runs_on_a_client_it_is_given_and_leaves_it_open(files, cluste
     assert not (files / "other").exists()
 
 
+def test_a_client_whose_cluster_has_no_workers_is_refused_within_the_bound(files, monkeypatch):
+    import sim as api
+    from distributed import Client, LocalCluster
+    from sim.experiments import evaluate
+
+    monkeypatch.setattr(evaluate, "WORKERS_SECONDS", 1.0)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty, \
+            Client(empty) as client:
+        begin = time.monotonic()
+        with pytest.raises(EntenteError) as caught:
+            api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "none", client=client)
+        assert time.monotonic() - begin < 30 and client.status == "running"
+    assert "has no workers" in caught.value.message() and not (files / "none" / "sweep.csv").exists()
+
+
 def test_the_dashboard_flag_prints_where_to_watch_the_local_cluster(files):
     done = cli("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "watched",
                "--scheduler", "local", "--workers", "1", "--dashboard")

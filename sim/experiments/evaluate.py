@@ -197,6 +197,9 @@ class Evaluator:
         if client.status != "running":
             raise EntenteError(f"the Dask client given as client= is {client.status}, not running",
                                hint="Give an open Client (client.close() ends it).")
+        address = str(getattr(client.scheduler, "address", "the client's scheduler"))
+        _bounded(lambda: client.wait_for_workers(1, timeout=WORKERS_SECONDS), WORKERS_SECONDS, address,
+                 no_workers=True)  # a cluster without workers would otherwise wait for ever
         self.client = client
         self.workers = max(1, len(client.scheduler_info().get("workers") or ()))
         self.dashboard_link = _reported_dashboard(client) if self.dashboard else None
