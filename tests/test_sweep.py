@@ -276,8 +276,8 @@ def test_sim_sweep_runs_on_a_client_it_is_given_and_leaves_it_open(files, cluste
                             chunk=1, dashboard=seen.append)
         assert client.status == "running"  # the caller's client: not closed by the sweep
         assert outcome.workers == 2 and outcome.chunks == 4
-        # The address the cluster reports (Dask 2024+ starts the scheduler's dashboard even with
-        # --no-dashboard once bokeh is installed), given once, before the first chunk.
+        # The address the cluster reports (`dask scheduler --no-dashboard` still serves it:
+        # dask/distributed#6301), given once, before the first chunk.
         assert seen == [client.dashboard_link] and seen[0].startswith("http://127.0.0.1:")
     assert (files / "given" / "sweep.csv").read_bytes() == serial_table(files)
     with pytest.raises(EntenteError) as caught:
@@ -310,6 +310,22 @@ def test_the_dashboard_flag_prints_where_to_watch_the_local_cluster(files):
     assert address.startswith("http://127.0.0.1:") and address.endswith("/status")
     assert int(address.split(":")[2].split("/")[0]) > 0  # a real port, chosen free
     assert (files / "watched" / "sweep.csv").read_bytes() == serial_table(files)
+    # The page is there while the sweep runs (fetched from the callback, before the first chunk), and a
+    # local cluster not asked for it serves no dashboard page.
+    import urllib.error
+    import urllib.request
+
+    import sim as api
+    from sim.experiments.evaluate import Evaluator
+
+    pages = []
+    api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "fetched", scheduler="local", workers=1,
+              dashboard=lambda link: pages.append(urllib.request.urlopen(link, timeout=30).status))
+    assert pages == [200]
+    with Evaluator("local", 1) as quiet:
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(quiet.client.dashboard_link, timeout=30)
+    assert missing.value.code == 404
     assert_clean_error(cli("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out",
                            files / "serial-watched", "--scheduler", "serial", "--dashboard"),
                        "--dashboard", "--scheduler serial starts no cluster")
