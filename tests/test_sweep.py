@@ -292,7 +292,7 @@ def test_a_client_whose_cluster_has_no_workers_is_refused_within_the_bound(files
     from sim.experiments import evaluate
 
     monkeypatch.setattr(evaluate, "WORKERS_SECONDS", 1.0)
-    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty, \
+    with LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as empty, \
             Client(empty) as client:
         begin = time.monotonic()
         with pytest.raises(EntenteError) as caught:

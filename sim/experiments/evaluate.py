@@ -153,13 +153,14 @@ class Evaluator:
             count = self.requested or os.cpu_count() or 1
             # Worker processes with one thread each (the model is Python-bound); nothing listens beyond
             # localhost, and the dashboard's pages are served only when asked for (then on a free port).
-            # dashboard_address=None alone does not turn them off (dask/distributed#8136, #7207): Dask's
-            # HTTP server runs anyway, and the scheduler's `dashboard` keyword decides on the Bokeh pages.
+            # dashboard_address=None does not turn them off (dask/distributed#8136, #7207): Dask's HTTP
+            # server runs anyway (here on a free port, so a busy 8787 gives no warning), and the scheduler's
+            # `dashboard` keyword decides on the Bokeh pages.
             if self.dashboard:
                 _need_bokeh()
             self.cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address="127.0.0.1:0" if self.dashboard else None,
-                                        scheduler_kwargs={"dashboard": self.dashboard}, silence_logs=logging.ERROR)
+                                        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": self.dashboard},
+                                        silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
             self.dashboard_link = self.client.dashboard_link if self.dashboard else None
         else:
