@@ -10,6 +10,7 @@ A lens for discussion, not a forecast. The Python API is what the command line c
     sim.write_result(result, "results/arms_sale_pakistan")
     sim.attribute(result).table("India", "Russia")  # why a pair moved: its change split by cause (run 1)
     sim.bands(result), sim.probabilities(result)    # over the Monte Carlo runs
+    sim.changes(result), sim.effects(result)        # DataFrames (also sim.switches, sim.reactions)
     model = sim.EntenteModel("s400_india", seed=0, memory=0.1)  # the engine as a Mesa model
     sim.sensitivity(scenario).table       # which parameters the largest effects depend on (Morris, SALib)
     sim.sweep("s400_india", "examples/sweeps/s400_india.yaml", "results/sweep", scheduler="serial")  # docs/sweeps.md
@@ -33,6 +34,10 @@ _LAZY = {
     "read_result": ("sim.present.files", "read_result"),
     "bands": ("sim.results.uncertainty", "bands"),
     "probabilities": ("sim.results.uncertainty", "probabilities"),
+    "effects": ("sim.results.frames", "effects"),
+    "changes": ("sim.results.frames", "changes"),
+    "switches": ("sim.results.frames", "switches"),
+    "reactions": ("sim.results.frames", "reactions"),
     "sensitivity": ("sim.experiments.sensitivity", "sensitivity"),
     "SensitivityResult": ("sim.experiments.sensitivity", "SensitivityResult"),
     "EntenteError": ("sim.errors", "EntenteError"),
@@ -83,7 +88,8 @@ def attribute(what, run: int = 1, **options):
 def sweep(scenario, plan, out, **options):
     """Run a sweep (the documentation's "Sweeps"): scenario as for run(); plan a SweepPlan or a sweep file's path.
 
-    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress.
+    options: scheduler ('local', 'serial' or 'tcp://HOST:PORT'), workers, chunk, resume, progress;
+    client (an open dask.distributed.Client to run on, left open), dashboard (called with its address).
     Returns a SweepOutcome; the table is out/sweep.csv.
     """
     from .model.scenario import Scenario

@@ -22,10 +22,44 @@ SCENARIOS = ROOT / "scenarios"
 SEEDS = ROOT / "seeds"
 ARTICLE = SEEDS / "pakistan_russia_relations_article.txt"
 # The files of a result folder that hold data (the same scenario and seed must give the same bytes).
-DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json"]
-# With several runs the per-run tables go to runs.npz, beside the bands and the probabilities (--full adds
+DATA_FILES = ["alignment.csv", "baseline.csv", "blocs.csv", "events.csv", "summary.json", "changes.csv"]
+# With several runs the per-run tables go to runs.nc, beside the bands and the probabilities (--full adds
 # the three CSV files above).
-MULTI_RUN_FILES = ["runs.npz", "bands.csv", "probabilities.json", "events.csv", "summary.json"]
+MULTI_RUN_FILES = ["runs.nc", "bands.csv", "probabilities.json", "events.csv", "summary.json", "changes.csv"]
+
+
+def as_legacy_npz(folder: Path) -> Path:
+    """Turn a several-run result folder into one written before runs.nc: its runs.nc becomes runs.npz as
+    Entente wrote it then (int32 millionths stored, int8 bloc labels from 0 deflated, fixed timestamps),
+    and the manifest lists runs.npz instead. Built here from the netCDF file's integers, not by the code
+    under test."""
+    import io
+    import json
+    import zipfile
+
+    import numpy as np
+    import xarray as xr
+
+    with xr.open_dataset(folder / "runs.nc", mask_and_scale=False) as data:
+        arrays = {"scores": data["scores"].values.astype("<i4"), "baseline": data["baseline"].values.astype("<i4"),
+                  "blocs": (data["blocs"].values - 1).astype("i1")}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED if name == "blocs" else zipfile.ZIP_STORED
+            archive.writestr(info, member.getvalue())
+    raw = buffer.getvalue()
+    (folder / "runs.nc").unlink()
+    (folder / "runs.npz").write_bytes(raw)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        if entry["name"] == "runs.nc":
+            entry.update(name="runs.npz", bytes=len(raw), sha256=hashlib.sha256(raw).hexdigest())
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder
 
 
 def default_actors() -> list[str]:

@@ -509,12 +509,12 @@ def test_06_same_seed_same_bytes_other_seed_other_bytes():
     again = data_files(worksheet_run(NOISE))
     other = data_files(worksheet_run(NOISE, seed=7))
     assert first == again
-    assert first["runs.npz"] != other["runs.npz"]
+    assert first["runs.nc"] != other["runs.nc"]
     elsewhere = scenario_from_data(yaml.safe_load((FILES / NOISE).read_text(encoding="utf-8")),
                                    file="mywork/noise_runs.yaml")
     moved = data_files(run(elsewhere))
     assert moved["summary.json"] != first["summary.json"]
-    assert all(moved[name] == first[name] for name in first if name.endswith((".csv", ".npz")))
+    assert all(moved[name] == first[name] for name in first if name.endswith((".csv", ".nc")))
     says(6, "Runs `a` and `b` have identical fingerprints", "different `summary.json`", "identical `.csv` files")
 
 

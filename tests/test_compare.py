@@ -125,17 +125,17 @@ def test_a_result_folder_compares_with_its_scenario(tmp_path):
 
 
 def test_result_folders_of_several_runs_can_be_compared_and_reported_again(tmp_path):
-    """A run of several runs keeps its scores in runs.npz (no per-run CSV files): `sim compare` and `sim
+    """A run of several runs keeps its scores in runs.nc (no per-run CSV files): `sim compare` and `sim
     report` read such folders too, and the comparison says its scores are means over the runs."""
     a, b = tmp_path / "sale", tmp_path / "exercise"
     for scenario, out in (("arms_sale_pakistan", a), ("russia_pakistan_exercise", b)):
         done = cli("run", scenario, "--runs", "4", "--out", str(out), "--no-plots", "--quiet")
         assert done.returncode == 0, done.stderr
-    assert (a / "runs.npz").is_file() and not (a / "alignment.csv").exists()
+    assert (a / "runs.nc").is_file() and not (a / "alignment.csv").exists()
     compared = cli("compare", str(a), str(b), "--out", str(tmp_path / "cmp"))
     assert compared.returncode == 0, compared.stderr
     assert "month 36, mean of 4 runs)" in compared.stdout.splitlines()[0]
     assert cli("report", str(a), "--no-plots").returncode == 0
     assert "<h2>Why these pairs moved</h2>" in (a / "report.html").read_text(encoding="utf-8")
-    (a / "runs.npz").unlink()
-    assert_clean_error(cli("compare", str(a), str(b)), "runs.npz")
+    (a / "runs.nc").unlink()
+    assert_clean_error(cli("compare", str(a), str(b)), "runs.nc")

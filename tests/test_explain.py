@@ -63,3 +63,48 @@ def test_a_cause_that_is_exactly_zero_is_not_counted_as_a_smaller_part():
     assert "noise" not in done.stdout and "smaller part" not in done.stdout
     bars = waterfall_bars(attribute(load_scenario("arms_sale_pakistan")).parts("India", "Russia"), 0.63)
     assert all(label != "all other parts" for label, _, _ in bars)
+
+
+MEETING_WITH_IDS = """\
+name: Ids
+months: 12
+events:
+  - {at: 2, type: arms_sale, from: Russia, to: Pakistan, id: sale}
+  - {at: 4, type: military_exercise, between: [India, US, Iran], id: drill}
+"""
+
+
+def test_explain_event_names_an_event_by_id_or_index_and_lists_its_part_in_each_pair(tmp_path):
+    path = tmp_path / "ids.yaml"
+    path.write_text(MEETING_WITH_IDS, encoding="utf-8")
+    by_id = cli("explain", str(path), "--event", "drill", "--top", "3")
+    by_index = cli("explain", str(path), "--event", "1", "--top", "3")
+    assert by_id.returncode == 0, by_id.stderr
+    assert by_id.stdout == by_index.stdout  # the same event, named by its id or by its place
+    assert "What did events[1] (drill) do?" in by_id.stdout
+    # The numbers are the attribution's own parts, summed over the meeting's three pairs of actors.
+    attribution = attribute(load_scenario(path))
+    drill = [k for k, event in enumerate(attribution.events) if event.reason == "events[1]"]
+    assert len(drill) == 3  # India-US, India-Iran, US-Iran: one meeting, switched as one event
+    i, j = attribution.names.index("India"), attribution.names.index("US")
+    part = sum(matrix[i, j] for (k, _), matrix in attribution.sources.items() if k in drill)
+    assert part > 0.01
+    listed = cli("explain", str(path), "--event", "drill", "--top", "50").stdout
+    assert f"{part:+.3f}  India → US  (" in listed
+    from sim.results.event_parts import event_parts
+
+    table = event_parts(attribution, "events[1]")
+    row = table[(table["source"] == "India") & (table["target"] == "US")].iloc[0]
+    assert row["value"] == pytest.approx(part, abs=1e-12)
+    assert row["change"] == pytest.approx(attribution.change("India", "US"), abs=1e-12)
+    assert (table["value"].abs().diff().dropna() <= 0).all()  # largest first
+
+
+def test_explain_event_refuses_an_unknown_event_and_a_pair_with_it(tmp_path):
+    path = tmp_path / "ids.yaml"
+    path.write_text(MEETING_WITH_IDS, encoding="utf-8")
+    assert_clean_error(cli("explain", str(path), "--event", "sael"), "no event 'sael'", "ids: drill, sale",
+                       "0 to 1")
+    assert_clean_error(cli("explain", str(path), "--event", "2"), "no event '2'")
+    assert_clean_error(cli("explain", str(path), "India", "US", "--event", "drill"), "takes no pair A B")
+    assert_clean_error(cli("explain", str(path)), "needs a pair of actors, or --event")

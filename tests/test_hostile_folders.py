@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SCENARIOS, assert_clean_error, sim
+from conftest import SCENARIOS, as_legacy_npz, assert_clean_error, sim
 from sim.cli.main import main
 from sim.errors import EntenteError
 
@@ -218,6 +218,8 @@ def results(tmp_path_factory):
 
     write_result(entente.run(scenario), base / "one", plots=False, report=False)
     write_result(entente.run(replace(scenario, runs=5)), base / "five", plots=False, report=False)
+    shutil.copytree(base / "five", base / "five_npz")
+    as_legacy_npz(base / "five_npz")  # a folder written before runs.nc: it must still read, and be checked
     return base
 
 
@@ -326,7 +328,7 @@ def arrays_of(folder) -> dict:
 
 
 def test_an_object_array_in_runs_npz_is_refused_and_never_unpickled(results, tmp_path):
-    folder = copy_of(results, "five", tmp_path)
+    folder = copy_of(results, "five_npz", tmp_path)
     arrays = arrays_of(folder)
     arrays["blocs"] = np.array([object()] * 3, dtype=object)
     replace_listed(folder, "runs.npz", npz(**arrays))
@@ -334,7 +336,7 @@ def test_an_object_array_in_runs_npz_is_refused_and_never_unpickled(results, tmp
 
 
 def test_a_runs_npz_whose_shape_lies_is_refused(results, tmp_path):
-    folder = copy_of(results, "five", tmp_path)
+    folder = copy_of(results, "five_npz", tmp_path)
     arrays = arrays_of(folder)
     arrays["scores"] = arrays["scores"][:, :10]
     replace_listed(folder, "runs.npz", npz(**arrays))
@@ -342,7 +344,7 @@ def test_a_runs_npz_whose_shape_lies_is_refused(results, tmp_path):
 
 
 def test_a_npy_header_claiming_a_huge_shape_is_refused_from_its_header(results, tmp_path):
-    folder = copy_of(results, "five", tmp_path)
+    folder = copy_of(results, "five_npz", tmp_path)
     member = io.BytesIO()
     np.lib.format.write_array_header_1_0(member, {"descr": "<i4", "fortran_order": False,
                                                   "shape": (10**9, 37, 7, 7)})
@@ -354,7 +356,7 @@ def test_a_npy_header_claiming_a_huge_shape_is_refused_from_its_header(results, 
 
 
 def test_a_deflated_gigabyte_in_runs_npz_is_refused_without_inflating_it(results, tmp_path):
-    folder = copy_of(results, "five", tmp_path)
+    folder = copy_of(results, "five_npz", tmp_path)
     summary = summary_of(folder)
     summary["runs"] = 3_000_000 // (37 * 49) * 100  # a summary that claims enough runs for a 1 GB scores array
     summary["agreement"]["runs"] = summary["runs"]
@@ -378,6 +380,53 @@ def test_a_deflated_gigabyte_in_runs_npz_is_refused_without_inflating_it(results
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert time.perf_counter() - begin < 10 and peak < 100_000_000
+
+
+def test_a_folder_written_before_runs_nc_reads_the_same_runs(results):
+    from sim.present.files import read_result
+
+    now, before = read_result(results / "five"), read_result(results / "five_npz")
+    assert not (results / "five_npz" / "runs.nc").exists() and (results / "five_npz" / "runs.npz").is_file()
+    for name in ("scores", "baseline_scores", "labels"):
+        assert np.array_equal(getattr(now, name), getattr(before, name)), name
+    assert now.scores.shape == (5, 37, 7, 7) and np.abs(now.scores).max() <= 1
+
+
+def netcdf_of(folder):
+    import xarray as xr
+
+    with xr.open_dataset(folder / "runs.nc", mask_and_scale=False) as data:
+        return data.load()
+
+
+def rewritten_netcdf(dataset) -> bytes:
+    return bytes(dataset.to_netcdf(None, engine="scipy", format="NETCDF3_64BIT"))
+
+
+def test_a_runs_nc_whose_shape_lies_is_refused(results, tmp_path):
+    folder = copy_of(results, "five", tmp_path)
+    replace_listed(folder, "runs.nc", rewritten_netcdf(netcdf_of(folder).isel(month=slice(0, 10))))
+    refused(folder, "runs.nc", "shape", "scores")
+
+
+def test_a_runs_nc_with_other_actors_or_scores_out_of_range_is_refused(results, tmp_path):
+    folder = copy_of(results, "five", tmp_path)
+    dataset = netcdf_of(folder)
+    renamed = dataset.assign_coords(source=["Atlantis", *dataset["source"].values.tolist()[1:]])
+    replace_listed(folder, "runs.nc", rewritten_netcdf(renamed))
+    refused(folder, "runs.nc", "source", "not the summary's actors")
+    dataset["baseline"].values[0, 0, 0, 1] = 2_000_000  # a packed score of 2.0
+    replace_listed(folder, "runs.nc", rewritten_netcdf(dataset))
+    refused(folder, "runs.nc", "outside -1 to 1", "baseline")
+
+
+def test_a_runs_nc_far_larger_than_its_summary_allows_is_refused_before_it_is_read(results, tmp_path):
+    folder = copy_of(results, "five", tmp_path)
+    raw = (folder / "runs.nc").read_bytes()
+    replace_listed(folder, "runs.nc", raw + bytes(len(raw) * 3))
+    refused(folder, "runs.nc", "more than the")
+    replace_listed(folder, "runs.nc", b"CDF\x02" + b"\xff" * 200)  # the magic, then a header that lies
+    refused(folder, "runs.nc", "not a netCDF file")
 
 
 def test_report_and_explain_refuse_a_tampered_folder_in_one_paragraph(results, tmp_path, capsys):
@@ -669,9 +718,19 @@ def test_fuzz_manifest(results, tmp_path_factory, data, value, delete, relist):
 
 
 @FUZZ
+@given(position=st.integers(0, 1500), byte=st.integers(0, 255))
+def test_fuzz_runs_nc_headers(results, tmp_path_factory, position, byte):
+    folder = copy_of(results, "five", tmp_path_factory.mktemp("fuzz"))
+    changed = bytearray((folder / "runs.nc").read_bytes())
+    changed[position] = byte  # the magic, a dimension's length, a name, an attribute, a variable's offset...
+    replace_listed(folder, "runs.nc", bytes(changed))
+    read_or_refuse(folder)
+
+
+@FUZZ
 @given(position=st.integers(0, 127), byte=st.integers(0, 255), member=st.sampled_from(["scores", "blocs"]))
 def test_fuzz_runs_npz_headers(results, tmp_path_factory, position, byte, member):
-    folder = copy_of(results, "five", tmp_path_factory.mktemp("fuzz"))
+    folder = copy_of(results, "five_npz", tmp_path_factory.mktemp("fuzz"))
     arrays = arrays_of(folder)
     raw = io.BytesIO()
     np.lib.format.write_array(raw, arrays[member], allow_pickle=False)

@@ -226,3 +226,37 @@ def test_errors_name_the_line_and_field(tmp_path):
     error = caught.value
     assert error.line == 10 and error.field == "events[1].to"
     assert "Did you mean 'Pakistan'" in error.message()
+
+
+def test_events_may_carry_an_id_unique_in_the_scenario(tmp_path):
+    path = write(tmp_path, """\
+        name: ids
+        events:
+          - {at: 1, type: arms_sale, from: Russia, to: Pakistan, id: su35-sale}
+          - {at: 2, type: military_exercise, between: [India, US, Iran], id: exercise_1}
+          - {at: 3, type: arms_sale, from: US, to: India}
+        """)
+    scenario = load_scenario(path)
+    assert scenario.event_ids() == {"su35-sale": 0, "exercise_1": 1}
+    assert {e.event_id for e in scenario.events if e.place == "events[1]"} == {"exercise_1"}  # all three pairs
+    assert [e.event_id for e in scenario.events if e.place == "events[2]"] == [""]
+
+
+@pytest.mark.parametrize("second, line, fragments", [
+    ("id: sale", 4, ["events[1].id", "'sale' is already the id of events[0]", "an id of its own"]),
+    ("id: Big Sale!", 4, ["events[1].id", "not a short name", "id: su35-sale"]),
+    ("id: 7", 4, ["events[1].id", "expected a text, found the number 7", "in quotes (id: '7')"]),
+])
+def test_a_wrong_or_repeated_event_id_names_file_line_and_field(tmp_path, second, line, fragments):
+    path = write(tmp_path, f"""\
+        name: ids
+        events:
+          - {{at: 1, type: arms_sale, from: Russia, to: Pakistan, id: sale}}
+          - {{at: 2, type: arms_sale, from: US, to: India, {second}}}
+        """)
+    with pytest.raises(EntenteError) as caught:
+        load_scenario(path)
+    error = caught.value
+    assert error.line == line and error.file == str(path), error.message()
+    for fragment in fragments:
+        assert fragment in error.message(), error.message()

@@ -206,10 +206,11 @@ def test_the_readme_python_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     namespace: dict = {}
     for code in blocks[:2]:  # the sensitivity block has its own test (test_sensitivity.py)
-        code = code.replace('"results/my_run"', repr(str(tmp_path / "my_run")))
+        code = code.replace('"results/', '"' + str(tmp_path) + "/")  # every folder it writes, in tmp_path
         exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["summary"] == Summary.from_json((tmp_path / "my_run" / "summary.json").read_text())
     assert namespace["rows"] and not namespace["model"].running
+    assert namespace["runs"]["scores"].shape == (1000, 37, 7, 7)  # runs.nc of the 1,000 noisy runs
 
 
 def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():

@@ -122,6 +122,50 @@ def test_a_variant_switches_events_off_and_sets_intensities():
     assert [e.intensity for e in half.events if e.type == "arms_sale"] == [1.0]
 
 
+def test_a_variant_names_events_by_their_id_as_well_as_by_their_index():
+    text = (SCENARIO.replace("to: Pakistan}", "to: Pakistan, id: sale}")
+            .replace("[India, US]}", "[India, US], id: drill}"))
+    scenario = scenario_from_data(load_yaml_text(text).data)
+    by_id = plan_of("variants:\n  - {name: a, events_off: [drill], intensity: [{event: sale, intensity: 0.5}]}\n"
+                    "  - {name: b, events_only: [drill]}\n", scenario)
+    by_index = plan_of("variants:\n  - {name: a, events_off: [1], intensity: [{event: 0, intensity: 0.5}]}\n"
+                       "  - {name: b, events_only: [1]}\n", scenario)
+    assert by_id.variants == by_index.variants
+    quiet, drill_only = (apply_variant(scenario, v) for v in by_id.variants)
+    assert [(e.type, e.intensity) for e in quiet.events] == [("arms_sale", 0.5)]
+    assert {e.type for e in drill_only.events} == {"military_exercise"}
+    # An id written for another scenario is refused, never taken as some other event.
+    with pytest.raises(EntenteError) as caught:
+        plan_of("variants:\n  - {name: a, events_off: [sael]}\n", scenario)
+    message = caught.value.message()
+    for fragment in ("sweep.yaml", "line 2", "variants[0].events_off[0]", "no event with the id 'sael'",
+                     "Did you mean 'sale'?"):
+        assert fragment in message, message
+    with pytest.raises(EntenteError) as caught:
+        plan_of("variants:\n  - {name: a, events_off: [sale]}\n")  # the scenario without ids
+    assert "none (no event of the scenario has an id:)" in caught.value.message()
+
+
+def test_a_plan_made_in_python_may_name_events_by_id(files):
+    from dataclasses import replace
+
+    from sim.experiments.plan import Variant
+
+    text = SCENARIO.replace("to: Pakistan}", "to: Pakistan, id: sale}")
+    scenario = scenario_from_data(load_yaml_text(text).data)
+    by_index = plan_of(SWEEP, scenario)  # its variant "no sale" switches off events[0]
+    by_id = replace(by_index, variants=(by_index.variants[0], Variant("no sale", events_off=("sale",))))
+    sweep(scenario, by_index, files / "index", scheduler="serial")
+    sweep(scenario, by_id, files / "id", scheduler="serial")
+    assert (files / "index" / "sweep.csv").read_bytes() == (files / "id" / "sweep.csv").read_bytes()
+    for wrong in ("drill", 5):
+        plan = replace(by_index, variants=(Variant("off", events_off=(wrong,)),))
+        with pytest.raises(EntenteError) as caught:
+            sweep(scenario, plan, files / "wrong", scheduler="serial")
+        assert f"the variant 'off' names the event {wrong!r}" in caught.value.message()
+        assert "this scenario's: sale" in caught.value.message() and not (files / "wrong").exists()
+
+
 def test_the_chunk_rule():
     assert chunk_size(0.002, 1_000_000, 2) == 500  # about 1 s of work timed one point at a time...
     assert chunk_size(0.1, 10_000, 2) == 200  # ...but at least 200 points, run as batches of the engine
@@ -219,6 +263,72 @@ def test_a_scheduler_and_two_workers_in_separate_processes_give_the_serial_table
     assert "on 2 workers" in done.stdout
     assert done.stderr == ""  # Dask's logging stays out of the terminal
     assert (files / "dist" / "sweep.csv").read_bytes() == serial_table(files)
+
+
+def test_sim_sweep_runs_on_a_client_it_is_given_and_leaves_it_open(files, cluster):
+    import sim as api
+    from distributed import Client
+
+    address, _ = cluster
+    seen = []
+    with Client(address, timeout="30s") as client:
+        outcome = api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "given", client=client,
+                            chunk=1, dashboard=seen.append)
+        assert client.status == "running"  # the caller's client: not closed by the sweep
+        assert outcome.workers == 2 and outcome.chunks == 4
+        # The address the cluster reports (`dask scheduler --no-dashboard` still serves it:
+        # dask/distributed#6301), given once, before the first chunk.
+        assert seen == [client.dashboard_link] and seen[0].startswith("http://127.0.0.1:")
+    assert (files / "given" / "sweep.csv").read_bytes() == serial_table(files)
+    with pytest.raises(EntenteError) as caught:
+        api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "other", client=address)
+    assert "client= takes a dask.distributed.Client, not str" in caught.value.message()
+    assert not (files / "other").exists()
+
+
+def test_a_client_whose_cluster_has_no_workers_is_refused_within_the_bound(files, monkeypatch):
+    import sim as api
+    from distributed import Client, LocalCluster
+    from sim.experiments import evaluate
+
+    monkeypatch.setattr(evaluate, "WORKERS_SECONDS", 1.0)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as empty, \
+            Client(empty) as client:
+        begin = time.monotonic()
+        with pytest.raises(EntenteError) as caught:
+            api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "none", client=client)
+        assert time.monotonic() - begin < 30 and client.status == "running"
+    assert "has no workers" in caught.value.message() and not (files / "none" / "sweep.csv").exists()
+
+
+def test_the_dashboard_flag_prints_where_to_watch_the_local_cluster(files):
+    done = cli("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "watched",
+               "--scheduler", "local", "--workers", "1", "--dashboard")
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("Dask dashboard: "))
+    address = line.split(": ", 1)[1]
+    assert address.startswith("http://127.0.0.1:") and address.endswith("/status")
+    assert int(address.split(":")[2].split("/")[0]) > 0  # a real port, chosen free
+    assert (files / "watched" / "sweep.csv").read_bytes() == serial_table(files)
+    # The page is there while the sweep runs (fetched from the callback, before the first chunk), and a
+    # local cluster not asked for it serves no dashboard page.
+    import urllib.error
+    import urllib.request
+
+    import sim as api
+    from sim.experiments.evaluate import Evaluator
+
+    pages = []
+    api.sweep(files / "scenario.yaml", files / "sweep.yaml", files / "fetched", scheduler="local", workers=1,
+              dashboard=lambda link: pages.append(urllib.request.urlopen(link, timeout=30).status))
+    assert pages == [200]
+    with Evaluator("local", 1) as quiet:
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(quiet.client.dashboard_link, timeout=30)
+    assert missing.value.code == 404
+    assert_clean_error(cli("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out",
+                           files / "serial-watched", "--scheduler", "serial", "--dashboard"),
+                       "--dashboard", "--scheduler serial starts no cluster")
 
 
 def test_a_worker_killed_mid_sweep_has_its_chunks_redone(files, cluster):

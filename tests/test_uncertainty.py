@@ -77,10 +77,10 @@ def test_summary_says_how_many_runs_agree(noisy):
 
 def test_several_runs_write_compact_files_that_read_back(noisy, tmp_path):
     written = write_result(noisy, tmp_path / "a", plots=False)
-    assert {"runs.npz", "bands.csv", "probabilities.json"} <= set(written)
+    assert {"runs.nc", "bands.csv", "probabilities.json"} <= set(written)
     assert not {"alignment.csv", "baseline.csv", "blocs.csv"} & set(written)
     write_result(noisy, tmp_path / "b", plots=False)
-    for name in ("runs.npz", "bands.csv", "probabilities.json", "events.csv", "summary.json"):
+    for name in ("runs.nc", "bands.csv", "probabilities.json", "events.csv", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     back = read_result(tmp_path / "a")
     np.testing.assert_allclose(back.score_array(), noisy.score_array(), atol=5e-7, rtol=0)
@@ -89,7 +89,7 @@ def test_several_runs_write_compact_files_that_read_back(noisy, tmp_path):
     assert json.loads((tmp_path / "a" / "probabilities.json").read_text())["runs"] == RUNS
     # the long table, as --full writes it, agrees with the compact file
     full = write_result(noisy, tmp_path / "c", plots=False, full=True)
-    assert {"alignment.csv", "runs.npz"} <= set(full)
+    assert {"alignment.csv", "runs.nc"} <= set(full)
     from_csv = read_result(tmp_path / "c")
     np.testing.assert_array_equal(from_csv.score_array(), back.score_array())
 
@@ -106,3 +106,45 @@ def test_band_figure_has_one_panel_per_pair_the_events_moved_most(noisy):
                 .head(3).itertuples()]
     assert titles == expected
     assert len(figure.axes[0].collections) == 2  # the 90% and the 50% band
+
+
+def test_runs_nc_is_cf_packed_and_labelled_for_any_netcdf_reader(noisy, tmp_path):
+    """runs.nc through xarray as a reader meets it: integers packed by CF scale_factor/add_offset, unpacked to
+    the scores; labelled dimensions; the scenario, seed and parameters as attributes."""
+    import xarray as xr
+
+    write_result(noisy, tmp_path / "a", plots=False, report=False)
+    with xr.open_dataset(tmp_path / "a" / "runs.nc") as data:
+        assert data["scores"].dims == ("run", "month", "source", "target")
+        assert list(data["source"].values) == list(noisy.actors) == list(data["actor"].values)
+        assert data["run"].values.tolist() == list(range(1, RUNS + 1))
+        np.testing.assert_allclose(data["scores"].values, noisy.score_array(), atol=5e-7, rtol=0)
+        np.testing.assert_allclose(data["baseline"].sel(source="India", target="Russia").values,
+                                   noisy.score_array(baseline=True)[:, :, noisy.actors.index("India"),
+                                                                    noisy.actors.index("Russia")], atol=5e-7)
+        np.testing.assert_array_equal(data["blocs"].values, noisy.partitions() + 1)
+        assert data.attrs["seed"] == noisy.seed and data.attrs["scenario"] == noisy.name
+        assert data.attrs["parameter_noise"] == pytest.approx(0.15) and data.attrs["Conventions"] == "CF-1.8"
+    with xr.open_dataset(tmp_path / "a" / "runs.nc", mask_and_scale=False) as raw:
+        packed = raw["scores"]
+        assert packed.dtype == np.int32 and packed.attrs["scale_factor"] == 1e-6
+        assert packed.attrs["add_offset"] == 0 and packed.attrs["_FillValue"] == -2_147_483_647
+        np.testing.assert_array_equal(packed.values, np.rint(noisy.score_array() * 1e6).astype(np.int32))
+
+
+def test_runs_nc_keeps_an_added_actors_name_in_any_script(tmp_path):
+    import xarray as xr
+
+    scenario = sim.scenario_from_data({
+        "name": "Names", "months": 4, "runs": 3, "parameters": {"noise": 0.05},
+        "actors": [{"name": "Türkiye — Ankara", "capability": 2.0, "relations": {"Russia": 0.2}}],
+        "events": [{"at": 1, "type": "arms_sale", "from": "Russia", "to": "Türkiye — Ankara"}]})
+    result = sim.run(scenario, summarise=True)
+    write_result(result, tmp_path / "a", plots=False, report=False)
+    with xr.open_dataset(tmp_path / "a" / "runs.nc") as data:
+        assert data["actor"].values.tolist()[-1] == "Türkiye — Ankara"
+        assert float(data["scores"].sel(run=2, month=4, source="Russia", target="Türkiye — Ankara")) == \
+            pytest.approx(result.score_array()[1, 4, 0, -1], abs=5e-7)
+    back = read_result(tmp_path / "a")
+    assert back.actors == result.actors
+    np.testing.assert_allclose(back.score_array(), result.score_array(), atol=5e-7, rtol=0)

@@ -26,7 +26,7 @@ def add_parser(subparsers, name, summary):
                         help="colour scale of the effect heatmap, ±X (default 0.5, the same for every run)")
     parser.add_argument("--full", action="store_true",
                         help="with several runs, also write every run's scores and blocs as CSV (alignment.csv, "
-                             "baseline.csv, blocs.csv); by default they go to the compact runs.npz")
+                             "baseline.csv, blocs.csv); by default they go to the compact runs.nc")
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")

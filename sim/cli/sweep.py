@@ -21,6 +21,9 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     parser.add_argument("--chunk-size", type=int, metavar="N",
                         help="points per chunk (default: about 1 s of work, at least 4 chunks per worker)")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="print the address of Dask's dashboard (the local cluster starts one on 127.0.0.1) "
+                             "to watch the workers while the sweep runs")
     parser.add_argument("--resume", action="store_true", help="complete an interrupted sweep in --out, "
                                                               "reusing the chunks it finished")
     parser.add_argument("--summarise", metavar="DIR", help="print and plot what the sweep in DIR found")
@@ -41,6 +44,9 @@ def run(args) -> int:
                            hint="Write `python -m sim sweep SCENARIO --grid SWEEP.yaml --out DIR` "
                                 f"({page('sweeps')}), "
                                 "or `python -m sim sweep --summarise DIR` for a finished sweep.")
+    if args.dashboard and args.scheduler == "serial":
+        raise EntenteError("--dashboard shows a Dask cluster's dashboard, and --scheduler serial starts no cluster",
+                           hint="Leave out --dashboard, or use --scheduler local (or a scheduler's address).")
     for option, value in (("--workers", args.workers), ("--chunk-size", args.chunk_size)):
         if value is not None and value < 1:
             raise EntenteError(f"{option} must be a whole number of at least 1, got {value}")
@@ -58,7 +64,7 @@ def run(args) -> int:
     try:
         outcome = sweep(scenario, plan, out, scheduler=args.scheduler, workers=args.workers, chunk=args.chunk_size,
                         resume=args.resume, progress=bar.update if bar else None,
-                        allow_large=args.allow_large)
+                        allow_large=args.allow_large, dashboard=_show_dashboard if args.dashboard else None)
     finally:
         if bar:
             bar.close()
@@ -70,6 +76,15 @@ def run(args) -> int:
           f"worker{'s' if outcome.workers != 1 else ''}" + (f" ({reused} chunks reused)" if reused else ""))
     print(outcome.table)
     return 0
+
+
+def _show_dashboard(address: str | None) -> None:
+    """--dashboard: where to watch the cluster, printed before the first chunk starts."""
+    if address is None:
+        print("The Dask cluster runs no dashboard (its scheduler was started without one, or without bokeh).",
+              flush=True)
+    else:
+        print(f"Dask dashboard: {address}", flush=True)
 
 
 class _Bar:

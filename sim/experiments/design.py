@@ -191,6 +191,33 @@ def factor_points(factors: Sequence[Factor], inputs: np.ndarray, seed: int) -> l
 
 # ------------------------------------------------------------------------------------ from point to scenario
 
+def resolve_variants(scenario: Scenario, variants: Sequence[Variant]) -> tuple[Variant, ...]:
+    """The variants with every event named by its index: an id (text) becomes the index of the event that
+    carries it. An id the scenario does not have, or an index past its events, is refused (a variant written
+    for another scenario must not switch off some other event)."""
+    from ..errors import EntenteError
+
+    ids = scenario.event_ids()
+    count = len({e.place for e in scenario.events if e.place.startswith("events[")})
+
+    def index(ref, variant: Variant) -> int:
+        if isinstance(ref, str) and ref in ids:
+            return ids[ref]
+        if not isinstance(ref, str) and 0 <= int(ref) < count:
+            return int(ref)
+        known = ", ".join(sorted(ids)) or "none"
+        raise EntenteError(f"the variant {variant.name!r} names the event {ref!r}, which the scenario "
+                           f"{scenario.name!r} does not have", file=scenario.file,
+                           hint=f"Name events by their id: (this scenario's: {known}) or by their index in its "
+                                f"events: list, 0 to {count - 1}." if count else "This scenario has no events.")
+
+    return tuple(replace(variant, events_off=tuple(index(e, variant) for e in variant.events_off),
+                         events_only=None if variant.events_only is None
+                         else tuple(index(e, variant) for e in variant.events_only),
+                         intensities=tuple((index(e, variant), x) for e, x in variant.intensities))
+                 for variant in variants)
+
+
 def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
     """The scenario with the variant's events switched off, intensities set and starting scores changed."""
     def index(event) -> int | None:

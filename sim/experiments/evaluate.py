@@ -122,16 +122,25 @@ class Evaluator:
     """Runs chunks serially, on a LocalCluster, or on an existing Dask cluster; yields results as they come.
 
     scheduler: 'serial' (in this process), 'local' (a LocalCluster of `workers` processes, default one per
-    core) or a scheduler address 'tcp://HOST:PORT'.
+    core) or a scheduler address 'tcp://HOST:PORT'. client: a `distributed.Client` the caller opened (and
+    closes): the chunks go to its cluster, and scheduler is not used. dashboard: start the local cluster with
+    Dask's dashboard (on 127.0.0.1, a free port); `dashboard_link` is then its address (for a client or a
+    remote scheduler, the dashboard that cluster reports), else None.
     """
 
-    def __init__(self, scheduler: str = SERIAL, workers: int | None = None) -> None:
+    def __init__(self, scheduler: str = SERIAL, workers: int | None = None, *, client=None,
+                 dashboard: bool = False) -> None:
         self.scheduler = scheduler
         self.requested = workers
         self.client = self.cluster = None
+        self.given = client
+        self.dashboard = dashboard
+        self.dashboard_link: str | None = None
         self.workers = 1
 
     def __enter__(self) -> "Evaluator":
+        if self.given is not None:
+            return self._enter_client(self.given)
         if self.scheduler == SERIAL:
             return self
         try:
@@ -144,10 +153,17 @@ class Evaluator:
         if self.scheduler == LOCAL:
             count = self.requested or os.cpu_count() or 1
             # Worker processes with one thread each (the model is Python-bound); nothing listens beyond
-            # localhost, and no dashboard is started.
+            # localhost, and the dashboard's pages are served only when asked for (then on a free port).
+            # dashboard_address=None does not turn them off (dask/distributed#8136, #7207): Dask's HTTP
+            # server runs anyway (here on a free port, so a busy 8787 gives no warning), and the scheduler's
+            # `dashboard` keyword decides on the Bokeh pages.
+            if self.dashboard:
+                _need_bokeh()
             self.cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+                                        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": self.dashboard},
+                                        silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
+            self.dashboard_link = self.client.dashboard_link if self.dashboard else None
         else:
             address = check_scheduler(self.scheduler)
             # Asked who it is first, on a connection of our own with every wait bounded: only a Dask
@@ -166,8 +182,31 @@ class Evaluator:
                 self.__exit__(None, None, None)
                 raise
             self.workers = max(1, len(info.get("workers") or ()))
+            self.dashboard_link = _reported_dashboard(self.client) if self.dashboard else None
             return self
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
+        return self
+
+    def _enter_client(self, client) -> "Evaluator":
+        """Use a caller's Client: checked to be one, with at least one worker; never closed here."""
+        try:
+            from distributed import Client
+        except ImportError:
+            raise EntenteError("sweeps on Dask need the packages dask and distributed, which this Python "
+                               "does not have", hint=INSTALL_HINT) from None
+        if not isinstance(client, Client):
+            raise EntenteError(f"client= takes a dask.distributed.Client, not {type(client).__name__}",
+                               hint="Open one with `from dask.distributed import Client; client = Client(...)`, "
+                                    "or leave client= out and give scheduler= instead.")
+        if client.status != "running":
+            raise EntenteError(f"the Dask client given as client= is {client.status}, not running",
+                               hint="Give an open Client (client.close() ends it).")
+        address = str(getattr(client.scheduler, "address", "the client's scheduler"))
+        _bounded(lambda: client.wait_for_workers(1, timeout=WORKERS_SECONDS), WORKERS_SECONDS, address,
+                 no_workers=True)  # a cluster without workers would otherwise wait for ever
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers") or ()))
+        self.dashboard_link = _reported_dashboard(client) if self.dashboard else None
         return self
 
     def map(self, job: Job, chunks: Iterable[tuple[int, Sequence[Point]]]) -> Iterator[tuple[int, list[PointOutcome]]]:
@@ -191,6 +230,9 @@ class Evaluator:
             future.release()
 
     def __exit__(self, *exc) -> None:
+        if self.given is not None:  # the caller's client: theirs to close
+            self.client = None
+            return
         if self.client is not None:
             try:
                 _bounded(lambda: self.client.close(timeout=CONNECT_SECONDS), CONNECT_SECONDS, self.scheduler)
@@ -199,6 +241,25 @@ class Evaluator:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+
+
+def _need_bokeh() -> None:
+    """Dask draws its dashboard with Bokeh: without it the cluster starts with no dashboard at all."""
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        raise EntenteError("Dask's dashboard needs the package bokeh, which this Python does not have",
+                           hint='Install the sweep extra, which brings it: `pip install -e ".[sweep]"` in a '
+                                'checkout; or run the sweep without --dashboard.') from None
+
+
+def _reported_dashboard(client) -> str | None:
+    """The dashboard address a cluster reports (None when it runs none)."""
+    try:
+        services = client.scheduler_info().get("services") or {}
+    except Exception:  # noqa: BLE001 - a cluster that cannot say has no dashboard to show
+        return None
+    return client.dashboard_link if "dashboard" in services else None
 
 
 def run_chunks(evaluator: Evaluator, job: Job, points: Sequence[Point], bounds: Sequence[tuple[int, int]],

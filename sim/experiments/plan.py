@@ -18,13 +18,14 @@ class Variant:
     """One version of the scenario: events switched off (or only some kept), intensities, starting scores.
 
     Events are named by their index in the scenario file's `events:` list (events[0] is the first), so a
-    meeting of several actors is switched off as one event.
+    meeting of several actors is switched off as one event, or by the `id:` the scenario gives them (text);
+    sim.experiments.design.resolve_variants turns ids into indices before a sweep starts.
     """
 
     name: str
-    events_off: tuple[int, ...] = ()
-    events_only: tuple[int, ...] | None = None  # None: every event not switched off
-    intensities: tuple[tuple[int, float], ...] = ()  # (event index, intensity)
+    events_off: tuple[int | str, ...] = ()
+    events_only: tuple[int | str, ...] | None = None  # None: every event not switched off
+    intensities: tuple[tuple[int | str, float], ...] = ()  # (event index or id, intensity)
     relations: tuple[RelationOverride, ...] = ()  # applied after the scenario's own
 
 

@@ -17,7 +17,7 @@ from ..model.scenario import Scenario
 from .plan import SweepPlan
 from ..errors import EntenteError
 from .sweep_folder import SweepFolder
-from .design import apply_variant, points
+from .design import apply_variant, points, resolve_variants
 from .evaluate import LOCAL, Evaluator, Job, check_scheduler, chunk_size, chunked, run_chunks, variant_worlds
 from .outcomes import Follow, chunk_text, table_columns
 from ..results.runner import run
@@ -72,16 +72,22 @@ def sweep(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     allow_large: bool = False,
+    client=None,
+    dashboard: Callable[[str | None], None] | None = None,
 ) -> SweepOutcome:
     """Run every point of the plan and write the folder (chunk tables, manifest, sweep.csv).
 
     scheduler: 'serial' (in this process), 'local' (a LocalCluster of `workers` processes, default one per
     core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk (default: the chunk rule).
-    progress(done, total) is called with points done (those of earlier runs included). The scheduler's address
+    progress(done, total) is called with points done (those of earlier runs included). client: an open
+    `dask.distributed.Client` to run the chunks on instead of scheduler (yours: never closed here).
+    dashboard(address): asks for Dask's dashboard (the local cluster starts one on 127.0.0.1) and is called
+    once with its address, or None when the cluster has none. The scheduler's address
     and the whole plan (against the limits of `sim run`; allow_large=True lifts them) are checked before
     anything starts.
     """
     check_scheduler(scheduler)  # a malformed address is refused before any work or any file
+    plan = replace(plan, variants=resolve_variants(scenario, plan.variants))  # events by id -> by index
     all_points = points(plan)
     check_plan(scenario, plan, len(all_points), allow_large=allow_large)
     worlds = variant_worlds(scenario, plan.variants)
@@ -94,7 +100,9 @@ def sweep(
     names = [v.name for v in plan.variants]
 
     # The scheduler before the run as written: one that cannot be used is found before any work is done.
-    with Evaluator(scheduler, workers) as evaluator:
+    with Evaluator(scheduler, workers, client=client, dashboard=dashboard is not None) as evaluator:
+        if dashboard is not None:
+            dashboard(evaluator.dashboard_link)
         seconds_per_point = None
         if folder.started:
             pairs = [tuple(p) for p in folder.details("headline_pairs")]

@@ -13,7 +13,7 @@ scenario (event indices, actor names). Every mistake is one paragraph naming the
     sample: {method: lhs, n: 64, ranges: {noise: [0.0, 0.1]}}
     variants:
       - name: as written
-      - {name: no sale, events_off: [0]}
+      - {name: no sale, events_off: [0]}           # or the event's id: in the scenario, events_off: [sale]
       - {name: half sale, intensity: [{event: 0, intensity: 0.5}]}
       - {name: cold start, relations: [{between: [India, Russia], score: 0.2}]}
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..errors import EntenteError
+from ..errors import EntenteError, did_you_mean
 from ..inputs.scenario_file import _Checker
 from ..inputs.schema import ACTOR_NAME, MAX_INTENSITY, MAX_RUNS, MAX_SEED, SCORE
 from ..inputs.tables import canonical_actors
@@ -67,7 +67,8 @@ def sweep_schema() -> dict:
             ranges[spec.name] = {"type": "array", "items": value, "minItems": 2, "maxItems": 2,
                                  "description": f"[low, high] for {spec.name}, within {spec.low} to {spec.high}."}
         grid[spec.name] = axis
-    index = {"type": "integer", "minimum": 0, "description": "An event's index in the scenario's events: list."}
+    index = {"type": ["integer", "string"], "minimum": 0, "minLength": 1, "maxLength": 40,
+             "description": "An event's id: in the scenario, or its index in the scenario's events: list."}
     variant = {
         "type": "object", "required": ["name"], "additionalProperties": False,
         "properties": {
@@ -213,8 +214,16 @@ class _SweepChecker(_Checker):
 
     def variant(self, entry: dict, index: int, scenario: Scenario) -> Variant:
         count = _event_count(scenario)
+        ids = scenario.event_ids()
 
         def event(value, path):
+            if isinstance(value, str):
+                if value not in ids:
+                    known = ", ".join(sorted(ids)) if ids else "none (no event of the scenario has an id:)"
+                    hint = did_you_mean(value, list(ids)) or f"The scenario's event ids: {known}."
+                    raise self.error(path, f"the scenario has no event with the id {value!r}",
+                                     hint + " An index into its events: list (from 0) works too.")
+                return ids[value]
             if value >= count:
                 places = f"events[0] to events[{count - 1}]" if count else "none"
                 raise self.error(path, f"the scenario has no event {value} (its events are {places})",

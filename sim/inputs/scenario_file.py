@@ -154,8 +154,10 @@ class _Checker:
         if kind == "type":
             expected = error.validator_value
             expected = expected if isinstance(expected, str) else expected[0]
+            advice = ("Write the id in quotes (id: '7') or as a short name (id: su35-sale)."
+                      if path and path[-1] == "id" and expected == "string" else _type_hint(expected, value))
             return self.error(path, f"expected {_TYPE_WORDS.get(expected, expected)}, found {describe_value(value)}",
-                              _type_hint(expected, value))
+                              advice)
         if kind == "enum":
             choices = [str(c) for c in error.validator_value]
             hint = did_you_mean(value, choices) or f"Choose one of: {', '.join(choices)}."
@@ -172,6 +174,10 @@ class _Checker:
             words = "at least" if kind == "minItems" else "at most"
             return self.error(path, f"{what} must list {words} {count} item{'s' if count != 1 else ''}, "
                                     f"but has {len(value)}")
+        if kind == "pattern" and path and path[-1] == "id":
+            return self.error(path, f"the event id {value!r} is not a short name of lower-case letters, digits, "
+                                    f"'-' and '_'", "Write for instance 'id: su35-sale' (at most 40 characters, "
+                                                    "starting with a letter or a digit).")
         if kind == "minLength":
             return self.error(path, f"{what} is empty", "Write a value after the colon.")
         if kind == "maxLength":
@@ -247,7 +253,13 @@ class _Checker:
 
         events = []
         codebook = load_codebook()
+        ids: dict[str, int] = {}
         for index, entry in enumerate(data.get("events", [])):
+            if "id" in entry:
+                if entry["id"] in ids:
+                    raise self.error(("events", index, "id"), f"the event id {entry['id']!r} is already the id of "
+                                     f"events[{ids[entry['id']]}]", "Give each event an id of its own.")
+                ids[entry["id"]] = index
             events.extend(self.event(entry, index, months, names, codebook))
         events.sort(key=lambda e: e.month)  # stable: same-month events keep file order
 
@@ -348,6 +360,7 @@ class _Checker:
 
     def event(self, entry: dict, index: int, months: int, names: ActorNames, codebook) -> list[ScheduledEvent]:
         place = f"events[{index}]"
+        event_id = str(entry.get("id", ""))
         month = int(entry["at"])
         if month > months:
             raise self.error(("events", index, "at"),
@@ -371,9 +384,10 @@ class _Checker:
             if kind in codebook and codebook[kind].audience == HOSTILE:
                 # A hostile act `between` two sides is mutual (an exchange of fire): each side acts on the
                 # other at half the intensity, neither is the sole aggressor, and nobody ripostes.
-                return [ScheduledEvent(month, kind, x, y, intensity / 2, note, share, place, mutual=True)
+                return [ScheduledEvent(month, kind, x, y, intensity / 2, note, share, place, event_id,
+                                       mutual=True)
                         for i, a in enumerate(members) for b in members[i + 1:] for x, y in ((a, b), (b, a))]
-            return [ScheduledEvent(month, kind, a, b, intensity, note, share, place)
+            return [ScheduledEvent(month, kind, a, b, intensity, note, share, place, event_id)
                     for i, a in enumerate(members) for b in members[i + 1:]]
         if "from" not in entry or "to" not in entry:
             missing = "from" if "from" not in entry else "to"
@@ -388,7 +402,7 @@ class _Checker:
             if target == source:
                 raise self.error(path, f"{source} cannot be both the source and the target of an event",
                                  "An event is between two different actors.")
-            out.append(ScheduledEvent(month, kind, source, target, intensity, note, 1.0, place))
+            out.append(ScheduledEvent(month, kind, source, target, intensity, note, 1.0, place, event_id))
         return out
 
 

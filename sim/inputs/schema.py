@@ -18,6 +18,7 @@ MAX_ADDED_ACTORS = 20
 MAX_INTENSITY = 5.0  # five unit events in one: larger values are almost always a typo for a percentage
 MAX_CAPABILITY = 1000.0
 MAX_SEED = 2**32 - 1
+EVENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]{0,39}$"  # a slug: 'sale', 'su35-sale', 'summit_2024'
 MAX_NOTE = 500  # characters: a sentence or two; the note is repeated in events.csv for every run
 MAX_DESCRIPTION = 5000  # characters: a few paragraphs
 MAX_BAND = 2.0  # an effect on a score in [-1, 1] is within [-2, 2]; so, in practice, is a share of a peak
@@ -85,6 +86,10 @@ def scenario_schema() -> dict:
             "intensity": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_INTENSITY,
                           "default": 1.0,
                           "description": "Multiplies the type's weight; 1 is a typical event."},
+            "id": {"type": "string", "pattern": EVENT_ID_PATTERN,
+                   "description": "A short name for the event, unique in the scenario (lower-case letters, digits, "
+                                  "'-' and '_', at most 40 characters), by which sweep variants switch it off "
+                                  "instead of by its place in the list."},
             "note": {"type": "string", "maxLength": MAX_NOTE,
                      "description": f"What happened, for the reader of the results (at most {MAX_NOTE} "
                                     f"characters)."},

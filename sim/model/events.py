@@ -44,6 +44,7 @@ class ScheduledEvent:
     note: str = ""
     audience_share: float = 1.0  # 1/(m-1) for a meeting of m actors: one event's worth of audience each
     place: str = ""  # e.g. "events[3]", for messages
+    event_id: str = ""  # the scenario file's `id:` of the event (a slug, unique in its scenario), or ""
     mutual: bool = False  # one half of a mutual hostile act (`between:`): neither side the sole aggressor
 
 

@@ -85,3 +85,12 @@ class Scenario:
     split: str | None = None  # a hindcast's place in the scorecard: one of SPLITS, or None
     file: str | None = None
     relations_file: str | None = None
+
+    def event_ids(self) -> dict[str, int]:
+        """Each event `id:` of the scenario file and its place in the file's events: list (from 0): sweep
+        variants and `sim.sweep` name events by either (sim.experiments.sweep_file)."""
+        out: dict[str, int] = {}
+        for event in self.events:
+            if event.event_id and event.place.startswith("events["):
+                out[event.event_id] = int(event.place[len("events["):-1])
+        return out

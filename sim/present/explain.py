@@ -38,3 +38,27 @@ def explain_text(attribution, source: str, target: str, *, top: int = 10, replay
         lines.append(replay_note)
     lines.append("A lens for discussion, not a forecast: the parts follow from the model's assumptions.")
     return "\n".join(lines) + "\n"
+
+
+def event_text(attribution, table, place: str, label: str | None, *, event_id: str = "", top: int = 10,
+               replay_note: str = "") -> str:
+    """What one scheduled event did in a run (sim.results.event_parts): the pairs it moved most, each with its
+    part of the pair's whole change."""
+    name = f"{place} ({printable(event_id, limit=60)})" if event_id else place
+    lines = [f"What did {name} do?  ({printable(attribution.scenario, limit=200)}, run {attribution.run}, seed "
+             f"{attribution.seed})"]
+    if label is None:
+        lines.append("It did not happen in this run (its month lies beyond the horizon, or a variant removed it).")
+    else:
+        lines.append(f"{printable(label, limit=160)}: its part in each pair's change over the run, largest first:")
+        for row in table.head(top).itertuples():
+            share = f"  ({row.share:+.0%} of the pair's change {row.change:+.3f})" if row.share == row.share else ""
+            lines.append(f"  {row.value:+.3f}  {printable(row.source, limit=NAME_WIDTH)} → "
+                         f"{printable(row.target, limit=NAME_WIDTH)}{share}")
+        rest = len(table) - min(top, len(table))
+        if rest:
+            lines.append(f"  and {rest} more pair{'s' if rest != 1 else ''} it moved less")
+    if replay_note:
+        lines.append(replay_note)
+    lines.append("A lens for discussion, not a forecast: the parts follow from the model's assumptions.")
+    return "\n".join(lines) + "\n"

@@ -38,10 +38,11 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
     """The content of each data file, in the contract's column order.
 
     One run: alignment.csv, baseline.csv, blocs.csv (one row per run, month and pair or actor),
-    events.csv, summary.json. Several runs: the per-run scores and blocs go to runs.npz (RUN_ARRAYS: six
-    decimals as in the CSV files, a fraction of their size), bands.csv holds the median and the 50% and
-    90% bands per month and pair, and probabilities.json how often each outcome happened; `full` also
-    writes the three per-run CSV files.
+    events.csv, summary.json and changes.csv (its headline table, sim.results.frames.changes). Several
+    runs: the per-run scores and blocs go to runs.nc (CF-packed netCDF,
+    sim.present.runs_netcdf: six decimals as in the CSV files, a fraction of their size), bands.csv holds
+    the median and the 50% and 90% bands per month and pair, and probabilities.json how often each
+    outcome happened; `full` also writes the three per-run CSV files.
     """
     files: dict[str, str | bytes] = {}
     if result.runs == 1 or full:
@@ -49,61 +50,46 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
         files["baseline.csv"] = _csv(result.baseline[SCORE_COLUMNS])  # the same world without the events
         files["blocs.csv"] = _csv(result.blocs[["run", "month", "actor", "bloc"]])
     if result.runs > 1:
-        files["runs.npz"] = run_arrays(result)
+        from .runs_netcdf import NETCDF_NAME, runs_netcdf
+
+        files[NETCDF_NAME] = runs_netcdf(result)
         from ..results.uncertainty import bands, probabilities
 
         files["bands.csv"] = _csv(bands(result))
         files["probabilities.json"] = probabilities(result).to_json()
     files["events.csv"] = _csv(result.events[list(EVENT_COLUMNS)])
-    files["summary.json"] = _summary(result).to_json()
+    summary = _summary(result)
+    files["summary.json"] = summary.to_json()
+    from ..results.frames import changes
+
+    files["changes.csv"] = _csv(changes(result.with_summary(summary)))  # the headline table of summary.json
     return files
 
 
-# runs.npz (scores stored, blocs deflated): scores and baseline as int32 millionths (the CSV files' six
-# decimals), blocs as int8 labels
-# (0 = the largest bloc); shapes (runs, months + 1, n, n) and (runs, months + 1, n), actors in summary order.
-RUN_ARRAYS = ("scores", "baseline", "blocs")
+# runs.npz, as folders written before runs.nc keep it (read back, no longer written): scores and baseline
+# as int32 millionths (stored), blocs as int8 labels (0 = the largest bloc, deflated); shapes
+# (runs, months + 1, n, n) and (runs, months + 1, n), actors in summary order.
 _SCALE = 1_000_000
 
 
-def run_arrays(result: Result) -> bytes:
-    """runs.npz as bytes: a zip of .npy files with fixed timestamps, so the same run gives the same bytes."""
-    import io
-    import zipfile
-
-    import numpy as np
-
-    arrays = {
-        "scores": np.rint(result.score_array() * _SCALE).astype(np.int32),
-        "baseline": np.rint(result.score_array(baseline=True) * _SCALE).astype(np.int32),
-        "blocs": result.partitions().astype(np.int8),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in RUN_ARRAYS:
-            member = io.BytesIO()
-            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            # Noisy scores compress poorly and slowly (the float64 scores of 1,000 runs kept 83% of their size
-            # at zlib level 1, in seconds): they are stored; the bloc labels compress well.
-            info.compress_type = zipfile.ZIP_DEFLATED if name == "blocs" else zipfile.ZIP_STORED
-            archive.writestr(info, member.getvalue())
-    return buffer.getvalue()
-
-
 def _read_run_arrays(folder, summary: Summary) -> dict:
-    """runs.npz from a checked folder, each array's dtype and shape checked against the summary before it is
-    inflated (sim.results.folder_reader.read_npz)."""
+    """runs.nc (sim.present.runs_netcdf) or, in a folder written before it, runs.npz from a checked folder,
+    each array's type and shape checked against the summary before it is used (sim.results.folder_reader)."""
     import numpy as np
 
     from ..results.folder_reader import damaged, read_npz
 
+    from .runs_netcdf import NETCDF_NAME, largest_size, read_runs_netcdf
+
     runs, months, n = summary.runs, summary.months, len(summary.actors)
+    if folder.has(NETCDF_NAME):
+        limit = largest_size(runs, months, summary.actors)
+        return read_runs_netcdf(folder.read(NETCDF_NAME, max_bytes=limit), folder.path / NETCDF_NAME, summary)
     path = folder.path / "runs.npz"
     data = read_npz(folder.read("runs.npz"), path, {
         "scores": ("<i4", (runs, months + 1, n, n)), "baseline": ("<i4", (runs, months + 1, n, n)),
         "blocs": ("|i1", (runs, months + 1, n))}, stored=("scores", "baseline"))
-    # The scores are stored, not deflated (run_arrays), so their shape is bytes really in the file; the
+    # The scores are stored, not deflated, so their shape is bytes really in the file; the
     # bloc labels (deflated) have the same runs and months, a quarter of a score's bytes per actor.
     for name in ("scores", "baseline"):
         if data[name].size and np.abs(data[name]).max() > _SCALE:
@@ -130,7 +116,7 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
                  effect_scale: float | None = None, full: bool = False,
                  figures: Callable[[], dict[str, bytes]] | None = None) -> list[str]:
     """Write everything to out_dir atomically (report.html too unless report=False); returns the file names
-    written (see data_files; with several runs the per-run scores go to runs.npz unless full=True).
+    written (see data_files; with several runs the per-run scores go to runs.nc unless full=True).
 
     figures: where the figures come from when they are drawn elsewhere (sim.present.painter), asked for
     once the data files are ready; by default they are drawn here. A Result without its summary is
@@ -217,9 +203,9 @@ def _summary(result: Result) -> Summary:
 
 
 def _scores_in_run_arrays(folder) -> bool:
-    """Whether a result folder keeps its scores in runs.npz: several runs written without --full
-    (data_files); otherwise alignment.csv, baseline.csv and blocs.csv hold them."""
-    return folder.has("runs.npz") and not folder.has("alignment.csv")
+    """Whether a result folder keeps its scores in runs.nc (runs.npz before it): several runs written without
+    --full (data_files); otherwise alignment.csv, baseline.csv and blocs.csv hold them."""
+    return (folder.has("runs.nc") or folder.has("runs.npz")) and not folder.has("alignment.csv")
 
 
 def _checked(out_dir):
@@ -228,10 +214,11 @@ def _checked(out_dir):
     from ..results.folder_reader import CheckedFolder
 
     folder = CheckedFolder(out_dir)
-    scores = ("runs.npz",) if _scores_in_run_arrays(folder) else ("alignment.csv", "baseline.csv", "blocs.csv")
+    arrays = "runs.nc" if folder.has("runs.nc") else "runs.npz"
+    scores = (arrays,) if _scores_in_run_arrays(folder) else ("alignment.csv", "baseline.csv", "blocs.csv")
     missing = [name for name in ("summary.json", *scores, "events.csv") if not folder.has(name)]
     if missing:
-        what = "runs.npz nor alignment.csv (the scores)" if missing[0] == "alignment.csv" else missing[0]
+        what = "runs.nc nor alignment.csv (the scores)" if missing[0] == "alignment.csv" else missing[0]
         raise EntenteError(f"{str(out_dir)!r} is not a complete result folder: its manifest lists no {what}",
                            hint="Run the scenario again with `python -m sim run SCENARIO --out FOLDER`.")
     return folder

@@ -6,8 +6,10 @@ so what it holds is input like any other. Before anything in it is used:
 - its manifest.json is read (bounded, an ordinary file) and its fields have the types Entente writes;
 - a file is read only if the manifest lists it, only if it is an ordinary file inside the folder (a link is
   refused, never followed), and only if its size and sha256 are the ones the manifest records;
-- JSON is bounded in size and in depth; a .npy array inside runs.npz is checked from its header (dtype,
-  shape, size) against what the summary says, before a byte of it is inflated, and object arrays are refused.
+- JSON is bounded in size and in depth; runs.nc is bounded in size (sim.present.runs_netcdf) and its
+  variables checked against the summary; a .npy array inside runs.npz (folders written before runs.nc) is
+  checked from its header (dtype, shape, size) against what the summary says, before a byte of it is
+  inflated, and object arrays are refused.
 
 Every failure is one paragraph naming the file, the place and the fix (exit code 2 at the command line).
 """

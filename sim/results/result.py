@@ -190,6 +190,12 @@ class Result:
         return (f"<Result {self.name!r}: {len(self.actors)} actors, {self.months} months, {self.runs} run"
                 f"{'s' if self.runs != 1 else ''}, seed {self.seed}, {events} events in run 1>")
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: one line and the largest effects (sim.results.notebook_html)."""
+        from .notebook_html import result_html
+
+        return result_html(self)
+
     def to_xarray(self):
         """The run as an xarray.Dataset: `scores` and `baseline` on (run, month, source, target), `blocs` on
         (run, month, actor) from 1, `capability` on actor; name, seed, runs, months and the parameters as

@@ -412,6 +412,12 @@ class Summary:
             why=tuple(PairWhy.from_dict(entry) for entry in data.get("why", ())),
         )
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: one line, the largest effects and the final blocs (notebook_html)."""
+        from .notebook_html import summary_html
+
+        return summary_html(self)
+
     def to_json(self) -> str:
         """The text of summary.json."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
