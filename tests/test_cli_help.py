@@ -15,7 +15,7 @@ from sim.cli.main import COMMANDS, EXAMPLES, build_parser
 from sim.links import SITE
 
 # Too slow for the suite (a Dask cluster, a server that runs until stopped): parsed, not run.
-PARSED_ONLY = {"app", "sweep", "sensitivity", "hindcast", "classroom"}
+PARSED_ONLY = {"app", "sweep", "sensitivity", "hindcast", "classroom", "calibrate"}
 
 
 def _help(name: str) -> str:

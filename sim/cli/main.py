@@ -33,6 +33,7 @@ COMMANDS = {
     "play": "Play a scenario turn by turn: teams' orders, injected news, save and continue, debrief",
     "classroom": "Host a class game on the room's network: each team orders from its own device",
     "roles": "Write one role sheet per actor (Markdown and HTML) for a crisis-committee lesson",
+    "calibrate": "Fit the parameters to the training episodes (rejection ABC) and score the test episodes",
     "data": "Read event data (ICEWS, GDELT) as monthly series between the actors",
 }
 
@@ -57,6 +58,7 @@ EXAMPLES = {
     "play": "python -m sim play arms_sale_pakistan --turn 6 --state games/crisis",
     "roles": "python -m sim roles --out roles",
     "classroom": "python -m sim classroom host arms_sale_pakistan --teams India,Pakistan,US,China",
+    "calibrate": "python -m sim calibrate --quick --out results/calibration",
     "data": "python -m sim data events tests/data/icews/events.2018-06.sample.tab --out june_2018.csv",
 }
 
@@ -64,7 +66,7 @@ EXAMPLES = {
 HELP_PAGES = {"run": "tutorial", "validate": "howto/scenario", "explain": "howto/explain", "blocs": "landscape",
               "seed": "seeding", "sensitivity": "model", "sweep": "sweeps", "hindcast": "model",
               "play": "classroom/crisis", "roles": "classroom/crisis", "app": "classroom",
-              "classroom": "classroom"}
+              "classroom": "classroom", "calibrate": "model"}
 
 # -q: a command whose standard output is the thing asked for (a listing, the schema) keeps it; these print
 # only where their files went; every other command prints nothing but errors.

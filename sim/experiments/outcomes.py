@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -49,6 +49,7 @@ class Follow:
     pairs: tuple[tuple[str, str], ...] = ()
     bloc_pairs: tuple[tuple[str, str], ...] = ()
     end_blocs: bool = False
+    expectations: bool = False  # also the scenario's `expect:` checks (a calibration's episodes)
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -69,6 +70,10 @@ class PointOutcome:
     same_bloc: np.ndarray
     end_blocs: tuple[tuple[str, ...], ...] | None = None
     end_share: float | None = None
+    # With Follow.expectations, by the scenario's expectations: each value's distance to its band (0 inside
+    # it; NaN for a bloc check, which has no value) and whether it held.
+    distances: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    held: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def followed(self) -> np.ndarray:
         """The followed outcomes' values, in the order of Follow.measures."""
@@ -76,7 +81,8 @@ class PointOutcome:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PointOutcome) and all(
-            np.array_equal(getattr(self, k), getattr(other, k)) if k in ("effects", "first_bloc", "same_bloc")
+            np.array_equal(getattr(self, k), getattr(other, k), equal_nan=k == "distances")
+            if k in ("effects", "first_bloc", "same_bloc", "distances", "held")
             else getattr(self, k) == getattr(other, k) for k in self.__dataclass_fields__)
 
 
@@ -94,8 +100,16 @@ def measure(result: Result, follow: Follow, number: int = 0) -> PointOutcome:
         history = bloc_history(result)
         end_blocs = bloc_timeline(history, actors, shares=False)[-1].blocs
         end_share = float(history[-1][1]) if result.runs > 1 else 1.0
-    return PointOutcome(number, np.array([effect[index[a], index[b]] for a, b in follow.pairs], dtype=float),
-                        (final == 0).mean(axis=0), np.array(same, dtype=float), end_blocs, end_share)
+    distances = held = None
+    if follow.expectations:
+        from ..results.expectations import check, distance
+
+        checks = check(result, result.scenario)
+        distances = np.array([np.nan if c.value is None else distance(c) for c in checks], dtype=float)
+        held = np.array([c.held for c in checks], dtype=bool)
+    outcome = PointOutcome(number, np.array([effect[index[a], index[b]] for a, b in follow.pairs], dtype=float),
+                           (final == 0).mean(axis=0), np.array(same, dtype=float), end_blocs, end_share)
+    return outcome if distances is None else replace(outcome, distances=distances, held=held)
 
 
 def largest_effects(result: Result, top: int) -> tuple[tuple[str, str], ...]:

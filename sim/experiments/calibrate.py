@@ -1,0 +1,198 @@
+"""Calibration by rejection ABC: the parameter settings that put the model nearest the record's bands.
+
+Approximate Bayesian computation in its plainest form (Beaumont, Zhang & Balding 2002; Csilléry et al. 2010):
+draw settings from the prior (uniform over each parameter's documented range, as a Latin hypercube), run
+every training episode at each (the episodes of `hindcasts/` marked `split: train`), measure the distance
+from the model to the record (the mean distance from each sized expectation's value to its band: 0 when the
+model lands in every band, the hindcast scorecard's MAE), and keep the closest share of the draws: the
+accepted sample approximates the posterior. The test episodes are never used to choose; they score the
+posterior median afterwards, beside the defaults.
+
+Runs on the experiments pipeline (sim/experiments/evaluate.py): an episode's points are stepped as batches of
+the engine, serially or on Dask. Every point of an episode runs with the episode's own seed (common random
+numbers: two settings differ by their parameters, not by their draws). With a folder, each finished episode
+is written there and a resumed calibration runs only the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EntenteError
+from ..model.scenario import Scenario
+from .design import Factor, factor_points
+from .evaluate import SERIAL, Evaluator, Job, evaluate, variant_worlds
+from .outcomes import Follow
+from .plan import AS_WRITTEN
+
+DEFAULT_POINTS = 400
+DEFAULT_ACCEPT = 0.05  # the share of draws kept: the closest 5%
+DEFAULT_RUNS = 4  # Monte Carlo runs per episode and point (the hindcasts' checks read the mean over runs)
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The draws (points x factors), each one's distance to the bands and band hit rate over the training
+    episodes, and which draws were accepted (closest first)."""
+
+    factors: tuple[Factor, ...]
+    values: np.ndarray
+    distance: np.ndarray
+    hit_rate: np.ndarray
+    accepted: np.ndarray
+    episodes: tuple[str, ...]
+    seed: int
+    runs: int
+
+    @property
+    def threshold(self) -> float:
+        """The largest accepted distance: ABC's tolerance, chosen as a quantile of the draws' distances."""
+        return float(self.distance[self.accepted].max())
+
+    def posterior(self) -> list[dict]:
+        """Per factor: its prior range, the scenario's own value and the accepted draws' 5%, 50%, 95%."""
+        kept = self.values[self.accepted]
+        rows = []
+        for k, factor in enumerate(self.factors):
+            low, median, high = np.quantile(kept[:, k], QUANTILES)
+            rows.append({"parameter": factor.name, "prior_low": factor.low, "prior_high": factor.high,
+                         "default": factor.value, "q05": float(low), "median": float(median), "q95": float(high)})
+        return rows
+
+    def median_setting(self) -> dict[str, float | int]:
+        """The accepted draws' median of each parameter, as the model takes it."""
+        return {row["parameter"]: factor.at(row["median"]) for factor, row in zip(self.factors, self.posterior())}
+
+
+def prior_draws(factors: Sequence[Factor], points: int, seed: int) -> np.ndarray:
+    """A Latin hypercube of `points` settings, uniform over each factor's range (scipy.stats.qmc)."""
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(factors), seed=np.random.default_rng(seed)).random(points)
+    return qmc.scale(unit, [f.low for f in factors], [f.high for f in factors])
+
+
+def training(episodes: Sequence[Scenario]) -> list[Scenario]:
+    chosen = [e for e in episodes if e.split == "train"]
+    if not chosen:
+        raise EntenteError("no training episode: a calibration fits the episodes marked `split: train`",
+                           hint="Give hindcast files with `split: train` (the bundled hindcasts/ have 13).")
+    return chosen
+
+
+def calibrate(episodes: Sequence[Scenario], factors: Sequence[Factor], *, points: int = DEFAULT_POINTS,
+              seed: int = 0, accept: float = DEFAULT_ACCEPT, runs: int = DEFAULT_RUNS, scheduler: str = SERIAL,
+              workers: int | None = None, folder: str | Path | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Calibration:
+    """Rejection ABC over the training episodes (module docstring). folder: where finished episodes are kept,
+    so that a calibration stopped half-way resumes with the others (same design, same numbers)."""
+    if not 0 < accept <= 1:
+        raise EntenteError(f"the accepted share must be above 0 and at most 1, not {accept:g}",
+                           hint="For example 0.05: the closest 5% of the draws.")
+    train = training(episodes)
+    values = prior_draws(factors, points, seed)
+    store = _EpisodeStore(Path(folder), factors, values, seed, runs) if folder is not None else None
+    totals = np.zeros(points)
+    hits = np.zeros(points)
+    count = 0
+    with Evaluator(scheduler, workers) as evaluator:
+        for done, episode in enumerate(train):
+            found = store.read(episode) if store else None
+            if found is None:
+                found = _episode(episode, factors, values, runs, evaluator)
+                if store:
+                    store.write(episode, *found)
+            distances, held = found
+            pair = ~np.isnan(distances[0]) if len(distances) else np.zeros(0, dtype=bool)
+            totals += distances[:, pair].sum(axis=1)
+            hits += held[:, pair].sum(axis=1)
+            count += int(pair.sum())
+            if progress:
+                progress(done + 1, len(train))
+    if count == 0:
+        raise EntenteError("the training episodes have no sized expectation to fit",
+                           hint="Give each episode `expect:` bands on pairs (see hindcasts/).")
+    distance, hit_rate = totals / count, hits / count
+    keep = max(1, int(round(accept * points)))
+    order = np.lexsort((np.arange(points), distance))  # closest first; ties by draw number
+    return Calibration(tuple(factors), values, distance, hit_rate, order[:keep],
+                       tuple(e.name for e in train), seed, runs)
+
+
+def _episode(episode: Scenario, factors: Sequence[Factor], values: np.ndarray, runs: int,
+             evaluator: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+    """(distances, held), points x expectations, for one episode at every draw."""
+    job = Job(episode, variant_worlds(episode, [AS_WRITTEN]), Follow(expectations=True), runs=runs)
+    outcomes = evaluate(job, factor_points(factors, values, episode.seed), evaluator=evaluator)
+    return np.array([o.distances for o in outcomes]), np.array([o.held for o in outcomes])
+
+
+def scored(episodes: Sequence[Scenario], setting: dict[str, float | int] | None, runs: int) -> dict:
+    """The scorecard's metrics (sign accuracy, band hit rate, MAE) of a setting, per split; None: defaults."""
+    from dataclasses import replace
+
+    from ..results.expectations import check, metrics
+    from ..results.runner import run
+
+    by_split: dict[str, list] = {}
+    for episode in episodes:
+        chosen = replace(episode, runs=runs, parameters=episode.parameters.with_overrides(setting or {}))
+        by_split.setdefault(episode.split or "unsplit", []).append(check(run(chosen), chosen))
+    return {split: metrics(groups).to_dict() for split, groups in by_split.items()}
+
+
+class _EpisodeStore:
+    """One file per finished episode in the calibration's folder; on resume, read back as untrusted input
+    (bounded, shapes from headers before anything is inflated) and refused if the design changed."""
+
+    HINT = "Delete the file (its episode is run again on resume), or give a new --out folder."
+
+    def __init__(self, folder: Path, factors: Sequence[Factor], values: np.ndarray, seed: int, runs: int) -> None:
+        from ..inputs.safe_files import owned_folder, write_file
+        from ..results.folder_reader import parse_json, read_bounded
+
+        self.folder = owned_folder(folder, "episodes", what="calibration folder")
+        self.design = {"seed": seed, "runs": runs, "points": len(values),
+                       "factors": [[f.name, f.low, f.high] for f in factors]}
+        self.points = len(values)
+        design_file = self.folder / "design.json"
+        if design_file.exists():
+            recorded = parse_json(read_bounded(design_file, "calibration design", 100_000), design_file)
+            if recorded != self.design:
+                raise EntenteError(f"{design_file} records another design (seed, runs, points or ranges)",
+                                   file=str(design_file), hint="Resume with the same options, or give a new --out "
+                                                               "folder.")
+        else:
+            write_file(design_file, json.dumps(self.design, indent=1), what="calibration design")
+
+    def _path(self, episode: Scenario) -> Path:
+        return self.folder / f"{Path(episode.file or episode.name).stem}.npz"
+
+    def read(self, episode: Scenario) -> tuple[np.ndarray, np.ndarray] | None:
+        from ..results.folder_reader import read_bounded, read_npz
+
+        path = self._path(episode)
+        if not path.exists():
+            return None
+        shape = (self.points, len(episode.expectations))
+        try:
+            raw = read_bounded(path, "calibration episode", 16 * shape[0] * shape[1] + 4096)
+            arrays = read_npz(raw, path, {"distances": ("<f8", shape), "held": ("|b1", shape)})
+        except EntenteError as error:
+            raise EntenteError(error.problem, file=str(path), hint=self.HINT) from None
+        return arrays["distances"], arrays["held"]
+
+    def write(self, episode: Scenario, distances: np.ndarray, held: np.ndarray) -> None:
+        import io
+
+        from ..inputs.safe_files import write_file
+
+        buffer = io.BytesIO()
+        np.savez(buffer, distances=distances.astype("<f8"), held=held.astype(bool))
+        write_file(self._path(episode), buffer.getvalue(), what="calibration episode")

@@ -1,0 +1,103 @@
+"""sim calibrate: rejection ABC over the training episodes, on the experiments pipeline."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, cli
+from sim.errors import EntenteError
+from sim.experiments.calibrate import calibrate, prior_draws
+from sim.experiments.design import choose_factors
+from sim.inputs.scenario_file import load_scenario
+from sim.model.parameters import Parameters
+from sim.results.expectations import check, distance
+from sim.results.runner import run
+
+TRAIN = ["kargil_1999", "crimea_sanctions_2014_2015", "cpec_2015_2017"]
+TEST = ["doklam_wuhan_2017_2018"]
+
+
+@pytest.fixture(scope="module")
+def episodes():
+    found = {p.stem: p for p in (ROOT / "hindcasts").glob("*.yaml")}
+    chosen = [load_scenario(found[name]) for name in TRAIN + TEST]
+    assert sum(e.split == "train" for e in chosen) >= 2 and any(e.split == "test" for e in chosen)
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def factors():
+    return choose_factors(Parameters(), ["audience_scale", "event_scale"])
+
+
+@pytest.fixture(scope="module")
+def fitted(episodes, factors, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("calibration")
+    return folder, calibrate(episodes, factors, points=8, seed=3, accept=0.25, runs=2, folder=folder)
+
+
+def test_every_draw_s_distance_is_what_its_episodes_give_alone(episodes, factors, fitted):
+    """The batched design gives each draw what running each training episode alone with its values gives."""
+    _, result = fitted
+    for draw in (int(result.accepted[0]), int(np.argmax(result.distance))):
+        setting = {f.name: f.at(x) for f, x in zip(factors, result.values[draw])}
+        distances = []
+        for episode in (e for e in episodes if e.split == "train"):
+            alone = dataclasses.replace(episode, runs=2, parameters=episode.parameters.with_overrides(setting))
+            distances += [distance(c) for c in check(run(alone), alone) if c.value is not None]
+        assert result.distance[draw] == pytest.approx(np.mean(distances), abs=1e-12)
+
+
+def test_the_closest_share_is_accepted_and_the_posterior_lies_in_the_prior(fitted, factors, episodes):
+    _, result = fitted
+    assert len(result.accepted) == 2  # 25% of 8
+    assert set(result.accepted.tolist()) == set(np.argsort(result.distance, kind="stable")[:2].tolist())
+    assert result.threshold == pytest.approx(np.sort(result.distance)[1])
+    for row, factor in zip(result.posterior(), factors):
+        assert factor.low <= row["q05"] <= row["median"] <= row["q95"] <= factor.high
+    assert result.episodes == tuple(e.name for e in episodes if e.split == "train")  # never a test episode
+
+
+def test_the_same_seed_gives_the_same_draws_and_another_seed_others(factors):
+    assert np.array_equal(prior_draws(factors, 8, 3), prior_draws(factors, 8, 3))
+    assert not np.array_equal(prior_draws(factors, 8, 3), prior_draws(factors, 8, 4))
+    draws = prior_draws(factors, 8, 3)
+    for k, factor in enumerate(factors):  # a Latin hypercube: one draw in each eighth of every range
+        cells = np.floor((draws[:, k] - factor.low) / (factor.high - factor.low) * 8)
+        assert sorted(cells.tolist()) == list(range(8))
+
+
+def test_a_stopped_calibration_resumes_with_the_same_numbers(episodes, factors, fitted, tmp_path):
+    folder, first = fitted
+    kept = sorted((folder / "episodes").glob("*.npz"))
+    assert len(kept) == sum(e.split == "train" for e in episodes)
+    kept[0].unlink()  # as if stopped before the last episode was written
+    again = calibrate(episodes, factors, points=8, seed=3, accept=0.25, runs=2, folder=folder)
+    assert np.array_equal(again.distance, first.distance) and np.array_equal(again.accepted, first.accepted)
+    with pytest.raises(EntenteError, match="another design"):
+        calibrate(episodes, factors, points=8, seed=4, accept=0.25, runs=2, folder=folder)
+    kept[1].write_bytes(b"not an archive")
+    with pytest.raises(EntenteError) as caught:
+        calibrate(episodes, factors, points=8, seed=3, accept=0.25, runs=2, folder=folder)
+    assert kept[1].name in caught.value.message() and "Delete the file" in caught.value.message()
+
+
+def test_no_training_episode_is_a_clear_error(episodes, factors):
+    with pytest.raises(EntenteError, match="no training episode"):
+        calibrate([e for e in episodes if e.split == "test"], factors, points=4)
+
+
+def test_the_command_writes_the_sample_the_posterior_and_the_test_scores(episodes, tmp_path):
+    files = [str(e.file) for e in episodes]
+    done = cli("calibrate", *files, "--points", "6", "--runs", "1", "--parameters", "audience_scale,memory",
+               "--out", str(tmp_path / "cal"))
+    assert done.returncode == 0, done.stderr
+    assert "6 draws" in done.stdout and "posterior median   test" in done.stdout
+    out = tmp_path / "cal"
+    assert {"samples.csv", "posterior.csv", "calibration.json", "posterior.png"} <= {p.name for p in out.iterdir()}
+    assert (out / "samples.csv").read_text(encoding="utf-8").count("\n") == 7
+    wrong = cli("calibrate", *files, "--parameters", "memroy", "--out", str(tmp_path / "x"))
+    assert wrong.returncode == 2 and "Did you mean 'memory'" in wrong.stderr
