@@ -204,3 +204,10 @@ def test_a_bad_date_is_a_clear_error_and_writes_nothing(tmp_path):
                        "b.txt", "line 2", "'1 March 2022' is not a date", "--date")
     assert_clean_error(cli("seed", "--explain", "India", "Russia", "--date", "2022-01-01"), "--date")
     assert not (tmp_path / "r.yaml").exists()
+
+
+def test_date_given_on_the_command_line_takes_the_place_of_a_bad_date_line(tmp_path):
+    (tmp_path / "b.txt").write_text("Date: March 2022\n" + KABUL, encoding="utf-8")
+    done = cli("seed", "b.txt", "--out", "r.yaml", "--date", "2022-03-01", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _pairs(tmp_path / "r.yaml")[1][("Pakistan", "Taliban")]["source"] == "document"

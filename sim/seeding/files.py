@@ -62,8 +62,8 @@ def article_date(text: str, file: str) -> date | None:
             return date.fromisoformat(match.group(1))
         except ValueError:
             raise EntenteError(f"the article's date {match.group(1)!r} is not a date", file=file, line=number,
-                               hint="Write it as YYYY-MM-DD (Date: 2022-03-14), or delete the line and give "
-                                    "--date.") from None
+                               hint="Write it as YYYY-MM-DD (Date: 2022-03-14), or give the date with --date "
+                                    "YYYY-MM-DD, which takes its place.") from None
     return None
 
 
