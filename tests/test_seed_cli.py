@@ -155,3 +155,59 @@ def test_document_only_is_said_and_recorded(tmp_path):
     assert coded and all(r["update"]["start"] == 0.0 for r in coded)
     explained = cli("seed", "--explain", "India", "Pakistan", "--relations", tmp_path / "alone.yaml")
     assert "start: atanh(+0.00) = +0.000, weight w0 = 2 (document only: a neutral start)" in explained.stdout
+
+
+# --- the article's date decides what a capital names (issue 20, item 6) ---------------------------------
+
+KABUL = "Pakistan accused Kabul of sheltering militants. China and Pakistan held talks.\n"
+
+
+def _pairs(path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data, {tuple(r["between"]): r for r in data["relations"]}
+
+
+def test_a_date_after_august_2021_reads_kabul_as_the_taliban_and_is_recorded(tmp_path):
+    (tmp_path / "a.txt").write_text(KABUL, encoding="utf-8")
+    done = cli("seed", "a.txt", "--out", "after.yaml", "--date", "2023-09-01", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "read as of 2023-09-01" in done.stdout
+    data, pairs = _pairs(tmp_path / "after.yaml")
+    assert data["date"] == "2023-09-01"
+    assert pairs[("Pakistan", "Taliban")]["source"] == "document"
+    assert pairs[("Pakistan", "Taliban")]["score"] < pairs[("Pakistan", "Taliban")]["prior"]["score"]
+    before = cli("seed", "a.txt", "--out", "before.yaml", "--date", "2021-08-14", cwd=tmp_path)
+    assert before.returncode == 0, before.stderr
+    data, pairs = _pairs(tmp_path / "before.yaml")
+    assert data["date"] == "2021-08-14" and pairs[("Pakistan", "Taliban")]["source"] == "prior"
+
+
+def test_the_articles_date_line_is_used_and_an_undated_article_records_no_date(tmp_path):
+    (tmp_path / "dated.txt").write_text("\nDate: 2022-03-01\n\n" + KABUL, encoding="utf-8")
+    (tmp_path / "undated.txt").write_text(KABUL, encoding="utf-8")
+    assert cli("seed", "dated.txt", "--out", "d.yaml", cwd=tmp_path).returncode == 0
+    assert cli("seed", "undated.txt", "--out", "u.yaml", cwd=tmp_path).returncode == 0
+    dated, pairs = _pairs(tmp_path / "d.yaml")
+    assert dated["date"] == "2022-03-01" and pairs[("Pakistan", "Taliban")]["source"] == "document"
+    undated, pairs = _pairs(tmp_path / "u.yaml")
+    assert "date" not in undated and pairs[("Pakistan", "Taliban")]["source"] == "prior"
+    overridden = cli("seed", "dated.txt", "--out", "o.yaml", "--date", "2020-01-01", cwd=tmp_path)
+    assert overridden.returncode == 0 and _pairs(tmp_path / "o.yaml")[0]["date"] == "2020-01-01"
+
+
+def test_a_bad_date_is_a_clear_error_and_writes_nothing(tmp_path):
+    (tmp_path / "a.txt").write_text(KABUL, encoding="utf-8")
+    assert_clean_error(cli("seed", "a.txt", "--out", "r.yaml", "--date", "2023-13-01", cwd=tmp_path),
+                       "--date", "'2023-13-01' is not a date", "YYYY-MM-DD")
+    (tmp_path / "b.txt").write_text("\nDate: 1 March 2022\n" + KABUL, encoding="utf-8")
+    assert_clean_error(cli("seed", "b.txt", "--out", "r.yaml", cwd=tmp_path),
+                       "b.txt", "line 2", "'1 March 2022' is not a date", "--date")
+    assert_clean_error(cli("seed", "--explain", "India", "Russia", "--date", "2022-01-01"), "--date")
+    assert not (tmp_path / "r.yaml").exists()
+
+
+def test_date_given_on_the_command_line_takes_the_place_of_a_bad_date_line(tmp_path):
+    (tmp_path / "b.txt").write_text("Date: March 2022\n" + KABUL, encoding="utf-8")
+    done = cli("seed", "b.txt", "--out", "r.yaml", "--date", "2022-03-01", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _pairs(tmp_path / "r.yaml")[1][("Pakistan", "Taliban")]["source"] == "document"

@@ -505,3 +505,83 @@ def test_one_hostile_sentence_leaves_a_hostile_pair_at_least_as_hostile(tmp_path
     document, _ = relations_document(article, tmp_path / "r.yaml")
     [entry] = [r for r in document["relations"] if r["between"] == ["US", "Iran"]]
     assert entry["source"] == "document" and entry["score"] < entry["prior"]["score"] == -0.7
+
+
+# --- the failure classes of issue 20, item 6: rules over each class --------------------------------------
+
+
+def test_a_negation_does_not_reach_across_a_subordinating_conjunction():
+    for conjunction in ("since", "because", "after", "when"):
+        text = f"Iran has not forgotten it {conjunction} the US shot down an Iranian drone."
+        [item] = evidence_of(text, "Iran", "US")
+        assert item.cue == "shot down" and item.negated_by is None and item.weight < 0, conjunction
+    [negated] = evidence_of("India did not attack Pakistan.", "India", "Pakistan")  # the negation still works
+    assert negated.negated_by == "not" and negated.weight > 0
+
+
+def test_a_negation_inside_a_gapped_cue_negates_it():
+    [item] = evidence_of("India and China say relations have not improved.", "India", "China")
+    assert item.cue == "relations ... improve" and item.negated_by == "not" and item.weight == 0.0
+    [plain] = evidence_of("India and China say relations have improved.", "India", "China")
+    assert plain.weight > 0
+
+
+@pytest.mark.parametrize("verb", ["traded", "exchanged", "trade"])
+@pytest.mark.parametrize("what, code", [("fire", "190"), ("artillery shells", "194"), ("missile strikes", "195"),
+                                         ("insults", "111")])
+def test_trading_fire_shells_or_strikes_is_fighting_not_trade(verb, what, code):
+    [item] = evidence_of(f"India and Pakistan {verb} {what} across the border.", "India", "Pakistan")
+    assert item.cameo == code and item.weight < 0
+    trade = evidence_of(f"India and Pakistan {verb} wheat across the border.", "India", "Pakistan")
+    assert [(e.cameo, e.weight > 0) for e in trade] == ([] if verb == "exchanged" else [("061", True)])
+
+
+def test_and_between_two_nouns_keeps_the_clause_whole_but_a_new_predicate_splits_it():
+    from sim.seeding.clauses import split_clauses
+
+    for text in ("China shipped food and vaccines to Pakistan.", "Russia sold wheat and fertiliser to Iran.",
+                 "India bought oil and gas from Russia."):
+        assert len(signs(text)) == 1 and all(s > 0 for s in signs(text).values()), text
+    assert signs("The White House imposed sanctions on Tehran and praised New Delhi.") == {
+        ("US", "Iran"): -1, ("India", "US"): 1}
+    sentence = "China sent aid and stressed the need for talks with Pakistan."
+    groups = group_mentions(sentence, finder().find(sentence))
+    aid = sentence.index("aid")
+    assert len(split_clauses(sentence, groups, [(aid, aid + 3)])) == 2  # "and stressed": a new predicate
+
+
+@pytest.mark.parametrize("text, code", [
+    ("India sent medical supplies to Iran.", "073"), ("Russia donated vaccines to Pakistan.", "073"),
+    ("China gave Pakistan debt relief.", "071"), ("Pakistan reopened its embassy in Tehran.", "050"),
+    ("Relations between India and China remain tense.", "110"), ("Ties between Iran and the US are strained.", "110"),
+    ("Talks between India and China eased tensions.", "087")])
+def test_aid_a_reopened_embassy_and_tense_or_strained_ties_have_cues_of_their_cameo_root(text, code):
+    codes = {e.cameo for pair in code_text(text).evidence.values() for e in pair}
+    assert code in codes, (text, codes)
+
+
+def test_a_capital_names_whoever_governs_from_it_at_the_articles_date():
+    from datetime import date
+
+    text = "Kabul signed a mining deal with China."
+    assert [m.actor for m in finder().find(text)] == ["China"]  # an undated article: the project's period
+    assert [m.actor for m in finder().find(text, date(2021, 8, 14))] == ["China"]
+    assert [m.actor for m in finder().find(text, date(2021, 8, 15))] == ["Taliban", "China"]
+    assert signs_of_date(text, date(2023, 1, 6)) == {("China", "Taliban"): 1}
+
+
+def signs_of_date(text, on):
+    return {pair: (1 if sum(e.weight for e in evidence) > 0 else -1)
+            for pair, evidence in code_text(text, on).evidence.items()}
+
+
+def test_a_dated_spelling_with_a_bad_date_is_a_clear_error():
+    from sim.errors import EntenteError
+    from sim.inputs.tables import canonical_actors
+    from sim.seeding.mentions import load_mention_finder
+
+    table = {"mentions": [{"text": "Kabul", "actor": "Taliban", "kind": "capital", "since": "August 2021",
+                           "note": "x"}]}
+    with pytest.raises(EntenteError) as error:
+        load_mention_finder(table, canonical_actors())
+    assert error.value.field == "mentions[0].since" and "YYYY-MM-DD" in str(error.value.hint)

@@ -29,6 +29,10 @@ def add_parser(subparsers, name, summary):
                         help="replace an --out file that `sim seed` did not write")
     parser.add_argument("--document-only", action="store_true",
                         help="read the article alone: coded pairs start from a neutral 0, not from their prior")
+    parser.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="the article's date, which decides what a capital names after a change of power "
+                             "(Kabul: the Taliban from 2021-08-15); default: the article's first line "
+                             "'Date: YYYY-MM-DD', else the project's period (2017-2018)")
     parser.add_argument("--explain", nargs=2, metavar=("ACTOR", "ACTOR"),
                         help="print the evidence for one pair instead of coding an article")
     parser.add_argument("--relations", metavar="FILE",
@@ -43,6 +47,9 @@ def run(args) -> int:
     if args.explain:
         if args.article:
             raise EntenteError("give either an article to code or --explain ACTOR ACTOR, not both")
+        if args.date:
+            raise EntenteError("--date is for coding an article; --explain reads the date the relations file "
+                               "records")
         return _explain(args)
     if not args.article:
         raise EntenteError("no article given",
@@ -55,6 +62,21 @@ def run(args) -> int:
     return _seed(args)
 
 
+def _date(text):
+    """The --date value as a date, or an error that shows the form."""
+    from datetime import date
+
+    from ..errors import EntenteError
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise EntenteError(f"--date {text!r} is not a date", field="--date",
+                           hint="Write it as YYYY-MM-DD, like --date 2022-03-14.") from None
+
+
 def _seed(args) -> int:
 
     from ..errors import printable
@@ -62,6 +84,7 @@ def _seed(args) -> int:
 
     from ..inputs.paths import check_input_file, check_output_path, check_writable_parent
 
+    on = _date(args.date)
     overrides = False if args.no_overrides else (args.overrides or True)
     if args.overrides is not None:
         check_input_file(args.overrides, "overrides file")
@@ -69,9 +92,10 @@ def _seed(args) -> int:
     check_output_path(args.out, "relations file")
     check_writable_parent(args.out, "relations file")
     summary = seed(args.article, args.out, overrides=overrides, force=args.force,
-                   document_only=args.document_only)
+                   document_only=args.document_only, on=on)
     counts = summary.sources
-    print(f"Coded {printable(args.article)}: {summary.sentences} sentences; actors named: "
+    dated = f" (read as of {summary.date.isoformat()})" if summary.date else ""
+    print(f"Coded {printable(args.article)}{dated}: {summary.sentences} sentences; actors named: "
           f"{printable(', '.join(summary.mentioned), limit=300)}.")
     coded_how = ("read from the article alone (a neutral start)" if summary.document_only
                  else "priors updated by the article")

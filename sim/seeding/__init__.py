@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 from pathlib import Path, PurePath
 
@@ -42,6 +43,7 @@ class SeedSummary:
     overrides_file: str | None
     relations: list[dict]
     document_only: bool = False
+    date: date | None = None  # the article's date, when known (--date or its "Date:" line)
 
 
 def load_coder() -> tuple[Coder, Settings]:
@@ -57,10 +59,10 @@ def load_coder() -> tuple[Coder, Settings]:
     return Coder(finder, book, tuple(a.name for a in actors)), book.settings
 
 
-def code_text(text: str) -> Coding:
-    """The evidence the coder finds in a text, pair by pair (no files, no priors)."""
+def code_text(text: str, on: date | None = None) -> Coding:
+    """The evidence the coder finds in a text of date `on` (None: unknown), pair by pair (no files, no priors)."""
     coder, _ = load_coder()
-    return coder.code(text)
+    return coder.code(text, on)
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -74,16 +76,21 @@ def _relative(path: Path, start: Path) -> str:
     return PurePath(path).as_posix()
 
 
-def relations_document(article, out, overrides=None, document_only: bool = False) -> tuple[dict, Coding]:
-    """The relations file's content for an article (paths relative to the output file), and the coding."""
+def relations_document(article, out, overrides=None, document_only: bool = False,
+                       on: date | None = None) -> tuple[dict, Coding]:
+    """The relations file's content for an article (paths relative to the output file), and the coding.
+
+    on: the article's date; None takes the date its first line gives ("Date: 2022-03-14"), if any.
+    """
     from ..inputs.resources import data_file
     from ..inputs.tables import actor_names
-    from .files import load_overrides, load_priors, read_article
+    from .files import article_date, load_overrides, load_priors, read_article
 
     article, out = Path(article), Path(out)
     text = read_article(article)
+    on = on or article_date(text, str(article))
     coder, settings = load_coder()
-    coding = coder.code(text)
+    coding = coder.code(text, on)
     if not coding.mentioned:
         raise EntenteError("the article names none of the actors (" + ", ".join(coding.actors) + "), so there "
                            "is nothing to code", file=str(article),
@@ -99,6 +106,7 @@ def relations_document(article, out, overrides=None, document_only: bool = False
     document = {
         "article": _relative(article, out.parent),
         "article_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        **({"date": on.isoformat()} if on else {}),  # what dated spellings (Kabul) were read as of
         "actors": list(coding.actors),
         "method": {
             "coder": f"dictionary coder: sim/data/mentions.yaml, sim/data/cues.yaml ({page('seeding')})",
@@ -145,11 +153,11 @@ def fits_reader(document: dict) -> bool:
 
 
 def seed(article, out, overrides: str | Path | None | bool = True, force: bool = False,
-         document_only: bool = False) -> SeedSummary:
+         document_only: bool = False, on: date | None = None) -> SeedSummary:
     """Code an article and write the relations file atomically.
 
     overrides: a file of teacher corrections; True (the default) uses overrides.yaml beside the output file
-    when there is one; None or False uses none.
+    when there is one; None or False uses none. on: the article's date (see relations_document).
     """
     from ..inputs.relations import check_out_file, render
     from ..inputs.safe_files import write_file
@@ -161,9 +169,10 @@ def seed(article, out, overrides: str | Path | None | bool = True, force: bool =
     elif overrides is False:
         overrides = None
     check_out_file(out, Path(article), force)
-    document, coding = relations_document(article, out, overrides, document_only)
+    document, coding = relations_document(article, out, overrides, document_only, on)
     write_file(out, render(document), what="relations file")
     counts = {source: sum(r["source"] == source for r in document["relations"])
               for source in ("document", "prior", "override")}
     return SeedSummary(str(out), coding.sentences, coding.mentioned, counts,
-                       None if overrides is None else str(overrides), document["relations"], document_only)
+                       None if overrides is None else str(overrides), document["relations"], document_only,
+                       date.fromisoformat(document["date"]) if "date" in document else None)

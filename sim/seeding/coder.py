@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from .clauses import split_clauses
 from .cues import CueBook
@@ -55,7 +56,8 @@ class Coder:
     def canonical(self, a: str, b: str) -> Pair:
         return (a, b) if self.actors.index(a) < self.actors.index(b) else (b, a)
 
-    def code(self, text: str) -> Coding:
+    def code(self, text: str, on: date | None = None) -> Coding:
+        """The evidence in a text; `on`, the article's date, decides what a dated spelling names (Kabul)."""
         sentences = split_sentences(text, self.cue_book.settings.max_sentence_chars)
         first_line: dict[str, int] = {}
         repeats: dict[str, list[int]] = {}
@@ -68,13 +70,14 @@ class Coder:
         evidence: dict[Pair, list[Evidence]] = {}
         mentioned = set()
         for text_, line in first_line.items():
-            mentions = self.finder.find(text_)
+            mentions = self.finder.find(text_, on)
             mentioned.update(m.actor for m in mentions)
             if len({m.actor for m in mentions}) < 2:
                 continue
             groups = group_mentions(text_, mentions)
-            clauses = split_clauses(text_, groups)
-            cues = self.cue_book.find(text_, mentions, [(c.start, c.end) for c in clauses])
+            located = self.cue_book.locate(text_, mentions)
+            clauses = split_clauses(text_, groups, [(start, end) for start, end, _, _ in located])
+            cues = self.cue_book.weigh(text_, mentions, located, [(c.start, c.end) for c in clauses])
             for match, pairs in cue_pairs(text_, groups, cues, clauses):
                 for a, b in dict.fromkeys(self.canonical(a, b) for a, b in pairs):
                     evidence.setdefault((a, b), []).append(Evidence(

@@ -117,7 +117,7 @@ class CueBook:
     """The cues, the negation words and the hedges, ready to be applied to sentences."""
 
     def __init__(self, cues, negations, not_negations, hedges, ignore, settings: Settings,
-                 prospective=(), historical=()) -> None:
+                 prospective=(), historical=(), negation_stops=()) -> None:
         self.cues = list(cues)
         self._stems = [(cue, cue.stem) for cue in self.cues]
         self._prospective = [(p, phrase_pattern(p, 0, suffix=False)) for p in prospective]
@@ -129,6 +129,7 @@ class CueBook:
         self._not_negations = [phrase_pattern(p, 0, suffix=False) for p in not_negations]
         self._hedges = [(p, phrase_pattern(p, 0, suffix=False)) for p in hedges]
         self._ignore = [phrase_pattern(p, 0) for p in ignore]
+        self._negation_stops = [phrase_pattern(p, 0, suffix=False) for p in negation_stops]
 
     def find(self, sentence: str, mentions: list[Mention], clauses=None) -> list[CueMatch]:
         """The cues of a sentence, longest first where they overlap, each weighed within its clause.
@@ -136,8 +137,11 @@ class CueBook:
         clauses: (start, end) spans (sim.seeding.clauses); hedges and markers only reach within the clause
         of the cue. None: the whole sentence is one clause.
         """
+        return self.weigh(sentence, mentions, self.locate(sentence, mentions), clauses)
+
+    def weigh(self, sentence: str, mentions: list[Mention], located: list[tuple], clauses=None) -> list[CueMatch]:
+        """The located cues (self.locate) with their negations, hedges and markers, each within its clause."""
         clauses = clauses or [(0, len(sentence))]
-        lower = sentence.lower()
         hedge_spans = list(self._hedge_spans(sentence))
         shielded = set()
         for pattern in self._not_negations:
@@ -145,6 +149,15 @@ class CueBook:
                 shielded.update(range(match.start(), match.end()))
         for _, h_start, h_end in hedge_spans:
             shielded.update(range(h_start, h_end))
+        found = []
+        for start, end, cue, targets in located:
+            clause = next(((a, b) for a, b in clauses if a <= start < b), (0, len(sentence)))
+            found.append(self._weigh(sentence, mentions, cue, start, end, targets, clause, hedge_spans, shielded))
+        return found
+
+    def locate(self, sentence: str, mentions: list[Mention]) -> list[tuple]:
+        """Where the cues are: (start, end, cue, targets), longest first where they overlap, in order."""
+        lower = sentence.lower()
         blanked = set()
         for pattern in self._ignore:
             for match in pattern.finditer(sentence):
@@ -163,14 +176,12 @@ class CueBook:
                 if blanked.intersection(range(start, end)):
                     continue
                 candidates.append((start, -(end - start), end, cue, targets))
-        found, taken_until = [], -1
+        located, taken_until = [], -1
         for start, _, end, cue, targets in sorted(candidates, key=lambda c: c[:3]):
             if start >= taken_until:
-                clause = next(((a, b) for a, b in clauses if a <= start < b), (0, len(sentence)))
-                found.append(self._weigh(sentence, mentions, cue, start, end, targets, clause, hedge_spans,
-                                         shielded))
+                located.append((start, end, cue, targets))
                 taken_until = end
-        return found
+        return located
 
     def _hedge_spans(self, sentence: str):
         for phrase, pattern in self._hedges:
@@ -178,15 +189,27 @@ class CueBook:
                 yield phrase, match.start(), match.end()
 
     def _negation_before(self, sentence: str, mentions: list[Mention], start: int, shielded: set) -> str | None:
-        """The negation word in the few words before a cue, with no stop or actor name in between."""
+        """The negation word in the few words before a cue, with no stop, actor name or subordinating
+        conjunction in between ("have not improved since the two armies fought": the fighting is not negated)."""
         region = max([0] + [m.end() + 1 for m in _STOPS.finditer(sentence[:start])]
-                     + [m.end for m in mentions if m.end <= start])
+                     + [m.end for m in mentions if m.end <= start]
+                     + [m.end() for pattern in self._negation_stops for m in pattern.finditer(sentence, 0, start)])
         text = sentence[region:start]
         words = list(re.finditer(r"[\w'’]+", text))[-self.settings.negation_window:]
         if not words:
             return None
         window_start = region + words[0].start()
         for match in self._negation.finditer(sentence, window_start, start):
+            if match.start() not in shielded:
+                return match.group(0)
+        return None
+
+    def _negation_within(self, sentence: str, cue: Cue, start: int, end: int, shielded: set) -> str | None:
+        """A negation word in the gap of a cue with "..." ("relations have not improved"), unless the phrase
+        itself holds one ("convince ... not to")."""
+        if "..." not in cue.phrase or self._negation.search(cue.phrase):
+            return None
+        for match in self._negation.finditer(sentence, start, end):
             if match.start() not in shielded:
                 return match.group(0)
         return None
@@ -202,7 +225,8 @@ class CueBook:
         s = self.settings
         hedges = [(h_start, phrase) for phrase, h_start, _ in hedge_spans if clause[0] <= h_start < start]
         hedged_by = max(hedges)[1] if hedges else None
-        negated_by = self._negation_before(sentence, mentions, start, shielded)
+        negated_by = self._negation_before(sentence, mentions, start, shielded) or self._negation_within(
+            sentence, cue, start, end, shielded)
         tone = cue.goldstein
         if negated_by:
             tone = -tone * s.negated_conflict_factor if tone < 0 else 0.0
@@ -261,4 +285,5 @@ def load_cue_book(table: dict, source: str = "sim/data/cues.yaml") -> CueBook:
         return [str(e["phrase"]) if isinstance(e, dict) else str(e) for e in table.get(key) or []]
 
     return CueBook(cues, [str(w) for w in table.get("negations") or []], phrases("not_negations"),
-                   phrases("hedges"), phrases("ignore"), settings, phrases("prospective"), phrases("historical"))
+                   phrases("hedges"), phrases("ignore"), settings, phrases("prospective"), phrases("historical"),
+                   phrases("negation_stops"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 from ..errors import EntenteError, did_you_mean
@@ -43,6 +45,26 @@ def read_article(path) -> str:
         raise EntenteError("the article is empty" if not text else "the article holds only blank space",
                            file=file, hint="Paste the article's text into the file and save it.")
     return text
+
+
+_DATE_LINE = re.compile(r"date\s*:\s*(.+)", re.IGNORECASE)
+
+
+def article_date(text: str, file: str) -> date | None:
+    """The date an article gives on its first non-blank line ("Date: 2022-03-14"), or None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _DATE_LINE.fullmatch(line.strip())
+        if match is None:
+            return None
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            raise EntenteError(f"the article's date {match.group(1)!r} is not a date", file=file, line=number,
+                               hint="Write it as YYYY-MM-DD (Date: 2022-03-14), or give the date with --date "
+                                    "YYYY-MM-DD, which takes its place.") from None
+    return None
 
 
 # --- YAML tables written by people: priors and overrides -----------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from ..errors import EntenteError
 
@@ -14,6 +15,18 @@ class Alias:
     actor: str
     kind: str = "name"
     note: str = ""
+    since: date | None = None  # the spelling stands for the actor from this date (a capital after a change
+    until: date | None = None  # of power) or until the day before this one; see applies()
+
+    def applies(self, on: date | None) -> bool:
+        """Whether the spelling stands for its actor in an article of this date.
+
+        An article of unknown date is read as of the project's period (2017-2018): a spelling valid only from
+        a later date does not apply, one valid until a date does.
+        """
+        if self.since is not None and (on is None or on < self.since):
+            return False
+        return self.until is None or on is None or on < self.until
 
 
 @dataclass(frozen=True)
@@ -67,13 +80,16 @@ class MentionFinder:
         self._patterns = [(alias, _pattern(alias.text, alias.kind)) for alias in self.aliases]
         self._blanks = [_pattern(text, "name") for text in not_actors]
 
-    def find(self, sentence: str) -> list[Mention]:
+    def find(self, sentence: str, on: date | None = None) -> list[Mention]:
+        """The actors a sentence names, as of the article's date `on` (None: unknown, see Alias.applies)."""
         blanked = set()
         for pattern in self._blanks:
             for match in pattern.finditer(sentence):
                 blanked.update(range(match.start(), match.end()))
         candidates = []
         for alias, pattern in self._patterns:
+            if not alias.applies(on):
+                continue
             for match in pattern.finditer(sentence):
                 if not blanked.intersection(range(match.start(), match.end())):
                     candidates.append((match.start(), -(match.end() - match.start()), match.end(), alias.actor))
@@ -96,6 +112,16 @@ def group_mentions(sentence: str, mentions: list[Mention]) -> list[Group]:
     return [Group(tuple(g)) for g in groups]
 
 
+def _date(value, source: str, field: str) -> date | None:
+    if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise EntenteError(f"{value!r} is not a date", file=source, field=field,
+                           hint='Write it as YYYY-MM-DD in quotes, like since: "2021-08-15".') from None
+
+
 def load_mention_finder(table: dict, actors: list, source: str = "sim/data/mentions.yaml") -> MentionFinder:
     """The finder from the mentions table and the aliases of sim/data/actors.yaml (ActorInfo list)."""
     known = {a.name for a in actors}
@@ -112,7 +138,8 @@ def load_mention_finder(table: dict, actors: list, source: str = "sim/data/menti
         if kind not in KINDS:
             raise EntenteError(f"unknown kind {kind!r}", file=source, field=where + ".kind",
                                hint="Use one of: " + ", ".join(KINDS) + ".")
-        aliases.append(Alias(entry["text"].strip(), entry["actor"], kind, str(entry.get("note", ""))))
+        dates = {key: _date(entry.get(key), source, f"{where}.{key}") for key in ("since", "until")}
+        aliases.append(Alias(entry["text"].strip(), entry["actor"], kind, str(entry.get("note", "")), **dates))
     skip = set(table.get("skip_actor_aliases") or [])
     listed = {a.text for a in aliases}
     for actor in actors:
