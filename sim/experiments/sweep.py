@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from ..inputs.cost import Cost, check_scenario
 from ..model.scenario import Scenario
 from .plan import SweepPlan
 from ..errors import EntenteError
 from .sweep_folder import SweepFolder
 from .design import apply_variant, points
-from .evaluate import LOCAL, Evaluator, Job, check_scheduler, chunk_size, chunked, run_chunks, variant_worlds
+from .evaluate import (AUTO, Evaluator, Job, check_scheduler, choose_scheduler, chunk_size, chunked, run_chunks,
+                       variant_worlds)
 from .outcomes import Follow, chunk_text, table_columns
 from ..results.runner import run
 from ..results.summary import ranked_pairs
@@ -51,12 +53,11 @@ def _identity(scenario: Scenario, plan: SweepPlan, worlds) -> str:
     return digest.hexdigest()
 
 
-def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: bool = False) -> None:
+def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: bool = False) -> Cost:
     """The plan's work against the limits of `sim run`: every point (and the run as written, which gives the
-    headline pairs) is the scenario with all its events at the plan's runs; variants only remove events."""
-    from ..inputs.cost import check_scenario
-
-    check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
+    headline pairs) is the scenario with all its events at the plan's runs; variants only remove events.
+    Returns the whole plan's estimated cost."""
+    return check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
                    flag="--allow-large (allow_large=True)",
                    what=f"this sweep ({count:,} points and the run as written)")
 
@@ -66,24 +67,31 @@ def sweep(
     plan: SweepPlan,
     out_dir,
     *,
-    scheduler: str = LOCAL,
+    scheduler: str = AUTO,
     workers: int | None = None,
     chunk: int | None = None,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     allow_large: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> SweepOutcome:
     """Run every point of the plan and write the folder (chunk tables, manifest, sweep.csv).
 
-    scheduler: 'serial' (in this process), 'local' (a LocalCluster of `workers` processes, default one per
-    core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk (default: the chunk rule).
+    scheduler: 'auto' (serial for small work or on two cores or fewer, else local: evaluate.choose_scheduler;
+    notice(line) hears which and why), 'serial' (in this process), 'local' (a LocalCluster of `workers`
+    processes, default one per core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk
+    (default: the chunk rule).
     progress(done, total) is called with points done (those of earlier runs included). The scheduler's address
     and the whole plan (against the limits of `sim run`; allow_large=True lifts them) are checked before
     anything starts.
     """
     check_scheduler(scheduler)  # a malformed address is refused before any work or any file
     all_points = points(plan)
-    check_plan(scenario, plan, len(all_points), allow_large=allow_large)
+    cost = check_plan(scenario, plan, len(all_points), allow_large=allow_large)
+    if scheduler == AUTO:
+        scheduler, line = choose_scheduler(cost.pair_months)
+        if notice is not None:
+            notice(line)
     worlds = variant_worlds(scenario, plan.variants)
     actors = worlds[0].names
     folder = SweepFolder(out_dir, identity=_identity(scenario, plan, worlds), resume=resume)  # writes nothing yet
