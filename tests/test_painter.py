@@ -99,3 +99,34 @@ def test_a_mistake_in_the_input_is_reported_before_any_painter_starts(tmp_path):
     done = python(probe, cwd=tmp_path)
     assert done.returncode == 2 and "Did you mean 'arms_sale_pakistan'" in done.stderr, done.stderr
     assert "painter started" not in done.stderr
+
+
+def test_the_figures_are_shared_so_that_each_painter_draws_about_as_long():
+    from sim.present.figures import FIGURES
+    from sim.present.painter import DRAWING_WEIGHT, shares
+
+    stems = list(FIGURES)
+    assert shares(stems, 1) == [stems]
+    # The longest alone, the two shorter together (FIGURES[k::2] gave one painter the longest and the shortest).
+    assert shares(stems, 2) == [["pairs_over_time"], ["heatmaps", "bloc_map"]]
+    assert shares(stems + ["new_figure"], 2) == [["pairs_over_time", "new_figure"], ["heatmaps", "bloc_map"]]
+    assert sorted(sum(shares(stems, 3), [])) == sorted(stems) and all(len(s) == 1 for s in shares(stems, 3))
+    assert set(DRAWING_WEIGHT) == set(stems)  # every registered figure has its measured weight
+
+
+def test_sim_run_asks_for_one_blas_thread_unless_the_user_chose(tmp_path):
+    script = ("import os, sys\n"
+              "from sim.cli.main import main\n"
+              "code = main(['run', 'arms_sale_pakistan', '--out', sys.argv[1], '--quiet'])\n"
+              "from threadpoolctl import threadpool_info\n"
+              "blas = [pool['num_threads'] for pool in threadpool_info() if pool['user_api'] == 'blas']\n"
+              "print(code, os.environ.get('OPENBLAS_NUM_THREADS'), blas)\n")
+    env_without = {key: value for key, value in __import__("os").environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], capture_output=True, text=True,
+                          env=env_without)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["0 1 [1]"]  # after --quiet's folder
+    assert (tmp_path / "out" / "bloc_map.png").read_bytes().startswith(b"\x89PNG")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "again")], capture_output=True, text=True,
+                          env={**env_without, "OPENBLAS_NUM_THREADS": "2"})
+    assert done.stdout.splitlines()[1] == "0 2 [2]"  # a user's own choice stands
