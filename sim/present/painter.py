@@ -137,6 +137,26 @@ def _warm_up() -> None:
     from ..results import result  # noqa: F401
     from . import figures  # noqa: F401
 
+    _first_drawing()
+
+
+def _first_drawing() -> None:
+    """Draw a small throwaway figure: a process's first drawing loads fonts, glyphs and the PNG writer (about
+    half of what the first render_plots costs, `python bench/figures.py`), paid here while the model runs
+    rather than after it. Caches only: the figures drawn later are the same bytes (tested)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 2))
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], label="India → Russia")
+    axes.set_title("−0.30 ×1", fontweight="bold")
+    axes.legend()
+    figure.colorbar(axes.imshow([[0.0, 1.0]]))
+    FigureCanvasAgg(figure).print_png(io.BytesIO())
+
 
 def _paint_when_asked(connections: list, parents_ends: list) -> None:
     """The painters' side: import once, fork one painter per further share, then each waits for the Result
