@@ -106,3 +106,49 @@ def test_band_figure_has_one_panel_per_pair_the_events_moved_most(noisy):
                 .head(3).itertuples()]
     assert titles == expected
     assert len(figure.axes[0].collections) == 2  # the 90% and the 50% band
+
+
+def test_runs_npz_is_written_in_pieces_with_the_bytes_of_whole_arrays(tmp_path, monkeypatch):
+    """runs.npz streamed a few runs at a time (issue 25) holds exactly numpy's own .npy files of the whole
+    arrays, and a piece smaller than the ensemble gives the same file as one piece."""
+    import io
+    import zipfile
+    from dataclasses import replace
+
+    import numpy as np
+
+    import sim
+    from sim.present import files
+
+    scenario = sim.load_scenario("arms_sale_pakistan")
+    scenario = replace(scenario, runs=7, months=5, parameters=scenario.parameters.with_overrides({"noise": 0.05}))
+    result = sim.run(scenario)
+    whole = files.run_arrays(result)
+    monkeypatch.setattr(files, "RUNS_A_PIECE", 3)  # 3 + 3 + 1 runs
+    assert files.run_arrays(result) == whole
+    expected = {"scores": np.rint(result.score_array() * 1e6).astype(np.int32),
+                "baseline": np.rint(result.score_array(baseline=True) * 1e6).astype(np.int32),
+                "blocs": result.partitions().astype(np.int8)}
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        assert archive.namelist() == ["scores.npy", "baseline.npy", "blocs.npy"]
+        for name, array in expected.items():
+            own = io.BytesIO()
+            np.lib.format.write_array(own, array, allow_pickle=False)
+            assert archive.read(f"{name}.npy") == own.getvalue(), name
+    assert files.write_result(result, tmp_path / "out", plots=False, report=False)
+    assert (tmp_path / "out" / "runs.npz").read_bytes() == whole
+
+
+def test_bands_month_by_month_are_numpys_quantiles_of_the_whole_ensemble():
+    from dataclasses import replace
+
+    import numpy as np
+
+    import sim
+    from sim.results.uncertainty import QUANTILES, band_arrays
+
+    scenario = sim.load_scenario("arms_sale_pakistan")
+    scenario = replace(scenario, runs=9, months=4, parameters=scenario.parameters.with_overrides({"noise": 0.05}))
+    result = sim.run(scenario)
+    for of, values in (("alignment", result.score_array()), ("baseline", result.score_array(baseline=True))):
+        assert np.array_equal(band_arrays(result, of), np.quantile(values, QUANTILES, axis=0))

@@ -34,14 +34,15 @@ def _csv(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
-def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
+def data_files(result: Result, *, full: bool = False, stream: bool = False) -> dict[str, str | bytes]:
     """The content of each data file, in the contract's column order.
 
     One run: alignment.csv, baseline.csv, blocs.csv (one row per run, month and pair or actor),
     events.csv, summary.json. Several runs: the per-run scores and blocs go to runs.npz (RUN_ARRAYS: six
     decimals as in the CSV files, a fraction of their size), bands.csv holds the median and the 50% and
     90% bands per month and pair, and probabilities.json how often each outcome happened; `full` also
-    writes the three per-run CSV files.
+    writes the three per-run CSV files. stream: leave runs.npz out (the caller writes it with
+    write_run_arrays, straight into its file).
     """
     files: dict[str, str | bytes] = {}
     if result.runs == 1 or full:
@@ -49,7 +50,8 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
         files["baseline.csv"] = _csv(result.baseline[SCORE_COLUMNS])  # the same world without the events
         files["blocs.csv"] = _csv(result.blocs[["run", "month", "actor", "bloc"]])
     if result.runs > 1:
-        files["runs.npz"] = run_arrays(result)
+        if not stream:
+            files["runs.npz"] = run_arrays(result)
         from ..results.uncertainty import bands, probabilities
 
         files["bands.csv"] = _csv(bands(result))
@@ -66,28 +68,57 @@ RUN_ARRAYS = ("scores", "baseline", "blocs")
 _SCALE = 1_000_000
 
 
+RUNS_A_PIECE = 256  # runs converted and written at a time: a few MB, never a copy of the whole ensemble
+
+
 def run_arrays(result: Result) -> bytes:
-    """runs.npz as bytes: a zip of .npy files with fixed timestamps, so the same run gives the same bytes."""
+    """runs.npz as bytes (write_run_arrays into memory)."""
     import io
+
+    buffer = io.BytesIO()
+    write_run_arrays(result, buffer)
+    return buffer.getvalue()
+
+
+def write_run_arrays(result: Result, handle) -> None:
+    """runs.npz into a seekable binary file: a zip of .npy files with fixed timestamps, so the same run gives
+    the same bytes. Each array is converted and written RUNS_A_PIECE runs at a time (zipfile's streaming
+    writer, as writestr uses it, with the size known beforehand): the bytes of a whole-array conversion,
+    without its transient copies (about 3.5 times the scores of the ensemble, issue 25)."""
     import zipfile
 
     import numpy as np
 
-    arrays = {
-        "scores": np.rint(result.score_array() * _SCALE).astype(np.int32),
-        "baseline": np.rint(result.score_array(baseline=True) * _SCALE).astype(np.int32),
-        "blocs": result.partitions().astype(np.int8),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    sources = {"scores": (result.score_array(), lambda piece: np.rint(piece * _SCALE).astype(np.int32)),
+               "baseline": (result.score_array(baseline=True),
+                            lambda piece: np.rint(piece * _SCALE).astype(np.int32)),
+               "blocs": (result.partitions(), lambda piece: piece.astype(np.int8))}
+    with zipfile.ZipFile(handle, "w") as archive:
         for name in RUN_ARRAYS:
-            member = io.BytesIO()
-            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            array, convert = sources[name]
+            dtype = convert(array[:0]).dtype
+            header = io_header(array.shape, dtype)
             info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
             # Noisy scores compress poorly and slowly (the float64 scores of 1,000 runs kept 83% of their size
             # at zlib level 1, in seconds): they are stored; the bloc labels compress well.
             info.compress_type = zipfile.ZIP_DEFLATED if name == "blocs" else zipfile.ZIP_STORED
-            archive.writestr(info, member.getvalue())
+            info.file_size = len(header) + int(np.prod(array.shape)) * dtype.itemsize  # as writestr sets it
+            with archive.open(info, "w") as member:
+                member.write(header)
+                for start in range(0, array.shape[0], RUNS_A_PIECE):
+                    member.write(np.ascontiguousarray(convert(array[start:start + RUNS_A_PIECE])).tobytes())
+
+
+def io_header(shape: tuple, dtype) -> bytes:
+    """The .npy header numpy.lib.format.write_array writes for a C-ordered array of this shape and dtype."""
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                 "shape": tuple(int(x) for x in shape)})
     return buffer.getvalue()
 
 
@@ -141,7 +172,7 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
     if result.summary is None:
         result = result.with_summary(_summary(result))
 
-    data = {**data_files(result, full=full), **(extra or {})}
+    data = {**data_files(result, full=full, stream=True), **(extra or {})}
     drawn: dict[str, bytes] = {}
     if plots:
         if figures is None:
@@ -156,6 +187,8 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
 
         page = build_report(result, figures=drawn, effect_scale=effect_scale)
     with result_folder(out_dir, force=force, manifest_extra=manifest_extra(result.summary, result.name)) as folder:
+        if result.runs > 1:
+            folder.write_with("runs.npz", lambda handle: write_run_arrays(result, handle))
         for name, content in data.items():
             if isinstance(content, bytes):
                 folder.write_bytes(name, content)
