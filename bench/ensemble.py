@@ -13,6 +13,12 @@ memory, with the ratio against the per-run reference path where one applies:
   cli        `python -m sim run arms_sale_pakistan` with plots (and with --no-plots), wall time of the whole
              process, best of three, beside the import floor (numpy, pandas, Mesa, matplotlib imported alone)
              and the time the three figures take to draw once the run's Result exists.
+  pair       `sim run arms_sale_pakistan` with plots against --no-plots, alternating pairs of fresh processes
+             (`--pairs N`, default 5): the median wall-time ratio (issue 25: at most 1.5x).
+  scaling    one run of 7, 20, 50, 100 and 200 actors x 120 months, run + summary + summary.json, CPU
+             seconds each in a fresh process: cost by number of actors (issue 25: monotone, 200 under 1.5 s).
+  big        10,000 runs of arms_sale_pakistan, noise 0.05, reactions, with data files: peak memory (issue 25:
+             under 600 MB).
 
 Imports are outside the timings of the in-process cases and inside the `cli` case, as a student sees it.
 """
@@ -204,8 +210,51 @@ def case_wide(engine: str) -> dict:
             "peak_mb": _peak_mb(), "events": len(result.events)}
 
 
+def case_scaling(actors: int) -> dict:
+    """One run of `actors` x 120 months as `sim run` does it before the files: the run, its summary and the
+    text of summary.json, in CPU seconds (the machine's other load counts less than in wall time)."""
+    from sim.results.runner import run
+    from sim.results.summary import summarise
+
+    scenario, world = _large_world(actors)
+    started = time.process_time()
+    result = run(scenario, world=world)
+    ran = time.process_time()
+    summary = summarise(result)
+    summary.to_json()
+    done = time.process_time()
+    return {"cpu_seconds": done - started, "run": ran - started, "summary": done - ran,
+            "attributed": summary.attributed}
+
+
+def case_big(runs: int) -> dict:
+    """Peak memory of `runs` runs with their data files (no plots), as `case_ensemble` runs them."""
+    result = case_ensemble("batch", runs)
+    return {**result, "peak_mb": _peak_mb()}
+
+
+def case_pair(pairs: int) -> dict:
+    """`sim run` with plots and with --no-plots in alternating fresh processes: each pair's wall-time ratio."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("OPENBLAS_NUM_THREADS", None)  # as a student's shell has it
+    ratios, seconds = [], {"plots": [], "no_plots": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for k in range(pairs + 1):  # the first pair warms the caches and is not counted
+            times = []
+            for options in ((), ("--no-plots",)):
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "sim", "run", SCENARIO, "--out", str(Path(folder) / "out"),
+                                "--quiet", *options], check=True, capture_output=True, cwd=folder, env=env)
+                times.append(time.perf_counter() - started)
+            if k:
+                ratios.append(times[0] / times[1])
+                seconds["plots"].append(times[0])
+                seconds["no_plots"].append(times[1])
+    return {"ratios": ratios, **seconds}
+
+
 CASES = {"ensemble": case_ensemble, "floor": case_floor, "actors": case_actors, "cli": case_cli,
-         "wide": case_wide}
+         "wide": case_wide, "scaling": case_scaling, "big": case_big, "pair": case_pair}
 
 
 def _in_subprocess(name: str, *args) -> dict:
@@ -216,15 +265,44 @@ def _in_subprocess(name: str, *args) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def issue25(pairs: int, max_actors: int) -> None:
+    """Issue 25's targets side by side in one run (each case in a fresh process)."""
+    import statistics
+
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print("one run x 120 months, run + summary + summary.json (CPU seconds; target: rising with the actors, "
+          "200 actors under 1.5 s):")
+    for actors in (7, 20, 50, 100, 200):
+        if actors > max_actors:
+            continue
+        one = _in_subprocess("scaling", actors)
+        print(f"  {actors:4d} actors  {one['cpu_seconds']:6.2f} s  (run {one['run']:.2f} s, summary "
+              f"{one['summary']:.2f} s{', attributed' if one['attributed'] else ''})")
+    big = _in_subprocess("big", 10_000)
+    print(f"10,000 runs of {SCENARIO}, noise 0.05, reactions, with files: peak {big['peak_mb']:.0f} MB "
+          f"(target < 600 MB), {big['files_mb']:.0f} MB of files, {big['seconds']:.1f} s")
+    pair = _in_subprocess("pair", pairs)
+    print(f"`sim run {SCENARIO}` with plots / --no-plots, {pairs} alternating pairs: median ratio "
+          f"{statistics.median(pair['ratios']):.2f} (min {min(pair['ratios']):.2f}, max {max(pair['ratios']):.2f}; "
+          f"target <= 1.5); medians {statistics.median(pair['plots']):.2f} s and "
+          f"{statistics.median(pair['no_plots']):.2f} s wall")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="200 runs instead of 1,000 for the per-run path")
     parser.add_argument("--skip-per-run", action="store_true", help="leave out the slow per-run reference")
     parser.add_argument("--max-actors", type=int, default=200, help="leave out the larger worlds (e.g. 20)")
+    parser.add_argument("--issue25", action="store_true",
+                        help="only issue 25's cases: scaling by actors, 10,000 runs' memory, plots against none")
+    parser.add_argument("--pairs", type=int, default=5, help="with --issue25: alternating pairs of sim run")
     args, extra = parser.parse_known_args()  # a case's own options (cli: --no-plots) pass through
     if extra and not args.case:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.issue25 and not args.case:
+        issue25(args.pairs, args.max_actors)
+        return
     if args.case:
         name, *rest = [*args.case, *extra]
         print(json.dumps(CASES[name](*(rest if name in ("cli", "wide") else [r if not r.isdigit() else int(r)

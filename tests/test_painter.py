@@ -99,3 +99,46 @@ def test_a_mistake_in_the_input_is_reported_before_any_painter_starts(tmp_path):
     done = python(probe, cwd=tmp_path)
     assert done.returncode == 2 and "Did you mean 'arms_sale_pakistan'" in done.stderr, done.stderr
     assert "painter started" not in done.stderr
+
+
+def test_the_figures_are_shared_so_that_each_painter_draws_about_as_long():
+    from sim.present.figures import FIGURES
+    from sim.present.painter import DRAWING_WEIGHT, shares
+
+    stems = list(FIGURES)
+    assert shares(stems, 1) == [stems]
+    # The longest alone, the two shorter together (FIGURES[k::2] gave one painter the longest and the shortest).
+    assert shares(stems, 2) == [["pairs_over_time"], ["heatmaps", "bloc_map"]]
+    assert shares(stems + ["new_figure"], 2) == [["pairs_over_time", "new_figure"], ["heatmaps", "bloc_map"]]
+    assert sorted(sum(shares(stems, 3), [])) == sorted(stems) and all(len(s) == 1 for s in shares(stems, 3))
+    assert set(DRAWING_WEIGHT) == set(stems)  # every registered figure has its measured weight
+
+
+def test_sim_run_asks_for_one_blas_thread_and_defers_networkx(tmp_path):
+    """One OpenBLAS thread unless the user chose otherwise; Mesa's import of networkx costs nothing until
+    networkx is used, and the figures drawn in a process with the stand-in (no painter: matplotlib already
+    loaded) are the painter's bytes."""
+    script = ("import os, sys\n"
+              "if sys.argv[2] == 'here':\n"
+              "    import matplotlib  # a process that has loaded it draws its figures itself\n"
+              "from sim.cli.main import main\n"
+              "code = main(['run', 'arms_sale_pakistan', '--out', sys.argv[1], '--quiet'])\n"
+              "from threadpoolctl import threadpool_info\n"
+              "blas = [pool['num_threads'] for pool in threadpool_info() if pool['user_api'] == 'blas']\n"
+              "print(code, os.environ.get('OPENBLAS_NUM_THREADS'), blas, type(sys.modules['networkx']).__name__)\n"
+              "import networkx.algorithms\n"
+              "print(networkx.Graph([(1, 2)]).number_of_edges(), networkx is sys.modules['networkx'])\n")
+    env_without = {key: value for key, value in __import__("os").environ.items() if key != "OPENBLAS_NUM_THREADS"}
+
+    def run(folder, where, env):
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / folder), where], capture_output=True,
+                              text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[1:]  # after --quiet's folder
+
+    assert run("painted", "painter", env_without) == ["0 1 [1] _Deferred", "1 True"]
+    here = run("here", "here", env_without)  # numpy came with matplotlib, before main(): nothing asked of BLAS
+    assert here[0].startswith("0 None [") and here[0].endswith("] _Deferred") and here[1] == "1 True"
+    for name in ("bloc_map.png", "heatmaps.png", "pairs_over_time.png"):
+        assert (tmp_path / "painted" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+    assert run("again", "painter", {**env_without, "OPENBLAS_NUM_THREADS": "2"})[0].startswith("0 2 [2] ")

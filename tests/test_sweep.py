@@ -399,7 +399,8 @@ def test_without_dask_the_sweep_says_how_to_install_it(files):
     (blocker / "distributed" / "__init__.py").write_text("raise ImportError('not installed')\n")
     env = source_env()
     env["PYTHONPATH"] = os.pathsep.join([str(blocker), env["PYTHONPATH"]])
-    done = sim("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "out", env=env)
+    done = sim("sweep", files / "scenario.yaml", "--grid", files / "sweep.yaml", "--out", files / "out",
+               "--scheduler", "local", env=env)
     assert_clean_error(done, "need the packages dask and distributed", 'entente_sim', "--scheduler serial")
     assert not (files / "out" / "sweep.csv").exists()
 

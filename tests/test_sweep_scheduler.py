@@ -1,5 +1,7 @@
 """`--scheduler` addresses (issue 22, Medium 4): a malformed one is refused in one paragraph before anything
 runs; a server that accepts and never answers, or answers with garbage, ends the sweep within the bound.
+`--scheduler auto` (issue 25, the default) runs small sweeps, and any sweep on two cores or fewer, in this
+process and says so in one line.
 
 The servers here listen on 127.0.0.1 only, and the bound is lowered to a second so that each case takes seconds.
 """
@@ -110,3 +112,40 @@ def test_a_server_that_sends_garbage_gets_one_paragraph(capsys, grid, tmp_path, 
     finally:
         noisy.close()
     assert "did not answer as a Dask scheduler" in err or "did not answer within 1 s" in err
+
+
+# ---------------------------------------------------------------------------------- --scheduler auto
+
+@pytest.mark.parametrize("pair_months, cores, chosen, words", [
+    (10**9, 1, "serial", "1 core (Dask's workers would share"),
+    (10**9, 2, "serial", "2 cores (Dask's workers would share"),
+    (sweep_module.SMALL_WORK - 1, 8, "serial", f"about {sweep_module.SMALL_WORK - 1:,} pair-months of work, less"),
+    (sweep_module.SMALL_WORK, 8, "local", "local Dask cluster of 8 workers"),
+])
+def test_auto_runs_small_sweeps_and_few_cores_in_this_process(pair_months, cores, chosen, words):
+    scheduler, line = sweep_module.choose_scheduler(pair_months, cores)
+    assert scheduler == chosen
+    assert words in line and "\n" not in line
+    assert ("--scheduler local" if chosen == "serial" else "--scheduler serial") in line
+
+
+def test_auto_without_dask_stays_in_this_process(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    assert sweep_module.choose_scheduler(10**9, 8) == (
+        "serial", "Running in this process: Dask is not installed; --scheduler local starts a Dask cluster.")
+
+
+def test_the_default_scheduler_is_auto_and_says_where_the_sweep_ran(capsys, grid, tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep_module.os, "cpu_count", lambda: 2)
+    assert main(["sweep", "s400_india", "--grid", str(grid), "--out", str(tmp_path / "auto")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == ("Running in this process: 2 cores (Dask's workers would share them with this "
+                                   "process); --scheduler local starts a Dask cluster.")
+    assert "on 1 worker" in out
+    assert main(["sweep", "s400_india", "--grid", str(grid), "--out", str(tmp_path / "serial"),
+                 "--scheduler", "serial"]) == 0
+    assert "Running in" not in capsys.readouterr().out  # an explicit scheduler is not second-guessed
+    assert (tmp_path / "auto" / "sweep.csv").read_bytes() == (tmp_path / "serial" / "sweep.csv").read_bytes()

@@ -223,8 +223,17 @@ def missing_module_error(error: ModuleNotFoundError) -> EntenteError | None:
     return None
 
 
+def _one_blas_thread() -> None:
+    """Ask OpenBLAS for one thread before numpy loads it (never overriding a choice already made): the model's
+    matrices are small, the runner limits BLAS to one thread anyway, and a pool of BLAS threads costs time to
+    start, competes with the figure painters for the cores and is stopped and restarted around every fork."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _one_blas_thread()
     debug = "--debug" in argv
     try:
         return _main(argv)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
+import types
 from pathlib import Path
 
 
@@ -96,7 +99,38 @@ def _checked(args):
     return scenario, out_dir
 
 
+class _Deferred(types.ModuleType):
+    """A stand-in for a module, loaded on its first attribute lookup. It has the real module's __spec__, so
+    `import name` takes it as it is (importlib's LazyLoader loads on that very check in Python 3.11, so it
+    would defer nothing); once loaded it forwards every lookup to the real module."""
+
+    def __getattr__(self, attr: str):
+        real = sys.modules.get(self.__name__)
+        if real is self or real is None:
+            del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+        return getattr(real, attr)
+
+
+def _defer(name: str) -> None:
+    """Let `import name` cost nothing until the module is used: Mesa imports networkx for its network
+    spaces, which a run never uses (the painters import it for the bloc map on their own)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return  # not installed: the import fails where it is made, as it would have
+    stand_in = _Deferred(name)
+    # What import and inspect read of every loaded module (inspect.getmodule walks them all); no __path__,
+    # so importing one of its submodules loads the real package first.
+    stand_in.__spec__, stand_in.__loader__, stand_in.__file__ = spec, spec.loader, spec.origin
+    stand_in.__package__ = name
+    sys.modules[name] = stand_in
+
+
 def _run(args, scenario, out_dir: Path, painter) -> int:
+    if "mesa" not in sys.modules:
+        _defer("networkx")
     from ..present.terminal import summary_text
     from ..present.files import write_result
     from ..results.runner import run as run_scenario

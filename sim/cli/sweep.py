@@ -14,10 +14,11 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--grid", metavar="SWEEP.yaml",
                         help="the sweep file: parameter values or ranges, variants, runs")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-sweep/)")
-    parser.add_argument("--scheduler", default="local",
-                        help="'local' (default: a Dask cluster of one process per core on this machine), "
-                             "'serial' (in this process, no Dask), or an existing scheduler's address "
-                             "tcp://HOST:PORT")
+    parser.add_argument("--scheduler", default="auto",
+                        help="'auto' (default: in this process for small sweeps or on two cores or fewer, "
+                             "else 'local'; one line says which), 'local' (a Dask cluster of one process per "
+                             "core on this machine), 'serial' (in this process, no Dask), or an existing "
+                             "scheduler's address tcp://HOST:PORT")
     parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     parser.add_argument("--chunk-size", type=int, metavar="N",
                         help="points per chunk (default: about 1 s of work, at least 4 chunks per worker)")
@@ -64,7 +65,8 @@ def run(args) -> int:
     try:
         outcome = sweep(scenario, plan, out, scheduler=args.scheduler, workers=args.workers, chunk=args.chunk_size,
                         resume=args.resume, progress=bar.update if bar else None,
-                        allow_large=args.allow_large, dashboard=_show_dashboard if args.dashboard else None)
+                        allow_large=args.allow_large, dashboard=_show_dashboard if args.dashboard else None,
+                        notice=print)
     finally:
         if bar:
             bar.close()

@@ -35,7 +35,12 @@ from ..links import page
 TARGET_CHUNK_SECONDS = 1.0
 CHUNKS_PER_WORKER = 4
 BATCH_POINTS = 200  # at least this many points a chunk (where the balance rule allows): one batch of the engine
-SERIAL, LOCAL = "serial", "local"
+SERIAL, LOCAL, AUTO = "serial", "local", "auto"
+SMALL_WORK = 5_000_000
+"""Pair-months of a whole plan (sim/inputs/cost.py: estimate) below which `auto` runs a sweep in this process:
+a few seconds of batched work (about 0.5 us a pair-month for seven actors), less than a LocalCluster takes
+to start its workers and their imports (6 to 9 s on a shared 2-core machine, README "Benchmarks")."""
+FEW_CORES = 2  # on this many cores or fewer the workers share the cores with this process: `auto` stays serial
 CONNECT_SECONDS = 20.0  # to connect to a scheduler and hear its answer (the handshake included)
 WORKERS_SECONDS = 60.0  # for a connected scheduler to have a worker
 INSTALL_HINT = ('Install the sweep extra into this Python: `pip install -e ".[sweep]"` in a checkout, or '
@@ -290,19 +295,40 @@ def evaluate(job: Job, points: Sequence[Point], *, scheduler: str = SERIAL, work
 
 # ------------------------------------------------------------------------------------ a remote scheduler
 
-SCHEDULER_HINT = ("Give 'serial', 'local' or the address `dask scheduler` printed, such as tcp://10.0.0.5:8786 "
-                  f"(an IPv6 host in brackets: tcp://[::1]:8786); see {page('sweeps')}.")
+SCHEDULER_HINT = ("Give 'auto', 'serial', 'local' or the address `dask scheduler` printed, such as "
+                  "tcp://10.0.0.5:8786 (an IPv6 host in brackets: tcp://[::1]:8786); "
+                  f"see {page('sweeps')}.")
+
+
+def choose_scheduler(pair_months: int, cores: int | None = None) -> tuple[str, str]:
+    """What `--scheduler auto` runs on, and the one line that says why: serial when the estimated work is
+    small (SMALL_WORK), when this machine has FEW_CORES cores or fewer, or when Dask is not installed; else a
+    LocalCluster."""
+    import importlib.util
+
+    cores = (os.cpu_count() or 1) if cores is None else cores
+    work = f"about {pair_months:,} pair-months of work"
+    if cores <= FEW_CORES:
+        why = f"{cores} core{'s' if cores != 1 else ''} (Dask's workers would share them with this process)"
+    elif pair_months < SMALL_WORK:
+        why = f"{work}, less than starting Dask's workers costs"
+    elif importlib.util.find_spec("distributed") is None:
+        why = "Dask is not installed"
+    else:
+        return LOCAL, (f"Running on a local Dask cluster of {cores} workers ({cores} cores, {work}); "
+                       f"--scheduler serial runs in this process.")
+    return SERIAL, f"Running in this process: {why}; --scheduler local starts a Dask cluster."
 
 
 def check_scheduler(text: str) -> str:
-    """'serial', 'local', or a well-formed tcp:// or tls:// address (a port from 1 to 65535; tls:// only with
-    Dask's TLS certificates configured), refused in one paragraph otherwise, before anything starts."""
-    if text in (SERIAL, LOCAL):
+    """'serial', 'local', 'auto', or a well-formed tcp:// or tls:// address (a port from 1 to 65535; tls://
+    only with Dask's TLS certificates configured), refused in one paragraph otherwise, before anything starts."""
+    if text in (SERIAL, LOCAL, AUTO):
         return text
     from urllib.parse import urlsplit
 
     shown = repr(text)
-    problem = f"--scheduler must be 'serial', 'local' or a Dask scheduler address, got {shown}"
+    problem = f"--scheduler must be 'auto', 'serial', 'local' or a Dask scheduler address, got {shown}"
     if not isinstance(text, str) or not text.startswith(("tcp://", "tls://")):
         raise EntenteError(problem, hint=SCHEDULER_HINT)
     try:

@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from ..inputs.cost import Cost, check_scenario
 from ..model.scenario import Scenario
 from .plan import SweepPlan
 from ..errors import EntenteError
 from .sweep_folder import SweepFolder
 from .design import apply_variant, points, resolve_variants
-from .evaluate import LOCAL, Evaluator, Job, check_scheduler, chunk_size, chunked, run_chunks, variant_worlds
+from .evaluate import (AUTO, Evaluator, Job, check_scheduler, choose_scheduler, chunk_size, chunked,
+                       run_chunks, variant_worlds)
 from .outcomes import Follow, chunk_text, table_columns
 from ..results.runner import run
 from ..results.summary import ranked_pairs
@@ -51,12 +53,11 @@ def _identity(scenario: Scenario, plan: SweepPlan, worlds) -> str:
     return digest.hexdigest()
 
 
-def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: bool = False) -> None:
+def check_plan(scenario: Scenario, plan: SweepPlan, count: int, *, allow_large: bool = False) -> Cost:
     """The plan's work against the limits of `sim run`: every point (and the run as written, which gives the
-    headline pairs) is the scenario with all its events at the plan's runs; variants only remove events."""
-    from ..inputs.cost import check_scenario
-
-    check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
+    headline pairs) is the scenario with all its events at the plan's runs; variants only remove events.
+    Returns the whole plan's estimated cost."""
+    return check_scenario(replace(scenario, runs=plan.runs), repeats=count + 1, allow_large=allow_large,
                    flag="--allow-large (allow_large=True)",
                    what=f"this sweep ({count:,} points and the run as written)")
 
@@ -66,7 +67,7 @@ def sweep(
     plan: SweepPlan,
     out_dir,
     *,
-    scheduler: str = LOCAL,
+    scheduler: str = AUTO,
     workers: int | None = None,
     chunk: int | None = None,
     resume: bool = False,
@@ -74,22 +75,28 @@ def sweep(
     allow_large: bool = False,
     client=None,
     dashboard: Callable[[str | None], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> SweepOutcome:
     """Run every point of the plan and write the folder (chunk tables, manifest, sweep.csv).
 
-    scheduler: 'serial' (in this process), 'local' (a LocalCluster of `workers` processes, default one per
-    core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk (default: the chunk rule).
-    progress(done, total) is called with points done (those of earlier runs included). client: an open
-    `dask.distributed.Client` to run the chunks on instead of scheduler (yours: never closed here).
-    dashboard(address): asks for Dask's dashboard (the local cluster starts one on 127.0.0.1) and is called
-    once with its address, or None when the cluster has none. The scheduler's address
+    scheduler: 'auto' (serial for small work or on two cores or fewer, else local: evaluate.choose_scheduler;
+    notice(line) hears which and why), 'serial' (in this process), 'local' (a LocalCluster of `workers`
+    processes, default one per core) or a scheduler address 'tcp://HOST:PORT'. chunk: points per chunk
+    (default: the chunk rule). progress(done, total) is called with points done (those of earlier runs
+    included). client: an open `dask.distributed.Client` to run the chunks on instead of scheduler (yours:
+    never closed here). dashboard(address): asks for Dask's dashboard (the local cluster starts one on
+    127.0.0.1) and is called once with its address, or None when the cluster has none. The scheduler's address
     and the whole plan (against the limits of `sim run`; allow_large=True lifts them) are checked before
     anything starts.
     """
     check_scheduler(scheduler)  # a malformed address is refused before any work or any file
     plan = replace(plan, variants=resolve_variants(scenario, plan.variants))  # events by id -> by index
     all_points = points(plan)
-    check_plan(scenario, plan, len(all_points), allow_large=allow_large)
+    cost = check_plan(scenario, plan, len(all_points), allow_large=allow_large)
+    if scheduler == AUTO and client is None:
+        scheduler, line = choose_scheduler(cost.pair_months)
+        if notice is not None:
+            notice(line)
     worlds = variant_worlds(scenario, plan.variants)
     actors = worlds[0].names
     folder = SweepFolder(out_dir, identity=_identity(scenario, plan, worlds), resume=resume)  # writes nothing yet

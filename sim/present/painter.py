@@ -23,9 +23,25 @@ import threading
 
 
 WORKERS = 2
-"""Figure painters; painter k draws FIGURES[k::WORKERS]. The first imports matplotlib once and forks the
-others from itself when the imports are done, so a second painter costs a fork, not a second import:
+"""Figure painters, each drawing its share of FIGURES (shares). The first imports matplotlib once and forks
+the others from itself when the imports are done, so a second painter costs a fork, not a second import:
 the model's process is idle while the figures are drawn, so two painters use both cores."""
+
+DRAWING_WEIGHT = {"pairs_over_time": 2.8, "heatmaps": 2.2, "bloc_map": 1.0}
+"""About how long each figure takes to draw, relative to the bloc map (`python bench/figures.py` times each):
+the shares balance these; a figure not listed counts as 1."""
+
+
+def shares(stems, workers: int) -> list[list[str]]:
+    """The figures each painter draws: the longest first, each to the painter with the least to draw so far
+    (ties: the lower painter), each share kept in FIGURES order."""
+    load = [0.0] * workers
+    owner = {}
+    for stem in sorted(stems, key=lambda stem: -DRAWING_WEIGHT.get(stem, 1.0)):
+        k = load.index(min(load))
+        owner[stem] = k
+        load[k] += DRAWING_WEIGHT.get(stem, 1.0)
+    return [[stem for stem in stems if owner[stem] == k] for k in range(workers)]
 
 
 class Painter:
@@ -33,7 +49,7 @@ class Painter:
 
     def __init__(self, process, connections: list) -> None:
         self._process = process  # the first painter; the others are its forks
-        self._connections = connections  # one per painter; painter k draws FIGURES[k::len(connections)]
+        self._connections = connections  # one per painter; painter k draws shares(FIGURES, len(connections))[k]
         self._request: tuple | None = None
 
     @classmethod
@@ -44,6 +60,11 @@ class Painter:
             return None
         import multiprocessing
 
+        import gc
+
+        # What this process has built so far moves out of the collector's reach: a collection in a painter
+        # then never touches (and so copies) the pages it shares with this process, and none here walks it.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         pipes = [context.Pipe() for _ in range(workers)]
         ours, theirs = [pipe[0] for pipe in pipes], [pipe[1] for pipe in pipes]
@@ -88,7 +109,7 @@ class Painter:
                     answer = None
                 if answer is None:
                     answer = render_plots(result, formats, effect_scale=effect_scale,
-                                          stems=stems[share::len(self._connections)])
+                                          stems=shares(stems, len(self._connections))[share])
                 drawn.update(answer)
         finally:
             self.close()
@@ -116,6 +137,26 @@ def _warm_up() -> None:
     from ..results import result  # noqa: F401
     from . import figures  # noqa: F401
 
+    _first_drawing()
+
+
+def _first_drawing() -> None:
+    """Draw a small throwaway figure: a process's first drawing loads fonts, glyphs and the PNG writer (about
+    half of what the first render_plots costs, `python bench/figures.py`), paid here while the model runs
+    rather than after it. Caches only: the figures drawn later are the same bytes (tested)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 2))
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], label="India → Russia")
+    axes.set_title("−0.30 ×1", fontweight="bold")
+    axes.legend()
+    figure.colorbar(axes.imshow([[0.0, 1.0]]))
+    FigureCanvasAgg(figure).print_png(io.BytesIO())
+
 
 def _paint_when_asked(connections: list, parents_ends: list) -> None:
     """The painters' side: import once, fork one painter per further share, then each waits for the Result
@@ -127,6 +168,9 @@ def _paint_when_asked(connections: list, parents_ends: list) -> None:
     share, children = 0, []
     try:
         _warm_up()
+        import gc
+
+        gc.freeze()  # matplotlib's modules too, before the other painters are forked from this one
         for other in range(1, len(connections)):
             pid = os.fork()
             if pid == 0:
@@ -155,7 +199,7 @@ def _paint_share(connection, share: int, workers: int) -> None:
     except (EOFError, OSError):
         return  # the command ended without plots (an error, --help...)
     try:
-        mine = list(FIGURES)[share::workers]
+        mine = shares(list(FIGURES), workers)[share]
         connection.send(("figures", render_plots(result, formats, effect_scale=effect_scale, stems=mine)))
     except Exception as error:  # noqa: BLE001 - any failure: the parent draws these figures itself
         connection.send(("failed", repr(error)))

@@ -32,6 +32,12 @@ def _r(value: float) -> float:
     return round(float(value), DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _rounded(matrix) -> list[list[float]]:
+    """Every entry of a matrix as _r rounds it, row by row: one Python round per entry (numpy's rounding
+    differs from Python's in the last digit now and then, and summary.json keeps Python's)."""
+    return [[round(value, DIGITS) + 0.0 for value in row] for row in np.asarray(matrix, dtype=float).tolist()]
+
+
 def _blocs(data) -> Blocs:
     return tuple(tuple(members) for members in data)
 
@@ -492,10 +498,9 @@ def net_leans(matrices: np.ndarray, labels) -> np.ndarray:
         outside = np.setdiff1d(np.arange(n), members)
         if members.size:
             mean[:, outside] = matrices[:, outside][:, :, members].mean(axis=-1)
-        for i in members:
-            others = members[members != i]
-            if others.size:
-                mean[:, i] = matrices[:, i, others].mean(axis=-1)
+        if members.size > 1:  # each member towards the others: (months, k, k - 1), one row per member
+            others = np.array([members[members != i] for i in members])
+            mean[:, members] = matrices[:, members[:, None], others].mean(axis=-1)
         means.append(mean)
     return means[0] - means[1]
 
@@ -529,9 +534,10 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
         lean = float(leans[0, i])
         if lean == lean and visible_side(lean) != 0:  # NaN: no lean between the blocs
             last_visible[i] = lean
+    sides = [[visible_side(lean) if lean == lean else None for lean in row] for row in leans.tolist()]
     for month in range(1, len(matrices)):
         before, now = partitions[month - 1], partitions[month]
-        mapping = match_labels(before, now, sizes)
+        mapping = match_labels(before, now, sizes) if tuple(now) != tuple(before) else {x: x for x in now}
         for i, name in enumerate(names):
             if mapping[now[i]] != before[i]:
                 shifts.append(BlocShift(
@@ -540,21 +546,18 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
                     joined=tuple(names[j] for j, x in enumerate(now) if x == now[i] and j != i),
                     events=_recent_events(events, name, month),
                 ))
-        for i, name in enumerate(names):
+        for i, side in enumerate(sides[month]):
+            if not side:
+                continue  # NaN (no lean between the blocs), or reads as 0.00: on neither side yet
             lean_now = float(leans[month, i])
-            if lean_now != lean_now:
-                continue
-            side = visible_side(lean_now)
-            if side == 0:
-                continue  # reads as 0.00: on neither side yet
             lean_before = last_visible.get(i)
             last_visible[i] = lean_now
             if lean_before is not None and visible_side(lean_before) != side:
                 towards = _named(reference, names)[0 if lean_now >= 0 else 1]
                 shifts.append(LeanShift(
-                    month, name, _r(lean_before), _r(lean_now),
-                    towards=tuple(n for n in towards if n != name),
-                    events=_recent_events(events, name, month),
+                    month, names[i], _r(lean_before), _r(lean_now),
+                    towards=tuple(n for n in towards if n != names[i]),
+                    events=_recent_events(events, names[i], month),
                 ))
     return tuple(shifts)
 
@@ -636,16 +639,37 @@ def events_behind(attribution: Attribution, source: str, target: str, effect: fl
 
 # --------------------------------------------------------------------------------------- summarise
 
-def _nested(matrix: np.ndarray, names) -> dict[str, dict[str, float]]:
-    return {a: {b: _r(matrix[i, j]) for j, b in enumerate(names) if j != i} for i, a in enumerate(names)}
+def _nested(rounded: list[list[float]], names) -> dict[str, dict[str, float]]:
+    """A matrix rounded by _rounded as summary.json nests it: source, then target, the diagonal left out."""
+    return {a: {b: row[j] for j, b in enumerate(names) if j != i} for i, (a, row) in enumerate(zip(names, rounded))}
+
+
+def _ranked(rounded_effect: list[list[float]]) -> list[tuple[int, int]]:
+    """Every directed pair (i, j), largest rounded |effect| first, ties in actor order (a stable sort)."""
+    n = len(rounded_effect)
+    size = np.abs(np.asarray(rounded_effect, dtype=float).reshape(-1))
+    flat = np.flatnonzero(~np.eye(n, dtype=bool).reshape(-1))  # the off-diagonal places, row by row
+    order = flat[np.argsort(-size[flat], kind="stable")]
+    return [(int(k) // n, int(k) % n) for k in order]
 
 
 def ranked_pairs(effect: np.ndarray, names) -> list[tuple[str, str]]:
     """Every directed pair, largest |effect| first (as rounded in summary.json; ties keep actor order): the
     order of the summary's changes and of a sweep's headline pairs."""
-    pairs = [(i, j) for i in range(len(names)) for j in range(len(names)) if i != j]
-    pairs.sort(key=lambda ij: -abs(_r(effect[ij])))
-    return [(names[i], names[j]) for i, j in pairs]
+    return [(names[i], names[j]) for i, j in _ranked(_rounded(effect))]
+
+
+def _peak_months(trajectory: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(n, n): each pair's first month of the largest |effect| (trajectory minus reference), as np.argmax over
+    the months finds it, a month at a time: no (months + 1, n, n) array of effects, no strided scan."""
+    best = np.abs(trajectory[0] - reference[0])
+    peaks = np.zeros(best.shape, dtype=np.intp)
+    for month in range(1, len(trajectory)):
+        size = np.abs(trajectory[month] - reference[month])
+        larger = size > best  # strictly: a tie keeps the earlier month
+        best = np.where(larger, size, best)
+        peaks[larger] = month
+    return peaks
 
 
 def summary_of(result: Result) -> Summary:
@@ -663,26 +687,25 @@ def summarise(result: Result, scenario=None, world=None) -> Summary:
     trajectory = result.trajectory()
     reference = result.trajectory(baseline=True)
     initial, final, baseline_final = trajectory[0], trajectory[months], reference[months]
-    effects = trajectory - reference
 
     first_run_events = result.events[result.events["run"] == 1].to_dict("records")
     attributed = attribution_work(len(names), months, len(first_run_events)) <= ATTRIBUTION_BUDGET
     attribution = attribute(scenario, world, run=1) if attributed else None  # one replay: run 1, every pair
+    # Every pair at once (numpy), rounded once (Python's rounding, as summary.json keeps it).
+    peaks = _peak_months(trajectory, reference)
+    peak_values = _rounded(np.take_along_axis(trajectory, peaks[None], axis=0)[0]
+                           - np.take_along_axis(reference, peaks[None], axis=0)[0])
+    rounded = {"initial": _rounded(initial), "final": _rounded(final), "baseline": _rounded(baseline_final),
+               "effect": _rounded(final - baseline_final)}
+    peak_months = peaks.tolist()
     changes = []
-    for i, source in enumerate(names):
-        for j, target in enumerate(names):
-            if i == j:
-                continue
-            series = effects[:, i, j]
-            peak = int(np.argmax(np.abs(series)))
-            effect = final[i, j] - baseline_final[i, j]
-            behind, shares = events_behind(attribution, source, target, _r(effect)) if attribution else ((), ())
-            changes.append(PairChange(
-                source, target, _r(initial[i, j]), _r(final[i, j]), _r(baseline_final[i, j]), _r(effect),
-                _r(series[peak]), peak, behind, shares,
-            ))
-    order = {pair: rank for rank, pair in enumerate(ranked_pairs(final - baseline_final, names))}
-    changes.sort(key=lambda c: order[(c.source, c.target)])
+    for i, j in _ranked(rounded["effect"]):
+        source, target, effect = names[i], names[j], rounded["effect"][i][j]
+        behind, shares = events_behind(attribution, source, target, effect) if attribution else ((), ())
+        changes.append(PairChange(
+            source, target, rounded["initial"][i][j], rounded["final"][i][j], rounded["baseline"][i][j], effect,
+            peak_values[i][j], peak_months[i][j], behind, shares,
+        ))
     why = tuple(pair_why(attribution, c.source, c.target) for c in changes[:WHY_PAIRS]
                 if abs(c.effect) >= VISIBLE) if attribution else ()
 
@@ -701,9 +724,9 @@ def summarise(result: Result, scenario=None, world=None) -> Summary:
         n_blocs=result.n_blocs,
         parameters=scenario.parameters,
         starting_scores={f"{a} → {b}": world.sources[(a, b)] for a in names for b in names if a != b},
-        initial=_nested(initial, names),
-        final=_nested(final, names),
-        baseline_final=_nested(baseline_final, names),
+        initial=_nested(rounded["initial"], names),
+        final=_nested(rounded["final"], names),
+        baseline_final=_nested(rounded["baseline"], names),
         blocs=blocs,
         shifts=find_shifts(trajectory, partitions, names, result.capabilities, first_run_events),
         event_count=len(result.events),

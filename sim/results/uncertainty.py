@@ -36,7 +36,12 @@ def band_arrays(result: Result, of: str = "alignment") -> np.ndarray:
         values = result.score_array() - result.score_array(baseline=True)
     else:
         raise ValueError(f"bands of {of!r}: use 'alignment', 'baseline' or 'effect'")
-    return np.quantile(values, QUANTILES, axis=0)
+    # A month at a time: each pair's quantiles are its own, and np.quantile copies what it sorts (the whole
+    # ensemble's scores at once: 145 MB for 10,000 runs of seven actors over 36 months, issue 25).
+    out = np.empty((len(QUANTILES), *values.shape[1:]))
+    for month in range(values.shape[1]):
+        out[:, month] = np.quantile(values[:, month], QUANTILES, axis=0)
+    return out
 
 
 def bands(result: Result, of: str = "alignment") -> pd.DataFrame:
