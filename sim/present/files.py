@@ -34,7 +34,7 @@ def _csv(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
-def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
+def data_files(result: Result, *, full: bool = False, stream: bool = False) -> dict[str, str | bytes]:
     """The content of each data file, in the contract's column order.
 
     One run: alignment.csv, baseline.csv, blocs.csv (one row per run, month and pair or actor),
@@ -52,7 +52,8 @@ def data_files(result: Result, *, full: bool = False) -> dict[str, str | bytes]:
     if result.runs > 1:
         from .runs_netcdf import NETCDF_NAME, runs_netcdf
 
-        files[NETCDF_NAME] = runs_netcdf(result)
+        if not stream:  # stream: the caller writes runs.nc straight into its file (write_runs_netcdf)
+            files[NETCDF_NAME] = runs_netcdf(result)
         from ..results.uncertainty import bands, probabilities
 
         files["bands.csv"] = _csv(bands(result))
@@ -127,7 +128,7 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
     if result.summary is None:
         result = result.with_summary(_summary(result))
 
-    data = {**data_files(result, full=full), **(extra or {})}
+    data = {**data_files(result, full=full, stream=True), **(extra or {})}
     drawn: dict[str, bytes] = {}
     if plots:
         if figures is None:
@@ -142,6 +143,10 @@ def write_result(result: Result, out_dir: str | Path, *, plots: bool = True, for
 
         page = build_report(result, figures=drawn, effect_scale=effect_scale)
     with result_folder(out_dir, force=force, manifest_extra=manifest_extra(result.summary, result.name)) as folder:
+        if result.runs > 1:
+            from .runs_netcdf import NETCDF_NAME, write_runs_netcdf
+
+            folder.write_with(NETCDF_NAME, lambda handle: write_runs_netcdf(result, handle))
         for name, content in data.items():
             if isinstance(content, bytes):
                 folder.write_bytes(name, content)

@@ -321,6 +321,15 @@ class ResultWriter:
 
         return write_file(self.path(name), data, what=f"result file {name}")
 
+    def write_with(self, name: str, fill) -> Path:
+        """Write the file `name` by fill(handle) on a new binary file: a large file written as it is made,
+        never held whole in memory. The folder is this writer's own and fresh, so the file is created
+        exclusively (nothing there, not even a link, is written through); commit() syncs it with the others."""
+        path = self.path(name)
+        with open(path, "xb") as handle:
+            fill(handle)
+        return path
+
     def write_text(self, name: str, text: str) -> Path:
         """Write UTF-8 text exactly as given ('\\n' stays '\\n' on every system)."""
         return self.write_bytes(name, text.encode("utf-8"))
