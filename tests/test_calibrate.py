@@ -101,3 +101,50 @@ def test_the_command_writes_the_sample_the_posterior_and_the_test_scores(episode
     assert (out / "samples.csv").read_text(encoding="utf-8").count("\n") == 7
     wrong = cli("calibrate", *files, "--parameters", "memroy", "--out", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "Did you mean 'memory'" in wrong.stderr
+
+
+def test_runs_drawn_from_the_posterior_carry_its_spread(fitted, tmp_path):
+    """sim run --posterior: each run takes an accepted draw (chosen by the run's seed), so the runs differ by
+    their parameters; the same seed gives the same files; every run's set is written down."""
+    from sim.experiments.calibrate_report import calibration_files
+    from sim.experiments.calibrate import read_posterior
+
+    folder, result = fitted
+    for name, data in calibration_files(result, {}).items():
+        (folder / name).write_bytes(data)
+    names, draws = read_posterior(folder)
+    assert names == ("audience_scale", "event_scale") and len(draws) == len(result.accepted)
+    np.testing.assert_allclose(np.sort(draws[:, 1]), np.sort(result.values[result.accepted][:, 1]), atol=1e-5)
+    outs = []
+    for k in (1, 2):
+        out = tmp_path / f"drawn{k}"
+        done = cli("run", "arms_sale_pakistan", "--runs", "12", "--posterior", str(folder), "--no-plots",
+                   "--no-report", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert "Parameters drawn for each of the 12 runs" in done.stdout
+        outs.append(out)
+    assert (outs[0] / "runs.nc").read_bytes() == (outs[1] / "runs.nc").read_bytes()
+    drawn = (outs[0] / "parameters_drawn.csv").read_text(encoding="utf-8").splitlines()
+    assert drawn[0] == "run,audience_scale,event_scale" and len(drawn) == 13
+    used = {tuple(float(x) for x in line.split(",")[1:]) for line in drawn[1:]}
+    accepted = {tuple(round(v, 5) for v in row) for row in draws}
+    assert {tuple(round(v, 5) for v in row) for row in used} <= accepted and len(used) > 1
+    import xarray as xr
+
+    with xr.open_dataset(outs[0] / "runs.nc") as data:  # noise is 0: the runs differ by their parameters
+        assert float(data["scores"].isel(month=-1).std("run").max()) > 0.01
+
+
+def test_a_changed_sample_file_is_refused_before_the_run(fitted, tmp_path):
+    folder, _ = fitted
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    lines = (folder / "samples.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[1] = "7.5"  # audience_scale beyond its range (0 to 2)
+    (broken / "samples.csv").write_text("\n".join([lines[0], lines[1], ",".join(cells)]) + "\n", encoding="utf-8")
+    done = cli("run", "arms_sale_pakistan", "--posterior", str(broken), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "samples.csv, line 3" in done.stderr and "outside its range" in done.stderr
+    assert not (tmp_path / "out").exists()
+    empty = cli("run", "arms_sale_pakistan", "--posterior", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert empty.returncode == 2 and "not a calibration folder" in empty.stderr

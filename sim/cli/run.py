@@ -33,6 +33,10 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--force", action="store_true",
                         help="write into an output folder that holds files Entente did not write "
                              "(those files are kept)")
+    parser.add_argument("--posterior", metavar="CALIBRATION",
+                        help="draw each run's parameters from the accepted draws of a calibration folder (`python "
+                             "-m sim calibrate --out CALIBRATION`): the runs then carry the parameters' "
+                             "uncertainty as well as chance")
     parser.add_argument("--allow-large", action="store_true",
                         help="run even when the estimated work or output is above the limits in the README")
     parser.add_argument("--debug", dest="debug_sub", action="store_true", help="show tracebacks")
@@ -96,6 +100,10 @@ def _checked(args):
     from ..inputs.cost import check_scenario
 
     check_scenario(scenario, allow_large=args.allow_large)
+    if args.posterior is not None:
+        from ..experiments.calibrate import read_posterior
+
+        args.posterior_draws = read_posterior(args.posterior)  # checked before the run starts
     return scenario, out_dir
 
 
@@ -140,7 +148,18 @@ def _run(args, scenario, out_dir: Path, painter) -> int:
         def progress(done, total):
             print(f"\r  run {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    result = run_scenario(scenario, n_blocs=args.blocs, progress=progress, summarise=True)
+    sets, extra = None, None
+    if args.posterior is not None:
+        from ..experiments.calibrate import posterior_sets
+
+        names, draws = args.posterior_draws
+        sets = posterior_sets(scenario, names, draws)
+        extra = {"parameters_drawn.csv": "run," + ",".join(names) + "\n" + "".join(
+            f"{k}," + ",".join(f"{getattr(p, n):.6g}" for n in names) + "\n" for k, p in enumerate(sets, 1))}
+        if not args.quiet:
+            print(f"Parameters drawn for each of the {scenario.runs} runs from {len(draws)} accepted draws of "
+                  f"{args.posterior} ({', '.join(names)}); every run's set is in parameters_drawn.csv.")
+    result = run_scenario(scenario, n_blocs=args.blocs, progress=progress, summarise=True, parameter_sets=sets)
     formats = ("png", "svg") if args.svg else ("png",)
     figures = None
     if painter is not None:
@@ -148,7 +167,7 @@ def _run(args, scenario, out_dir: Path, painter) -> int:
         figures = painter.figures
     files = write_result(result, out_dir, plots=not args.no_plots, formats=formats, force=args.force,
                          report=not args.no_report, effect_scale=args.effect_scale, full=args.full,
-                         figures=figures)
+                         figures=figures, extra=extra)
     if args.quiet:
         print(out_dir)
     else:
@@ -156,6 +175,7 @@ def _run(args, scenario, out_dir: Path, painter) -> int:
 
         margins = placement_margins(result, result.summary.blocs.final)
         print(summary_text(result.summary, events=result.events, out_dir=out_dir, files=files, margins=margins,
+                           drawn=sets is not None,
                            top=args.top), end="")
     return 0
 

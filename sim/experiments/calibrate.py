@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import EntenteError
 from ..model.scenario import Scenario
-from .design import Factor, factor_points
+from .design import Factor, factor_of, factor_points
 from .evaluate import SERIAL, Evaluator, Job, evaluate, variant_worlds
 from .outcomes import Follow
 from .plan import AS_WRITTEN
@@ -196,3 +196,70 @@ class _EpisodeStore:
         buffer = io.BytesIO()
         np.savez(buffer, distances=distances.astype("<f8"), held=held.astype(bool))
         write_file(self._path(episode), buffer.getvalue(), what="calibration episode")
+
+
+# ------------------------------------------------------------------------------------- using the posterior
+
+POSTERIOR_STREAM = 7  # keys the stream that picks each run's draw apart from the streams of the run itself
+MAX_SAMPLES_BYTES = 20_000_000  # samples.csv of 100,000 draws of 20 parameters is about 15 MB
+
+
+def read_posterior(folder: str | Path) -> tuple[tuple[str, ...], np.ndarray]:
+    """The accepted draws of a calibration folder (its samples.csv, read back as untrusted input): the
+    parameters' names and one row of values per accepted draw."""
+    from ..model.parameters import specs
+    from ..results.folder_reader import read_bounded
+
+    path = Path(folder) / "samples.csv"
+    if not path.is_file():
+        raise EntenteError(f"{folder} holds no samples.csv: it is not a calibration folder",
+                           hint="Give the --out folder of `python -m sim calibrate`.")
+    lines = read_bounded(path, "calibration sample", MAX_SAMPLES_BYTES).decode("utf-8", "replace").splitlines()
+    header = lines[0].split(",") if lines else []
+    by_name = {s.name: s for s in specs()}
+    names = tuple(header[1:-3])
+    if header[:1] != ["draw"] or header[-3:] != ["distance", "band_hit_rate", "accepted"] or not names:
+        raise EntenteError("the first line is not samples.csv's header (draw, parameters..., distance, "
+                           "band_hit_rate, accepted)", file=str(path), line=1,
+                           hint="Give the samples.csv that `python -m sim calibrate` wrote, unchanged.")
+    for name in names:
+        if name not in by_name or by_name[name].low is None:
+            raise EntenteError(f"{name!r} is not a numeric parameter of this model", file=str(path), line=1,
+                               hint="Calibrate again with this version of Entente.")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        try:
+            if len(cells) != len(header) or cells[-1] not in ("0", "1"):
+                raise ValueError
+            values = [float(x) for x in cells[1:-3]]
+        except ValueError:
+            raise EntenteError(f"line {number} is not a row of {len(header)} numbers", file=str(path),
+                               line=number, hint="Give the samples.csv that `python -m sim calibrate` wrote, "
+                                                 "unchanged.") from None
+        for name, value in zip(names, values):
+            spec = by_name[name]
+            if not (np.isfinite(value) and spec.low <= value <= spec.high):  # type: ignore[operator]
+                raise EntenteError(f"{name} = {value:g} on line {number} is outside its range "
+                                   f"{spec.low:g} to {spec.high:g}", file=str(path), line=number, field=name,
+                                   hint="Give the samples.csv that `python -m sim calibrate` wrote, unchanged.")
+        if cells[-1] == "1":
+            rows.append(values)
+    if not rows:
+        raise EntenteError("no draw is marked accepted", file=str(path),
+                           hint="Give the samples.csv that `python -m sim calibrate` wrote, unchanged.")
+    return names, np.array(rows, dtype=float)
+
+
+def posterior_sets(scenario: Scenario, names: Sequence[str], draws: np.ndarray) -> list:
+    """One Parameters per run of the scenario: run k takes an accepted draw chosen by the run's own seed
+    stream (the same scenario and seed give the same draws), over the scenario's other settings."""
+    from ..model.draws import run_seed
+
+    typed = {name: factor_of(name, 0.0, 1.0) for name in names}  # for whole-number parameters
+    sets = []
+    for k in range(1, scenario.runs + 1):
+        stream = np.random.default_rng([run_seed(scenario.seed, k), POSTERIOR_STREAM])  # not the run's own draws
+        row = draws[int(stream.integers(len(draws)))]
+        sets.append(scenario.parameters.with_overrides({n: typed[n].at(v) for n, v in zip(names, row)}))
+    return sets

@@ -35,8 +35,9 @@ def _share(share: float | None, runs: int) -> str:
 
 
 def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = None, files: list[str] = (),
-                 top: int = 10, margins=()) -> str:
-    """margins: placement_margins of the final blocs, narrowest first (the first is printed)."""
+                 top: int = 10, margins=(), drawn: bool = False) -> str:
+    """margins: placement_margins of the final blocs, narrowest first (the first is printed). drawn: each run
+    had parameters of its own (drawn from a calibration's posterior)."""
     lines = []
     title = f"Entente · {_shown(summary.scenario, 200)}"
     lines.append(title)
@@ -54,7 +55,10 @@ def summary_text(summary: Summary, *, events=None, out_dir: str | Path | None = 
                  f"{runs} run{'s' if runs != 1 else ''} · {counted}")
     lines.append(f"{LENS} ({cite('model')}).")
     noise = summary.parameters.noise
-    if runs > 1 and not noise and not reactions:
+    if runs > 1 and drawn:
+        lines.append(f"Scores are means over {runs} runs, each with parameters drawn from a calibration's accepted "
+                     f"draws (noise s.d. {noise:g} a month): the bands show the parameters' uncertainty too.")
+    elif runs > 1 and not noise and not reactions:
         lines.append(f"Note: the {runs} runs are identical because parameters.noise is 0 and no actor reacted; "
                      "set noise (e.g. 0.03) to see how much chance matters.")
     elif runs > 1 and not noise:

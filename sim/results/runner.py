@@ -29,8 +29,12 @@ def run(
     world: World | None = None,
     progress: Callable[[int, int], None] | None = None,
     summarise: bool = False,
+    parameter_sets: Sequence[Parameters] | None = None,
 ) -> Result:
     """Run every Monte Carlo run of a scenario and its baseline (same seed, no scenario events) at once.
+
+    parameter_sets: one Parameters per run (draws from a calibration's posterior, so that the runs carry the
+    parameters' uncertainty as well as chance); default: the scenario's for every run.
 
     Blocs are computed once per month of each scenario run; the baseline skips them. summarise: also make
     the summary (sim.results.summary.summarise; the command line asks for it, sweeps do not). BLAS
@@ -39,8 +43,16 @@ def run(
     from threadpoolctl import threadpool_limits
 
     world = world or build_world(scenario)
+    if parameter_sets is not None and len(parameter_sets) != scenario.runs:
+        raise ValueError(f"{len(parameter_sets)} parameter sets for {scenario.runs} runs")
     with threadpool_limits(limits=1, user_api="blas"):
-        model = EntenteModel(scenario, world=world, n_blocs=n_blocs, collect=False)
+        if parameter_sets is None:
+            model = EntenteModel(scenario, world=world, n_blocs=n_blocs, collect=False)
+        else:
+            model = AlignmentModel(world, scenario.events, list(parameter_sets),
+                                   seeds=[run_seed(scenario.seed, k) for k in range(1, scenario.runs + 1)],
+                                   months=scenario.months, codebook=load_codebook(), n_blocs=n_blocs,
+                                   changes=scenario.changes)
         out = model.run()
     if progress:
         progress(scenario.runs, scenario.runs)
