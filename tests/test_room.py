@@ -377,3 +377,52 @@ def test_one_server_per_game(room):
     with one_server(room.store.path):
         done = cli("classroom", "host", "--resume", str(room.store.path), "--port", str(port), "--no-qr")
     assert done.returncode == 2 and "another `sim classroom host` is serving the game" in done.stderr
+
+
+def test_the_app_s_page_hosts_a_class_game_and_stops_it(tmp_path, monkeypatch):
+    """The same as `sim classroom host`, from the app's front page: the card starts the game on a free port of
+    this computer, shows the join address, each team's code and the teacher's PIN, and stops it."""
+    import urllib.request
+
+    solara = pytest.importorskip("solara")
+    import ipyvuetify as v
+
+    from sim.app.page import ClassGame
+    from sim.app.session import GameSession
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENTENTE_APP_HOST", "127.0.0.1")
+    session = GameSession.bundled("arms_sale_pakistan").with_play(6, {"Delhi": "India", "Islamabad": "Pakistan"})
+    _, rendering = solara.render(ClassGame(session), handle_error=False)
+    rendering.find(v.Btn, children=["Host it for the room"]).widget.click()
+    def pages(widget):  # every HTML part of the card
+        yield str(getattr(widget, "unsafe_innerHTML", ""))
+        for child in getattr(widget, "children", None) or []:
+            if hasattr(child, "keys"):
+                yield from pages(child)
+
+    shown = [text for text in pages(rendering.find(v.Card).widget) if "Join address" in text]
+    assert len(shown) == 1, "the card shows the join address"
+    address = shown[0].split('data-testid="room-address">')[1].split("<")[0]
+    assert address.startswith("http://127.0.0.1:") and "India (India): join code" in shown[0]
+    assert "Pakistan (Pakistan): join code" in shown[0] and "PIN <code>" in shown[0] and "<svg" in shown[0]
+    with urllib.request.urlopen(address, timeout=5) as answer:
+        assert answer.status == 200
+    assert list((tmp_path / "class_games").glob("*.sqlite"))
+    rendering.find(v.Btn, children=["Stop the class game"]).widget.click()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(address, timeout=2)
+    rendering.close()
+
+
+def test_the_page_starts_no_game_when_other_computers_can_reach_it(monkeypatch):
+    solara = pytest.importorskip("solara")
+    import ipyvuetify as v
+
+    from sim.app.page import ClassGame
+    from sim.app.session import GameSession
+
+    monkeypatch.setenv("ENTENTE_APP_HOST", "0.0.0.0")
+    _, rendering = solara.render(ClassGame(GameSession.bundled("arms_sale_pakistan")), handle_error=False)
+    assert not rendering.find(v.Btn, children=["Host it for the room"]).widgets
+    rendering.close()

@@ -147,6 +147,7 @@ def Page():
         with solara.Columns([1, 3]):
             with solara.Column():
                 Play(session, act, continue_game)
+                ClassGame(session)
                 Inject(session, act)
                 Parameters(session, act)
             with solara.Column():
@@ -328,6 +329,89 @@ def Play(session: GameSession, act, continue_game):
                                     label="Situation report", mime_type="text/html")
         ScenarioUpload(max_bytes=MAX_BYTES, event_upload=continue_game,
                        label="Continue a saved game (.yaml):", test_id="game-upload")
+
+
+ROOM_FOLDER = "class_games"  # as `sim classroom host --folder`'s default: the games' database files
+
+
+def served_to_this_computer_only() -> bool:
+    import ipaddress
+    import os
+
+    host = os.environ.get("ENTENTE_APP_HOST", "127.0.0.1")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+@solara.component
+def ClassGame(session: GameSession):
+    """The same as `sim classroom host`, from this page: the scenario served as a class game on the room's
+    network, each team on its own device (sim/room). Offered only when this page is served to this computer
+    alone: the game's console shows the teacher's PIN and the teams' codes."""
+    server, set_server = solara.use_state(None)
+    actors = actor_choices(session)
+    teams_text, set_teams_text = solara.use_state(", ".join(a for _, a in session.teams) or ", ".join(actors[:4]))
+    wifi, set_wifi = solara.use_state(False)
+    problem, set_problem = solara.use_state(None)
+    solara.use_effect(lambda: (lambda: server.stop()) if server is not None else None, [server])
+
+    def host() -> None:
+        from ..classroom.room import Room
+        from ..room.host import Background
+
+        try:
+            teams = [t.strip() for t in teams_text.split(",") if t.strip()]
+            bound = "0.0.0.0" if wifi else "127.0.0.1"
+            room = Room.start(session.bundled_name, ROOM_FOLDER, teams, turn=session.turn,
+                              seed=session.scenario.seed)
+            set_server(Background(room, bound, _free_port(bound)).start())
+            set_problem(None)
+        except EntenteError as error:
+            set_problem(error.message())
+
+    with solara.Card("A class game on the room's network"):
+        if not served_to_this_computer_only():
+            solara.Markdown("Other computers can reach this page, so it does not start class games (their "
+                            "console shows the teacher's PIN). Start one from a terminal: `python -m sim classroom "
+                            "host SCENARIO --teams India,Pakistan`.")
+            return
+        if session.bundled_name is None:
+            solara.Markdown("A class game starts from a bundled scenario here; for your own file use "
+                            "`python -m sim classroom host FILE --teams India,Pakistan` in a terminal.")
+            return
+        if server is None:
+            solara.Markdown("Each team orders from its own phone or laptop; you run the clock and the news "
+                            "from the teacher's console. The game is saved as it goes in class_games/.")
+            solara.InputText("teams: the actors they play", value=teams_text, on_value=set_teams_text)
+            solara.Checkbox(label="phones on this Wi-Fi can join (listens on every address of this computer; "
+                                  "plain HTTP)", value=wifi, on_value=set_wifi)
+            solara.Button("Host it for the room", on_click=host)
+            if problem:
+                solara.Error(problem)
+            return
+        import segno
+
+        room = server.room
+        codes = "".join(f"<li>{html.escape(team)} ({html.escape(room.teams[team])}): join code "
+                        f"<code>{html.escape(code)}</code></li>" for team, code in room.codes().items())
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<p>Join address: <a href="{html.escape(server.address)}" target="_blank" data-testid="room-address">'
+            f'{html.escape(server.address)}</a></p>{segno.make(server.address, error="m").svg_inline(scale=3)}'
+            f'<ul>{codes}</ul><p>Teacher\'s console: <a href="{html.escape(server.address)}teacher" '
+            f'target="_blank">{html.escape(server.address)}teacher</a>, PIN <code>{html.escape(room.pin())}</code>'
+            f'</p><p>Saved in {html.escape(str(room.store.path))}; if this page closes, resume it with '
+            f'<code>python -m sim classroom host --resume {html.escape(str(room.store.path))}</code>.</p>'))
+        solara.Button("Stop the class game", on_click=lambda: set_server(None))
+
+
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 def _rules(rules, **change):

@@ -26,6 +26,7 @@ CULL_TIMEOUT = "5m"
 
 WILDCARDS = ("0.0.0.0", "::", "")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+SERVED_ON = "ENTENTE_APP_HOST"  # the address `sim app` serves the page on, for the page to read
 
 
 def _split(netloc: str) -> tuple[str, int | None] | None:
@@ -93,6 +94,9 @@ def prepare_environment(argv: list[str]) -> None:
     """What Solara reads from the environment when its server is imported: the cull timeout (unless the
     teacher set one) and the app to serve (as `solara run` sets it, but before the import below)."""
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CULL_TIMEOUT)
+    # Where the page is served: the page offers to host a class game (its console shows the teacher's PIN)
+    # only when no other computer can reach it.
+    os.environ[SERVED_ON] = _option(argv, "--host", "127.0.0.1")
     if "run" in argv[:-1]:
         os.environ["SOLARA_APP"] = argv[argv.index("run") + 1]
 

@@ -84,3 +84,46 @@ def serve(room: Room, host: str, port: int, *, qr: bool = True) -> int:
     uvicorn.run(build_app(room, address=address), host=host, port=port, log_level="warning", access_log=False)
     room.store.close()
     return 0
+
+
+class Background:
+    """A class game served from a process that is already running something else (the app's page): uvicorn
+    on a thread of its own, stopped by stop() or when the process ends. Signals stay with the process's own
+    server (uvicorn installs none off the main thread)."""
+
+    def __init__(self, room: Room, host: str, port: int) -> None:
+        import uvicorn
+
+        from .web import build_app
+
+        check_free(host, port)
+        self.room, self.address = room, join_address(host, port)
+        room.warm()
+        config = uvicorn.Config(build_app(room, address=self.address), host=host, port=port, log_level="warning",
+                                access_log=False)
+        self._server = uvicorn.Server(config)
+        import threading
+
+        self._thread = threading.Thread(target=self._server.run, name="entente-room", daemon=True)
+
+    def start(self, seconds: float = 20.0) -> Background:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + seconds
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                from ..errors import EntenteError
+
+                raise EntenteError("the class game server did not start", hint="Start it from a terminal: "
+                                   "python -m sim classroom host SCENARIO --teams A,B (it says why).")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (a page's second call, or one after the thread ended, does nothing more)."""
+        if self._server.should_exit:
+            return
+        self._server.should_exit = True
+        self._thread.join(10)
+        self.room.store.close()
