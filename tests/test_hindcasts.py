@@ -112,12 +112,14 @@ def test_the_command_prints_a_scorecard_and_fails_when_a_band_is_missed(tmp_path
                      "parameters: {reactions: false}\n"  # the scorecard, not a reaction chain, is under test
                      "expect:\n  - {pair: [Pakistan, India], effect: [0.05, 0.5]}\n"
                      "  - {pair: [Russia, India], effect: [0.01, 1.0]}\n", encoding="utf-8")
-    assert main(["hindcast", str(wrong)]) == 1
+    assert main(["hindcast", str(wrong)]) == 0  # a missed band is a finding, printed; --strict makes it an exit code
     out = capsys.readouterr().out
     assert "FAILED  Pakistan → India effect from month 0 to 12 in [+0.05, +0.50]" in out
     assert "held    Russia → India effect" in out and "1 of 2 expectations held" in out
     assert re.search(r"test: 1 episodes, 2 pair expectations", out) and "onlookers reversed" in out
-    assert main(["hindcast", "--json", str(wrong)]) == 1
+    assert main(["hindcast", "--strict", str(wrong)]) == 1
+    capsys.readouterr()
+    assert main(["hindcast", "--json", "--strict", str(wrong)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["splits"]["test"]["model"]["band_hit_rate"] == 0.5 and set(data["splits"]["test"]["nulls"]) == set(
         NULL_MODELS)
