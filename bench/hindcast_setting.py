@@ -9,7 +9,6 @@ without an argument, the defaults (what `python -m sim hindcast --scorecard` pri
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -18,30 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(setting: dict) -> None:
-    import numpy as np
+    from sim.classroom.hindcast import score_all, scorecard
 
-    from sim.classroom.hindcast import NULL_MODELS, null_parameters
-    from sim.inputs.resources import bundled_hindcasts
-    from sim.inputs.scenario_file import load_scenario
-    from sim.results.expectations import check, effects, metrics, skill
-    from sim.results.runner import run
-
-    by_split: dict[str, dict[str, list]] = {}
-    for path in bundled_hindcasts():
-        scenario = load_scenario(path)
-        scenario = dataclasses.replace(scenario, parameters=scenario.parameters.with_overrides(setting))
-        result = run(scenario)
-        groups = by_split.setdefault(scenario.split or "unsplit", {"model": [], **{n: [] for n in NULL_MODELS}})
-        groups["model"].append(check(result, scenario))
-        for name, overrides in NULL_MODELS.items():
-            if overrides is None:
-                groups[name].append(check(result, scenario, effect=np.zeros_like(effects(result))))
-            else:
-                variant = dataclasses.replace(scenario, parameters=null_parameters(scenario.parameters, overrides))
-                groups[name].append(check(run(variant), variant))
-    for split, groups in by_split.items():
-        model = metrics(groups["model"])
-        skills = ", ".join(f"{name} {skill(model, metrics(groups[name])):+.2f}" for name in NULL_MODELS)
+    for split, card in scorecard(score_all(setting=setting)).items():
+        model = card["model"]
+        skills = ", ".join(f"{name} {value:+.2f}" for name, value in card["skill"].items())
         print(f"{split}: sign {model.sign_accuracy:.2f}, in band {model.band_hit_rate:.2f}, MAE {model.mae:.3f}; "
               f"skill over {skills}")
 

@@ -65,8 +65,12 @@ class Episode:
         return self.scenario.split or "unsplit"
 
 
-def score_episode(path: str | Path) -> Episode:
+def score_episode(path: str | Path, setting: dict | None = None) -> Episode:
+    """One episode under the model and each null model; setting: parameters to run it with instead of the
+    file's (a calibration's posterior median: each null model is then that setting with its overrides)."""
     scenario = load_scenario(path)
+    if setting:
+        scenario = dataclasses.replace(scenario, parameters=scenario.parameters.with_overrides(setting))
     check_scenario(scenario)  # a hindcast file is a scenario file: the same limits as `sim run` (the null
     # models are four more runs of it: a bounded multiple)
     result = run(scenario)
@@ -80,8 +84,8 @@ def score_episode(path: str | Path) -> Episode:
     return Episode(scenario, str(path), check(result, scenario), nulls)
 
 
-def score_all(paths: list[str | Path] | None = None) -> list[Episode]:
-    return [score_episode(path) for path in (paths or bundled_hindcasts())]
+def score_all(paths: list[str | Path] | None = None, setting: dict | None = None) -> list[Episode]:
+    return [score_episode(path, setting) for path in (paths or bundled_hindcasts())]
 
 
 def scorecard(episodes: list[Episode]) -> dict[str, dict]:

@@ -237,8 +237,9 @@ def _icews_reader(columns: dict[str, int], codes: ActorCodes):
             return SKIP_UNREADABLE
         source = codes.icews_side(fields[columns["source_name"]], fields[columns["source_country"]])
         target = codes.icews_side(fields[columns["target_name"]], fields[columns["target_country"]])
-        return _event(source, target, fields[columns["date"]][:7], fields[columns["code"]],
-                      fields[columns["goldstein"]], dashed=True)
+        date = fields[columns["date"]]  # YYYY-MM-DD
+        month = date[:7] if len(date) == 10 and date[4] == "-" and date[7] == "-" else ""
+        return _event(source, target, month, fields[columns["code"]], fields[columns["goldstein"]])
 
     return read
 
@@ -249,23 +250,23 @@ def _gdelt_reader(codes: ActorCodes):
             return SKIP_UNREADABLE
         source = codes.gdelt_side(fields[GDELT["source_country"]], fields[GDELT["source_group"]])
         target = codes.gdelt_side(fields[GDELT["target_country"]], fields[GDELT["target_group"]])
-        date = fields[GDELT["date"]]
-        return _event(source, target, f"{date[:4]}-{date[4:6]}", fields[GDELT["code"]],
-                      fields[GDELT["goldstein"]], dashed=False, digits=date)
+        date = fields[GDELT["date"]]  # YYYYMMDD
+        month = f"{date[:4]}-{date[4:6]}" if len(date) == 8 and date.isdigit() else ""
+        return _event(source, target, month, fields[GDELT["code"]], fields[GDELT["goldstein"]])
 
     return read
 
 
-def _event(source, target, month: str, code: str, goldstein: str, *, dashed: bool, digits: str = ""):
-    """(month, source, target, quad, Goldstein) or the reason the row is skipped."""
+def _event(source, target, month: str, code: str, goldstein: str):
+    """(month, source, target, quad, Goldstein) or the reason the row is skipped; month: "YYYY-MM", or "" when
+    the row's date could not be read."""
     quad = quad_class(code.strip())
     try:
         score = float(goldstein)
     except ValueError:
         return SKIP_UNREADABLE
     year, _, number = month.partition("-")
-    valid_date = (len(year) == 4 and year.isdigit() and number.isdigit() and 1 <= int(number) <= 12
-                  and (dashed or (len(digits) == 8 and digits.isdigit())))
+    valid_date = len(year) == 4 and year.isdigit() and number.isdigit() and 1 <= int(number) <= 12
     if quad is None or not valid_date or not -10 <= score <= 10:
         return SKIP_UNREADABLE
     if source is None or target is None:
