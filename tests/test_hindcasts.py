@@ -228,3 +228,11 @@ def test_the_published_schema_accepts_every_hindcast_and_refuses_a_band_with_a_d
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "expect": [{"pair": ["US", "India"], "effect": [0, 1], "change": "up"}]},
                             schema)
+
+
+def test_the_scorecard_cites_the_site_not_a_docs_folder_a_wheel_lacks(capsys):
+    from sim.links import page
+
+    assert main(["hindcast", "--scorecard", str(HINDCASTS[0])]) == 0  # without --strict a missed band is no error
+    out = capsys.readouterr().out
+    assert page("model") in out and "docs/model.md" not in out

@@ -23,6 +23,7 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..classroom.hindcast import NULL_MODELS, score_all, scorecard, to_json
+    from ..links import cite
     from ..errors import printable
 
     episodes = score_all(args.files or None)
@@ -56,7 +57,7 @@ def run(args) -> int:
                   f"{m.episodes_failed:>3}/{card['episodes']:<3}  {skill_text}")
     print("\nsign: share of signed expectations whose sign the band allows; in band: share of values inside "
           "their band; MAE: mean distance to the band; failed: episodes with a band missed; skill: "
-          "1 - MAE(model)/MAE(null) (docs/model.md, \"Hindcasts\").")
+          f"1 - MAE(model)/MAE(null) ({cite('model', 'Hindcasts')}).")
     return 1 if failed and args.strict else 0
 
 
