@@ -23,7 +23,7 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..classroom.hindcast import NULL_MODELS, score_all, scorecard, to_json
-    from ..links import cite
+    from ..links import cite, page
     from ..errors import printable
 
     episodes = score_all(args.files or None)
@@ -62,6 +62,11 @@ def run(args) -> int:
     print("\nsign: share of signed expectations whose sign the band allows; in band: share of values inside "
           "their band; MAE: mean distance to the band; failed: episodes with a band missed; skill: "
           f"1 - MAE(model)/MAE(null) ({cite('model', 'Hindcasts')}).")
+    if any(e.observed is not None for e in episodes):
+        print("observed: observed = c_pair + λ·score, λ fitted across the pairs on the months before the episode, "
+              "c_pair from each pair's level there; the episode's months score it: correlation of changes, RMSE, "
+              f"skill 1 - MSE(model)/MSE(zero effect) ({cite('model', 'Observed targets')}; how to attach "
+              f"event data: {page('howto/observed')}).")
     return 1 if failed and args.strict else 0
 
 
