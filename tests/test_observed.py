@@ -28,7 +28,7 @@ ICEWS = ROOT / "tests" / "data" / "icews" / "events.2018-06.sample.tab"
 def episode():
     scenario = load_scenario(EPISODE)
     result = run(scenario)
-    return scenario, result.trajectory(), list(result.actors)
+    return scenario, result.trajectory(), result.trajectory(baseline=True), list(result.actors)
 
 
 def write_series(path, values: dict) -> None:
@@ -66,10 +66,10 @@ def test_calendar_months_roll_over_the_year():
 
 
 def test_a_series_from_a_known_lambda_and_c_gives_them_back(episode, tmp_path):
-    _, trajectory, actors = episode
+    _, trajectory, baseline, actors = episode
     file = tmp_path / "series.csv"
     write_series(file, synthetic(trajectory, actors, slope=6.0, c=0.5, noise=0.3, seed=11))
-    fit = score_observed(observed(file), trajectory, actors)
+    fit = score_observed(observed(file), trajectory, baseline, actors)
     assert fit.fitted and fit.points_before == 24 * len(PAIRS) and fit.points_during == 24 * len(PAIRS)
     assert fit.slope == pytest.approx(6.0, abs=max(3 * fit.slope_se, 0.2)) and fit.slope_se < 0.2
     assert fit.intercept == pytest.approx(0.5, abs=0.1)
@@ -79,23 +79,43 @@ def test_a_series_from_a_known_lambda_and_c_gives_them_back(episode, tmp_path):
 
 
 def test_a_series_that_moves_against_the_model_scores_below_the_null(episode, tmp_path):
-    _, trajectory, actors = episode
+    _, trajectory, baseline, actors = episode
     file = tmp_path / "series.csv"
     write_series(file, synthetic(trajectory, actors, slope=6.0, c=0.5, noise=0.3, seed=12, opposite=True))
-    fit = score_observed(observed(file), trajectory, actors)
+    fit = score_observed(observed(file), trajectory, baseline, actors)
     assert fit.slope > 0, "λ comes from the months before, which the reversal does not touch"
     assert fit.correlation < -0.5 and fit.skill < 0 and fit.rmse > fit.rmse_null
 
 
+def test_the_null_is_the_same_runs_without_the_events_so_events_that_change_nothing_score_0(tmp_path):
+    actors = ["A", "B", "C"]
+    months = 6
+    trajectory = np.zeros((months + 1, 3, 3))
+    trajectory[:, 0, 1], trajectory[:, 1, 2] = -0.5, 0.5
+    trajectory[1:, 0, 1] += np.linspace(0.05, 0.3, months)  # the pair drifts up, with or without the events
+    baseline = trajectory.copy()
+    rng = np.random.default_rng(3)
+    values = {(calendar_month(START, k), a, b): round(float(rng.normal(0, 2)), 4)
+              for k in range(-12, months) for a, b in (("A", "B"), ("B", "C"))}
+    write_series(tmp_path / "s.csv", values)
+    spec = Observed(file=str(tmp_path / "s.csv"), start=START, pairs=(("A", "B"), ("B", "C")),
+                    measure="goldstein_mean")
+    fit = score_observed(spec, trajectory, baseline, actors)
+    assert fit.fitted and fit.skill == pytest.approx(0.0, abs=1e-12) and fit.rmse == pytest.approx(fit.rmse_null)
+    moved = trajectory.copy()
+    moved[1:, 0, 1] += 0.2  # now the events add to the drift: the model and the null part
+    assert score_observed(spec, moved, baseline, actors).skill != pytest.approx(0.0, abs=1e-6)
+
+
 def test_no_fit_without_a_spread_of_starting_scores_or_without_episode_months(episode, tmp_path):
-    _, trajectory, actors = episode
+    _, trajectory, baseline, actors = episode
     file = tmp_path / "series.csv"
     values = synthetic(trajectory, actors, slope=6.0, c=0.5, noise=0.3, seed=13)
     write_series(file, {key: v for key, v in values.items() if key[1:] in {("US", "Iran"), ("Iran", "US")}})
-    fit = score_observed(observed(file), trajectory, actors)  # both start at -0.5: λ is not identified
+    fit = score_observed(observed(file), trajectory, baseline, actors)  # both start at -0.5: λ is not identified
     assert not fit.fitted and "starting scores differ" in fit.reason and fit.slope is None and fit.skill is None
     write_series(file, {key: v for key, v in values.items() if key[0] < START})
-    fit = score_observed(observed(file), trajectory, actors)
+    fit = score_observed(observed(file), trajectory, baseline, actors)
     assert not fit.fitted and "no month of the episode" in fit.reason and fit.rmse is None
 
 
@@ -120,7 +140,7 @@ def test_the_real_icews_sample_goes_through_and_is_plainly_not_fitted(tmp_path):
 
 
 def test_the_command_prints_the_fit_and_its_scores(episode, tmp_path):
-    _, trajectory, actors = episode
+    _, trajectory, baseline, actors = episode
     write_series(tmp_path / "series.csv", synthetic(trajectory, actors, slope=6.0, c=0.5, noise=0.3, seed=11))
     pairs = ", ".join(f"[{a}, {b}]" for a, b in PAIRS)
     text = EPISODE.read_text(encoding="utf-8").replace(

@@ -85,7 +85,8 @@ def score_episode(path: str | Path, setting: dict | None = None) -> Episode:
         else:
             variant = dataclasses.replace(scenario, parameters=null_parameters(scenario.parameters, overrides))
             nulls[name] = check(run(variant), variant)
-    observed = (score_observed(scenario.observed, result.trajectory(), list(result.actors))
+    observed = (score_observed(scenario.observed, result.trajectory(), result.trajectory(baseline=True),
+                               list(result.actors))
                 if scenario.observed is not None else None)
     return Episode(scenario, str(path), check(result, scenario), nulls, observed)
 
@@ -133,7 +134,7 @@ def to_json(episodes: list[Episode]) -> dict:
                         "observed": "observed = c_pair + lambda * score + noise; lambda fitted across the pairs "
                                     "on the months before the episode, c_pair from each pair's level there; "
                                     "the episode's months score it: correlation of changes, RMSE, skill "
-                                    "1 - MSE_model / MSE_null (null: the pre-episode level)"},
+                                    "1 - MSE_model / MSE_null (null: the same runs without the episode's events)"},
         "splits": {split: {"episodes": card["episodes"], "model": card["model"].to_dict(),
                            "observed": card["observed"], "observed_fitted": card["observed_fitted"],
                            "nulls": {name: m.to_dict() for name, m in card["nulls"].items()},

@@ -13,11 +13,12 @@ c_p + λ·s_p, never λ. So:
 - c_p is then each pair's own pre-episode mean minus λ·s_p, so that the prediction starts at the pair's
   observed level (each pair's reporting has its own bias);
 - the episode's months are not used to fit anything: they score the model out of sample. Its prediction
-  is c_p + λ·score[p, t]; the zero-effect null's is the pair's pre-episode level (the score never moves).
+  is c_p + λ·score[p, t]; the zero-effect null's is c_p + λ·(the score in the same runs without the
+  episode's events), as in the hindcast scorecard, where "zero effect" means the events change nothing.
 
 Scores: the correlation of the model's change (score minus its start) with the observed change (observed
 minus the pre-episode level) over every pair-month of the episode; the RMSE of the prediction; and the
-skill 1 - MSE(model) / MSE(null), negative when the model's moves make the prediction worse than no move.
+skill 1 - MSE(model) / MSE(null), negative when the events' effects make the prediction worse.
 Nothing is fitted when the data cannot carry it: the reason is returned instead (docs/model.md, "Observed
 targets").
 """
@@ -103,10 +104,12 @@ class ObservedScore:
                           for p in self.pairs]}
 
 
-def score_observed(observed: Observed, trajectory: np.ndarray, actors: list[str]) -> ObservedScore:
+def score_observed(observed: Observed, trajectory: np.ndarray, baseline: np.ndarray,
+                   actors: list[str]) -> ObservedScore:
     """Fit the observation model on the months before the episode and score the episode's months.
 
-    trajectory: the model's scores (months + 1, n, n), month 0 the starting relations, averaged over runs."""
+    trajectory: the model's scores (months + 1, n, n), month 0 the starting relations, averaged over runs;
+    baseline: the same without the episode's events (the zero-effect null)."""
     series = read_event_series(observed.file)
     months = trajectory.shape[0] - 1
     span = sorted({month for month, _, _ in series})
@@ -171,7 +174,7 @@ def score_observed(observed: Observed, trajectory: np.ndarray, actors: list[str]
             model_change.append(score - s)
             observed_change.append(v - fit.level)  # type: ignore[operator]
             errors.append(v - predicted)
-            null_errors.append(v - fit.level)  # type: ignore[operator]
+            null_errors.append(v - (fit.intercept + slope * float(baseline[k, i, j])))
     fitted = dataclasses.replace(base, pairs=fits, slope=float(slope), slope_se=slope_se, intercept=float(c),
                       points_before=len(y))
     if not errors:
