@@ -10,11 +10,11 @@ import pytest
 from conftest import ROOT, cli
 from sim.errors import EntenteError
 from sim.inputs.event_data import EventSeries
-from sim.inputs.event_series import read_event_series
+from sim.inputs.event_series import calendar_month, read_event_series
 from sim.inputs.resources import bundled_hindcasts
 from sim.inputs.scenario_file import load_scenario
 from sim.model.scenario import Observed
-from sim.results.observation import calendar_month, score_observed
+from sim.results.observation import score_observed
 from sim.results.runner import run
 
 EPISODE = ROOT / "hindcasts" / "jcpoa_withdrawal_2018_2020.yaml"  # month 1 is May 2018
@@ -131,6 +131,9 @@ def test_the_real_icews_sample_goes_through_and_is_plainly_not_fitted(tmp_path):
     assert re.search(r"not fitted: no month before the episode .*covers one month only, 2018-06.*one month of "
                      r"data cannot both fit it and score the episode", done.stdout)
     assert "observed targets: 1 episode (0 fitted)" in done.stdout and "λ =" not in done.stdout
+    checked = cli("validate", tmp_path / "episode.yaml")
+    assert checked.returncode == 0 and "observed: net_cooperation of 4 pairs from june.csv, month 1 = 2018-05: 0 " \
+        "pair-months in the 12 months before, 3 during" in checked.stdout
     data = json.loads(cli("hindcast", "--json", tmp_path / "episode.yaml").stdout)
     card = data["episodes"][0]["observed"]
     assert card["fitted"] is False and card["lambda"] is None and card["skill"] is None
@@ -198,9 +201,10 @@ def test_a_malformed_series_is_refused_with_its_line_by_the_command(tmp_path, co
     text = EPISODE.read_text(encoding="utf-8").replace(
         "expect:\n", "observed: {file: series.csv, start: 2018-05, pairs: [[US, Iran], [Iran, US]]}\nexpect:\n", 1)
     (tmp_path / "episode.yaml").write_text(text, encoding="utf-8")
-    done = cli("hindcast", tmp_path / "episode.yaml")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert words in done.stderr and f"series.csv, line {line}" in done.stderr
+    for command in ("hindcast", "validate"):
+        done = cli(command, tmp_path / "episode.yaml")
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert words in done.stderr and f"series.csv, line {line}" in done.stderr
 
 
 def test_the_writer_s_csv_reads_back_as_written(tmp_path):

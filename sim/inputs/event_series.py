@@ -20,6 +20,13 @@ NEEDED = ("month", "source", "target", "events", *MEASURE_RANGES)
 MAX_ROWS = 1_000_000  # a monthly series of 50 actors over 50 years has under 1.5 million rows; this is ample
 
 
+def calendar_month(start: str, offset: int) -> str:
+    """The month `offset` months after "YYYY-MM" (negative: before)."""
+    year, month = (int(x) for x in start.split("-"))
+    index = year * 12 + month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 @dataclass(frozen=True)
 class Observation:
     """One month of one directed pair: its number of events and its measures."""

@@ -31,17 +31,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..inputs.event_series import read_event_series
+from ..inputs.event_series import calendar_month, read_event_series
 from ..model.scenario import Observed
 
 SAME_SCORE = 1e-9  # starting scores closer than this are one score: no spread to fit λ on
-
-
-def calendar_month(start: str, offset: int) -> str:
-    """The month `offset` months after "YYYY-MM" (negative: before)."""
-    year, month = (int(x) for x in start.split("-"))
-    index = year * 12 + month - 1 + offset
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)
