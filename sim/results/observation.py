@@ -63,8 +63,8 @@ class ObservedScore:
     slope: float | None = None  # λ
     slope_se: float | None = None  # its standard error (ordinary least squares)
     intercept: float | None = None  # the line's c through all pairs' pre-episode months
-    points_before: int = 0
-    points_during: int = 0
+    points_before: int = 0  # pair-months before the episode in the series (those of the fit, when fitted)
+    points_during: int = 0  # pair-months of the episode in the series (those scored, when fitted)
     correlation: float | None = None
     rmse: float | None = None
     rmse_null: float | None = None
@@ -134,7 +134,8 @@ def score_observed(observed: Observed, trajectory: np.ndarray, baseline: np.ndar
 
     def without_fit(reason: str) -> ObservedScore:
         return dataclasses.replace(base, pairs=pair_fits(None), reason=reason,
-                        points_before=sum(len(r[2]) for r in rows), points_during=sum(len(r[3]) for r in rows))
+                                   points_before=sum(len(r[2]) for r in rows),
+                                   points_during=sum(len(r[3]) for r in rows))
 
     covers = ("the series has no rows" if not span else f"the series covers one month only, {span[0]}"
               if len(span) == 1 else f"the series covers {span[0]} to {span[-1]}")
@@ -168,17 +169,14 @@ def score_observed(observed: Observed, trajectory: np.ndarray, baseline: np.ndar
             observed_change.append(v - fit.level)  # type: ignore[operator]
             errors.append(v - predicted)
             null_errors.append(v - (fit.intercept + slope * float(baseline[k, i, j])))
-    fitted = dataclasses.replace(base, pairs=fits, slope=float(slope), slope_se=slope_se, intercept=float(c),
-                      points_before=len(y))
     if not errors:
-        return dataclasses.replace(fitted, slope=None, slope_se=None, intercept=None, pairs=pair_fits(None),
-                        points_during=0,
-                        reason=f"no month of the episode ({during[0]} to {during[-1]}) in the series for a pair "
-                               f"with months before it: {covers}")
+        return without_fit(f"no month of the episode ({during[0]} to {during[-1]}) in the series for a pair "
+                           f"with months before it ({covers})")
     mse, mse_null = float(np.mean(np.square(errors))), float(np.mean(np.square(null_errors)))
     spread = len(errors) >= 3 and np.std(model_change) > 0 and np.std(observed_change) > 0
-    return dataclasses.replace(fitted, points_during=len(errors),
-                    correlation=float(np.corrcoef(model_change, observed_change)[0, 1]) if spread else None,
-                    rmse=float(np.sqrt(mse)), rmse_null=float(np.sqrt(mse_null)),
-                    skill=1.0 - mse / mse_null if mse_null > 0 else None)
+    return dataclasses.replace(
+        base, pairs=fits, slope=float(slope), slope_se=slope_se, intercept=float(c), points_before=len(y),
+        points_during=len(errors), rmse=float(np.sqrt(mse)), rmse_null=float(np.sqrt(mse_null)),
+        correlation=float(np.corrcoef(model_change, observed_change)[0, 1]) if spread else None,
+        skill=1.0 - mse / mse_null if mse_null > 0 else None)
 
