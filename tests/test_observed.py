@@ -207,14 +207,17 @@ def test_a_malformed_series_is_refused_with_its_line_by_the_command(tmp_path, co
         assert words in done.stderr and f"series.csv, line {line}" in done.stderr
 
 
-def test_the_writer_s_csv_reads_back_as_written(tmp_path):
+def test_the_writer_s_csv_reads_back_as_written_and_as_a_spreadsheet_saves_it(tmp_path):
     assert cli("data", "events", ICEWS, "--out", tmp_path / "june.csv").returncode == 0
     series = read_event_series(tmp_path / "june.csv")
-    lines = (tmp_path / "june.csv").read_text(encoding="utf-8").splitlines()
+    text = (tmp_path / "june.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
     assert len(series) == len(lines) - 1 and all(key[0] == "2018-06" for key in series)
     first = lines[1].split(",")
     found = series[(first[0], first[1], first[2])]
     assert found.events == int(first[3]) and found.values["net_cooperation"] == float(first[-1])
+    (tmp_path / "saved.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())  # BOM, CRLF
+    assert read_event_series(tmp_path / "saved.csv") == series
 
 
 def test_no_bundled_episode_claims_observed_targets():

@@ -41,7 +41,7 @@ def read_event_series(path: str | Path) -> dict[tuple[str, str, str], Observatio
 
     path = Path(path)
     try:
-        with open(path, encoding="utf-8", newline="") as stream:
+        with open(path, encoding="utf-8-sig", newline="") as stream:  # -sig: a spreadsheet's BOM
             return _rows(csv.reader(stream), path)
     except OSError as error:
         raise os_error(error, "read", path) from None
