@@ -88,6 +88,16 @@ def test_a_scenario_sent_to_the_page_cannot_read_a_file_of_the_server(saved):
     assert "cannot name a relations file" in refused(game(data, scenario_data=scenario, month=0, pending=[]))
 
 
+def test_a_scenario_sent_to_the_page_cannot_probe_the_server_for_an_event_series(saved):
+    scenario = {"name": "probe", "months": 6,
+                "observed": {"file": "/etc/passwd", "start": "2018-05", "pairs": [["US", "Iran"]]}}
+    with pytest.raises(EntenteError, match="cannot name an event series") as caught:
+        GameSession.uploaded("probe.yaml", yaml.safe_dump(scenario).encode())
+    assert caught.value.file == "probe.yaml" and caught.value.line == 3 and caught.value.field == "observed"
+    data = {key: value for key, value in saved.items() if key != "scenario"}
+    assert "cannot name an event series" in refused(game(data, scenario_data=scenario, month=0, pending=[]))
+
+
 @pytest.mark.parametrize("event", [
     None, "bytes", [1, 2], {"name": "a.yaml"} | {"bytes": "abc"}, {"name": "a.yaml", "bytes": [300]},
     {"name": "a.yaml", "bytes": [-1]}, {"name": "a.yaml", "bytes": [1.5]}, {"name": "a.yaml", "bytes": [True]},

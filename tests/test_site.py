@@ -49,7 +49,7 @@ def test_the_site_builds_strict_with_every_part_the_issue_asks_for(site):
         assert f'id="{name}"' in api, name  # mkdocstrings found it, and its docstring is on the page
     assert "Every run's scores as one array" in api  # Result.score_array's docstring
     for page in ("tutorial", "model", "sweeps", "seeding", "landscape", "howto/scenario", "howto/explain",
-                 "howto/python", "classroom", "classroom/01_arms_sale_audience", "classroom/crisis"):
+                 "howto/python", "howto/observed", "classroom", "classroom/01_arms_sale_audience", "classroom/crisis"):
         assert (site / page / "index.html").is_file(), page
     # The classroom pack's starter files and answer sheets travel with it; its links out of exercises/
     # point at the site's pages.

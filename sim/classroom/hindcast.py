@@ -12,6 +12,8 @@ Per split (train: episodes up to 2016; test: 2017 on) and per model:
 - MAE: the mean distance from the value to its band (0 inside it), over every pair expectation;
   skill over a null model is 1 - MAE_model / MAE_null (1: the model lands in every band the null misses;
   0: no better; negative: worse; None when the null's MAE is 0).
+
+An episode with `observed:` is also scored against its event-data series (sim/results/observation.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..model.parameters import Parameters
 from ..model.scenario import Scenario
 from ..results.runner import run
 from ..results.expectations import SIGN_DEAD_ZONE, Check, band, check, effects, finite_or_none, metrics, skill
+from ..results.observation import ObservedScore, score_observed
 
 NEGATE = "negate"  # the scenario's value with its sign turned: allowed here only, to reverse a response
 
@@ -59,6 +62,7 @@ class Episode:
     path: str
     checks: list[Check]
     nulls: dict[str, list[Check]]
+    observed: ObservedScore | None = None  # the event-data target's scores, when the episode has one
 
     @property
     def split(self) -> str:
@@ -81,7 +85,10 @@ def score_episode(path: str | Path, setting: dict | None = None) -> Episode:
         else:
             variant = dataclasses.replace(scenario, parameters=null_parameters(scenario.parameters, overrides))
             nulls[name] = check(run(variant), variant)
-    return Episode(scenario, str(path), check(result, scenario), nulls)
+    observed = (score_observed(scenario.observed, result.trajectory(), result.trajectory(baseline=True),
+                               list(result.actors))
+                if scenario.observed is not None else None)
+    return Episode(scenario, str(path), check(result, scenario), nulls, observed)
 
 
 def score_all(paths: list[str | Path] | None = None, setting: dict | None = None) -> list[Episode]:
@@ -98,6 +105,8 @@ def scorecard(episodes: list[Episode]) -> dict[str, dict]:
         model = metrics([e.checks for e in chosen])
         nulls = {name: metrics([e.nulls[name] for e in chosen]) for name in NULL_MODELS}
         out[split] = {"episodes": len(chosen), "model": model, "nulls": nulls,
+                      "observed": sum(e.observed is not None for e in chosen),
+                      "observed_fitted": sum(e.observed is not None and e.observed.fitted for e in chosen),
                       "skill": {name: skill(model, m) for name, m in nulls.items()}}
     return out
 
@@ -121,11 +130,17 @@ def to_json(episodes: list[Episode]) -> dict:
     return {
         "definitions": {"sign_dead_zone": SIGN_DEAD_ZONE, "null_models": {k: v for k, v in NULL_MODELS.items()},
                         "mae": "mean distance from the value to its band (0 inside)",
-                        "skill": "1 - MAE_model / MAE_null"},
+                        "skill": "1 - MAE_model / MAE_null",
+                        "observed": "observed = c_pair + lambda * score + noise; lambda fitted across the pairs "
+                                    "on the months before the episode, c_pair from each pair's level there; "
+                                    "the episode's months score it: correlation of changes, RMSE, skill "
+                                    "1 - MSE_model / MSE_null (null: the same runs without the episode's events)"},
         "splits": {split: {"episodes": card["episodes"], "model": card["model"].to_dict(),
+                           "observed": card["observed"], "observed_fitted": card["observed_fitted"],
                            "nulls": {name: m.to_dict() for name, m in card["nulls"].items()},
                            "skill": {name: (None if s is None else round(s, 4)) for name, s in card["skill"].items()}}
                    for split, card in cards.items()},
         "episodes": [{"name": e.scenario.name, "file": Path(e.path).name, "split": e.split,
-                      "checks": [row(c, e, k) for k, c in enumerate(e.checks)]} for e in episodes],
+                      "checks": [row(c, e, k) for k, c in enumerate(e.checks)],
+                      "observed": None if e.observed is None else e.observed.to_dict()} for e in episodes],
     }

@@ -23,7 +23,7 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..classroom.hindcast import NULL_MODELS, score_all, scorecard, to_json
-    from ..links import cite
+    from ..links import cite, page
     from ..errors import printable
 
     episodes = score_all(args.files or None)
@@ -42,12 +42,16 @@ def run(args) -> int:
             print(f"  {'held  ' if c.held else 'FAILED'}  {printable(c.text)}")
             if c.expectation.note:
                 print(f"          {printable(c.expectation.note)}")
+        if e.observed is not None:
+            for line in _observed_lines(e.observed):
+                print(f"  {printable(line)}")
     print(f"{held} of {total} expectations held across {len(episodes)} hindcasts "
           "(a check of the model's mechanisms against the record, not a forecast).")
     for split, card in scorecard(episodes).items():
         model = card["model"]
         print(f"\n{split}: {card['episodes']} episodes, {model.expectations} pair expectations "
-              f"({model.signed} with a sign)")
+              f"({model.signed} with a sign); observed targets: {card['observed']} episode"
+              f"{'' if card['observed'] == 1 else 's'} ({card['observed_fitted']} fitted)")
         print(f"  {'model':<22} {'sign':>6} {'in band':>8} {'MAE':>7} {'failed':>7}  {'skill':>6}")
         rows = [("this model", model, None)] + [(name, card["nulls"][name], card["skill"][name])
                                                 for name in NULL_MODELS]
@@ -58,7 +62,36 @@ def run(args) -> int:
     print("\nsign: share of signed expectations whose sign the band allows; in band: share of values inside "
           "their band; MAE: mean distance to the band; failed: episodes with a band missed; skill: "
           f"1 - MAE(model)/MAE(null) ({cite('model', 'Hindcasts')}).")
+    if any(e.observed is not None for e in episodes):
+        print("observed: observed = c_pair + λ·score, λ fitted across the pairs on the months before the episode, "
+              "c_pair from each pair's level there; the episode's months score it: correlation of changes, RMSE, "
+              f"skill 1 - MSE(model)/MSE(zero effect) ({cite('model', 'Observed targets')}; how to attach "
+              f"event data: {page('howto/observed')}).")
     return 1 if failed and args.strict else 0
+
+
+def _observed_lines(observed) -> list[str]:
+    """The observation model's fit and scores (sim/results/observation.py), or plainly why there is none."""
+    from pathlib import Path
+
+    head = (f"observed: {observed.measure} from {Path(observed.file).name}, month 1 = {observed.start}, "
+            f"fitted on the {observed.before} months before")
+    if not observed.fitted:
+        return [head, f"  not fitted: {observed.reason}."]
+    se = "" if observed.slope_se is None else f" ± {observed.slope_se:.3f}"
+    lines = [head, f"  observed = c_pair + λ·score: λ = {observed.slope:+.3f}{se}, c = {observed.intercept:+.3f} "
+                   f"({observed.points_before} pair-months before, {observed.points_during} during)"]
+    for fit in observed.pairs:
+        c = "n/a (no month before)" if fit.intercept is None else f"{fit.intercept:+.3f}"
+        lines.append(f"  {fit.pair[0]} → {fit.pair[1]}: starts at {fit.start_score:+.2f}, c_pair {c}, "
+                     f"{fit.months_before} months before, {fit.months_during} during")
+    correlation = "n/a" if observed.correlation is None else f"{observed.correlation:+.2f}"
+    skill = "n/a" if observed.skill is None else f"{observed.skill:+.2f}"
+    lines.append(f"  episode months: correlation of changes {correlation}, RMSE {observed.rmse:.3f} "
+                 f"(zero effect {observed.rmse_null:.3f}), skill {skill}")
+    if observed.warning:
+        lines.append(f"  {observed.warning}.")
+    return lines
 
 
 def _rate(x: float) -> str:

@@ -47,8 +47,28 @@ def _check(path) -> None:
     for warning in near_limits(cost):
         print(f"  warning: near a limit of `run` (README, Limits on the size of a run): {warning}; "
               "above 100% `run` refuses unless --allow-large")
+    if scenario.observed is not None:
+        print(f"  {printable(_observed_line(scenario))}")
     for line in _hostile_readings(scenario):
         print(f"  {line}")
+
+
+def _observed_line(scenario) -> str:
+    """What the episode's event series holds for its pairs: read and checked here, as `hindcast` will."""
+    from pathlib import Path
+
+    from ..inputs.event_series import calendar_month, read_event_series
+
+    observed = scenario.observed
+    series = read_event_series(observed.file)
+    before = {calendar_month(observed.start, -k) for k in range(1, observed.before + 1)}
+    during = {calendar_month(observed.start, k) for k in range(scenario.months)}
+    held = [month for (month, source, target), found in series.items()
+            if (source, target) in observed.pairs and found.events >= observed.min_events]
+    return (f"observed: {observed.measure} of {len(observed.pairs)} pair{'s' if len(observed.pairs) != 1 else ''} "
+            f"from {Path(observed.file).name}, month 1 = {observed.start}: "
+            f"{sum(month in before for month in held)} pair-months in the {observed.before} months before, "
+            f"{sum(month in during for month in held)} during (python -m sim hindcast scores them)")
 
 
 def _hostile_readings(scenario) -> list[str]:

@@ -33,6 +33,8 @@ GDELT = {"date": 1, "source_country": 7, "source_group": 8, "target_country": 17
 ICEWS = {"date": "Event Date", "source_name": "Source Name", "source_country": "Source Country",
          "code": "CAMEO Code", "goldstein": "Intensity", "target_name": "Target Name",
          "target_country": "Target Country"}
+SERIES_COLUMNS = ("month", "source", "target", "events", *QUAD_CLASSES, "goldstein_sum", "goldstein_mean",
+                  "net_cooperation")  # the CSV `sim data events` writes; sim/inputs/event_series.py reads it
 MAX_LINE = 1_000_000  # characters: a longer line is no event record; it is skipped as unreadable
 SKIP_OTHER, SKIP_SAME, SKIP_UNREADABLE = ("a side is not one of the actors", "both sides are the same actor",
                                           "unreadable (columns, date, CAMEO code or Goldstein score)")
@@ -128,8 +130,7 @@ class EventSeries:
         return out
 
     def to_csv(self) -> str:
-        header = ["month", "source", "target", "events", *QUAD_CLASSES, "goldstein_sum", "goldstein_mean",
-                  "net_cooperation"]
+        header = SERIES_COLUMNS
         lines = [",".join(header)]
         for record in self.records():
             lines.append(",".join(_csv_cell(record[column]) for column in header))

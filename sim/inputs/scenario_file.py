@@ -14,7 +14,16 @@ from ..errors import EntenteError, describe_value, did_you_mean, field_path
 from ..model.actors import ActorNames
 from ..model.events import HOSTILE, ScheduledEvent
 from ..model.parameters import Parameters
-from ..model.scenario import DEFAULT_MONTHS, MEASURES, ActorChange, AddedActor, Expectation, RelationOverride, Scenario
+from ..model.scenario import (
+    DEFAULT_MONTHS,
+    MEASURES,
+    ActorChange,
+    AddedActor,
+    Expectation,
+    Observed,
+    RelationOverride,
+    Scenario,
+)
 from .paths import check_input_file
 from .tables import canonical_actors, load_codebook
 from .text import name_problem
@@ -178,6 +187,9 @@ class _Checker:
             return self.error(path, f"the event id {value!r} is not a short name of lower-case letters, digits, "
                                     f"'-' and '_'", "Write for instance 'id: su35-sale' (at most 40 characters, "
                                                     "starting with a letter or a digit).")
+        if kind == "pattern" and path == ["observed", "start"]:
+            return self.error(path, f"the start month {value!r} is not a month written YYYY-MM",
+                              "Write the calendar month of month 1, for instance 'start: 2018-05' for May 2018.")
         if kind == "minLength":
             return self.error(path, f"{what} is empty", "Write a value after the colon.")
         if kind == "maxLength":
@@ -268,6 +280,9 @@ class _Checker:
         expectations = tuple(self.expectation(entry, index, months, names)
                              for index, entry in enumerate(data.get("expect", [])))
 
+        observed = self.observed(data["observed"], str(data.get("description", "")), names, base_dir) \
+            if "observed" in data else None
+
         relations_file = data.get("relations_file")
         if relations_file is not None:
             resolved_file = (base_dir or Path.cwd()) / relations_file
@@ -295,6 +310,7 @@ class _Checker:
             changes=changes,
             expectations=expectations,
             split=data.get("split"),
+            observed=observed,
             file=self.file,
             relations_file=relations_file,
         )
@@ -357,6 +373,41 @@ class _Checker:
                                measure=measure, low=low, high=high)
         return Expectation(pair=(first, second), change=entry["change"], from_month=from_month,
                            by_month=by_month, tolerance=float(entry.get("tolerance", 0.01)), note=note)
+
+    def observed(self, entry: dict, description: str, names: ActorNames, base_dir: Path | None) -> Observed:
+        """`observed:` checked: its pairs are actors, its file exists (relative to the episode), and its start
+        agrees with the description's "Month 1 is May 2018" where there is one (one date, said once)."""
+        import re
+
+        pairs = []
+        for index, pair in enumerate(entry["pairs"]):
+            first, second = (self.actor(names, text, ("observed", "pairs", index, i)) for i, text in enumerate(pair))
+            if first == second:
+                raise self.error(("observed", "pairs", index), f"a pair needs two different actors, but both are "
+                                 f"{first}", "Write [A, B]: the events A did to B, against how A regards B.")
+            if (first, second) in pairs:
+                raise self.error(("observed", "pairs", index), f"the pair [{first}, {second}] is listed twice",
+                                 "List each directed pair once.")
+            pairs.append((first, second))
+        said = re.search(r"Month 1 is (January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December) (\d{4})", description)
+        if said:
+            month = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                     "October", "November", "December"].index(said.group(1)) + 1
+            if entry["start"] != f"{said.group(2)}-{month:02d}":
+                raise self.error(("observed", "start"), f"start is {entry['start']} but the description says "
+                                 f"\"Month 1 is {said.group(1)} {said.group(2)}\"",
+                                 f"Write 'start: {said.group(2)}-{month:02d}', or correct the description.")
+        resolved = (base_dir or Path.cwd()) / entry["file"]
+        try:
+            check_input_file(resolved, "event series")
+        except EntenteError as error:
+            raise self.error(("observed", "file"), error.problem,
+                             (f"{error.hint} " if error.hint else "") + "Give the CSV that `python -m sim data "
+                             "events` wrote, as a path relative to this file.") from None
+        return Observed(file=str(resolved), start=entry["start"], pairs=tuple(pairs),
+                        measure=entry.get("measure", "net_cooperation"), before=int(entry.get("before", 12)),
+                        min_events=int(entry.get("min_events", 1)))
 
     def event(self, entry: dict, index: int, months: int, names: ActorNames, codebook) -> list[ScheduledEvent]:
         place = f"events[{index}]"

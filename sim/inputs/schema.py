@@ -8,7 +8,7 @@ into messages a student can act on.
 from __future__ import annotations
 
 from ..model.parameters import specs
-from ..model.scenario import CHANGES, MEASURES, SPLITS
+from ..model.scenario import CHANGES, MEASURES, OBSERVED_MEASURES, SPLITS
 from .tables import load_codebook
 
 MAX_MONTHS = 240  # twenty years: beyond that, monthly dynamics seeded from one article say little
@@ -22,6 +22,7 @@ EVENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]{0,39}$"  # a slug: 'sale', 'su35-sale', 
 MAX_NOTE = 500  # characters: a sentence or two; the note is repeated in events.csv for every run
 MAX_DESCRIPTION = 5000  # characters: a few paragraphs
 MAX_BAND = 2.0  # an effect on a score in [-1, 1] is within [-2, 2]; so, in practice, is a share of a peak
+MAX_BEFORE = 120  # months of event data before an episode that fit its observation model: ten years
 MAX_BLOCS = 6  # blocs a run looks for each month (`sim run --blocs K`): more than six split seven actors apart
 
 BEHAVIOUR = {
@@ -168,6 +169,28 @@ def scenario_schema() -> dict:
                   *({"required": ["pair", measure]} for measure in MEASURES)],
         "additionalProperties": False,
     }
+    observed = {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "minLength": 1,
+                     "description": "The monthly series `python -m sim data events` wrote (a CSV), relative to "
+                                    "this file."},
+            "start": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+                      "description": "The calendar month of month 1, as YYYY-MM (e.g. 2018-05)."},
+            "pairs": {"type": "array", "items": pair, "minItems": 1,
+                      "description": "Directed pairs [A, B]: the events A did to B against how A regards B."},
+            "measure": {"type": "string", "enum": list(OBSERVED_MEASURES), "default": "net_cooperation",
+                        "description": "The series' column the scores are compared with."},
+            "before": {"type": "integer", "minimum": 1, "maximum": MAX_BEFORE, "default": 12,
+                       "description": "Months before month 1 that fit the observation model."},
+            "min_events": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1,
+                           "description": "A month of a pair with fewer events is no observation."},
+        },
+        "required": ["file", "start", "pairs"],
+        "additionalProperties": False,
+        "description": "Hindcasts: an event-data series the model's monthly scores are scored against "
+                       "(python -m sim hindcast; docs/howto/observed.md).",
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Entente scenario",
@@ -197,6 +220,7 @@ def scenario_schema() -> dict:
             "expect": {"type": "array", "items": expectation,
                        "description": "Hindcasts: the bands and directions a credible model must show "
                                       "(python -m sim hindcast)."},
+            "observed": observed,
         },
         "required": ["name"],
         "additionalProperties": False,

@@ -60,6 +60,28 @@ class Expectation:
     high: float | None = None
 
 
+OBSERVED_MEASURES = ("net_cooperation", "goldstein_mean")  # columns of `sim data events` an episode may score
+
+
+@dataclass(frozen=True)
+class Observed:
+    """An episode's observed target: a monthly event-data series (`sim data events` writes it) that the
+    model's scores are compared with through the observation model of sim/results/observation.py.
+
+    Month 1 of the episode is the calendar month `start` ("YYYY-MM"); the `before` months preceding it fit
+    the observation model; the episode's months score it. `pairs` are directed: [A, B] reads the events
+    A did to B against how A regards B. A month with fewer than `min_events` events of a pair is no
+    observation (a month without events is missing, not zero).
+    """
+
+    file: str
+    start: str
+    pairs: tuple[tuple[str, str], ...]
+    measure: str = "net_cooperation"
+    before: int = 12
+    min_events: int = 1
+
+
 @dataclass(frozen=True)
 class RelationOverride:
     source: str
@@ -83,6 +105,7 @@ class Scenario:
     changes: tuple[ActorChange, ...] = ()
     expectations: tuple[Expectation, ...] = ()
     split: str | None = None  # a hindcast's place in the scorecard: one of SPLITS, or None
+    observed: Observed | None = None  # a hindcast's event-data target (`observed:`), or None
     file: str | None = None
     relations_file: str | None = None
 
