@@ -105,6 +105,14 @@ def test_saturating_add_never_passes_the_bounds_and_shrinks_near_them():
     np.testing.assert_allclose(moved, [0.5, 0.95, -0.95, 1.0])
 
 
+def test_a_move_away_from_the_near_bound_is_never_amplified():
+    """A thaw between rivals (or a quarrel between friends) moves the pair by the event's own size, not by
+    1 - a times it: at -0.7 the old rule turned +0.3 into +0.51."""
+    scores = np.array([-0.7, 0.8, -0.7, 0.8])
+    moved = dynamics.saturating_add(scores, np.array([0.3, -0.3, -0.3, 0.3]))
+    np.testing.assert_allclose(moved, [-0.4, 0.5, -0.79, 0.86])  # away: full size; towards the bound: damped
+
+
 def test_event_moves_both_parties_by_the_weight():
     scores = np.zeros((3, 3))
     delta = dynamics.event_impulse(scores, 0, 1, 0.8, event_scale=0.5, audience_scale=0.3)

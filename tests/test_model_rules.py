@@ -120,7 +120,7 @@ def test_a_clash_then_a_restoring_event_leaves_at_most_a_third_of_the_trough_aft
     model = trajectory(start, [event(1, "military_clash", 0, 1), event(2, "restore_relations", 0, 1)], months=14)
     pair = model.history[0, :, 0, 1]
     trough = 0.5 - pair.min()
-    assert trough > 0.3  # the clash hurts
+    assert trough > 0.2  # the clash hurts
     assert 0.5 - pair[14] <= trough / 3
     without = trajectory(start, [event(1, "military_clash", 0, 1)], months=14, friendship_buffer=0.0)
     assert 0.5 - without.history[0, 14, 0, 1] > trough / 3  # without both rules it does not heal so
@@ -131,7 +131,31 @@ def test_a_single_clash_between_friends_heals_without_any_restoring_event():
     healed = trajectory(start, [event(1, "military_clash", 0, 1)], months=36, reactions=False, **QUIET)
     scarred = trajectory(start, [event(1, "military_clash", 0, 1)], months=36, reactions=False,
                          friendship_buffer=0.0, **QUIET)
-    assert healed.history[0, 36, 0, 1] > 0.6 > scarred.history[0, 36, 0, 1]
+    hurt = 0.8 - healed.history[0, :, 0, 1].min()
+    assert hurt > 0.2  # the clash hurts
+    assert 0.8 - healed.history[0, 36, 0, 1] < hurt / 5  # and heals
+    assert 0.8 - scarred.history[0, 36, 0, 1] > hurt / 2  # unless nothing shields the friendship
+
+
+def test_a_demobilisation_after_a_crisis_does_not_lift_rivals_above_where_they_were():
+    """A withdrawal of forces is a de-escalation (CAMEO 087): its lasting part restores the baseline, no
+    more. Rivals at -0.7 hit by a clash and then a withdrawal end, a year on, below the no-event path."""
+    start = [[0, -0.7, 0.0], [-0.7, 0, 0.0], [0.0, 0.0, 0]]
+    crisis = [event(1, "military_clash", 0, 1, mutual=True), event(6, "withdrawal", 0, 1, 0.5, mutual=True)]
+    model = trajectory(start, crisis, months=18, reactions=False, **QUIET)
+    calm = trajectory(start, [], months=18, reactions=False, **QUIET)
+    effect = model.history[0, :, 0, 1] - calm.history[0, :, 0, 1]
+    assert effect[5] < -0.05  # the crisis hurts
+    assert effect[18] <= 0.0  # and the withdrawal undoes part of it, not more
+    assert CODEBOOK["withdrawal"].restorative
+
+
+def test_lasting_scale_multiplies_every_lasting_share():
+    start = [[0, 0.0, 0.0], [0.0, 0, 0.0], [0.0, 0.0, 0]]
+    kept = {scale: trajectory(start, [event(1, "arms_sale", 0, 1)], months=36, reactions=False,
+                              lasting_scale=scale, **QUIET).history[0, 36, 0, 1] for scale in (0.0, 1.0, 1.5)}
+    assert abs(kept[0.0]) < 0.01  # nothing lasts: memory erases the sale
+    assert 0.0 < kept[1.0] < kept[1.5]
 
 
 # -- onlookers -----------------------------------------------------------------------------------------------

@@ -38,15 +38,23 @@ def zero_diagonal(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def saturating_add(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    """Add delta so that scores approach but never pass +-1: a + d(1 - a) upwards, a + d(1 + a) downwards.
+def room(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """How much of a change d a pair at score a takes: 1 - a upwards from a friendly score, 1 + a downwards
+    from a hostile one, and all of it (1) when it moves away from the bound it is near.
 
-    The room left shrinks near the bound, so an already close alliance gains less from one more deal,
-    and |delta| <= 1 keeps the result inside [-1, 1] exactly.
-    """
+    The room shrinks towards the bound a move heads for, so an already close alliance gains less from one
+    more deal and a bitter rivalry sinks less from one more clash. It never exceeds 1: a thaw between rivals
+    (or a quarrel between friends) moves them by no more than the event's own size. The older rule
+    a + d(1 - a) gave a pair at -0.7 1.7 times a conciliatory event's size, so one demobilisation lifted India
+    and Pakistan far above where they stood before the crisis it ended (CHANGELOG, "Calibrated defaults")."""
+    return np.where(delta >= 0.0, 1.0 - np.maximum(scores, 0.0), 1.0 + np.minimum(scores, 0.0))
+
+
+def saturating_add(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Add delta so that scores approach but never pass +-1: a + d * room(a, d), with |d| <= 1 (clipped),
+    which keeps the result inside [-1, 1] exactly."""
     delta = np.clip(delta, -1.0, 1.0)
-    room = np.where(delta >= 0.0, 1.0 - scores, 1.0 + scores)
-    return np.clip(scores + delta * room, -1.0, 1.0)
+    return np.clip(scores + delta * room(scores, delta), -1.0, 1.0)
 
 
 def balance_field(scores: np.ndarray, mode: str = TRIAD) -> np.ndarray:
@@ -166,14 +174,16 @@ def _supplier_term(to_supplier: np.ndarray, to_gainer: np.ndarray) -> np.ndarray
     return np.where((to_gainer < 0.0) | (to_supplier >= 0.0), to_gainer, 0.0)
 
 
-def lasting_part(delta: np.ndarray, durable: float, prior: np.ndarray, *, hostile: bool,
+def lasting_part(delta: np.ndarray, durable: float | np.ndarray, prior: np.ndarray, *, hostile: bool,
                  buffer: float | np.ndarray = 0.0) -> np.ndarray:
     """The share of an event's impulse that moves the baseline: durable * delta, except that a hostile
     act's cooling of a_ij is shielded by the pair's friendly history, times 1 - buffer * max(0, prior_ij)
     (prior: the starting, long-run baseline). Diehl & Goertz (2000): most disputes stay isolated, and
-    lasting rivalry is built by repeated ones; a clash between friends mostly heals. buffer may be (runs,).
+    lasting rivalry is built by repeated ones; a clash between friends mostly heals. durable and buffer
+    may be (runs,).
     """
-    part = durable * np.asarray(delta, dtype=float)
+    durable = np.asarray(durable, dtype=float)
+    part = (durable[..., None, None] if durable.ndim else durable) * np.asarray(delta, dtype=float)
     if not hostile:
         return part
     buffer = np.asarray(buffer, dtype=float)
@@ -181,18 +191,19 @@ def lasting_part(delta: np.ndarray, durable: float, prior: np.ndarray, *, hostil
     return np.where(part < 0.0, part * shield, part)
 
 
-def restoration(baseline: np.ndarray, prior: np.ndarray, source: int, target: int, share: float) -> np.ndarray:
+def restoration(baseline: np.ndarray, prior: np.ndarray, source: int, target: int,
+                share: float | np.ndarray) -> np.ndarray:
     """The lasting part of a de-escalation (apology, ceasefire, restored relations): a durable impulse that
     moves the two parties' baseline back towards the prior by `share` of the gap (0..1), never past it,
-    and moves nothing else. Through saturating_add, b + x (1 - b) with x = share * gap / (1 - b) is
+    and moves nothing else. Through saturating_add, b + x room(b, x) with x = share * gap / room is
     exactly b + share * gap."""
     b = np.asarray(baseline, dtype=float)
     out = np.zeros_like(b)
-    share = min(max(float(share), 0.0), 1.0)
+    share = np.clip(np.asarray(share, dtype=float), 0.0, 1.0)  # may be (runs,)
     for i, j in ((source, target), (target, source)):
         gap = np.maximum(np.asarray(prior, dtype=float)[..., i, j] - b[..., i, j], 0.0)
-        room = np.maximum(1.0 - b[..., i, j], 1e-12)
-        out[..., i, j] = np.minimum(share * gap / room, 1.0)
+        free = np.maximum(room(b[..., i, j], gap), 1e-12)
+        out[..., i, j] = np.minimum(share * gap / free, 1.0)
     return out
 
 
@@ -336,14 +347,12 @@ def step_parts(
 def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray) -> np.ndarray:
     """Each delta's part of saturating_add(start, total) - start, where total is the sum of deltas.
 
-    The addition is x * room with x = clip(total, -1, 1) and room = 1 - start or 1 + start by the sign
-    of x: the room is common to all deltas, and so is the clip's ratio x / total, so each delta gets
+    The addition is x * room(start, x) with x = clip(total, -1, 1): the room is common to all deltas, and so is the clip's ratio x / total, so each delta gets
     delta * (x / total) * room, and the shares add up to the whole.
     """
     clipped = np.clip(total, -1.0, 1.0)
-    room = np.where(clipped >= 0.0, 1.0 - start, 1.0 + start)
     ratio = 1.0 / np.maximum(np.abs(total), 1.0)  # x / total: 1 unless the total was clipped
-    return np.asarray(deltas, dtype=float) * (room * ratio)
+    return np.asarray(deltas, dtype=float) * (room(start, clipped) * ratio)
 
 
 def _give_residual_to_largest(stack: np.ndarray, whole: np.ndarray) -> None:

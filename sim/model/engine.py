@@ -263,11 +263,12 @@ class AlignmentModel(mesa.Model):
                 event_scale=self.each.at("event_scale", runs), audience_scale=self.each.rows(self.audience, runs),
                 audience_share=slot.audience_share, rule=kind.audience, one_way=kind.one_way,
             )
+            share = np.minimum(kind.durable * self.each.at("lasting_scale", runs), 1.0)
             if kind.restorative:  # its lasting part undoes the damage to the pair's baseline, no more
                 lasting = dynamics.restoration(self.structural[runs], self.prior[runs], slot.source, slot.target,
-                                               kind.durable * slot.intensity / kind.duration)
+                                               share * slot.intensity / kind.duration)
             else:
-                lasting = dynamics.lasting_part(delta, kind.durable, self.prior[runs], hostile=kind.audience == HOSTILE,
+                lasting = dynamics.lasting_part(delta, share, self.prior[runs], hostile=kind.audience == HOSTILE,
                                                 buffer=self.each.at("friendship_buffer", runs))
             impulse[runs] += delta
             durable[runs] += lasting

@@ -58,9 +58,10 @@ class Parameters:
         "gestures tend to be returned.",
         0.0, 1.0)
     event_scale: float = _declare(
-        0.6, "score per unit weight",
+        0.27, "score per unit weight",
         "How far an event moves the two parties' scores: a unit-intensity event of Goldstein weight G moves "
-        "them by event_scale * G/10 before saturation.",
+        "them by event_scale * G/10 before saturation. The default is the median of the recorded "
+        f"calibration on the training episodes ({cite('model', 'Calibration by rejection ABC')}).",
         0.0, 2.0)
     audience_scale: float = _declare(
         0.2, "share of the parties' response",
@@ -86,6 +87,13 @@ class Parameters:
         "starting (long-run) baseline, so a single clash between friends heals while one between rivals "
         "lasts (Diehl & Goertz 2000: most disputes stay isolated). 0 makes every clash last in full.",
         0.0, 1.0)
+    lasting_scale: float = _declare(
+        1.3, "multiplier",
+        "How much of every event stays in the pair's baseline, relative to the codebook: each event type's "
+        "lasting share (its `durable`, from 0.1 for a visit to 0.9 for an alliance) is multiplied by this, "
+        "up to the whole event. 1 keeps the codebook's shares, 0 makes every event fade with memory; the "
+        f"default is the median of the recorded calibration ({cite('model', 'Calibration by rejection ABC')}).",
+        0.0, 2.0)
     noise: float = _declare(
         0.0, "score per month (s.d.)",
         "Month-to-month random fluctuation of every score (standard deviation): domestic politics, "
