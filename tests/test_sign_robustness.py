@@ -28,7 +28,7 @@ HEADLINES = {  # scenario: (source, target, sign) for its three largest effects 
     "s400_india": [("India", "Russia", +1), ("Russia", "India", +1), ("Pakistan", "Russia", -1)],
 }
 FRAGILE: dict[str, list] = {}  # scenario: [(source, target, parameter, value, effect)] once a sign is seen to flip
-SMALLEST = 0.02  # an effect this close to 0 is no sign at all
+SMALLEST = 0.005  # an effect this close to 0 is no sign at all: the report shows none below it (SHOWN_EFFECT)
 
 
 def _moves(parameters):
