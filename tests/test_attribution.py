@@ -83,14 +83,15 @@ def test_two_sources_in_one_month_share_the_saturated_impulse_in_proportion():
     scores = np.zeros((3, 3))
     scores[0, 1] = 0.5
     first, second = np.zeros((3, 3)), np.zeros((3, 3))
-    first[0, 1], second[0, 1] = 0.9, 0.3  # total 1.2: clipped to 1, room 0.5
+    first[0, 1], second[0, 1] = 0.9, 0.3  # a push of 1.2 in all
     impulses = np.array([first, second])
     zeros = np.zeros_like(impulses)
     parts = dynamics.step_parts(scores, scores, first + second, np.zeros((3, 3)), np.zeros((3, 3)),
                                 dynamics.Rates(0.0, 0.0, 0.0), impulses=impulses, durables=zeros,
                                 baseline_shifts=zeros, score_shifts=zeros)
-    assert parts.scores[0, 1] == 1.0  # 0.5 + 1 x (1 - 0.5)
-    assert parts.sources[:, 0, 1] == pytest.approx([0.5 * 0.9 / 1.2, 0.5 * 0.3 / 1.2])
+    move = np.tanh(np.arctanh(0.5) + 1.2) - 0.5  # 0.441: the saturated push
+    assert parts.scores[0, 1] == pytest.approx(0.5 + move)
+    assert parts.sources[:, 0, 1] == pytest.approx([move * 0.9 / 1.2, move * 0.3 / 1.2])
 
 
 def attribution_gap_and_trajectory_check(scenario, world=None):

@@ -101,16 +101,22 @@ def test_scores_stay_in_range_under_extreme_parameters(rate):
 
 def test_saturating_add_never_passes_the_bounds_and_shrinks_near_them():
     scores = np.array([0.0, 0.9, -0.9, 0.99])
-    moved = dynamics.saturating_add(scores, np.array([0.5, 0.5, -0.5, 3.0]))
-    np.testing.assert_allclose(moved, [0.5, 0.95, -0.95, 1.0])
+    moved = dynamics.saturating_add(scores, np.array([0.5, 0.5, -0.5, 30.0]))
+    assert moved[0] == pytest.approx(np.tanh(0.5))  # near 0 a push moves the pair by about its size
+    assert 0 < moved[1] - 0.9 < moved[0] / 5 and 0 < -0.9 - moved[2] < moved[0] / 5  # near a bound far less
+    assert 0.99 < moved[3] < 1.0  # and never to it, however hard the push
 
 
-def test_a_move_away_from_the_near_bound_is_never_amplified():
-    """A thaw between rivals (or a quarrel between friends) moves the pair by the event's own size, not by
-    1 - a times it: at -0.7 the old rule turned +0.3 into +0.51."""
-    scores = np.array([-0.7, 0.8, -0.7, 0.8])
-    moved = dynamics.saturating_add(scores, np.array([0.3, -0.3, -0.3, 0.3]))
-    np.testing.assert_allclose(moved, [-0.4, 0.5, -0.79, 0.86])  # away: full size; towards the bound: damped
+def test_a_push_adds_to_the_latent_propensity_so_two_halves_make_a_whole():
+    """tanh(atanh(a) + d): two pushes in a row move a pair exactly as their sum does at once, and a thaw
+    between rivals moves them more than a further crisis (the room lies towards 0)."""
+    a = np.array([-0.7, 0.8, 0.2])
+    d = np.array([0.3, -0.3, 0.4])
+    np.testing.assert_allclose(dynamics.saturating_add(dynamics.saturating_add(a, d / 2), d / 2),
+                               dynamics.saturating_add(a, d))
+    thaw = dynamics.saturating_add(np.array([-0.7]), np.array([0.3]))[0] + 0.7
+    crisis = -0.7 - dynamics.saturating_add(np.array([-0.7]), np.array([-0.3]))[0]
+    assert thaw > crisis > 0 and thaw < 0.3  # and neither takes more than the push
 
 
 def test_event_moves_both_parties_by_the_weight():

@@ -116,7 +116,7 @@ def test_an_arms_sale_to_pakistan_cools_india_towards_russia():
     sale = [{"at": 3, "type": "arms_sale", "from": "Russia", "to": "Pakistan"}]
     india, russia = 2, 0
     with_rivalry = run(scenario(months=36, relations=RIVALS, parameters={"reactions": False}, events=sale))
-    assert with_rivalry.effect(36)[india, russia] < -0.015
+    assert with_rivalry.effect(36)[india, russia] < -0.005
     milder = run(scenario(months=36, relations=[{"between": ["India", "Pakistan"], "score": -0.2}],
                           parameters={"reactions": False}, events=sale))
     assert milder.effect(36)[india, russia] < 0

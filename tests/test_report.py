@@ -140,8 +140,8 @@ def test_the_effects_table_gives_each_event_its_attributed_part():
 
 def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
     """The three pairs of the largest effects, each change over run 1 by cause: the causes add up to the
-    change (to the files' rounding), the sale itself cools India on Russia, and the report draws each as a
-    waterfall whose bars end at the final score."""
+    change (to the files' rounding), the sale itself warms the onlooker it names (the Taliban, a friend of
+    Pakistan, on Russia), and the report draws each as a waterfall whose bars end at the final score."""
     import html as html_module
 
     import sim
@@ -154,20 +154,19 @@ def test_the_report_and_the_summary_say_why_the_headline_pairs_moved():
     for why in summary.why:
         assert abs(sum(cause.value for cause in why.causes) - why.change) < 1e-5
         assert len(why.causes) <= 9 and all(cause.value != 0.0 for cause in why.causes)
-    first = next(w for w in summary.why if (w.source, w.target) == ("India", "Russia"))
-    assert first.change < 0
-    sale = next(cause for cause in first.causes if cause.label == "month 3: arms_sale Russia → Pakistan")
-    assert sale.kind == "event" and sale.value < -0.02  # an arms sale to India's rival cools India on Russia
+    onlooker = next(w for w in summary.why if (w.source, w.target) == ("Taliban", "Russia"))
+    sale = next(cause for cause in onlooker.causes if cause.label == "month 3: arms_sale Russia → Pakistan")
+    assert sale.kind == "event" and sale.value > 0.005  # a friend of the buyer warms to the seller
     assert Summary.from_dict(json.loads(summary.to_json())).why == summary.why  # summary.json keeps it
 
     page = report_html(result)
     assert "<h2>Why these pairs moved</h2>" in page
-    assert html_module.unescape(page).count("Why did India cool on Russia?") == 1
+    assert html_module.unescape(page).count("Why did Taliban warm to Russia?") == 1
     assert page.count("<svg ") == 3
-    start = page.index('aria-label="Why India → Russia moved')
+    start = page.index('aria-label="Why Taliban → Russia moved')
     svg = page[page.rindex("<svg ", 0, start):page.index("</svg>", start)]
-    assert svg.count("<rect ") == len(first.causes) + 2  # the start, each cause, the end
-    assert f"score at month {summary.months}" in svg and f"{summary.final['India']['Russia']:+.3f}" in svg
+    assert svg.count("<rect ") == len(onlooker.causes) + 2  # the start, each cause, the end
+    assert f"score at month {summary.months}" in svg and f"{summary.final['Taliban']['Russia']:+.3f}" in svg
 
 
 def test_the_waterfall_escapes_what_a_scenario_names_and_spans_the_scores():
@@ -219,8 +218,8 @@ def test_every_effect_row_says_its_cause_and_tells_change_from_effect():
     assert len(rows) == sum(abs(c.effect) >= 0.005 for c in result.summary.changes)
     by_pair = {row[0]: row for row in rows}
     india = by_pair["India → Russia"]
-    assert india[3] == "−0.07" and india[5] == "−0.02"  # the change, and the effect beside it
-    assert "Pushed by" in india[7] and "−0.03 of run 1's change (39%)" in india[8]
+    assert india[3] == "−0.06" and india[5] == "−0.01"  # the change, and the effect beside it
+    assert "Pushed by" in india[7] and "−0.01 of run 1's change (22%)" in india[8]
     assert all(row[7].startswith(("Pushed by", "Held back")) for row in rows)
     kinds = " ".join(row[7] for row in rows)
     assert "balance (" in kinds and "reciprocity (" in kinds

@@ -20,15 +20,15 @@ from conftest import SCENARIOS
 HEADLINES = {  # scenario: (source, target, sign) for its three largest effects as written
     "afghan_peace_talks": [("Taliban", "Afghanistan", +1), ("Afghanistan", "Taliban", +1),
                            ("US", "Afghanistan", -1)],
-    "arms_sale_pakistan": [("Pakistan", "Russia", +1), ("Russia", "Pakistan", +1), ("India", "Russia", -1)],
+    "arms_sale_pakistan": [("Pakistan", "Russia", +1), ("Russia", "Pakistan", +1), ("Taliban", "Russia", +1)],
     "quad_intelligence_meeting": [("Pakistan", "Iran", +1), ("Iran", "Pakistan", +1), ("Pakistan", "Russia", +1)],
     "russia_pakistan_exercise": [("Pakistan", "Russia", +1), ("Russia", "Pakistan", +1), ("US", "India", +1)],
     "russia_pakistan_rapprochement": [("Russia", "Pakistan", +1), ("Pakistan", "Russia", +1),
                                       ("Taliban", "Russia", +1)],
-    "s400_india": [("India", "Russia", +1), ("Russia", "India", +1), ("Pakistan", "Russia", -1)],
+    "s400_india": [("India", "Russia", +1), ("Russia", "India", +1), ("Taliban", "Russia", -1)],
 }
 FRAGILE: dict[str, list] = {}  # scenario: [(source, target, parameter, value, effect)] once a sign is seen to flip
-SMALLEST = 0.005  # an effect this close to 0 is no sign at all: the report shows none below it (SHOWN_EFFECT)
+SMALLEST = 0.0005  # an effect this close to 0 is no sign at all: the terminal lists none below it (LISTED_EFFECT)
 
 
 def _moves(parameters):

@@ -230,7 +230,7 @@ def test_the_events_behind_an_effect_are_ranked_by_their_exact_part_of_run_1():
         assert list(change.events) == [e.event for e in change.attribution if e.value * change.effect > 0]
     cooled = next(c for c in result.summary.changes if (c.source, c.target) == ("India", "Russia"))
     assert cooled.effect < 0 and cooled.events[0] == "month 3: arms_sale Russia → Pakistan"
-    assert cooled.attribution[0].value < -0.02
+    assert cooled.attribution[0].value < -0.005
     text = summary_text(result.summary)
     assert f"month 3: arms_sale Russia → Pakistan ({cooled.attribution[0].value:+.2f})" in text
     # summary.json keeps `events` (labels) and adds `attribution`; a file written before it still reads.

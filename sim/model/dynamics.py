@@ -38,23 +38,25 @@ def zero_diagonal(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def room(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    """How much of a change d a pair at score a takes: 1 - a upwards from a friendly score, 1 + a downwards
-    from a hostile one, and all of it (1) when it moves away from the bound it is near.
-
-    The room shrinks towards the bound a move heads for, so an already close alliance gains less from one
-    more deal and a bitter rivalry sinks less from one more clash. It never exceeds 1: a thaw between rivals
-    (or a quarrel between friends) moves them by no more than the event's own size. The older rule
-    a + d(1 - a) gave a pair at -0.7 1.7 times a conciliatory event's size, so one demobilisation lifted India
-    and Pakistan far above where they stood before the crisis it ended (CHANGELOG, "Calibrated defaults")."""
-    return np.where(delta >= 0.0, 1.0 - np.maximum(scores, 0.0), 1.0 + np.minimum(scores, 0.0))
+LIMIT = 1.0 - 1e-9
+"""Scores stay strictly inside (-1, 1): the latent propensity atanh(a) is finite however many events add to it."""
 
 
 def saturating_add(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    """Add delta so that scores approach but never pass +-1: a + d * room(a, d), with |d| <= 1 (clipped),
-    which keeps the result inside [-1, 1] exactly."""
-    delta = np.clip(delta, -1.0, 1.0)
-    return np.clip(scores + delta * room(scores, delta), -1.0, 1.0)
+    """Add delta to the latent propensity behind each score: tanh(atanh(a) + d).
+
+    A score is read as the tanh of an unbounded propensity that events push (a log-odds view of alignment,
+    as latent-space models of international relations read ties): near 0 an event moves the pair by its
+    own size; towards a bound the same push moves it less and less, so an already close alliance gains
+    little from one more deal and a bitter rivalry sinks a little further in each crisis, and no score
+    reaches +-1. The local rate is 1 - a^2, the factor the noise is scaled by. Before this rule the room was
+    1 - a or 1 + a on both sides of zero (a pair at -0.7 took 1.7 times a conciliatory event; CHANGELOG,
+    "Calibrated defaults")."""
+    scores = np.asarray(scores, dtype=float)
+    delta = np.broadcast_to(np.asarray(delta, dtype=float), np.broadcast_shapes(scores.shape, np.shape(delta)))
+    a = np.clip(scores, -LIMIT, LIMIT)
+    pushed = np.clip(np.tanh(np.arctanh(a) + delta), -LIMIT, LIMIT)
+    return np.where(delta == 0.0, scores, pushed)  # no push, no change: not even a rounding of tanh(atanh(a))
 
 
 def balance_field(scores: np.ndarray, mode: str = TRIAD) -> np.ndarray:
@@ -193,17 +195,16 @@ def lasting_part(delta: np.ndarray, durable: float | np.ndarray, prior: np.ndarr
 
 def restoration(baseline: np.ndarray, prior: np.ndarray, source: int, target: int,
                 share: float | np.ndarray) -> np.ndarray:
-    """The lasting part of a de-escalation (apology, ceasefire, restored relations): a durable impulse that
-    moves the two parties' baseline back towards the prior by `share` of the gap (0..1), never past it,
-    and moves nothing else. Through saturating_add, b + x room(b, x) with x = share * gap / room is
-    exactly b + share * gap."""
-    b = np.asarray(baseline, dtype=float)
+    """The lasting part of a de-escalation (apology, ceasefire, restored relations, withdrawal): a durable
+    impulse that moves the two parties' baseline back towards the prior by `share` of the gap (0..1), never
+    past it, and moves nothing else. It is the push whose saturating_add lands exactly on b + share * gap."""
+    b = np.clip(np.asarray(baseline, dtype=float), -LIMIT, LIMIT)
     out = np.zeros_like(b)
     share = np.clip(np.asarray(share, dtype=float), 0.0, 1.0)  # may be (runs,)
     for i, j in ((source, target), (target, source)):
         gap = np.maximum(np.asarray(prior, dtype=float)[..., i, j] - b[..., i, j], 0.0)
-        free = np.maximum(room(b[..., i, j], gap), 1e-12)
-        out[..., i, j] = np.minimum(share * gap / free, 1.0)
+        goal = np.clip(b[..., i, j] + share * gap, -LIMIT, LIMIT)
+        out[..., i, j] = np.arctanh(goal) - np.arctanh(b[..., i, j])
     return out
 
 
@@ -309,7 +310,7 @@ def step_parts(
     far each source has moved the baseline and the scores before this month (the caller accumulates
     `baseline_moves` and `sources`). The non-linear parts are shared by the rules in docs/model.md: the clip
     after drift and noise scales every drift and noise term by the same factor; the saturating addition
-    gives each source its share of the (clipped) impulse times the room they all share. Memory's pull is
+    gives each source its share of the month's push times the rate, move / push, they all share. Memory's pull is
     linear, mu (b - a), so it splits exactly: each source's footprint, mu (its baseline shift - its score
     shift), goes to that source (its transient part fading, its durable part holding), and the rest, the
     pull of the starting baseline on what no source moved, to memory. What rounding leaves over (about
@@ -345,14 +346,14 @@ def step_parts(
 
 
 def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray) -> np.ndarray:
-    """Each delta's part of saturating_add(start, total) - start, where total is the sum of deltas.
-
-    The addition is x * room(start, x) with x = clip(total, -1, 1): the room is common to all deltas, and so is the clip's ratio x / total, so each delta gets
-    delta * (x / total) * room, and the shares add up to the whole.
-    """
-    clipped = np.clip(total, -1.0, 1.0)
-    ratio = 1.0 / np.maximum(np.abs(total), 1.0)  # x / total: 1 unless the total was clipped
-    return np.asarray(deltas, dtype=float) * (room(start, clipped) * ratio)
+    """Each delta's part of saturating_add(start, total) - start, where total is the sum of deltas: each
+    gets delta * (move / total), so the shares add up to the move, and pushes that cancel each other
+    (total 0) split the local rate 1 - a^2, which is where move / total tends."""
+    start = np.clip(start, -LIMIT, LIMIT)
+    move = saturating_add(start, total) - start
+    small = np.abs(total) < 1e-12
+    rate = np.where(small, 1.0 - start * start, move / np.where(small, 1.0, total))
+    return np.asarray(deltas, dtype=float) * rate
 
 
 def _give_residual_to_largest(stack: np.ndarray, whole: np.ndarray) -> None:

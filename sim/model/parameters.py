@@ -88,11 +88,12 @@ class Parameters:
         "lasts (Diehl & Goertz 2000: most disputes stay isolated). 0 makes every clash last in full.",
         0.0, 1.0)
     lasting_scale: float = _declare(
-        1.3, "multiplier",
+        1.0, "multiplier",
         "How much of every event stays in the pair's baseline, relative to the codebook: each event type's "
         "lasting share (its `durable`, from 0.1 for a visit to 0.9 for an alliance) is multiplied by this, "
-        "up to the whole event. 1 keeps the codebook's shares, 0 makes every event fade with memory; the "
-        f"default is the median of the recorded calibration ({cite('model', 'Calibration by rejection ABC')}).",
+        "up to the whole event. 1 keeps the codebook's shares, 0 makes every event fade with memory. The "
+        "recorded calibration cannot tell values from 0.5 to 1.9 apart, so the default keeps the codebook's "
+        f"shares ({cite('model', 'Calibration by rejection ABC')}).",
         0.0, 2.0)
     noise: float = _declare(
         0.0, "score per month (s.d.)",
