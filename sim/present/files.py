@@ -236,19 +236,10 @@ def check_result_dir(out_dir: str | Path) -> Path:
 
 
 def read_summary(folder) -> Summary:
-    """summary.json of a checked folder: bounded JSON, its fields' types checked, then the Summary."""
-    from ..errors import EntenteError
-    from ..results.folder_reader import damaged
-    from ..results.summary_fields import check_summary
+    """summary.json of a checked folder: bounded JSON, its fields' types and sizes checked, then the Summary."""
+    from ..results.summary_fields import summary_from_data
 
-    path = folder.path / "summary.json"
-    data = check_summary(folder.json("summary.json"), str(path))
-    try:
-        return Summary.from_dict(data)
-    except EntenteError as error:
-        raise damaged(path, f"summary.json is damaged: {error.problem}") from None
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        raise damaged(path, f"summary.json is damaged ({type(error).__name__}: {str(error)[:100]})") from None
+    return summary_from_data(folder.json("summary.json"), str(folder.path / "summary.json"))
 
 
 EVENT_ROW_BYTES = 8192  # the most an events.csv row may take when read back (a reaction's reason, quoted)
