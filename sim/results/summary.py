@@ -221,8 +221,8 @@ class Agreement:
 
 @dataclass(frozen=True, kw_only=True)
 class Summary:
-    """What summary.json holds, its fields in the file's key order (`to_json`, `from_json`: the converter
-    below). Scores are means over runs; `changes` is sorted by |effect|, largest first.
+    """What summary.json holds, its fields in the file's key order (`to_json` and `from_json` go through
+    `json_converter`). Scores are means over runs; `changes` is sorted by |effect|, largest first.
 
     starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
     event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
