@@ -1,7 +1,7 @@
 """Write a Result to its output folder (CSV, JSON, plots, manifest) and read it back.
 
 Data files are byte-identical for the same scenario and seed: fixed column order, six decimals, no
-timestamps. Writing goes through sim.output, so a run that fails half-way leaves no result that looks
+timestamps. Writing goes through sim.results.folder, so a run that fails half-way leaves no result that looks
 complete and never damages an earlier one.
 """
 
@@ -268,8 +268,7 @@ def read_result(out_dir: str | Path) -> Result:
         return read_table(folder.read(name, max_bytes=limit), folder.path / name, columns,
                           text_columns=TEXT_COLUMNS, rows=rows, ranges={**where, **(ranges or {})}, names=names)
 
-    logged = summary.event_count if isinstance(summary.event_count, int) else 0
-    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(logged + 1) * EVENT_ROW_BYTES)
+    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(summary.event_count + 1) * EVENT_ROW_BYTES)
     common = dict(name=summary.scenario, actors=summary.actors,
                   capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,
                   runs=summary.runs, seed=summary.seed, events=events, n_blocs=summary.n_blocs,
