@@ -51,6 +51,15 @@ def test_the_content_as_written_reads_back_to_the_same_summary(content):
     (lambda d: d["initial"]["Russia"].update(India="0.5"), "initial.Russia.India", "the text '0.5', not a number"),
     (lambda d: d["shifts"][-1].update(kind="coup"), "shifts[", "the kind 'coup', not 'bloc' or 'lean'"),
     (lambda d: d.update(seed=True), "field seed", "the boolean true, not a whole number"),
+    (lambda d: d.update(agreement=[2]), "field agreement", "a list, not a mapping"),  # X | None: X's shape
+    # the parameters: their declared types, ranges and choices, and no name the model does not have
+    (lambda d: d["parameters"].update(balance_mode=[]), "parameters.balance_mode", "a list, not text"),
+    (lambda d: d["parameters"].update(balance_mode="chaos"), "parameters.balance_mode", "outside its range"),
+    (lambda d: d["parameters"].update(memory=1e300), "parameters.memory", "outside its range: 0.0 to 1.0"),
+    (lambda d: d["parameters"].update(reaction_lag=2.5), "parameters.reaction_lag", "not a whole number"),
+    (lambda d: d["parameters"].update(memroy=0.1), "field parameters", "names memroy, not a parameter"),
+    (lambda d: d.update(parameters=[]), "field parameters", "a list, not a mapping"),
+    (lambda d: d["initial"].update(Russia=[0.5]), "initial.Russia", "a list, not a mapping"),
     (lambda d: d["agreement"]["largest_effect"].update(runs="all"), "agreement.largest_effect.runs",
      "not a whole number"),
 ])

@@ -172,7 +172,7 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
                    effect_scale: float | None = None) -> Path:
     """Rebuild report.html in a result folder from its files, through the atomic writer: the folder is
     rewritten as a whole (its files unchanged, the report new), so it is never left half-updated."""
-    from ..results.folder import check_out_dir, result_folder
+    from ..results.folder import RESERVED_KEYS, check_out_dir, result_folder
 
     from ..results.folder_reader import CheckedFolder
 
@@ -189,7 +189,7 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
 
     page = build_report(result, figures=figures, effect_scale=effect_scale)
     kept = [name for name in folder.files if name != REPORT_NAME]
-    extra = {k: v for k, v in folder.manifest.items() if k not in ("tool", "version", "files", "manifest_format")}
+    extra = {k: v for k, v in folder.manifest.items() if k not in RESERVED_KEYS}
     contents = {name: folder.read(name) for name in kept}  # each checked: no link, size and sha256 as listed
     with result_folder(out_dir, force=force, manifest_extra=extra) as folder:
         for name, data in contents.items():

@@ -48,7 +48,7 @@ except ImportError:  # Windows: no advisory locks, so leftovers of killed runs a
 
 MARKER_NAME = ".entente-temporary"  # inside a temporary folder from its creation until just before the manifest
 MANIFEST_FORMAT = 1
-_RESERVED_KEYS = ("tool", "version", "files", "manifest_format")
+RESERVED_KEYS = ("tool", "version", "files", "manifest_format")  # the manifest's own; the rest is manifest_extra
 
 # Files an operating system drops into any folder a person opens; they do not make a folder foreign.
 OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
@@ -195,7 +195,7 @@ class ResultWriter:
         self.shown = os.fspath(out_dir)
         self.force = force
         self.manifest_extra = dict(manifest_extra or {})
-        clash = sorted(set(self.manifest_extra) & set(_RESERVED_KEYS))
+        clash = sorted(set(self.manifest_extra) & set(RESERVED_KEYS))
         if clash:
             raise ValueError(f"manifest_extra may not set {', '.join(clash)}")
         self.directory: Path | None = None

@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, ClassVar, TypedDict, Union
+from typing import ClassVar, TypedDict, Union
 
 import numpy as np
 
@@ -342,7 +342,7 @@ def _read_report(data, plain, converter) -> BlocReport:
     from cattrs.errors import AttributeValidationNote, ClassValidationError
 
     for key in ("initial", "final"):
-        if isinstance(data, dict) and key in data:
+        if key in data:
             try:
                 converter.structure(data[key], Blocs)
             except Exception as error:
@@ -365,9 +365,6 @@ def json_converter():
     converter.register_structure_hook_factory(
         lambda kind: getattr(kind, "__origin__", None) is tuple and kind.__args__[-1] is Ellipsis,
         _tuples(converter))
-    converter.register_structure_hook(Parameters, lambda data, _: Parameters().with_overrides(
-        converter.structure(data, dict[str, Any])))
-    converter.register_unstructure_hook(Parameters, Parameters.as_dict)
     converter.register_structure_hook(Shift, _shift)
     extra = {
         BlocTimelineEntry: {"share": override(omit_if_default=True)},
@@ -386,12 +383,18 @@ def json_converter():
             return lambda shift: {"month": shift.month, "actor": shift.actor, "kind": shift.kind, **plain(shift)}
         return (lambda blocs: _report_dict(blocs, plain(blocs), converter)) if cls is BlocReport else plain
 
-    def structure(cls):
-        plain = make_dict_structure_fn(cls, converter, **overrides(cls))
-        return (lambda data, _: _read_report(data, plain, converter)) if cls is BlocReport else plain
+    def structure(cls):  # from a JSON object only (cattrs would give a list all the defaults); Parameters whole
+        plain = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=cls is Parameters,
+                                       **overrides(cls))
+
+        def structure_mapping(data, _):
+            if not isinstance(data, dict):
+                raise WrongType("not a mapping")
+            return _read_report(data, plain, converter) if cls is BlocReport else plain(data, cls)
+        return structure_mapping
 
     def ours(cls) -> bool:
-        return isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == __name__
+        return cls is Parameters or isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == __name__
 
     converter.register_unstructure_hook_factory(ours, unstructure)
     converter.register_structure_hook_factory(ours, structure)

@@ -9,12 +9,14 @@ field it refuses becomes one paragraph naming that field. The sizes and names ar
 from __future__ import annotations
 
 from dataclasses import is_dataclass
-from typing import get_origin, is_typeddict
+from types import UnionType
+from typing import Union, get_args, get_origin, is_typeddict
 
 from cattrs import BaseValidationError
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
+from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
 from ..errors import EntenteError, describe_value, field_path
+from ..model.parameters import outside_range, specs
 from .summary import KEYS, Shift, Summary, WrongType
 
 MAX_ACTORS = 2_000
@@ -39,32 +41,41 @@ def _first_failure(error: BaseException) -> tuple[BaseException, list]:
 
 def _container(kind) -> tuple[type, str] | None:
     """The JSON container a type is read from, if any: (list, 'a list') or (dict, 'a mapping')."""
+    if kind is Shift:
+        return dict, "a mapping"
+    args = [arg for arg in get_args(kind) if arg is not type(None)]
+    if get_origin(kind) in (Union, UnionType) and len(args) == 1:  # X | None: None is read as it is
+        kind = args[0]
     origin = get_origin(kind) or kind
     if origin in (tuple, list):
         return list, "a list"
-    if origin is dict or kind is Shift or is_dataclass(origin) or is_typeddict(origin):
+    if origin is dict or is_dataclass(origin) or is_typeddict(origin):
         return dict, "a mapping"
     return None
 
 
 def _problem(error: BaseException, data) -> tuple[tuple, str]:
-    """(place, what is wrong there) for the first field the converter refused."""
+    """(place, what is wrong there) for the first field the converter refused: the data is walked along the
+    failure's path, and the first value that is not what its place holds is named."""
     leaf, path = _first_failure(error)
     place: tuple = ()
     value, kind = data, Summary
-    for key, key_kind in [*path, (None, None)]:
-        container = _container(kind)
-        if container is not None and not isinstance(value, container[0]):
-            return place, f"is {describe_value(value)}, not {container[1]}"
-        if key is None:
-            break
-        if isinstance(value, dict) and key not in value or isinstance(value, list) and not 0 <= key < len(value):
+    for key, key_kind in path:
+        holder, words = (dict, "a mapping") if isinstance(key, str) else (list, "a list")
+        if not isinstance(value, holder):
+            return place, f"is {describe_value(value)}, not {words}"
+        if key not in value if isinstance(value, dict) else not 0 <= key < len(value):
             return (*place, key), "is missing"
         place, value, kind = (*place, key), value[key], key_kind
+    container = _container(kind)
+    if container is not None and not isinstance(value, container[0]):
+        return place, f"is {describe_value(value)}, not {container[1]}"
     if isinstance(leaf, WrongType):
         return place, f"is {describe_value(value)}, {leaf}"
     if isinstance(leaf, EntenteError):
         return place, leaf.problem
+    if isinstance(leaf, ForbiddenExtraKeysError):
+        return place, f"names {', '.join(sorted(leaf.extra_fields))}, not a parameter of this version of Entente"
     return place, f"cannot be read ({type(leaf).__name__}: {str(leaf)[:100]})"
 
 
@@ -92,6 +103,11 @@ def summary_from_data(data, file: str) -> Summary:
     for key, low, high in (("months", 1, MAX_MONTHS), ("runs", 1, MAX_RUNS), ("n_blocs", 1, len(actors))):
         if not low <= data[key] <= high:
             raise fail((key,), f"is {data[key]}, outside {low} to {high:,}")
+    for spec in specs():  # the types are checked; a value outside the model's range would fail deep inside it
+        value = getattr(summary.parameters, spec.name)
+        allowed = outside_range(spec, value)
+        if allowed:
+            raise fail(("parameters", spec.name), f"is {describe_value(value)}, outside its range: {allowed}")
     _check_names(data, set(actors), data["months"], fail)
     return summary
 
