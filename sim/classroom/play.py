@@ -510,15 +510,15 @@ def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), sce
     a relations file with the sha256 the result records: a tampered summary.json cannot make the game copy
     any other file."""
     from ..results.folder_reader import CheckedFolder
-    from ..results.summary_fields import check_summary
+    from ..results.summary_fields import summary_from_data
 
     checked = CheckedFolder(result_dir)
     if not checked.has("summary.json"):
         raise EntenteError("this is not a result folder (its manifest lists no summary.json)", file=str(result_dir),
                            hint="Give a folder written by python -m sim run.")
     summary_path = Path(result_dir) / "summary.json"
-    summary = check_summary(checked.json("summary.json"), str(summary_path))
-    source = scenario_path or summary["scenario_file"]
+    summary = summary_from_data(checked.json("summary.json"), str(summary_path))
+    source = scenario_path or summary.scenario_file
     if not source:
         raise EntenteError("the result does not record its scenario file", file=str(summary_path),
                            hint="Name it with --scenario FILE.")
@@ -526,17 +526,17 @@ def game_from_result(result_dir, folder, *, month: int, turn: int, teams=(), sce
     if not find_scenario(source).exists():
         raise EntenteError(f"the result's scenario file {source!r} is not there any more", file=str(summary_path),
                            hint="Run from the folder the result was made in, or name the file with --scenario.")
-    if not 0 <= month < summary["months"]:
-        raise EntenteError(f"--month must be from 0 to {summary['months'] - 1} for this result, got {month}")
+    if not 0 <= month < summary.months:
+        raise EntenteError(f"--month must be from 0 to {summary.months - 1} for this result, got {month}")
     from ..inputs.relations import recorded_relations_path
 
-    recorded, recorded_sha256 = summary.get("relations_file"), summary.get("relations_sha256")
+    recorded, recorded_sha256 = summary.relations_file, summary.relations_sha256
     relations = str(recorded_relations_path(recorded)) if recorded else None
     if relations is not None and not recorded_sha256:
         raise EntenteError("the result names a relations file but not its sha256", file=str(summary_path),
                            field="relations_sha256", hint="Run the scenario again to make the result afresh.")
     return new_game(source, folder, turn=turn, teams=teams, relations_file=relations,
-                    seed=summary["seed"], start=month, relations_sha256=recorded_sha256 if relations else None)
+                    seed=summary.seed, start=month, relations_sha256=recorded_sha256 if relations else None)
 
 
 ORDERS_TEMPLATE = """\

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from ..errors import EntenteError
 from ..inputs.safe_files import write_file
+from ..results.folder_reader import TOOL
 
 MANIFEST = "sweep-manifest.json"
 TABLE = "sweep.csv"
-TOOL = "entente"
 KIND = "sweep"
 
 
@@ -179,14 +179,9 @@ class SweepFolder:
         assert self.manifest is not None
         data = text.encode("utf-8")
         name = chunk_name(index)
-        try:
-            write_file(self.path / name, data, what="sweep chunk")
-            self.manifest["done"][str(index)] = {"file": name, "bytes": len(data), "sha256": _sha256(data)}
-            self._save()
-        except OSError as error:
-            from ..inputs.paths import os_error
-
-            raise os_error(error, "write", self.path / name) from None
+        write_file(self.path / name, data, what="sweep chunk")  # a file-system error is one paragraph already
+        self.manifest["done"][str(index)] = {"file": name, "bytes": len(data), "sha256": _sha256(data)}
+        self._save()
 
     def finish(self) -> Path:
         """Concatenate the chunk tables in point order into sweep.csv (one header) and mark the sweep complete."""

@@ -162,6 +162,21 @@ class Parameters:
                      balance_mode=self.balance_mode)
 
 
+def outside_range(spec: Spec, value) -> str | None:
+    """None for a value the parameter takes, else what it takes ('0.0 to 1.0 (per month)')."""
+    if spec.choices:
+        ok = value in spec.choices
+    elif isinstance(spec.default, bool):
+        ok = isinstance(value, bool)
+    else:
+        ok = bool(isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+                  and np.isfinite(value) and spec.low <= value <= spec.high)  # type: ignore[operator]
+    if ok:
+        return None
+    allowed = spec.choices or ("True or False" if isinstance(spec.default, bool) else f"{spec.low} to {spec.high}")
+    return f"{allowed} ({spec.unit})"
+
+
 def specs() -> tuple[Spec, ...]:
     """Every parameter's declaration, in declaration order."""
     return tuple(

@@ -1,7 +1,7 @@
 """Write a Result to its output folder (CSV, JSON, plots, manifest) and read it back.
 
 Data files are byte-identical for the same scenario and seed: fixed column order, six decimals, no
-timestamps. Writing goes through sim.output, so a run that fails half-way leaves no result that looks
+timestamps. Writing goes through sim.results.folder, so a run that fails half-way leaves no result that looks
 complete and never damages an earlier one.
 """
 
@@ -172,7 +172,7 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
                    effect_scale: float | None = None) -> Path:
     """Rebuild report.html in a result folder from its files, through the atomic writer: the folder is
     rewritten as a whole (its files unchanged, the report new), so it is never left half-updated."""
-    from ..results.folder import check_out_dir, result_folder
+    from ..results.folder import RESERVED_KEYS, check_out_dir, result_folder
 
     from ..results.folder_reader import CheckedFolder
 
@@ -189,7 +189,7 @@ def rebuild_report(out_dir: str | Path, *, force: bool = False, plots: bool = Tr
 
     page = build_report(result, figures=figures, effect_scale=effect_scale)
     kept = [name for name in folder.files if name != REPORT_NAME]
-    extra = {k: v for k, v in folder.manifest.items() if k not in ("tool", "version", "files", "manifest_format")}
+    extra = {k: v for k, v in folder.manifest.items() if k not in RESERVED_KEYS}
     contents = {name: folder.read(name) for name in kept}  # each checked: no link, size and sha256 as listed
     with result_folder(out_dir, force=force, manifest_extra=extra) as folder:
         for name, data in contents.items():
@@ -236,19 +236,10 @@ def check_result_dir(out_dir: str | Path) -> Path:
 
 
 def read_summary(folder) -> Summary:
-    """summary.json of a checked folder: bounded JSON, its fields' types checked, then the Summary."""
-    from ..errors import EntenteError
-    from ..results.folder_reader import damaged
-    from ..results.summary_fields import check_summary
+    """summary.json of a checked folder: bounded JSON, its fields' types and sizes checked, then the Summary."""
+    from ..results.summary_fields import summary_from_data
 
-    path = folder.path / "summary.json"
-    data = check_summary(folder.json("summary.json"), str(path))
-    try:
-        return Summary.from_dict(data)
-    except EntenteError as error:
-        raise damaged(path, f"summary.json is damaged: {error.problem}") from None
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        raise damaged(path, f"summary.json is damaged ({type(error).__name__}: {str(error)[:100]})") from None
+    return summary_from_data(folder.json("summary.json"), str(folder.path / "summary.json"))
 
 
 EVENT_ROW_BYTES = 8192  # the most an events.csv row may take when read back (a reaction's reason, quoted)
@@ -277,8 +268,7 @@ def read_result(out_dir: str | Path) -> Result:
         return read_table(folder.read(name, max_bytes=limit), folder.path / name, columns,
                           text_columns=TEXT_COLUMNS, rows=rows, ranges={**where, **(ranges or {})}, names=names)
 
-    logged = summary.event_count if isinstance(summary.event_count, int) else 0
-    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(logged + 1) * EVENT_ROW_BYTES)
+    events = table("events.csv", list(EVENT_COLUMNS), max_bytes=(summary.event_count + 1) * EVENT_ROW_BYTES)
     common = dict(name=summary.scenario, actors=summary.actors,
                   capabilities=tuple(summary.capabilities[a] for a in summary.actors), months=summary.months,
                   runs=summary.runs, seed=summary.seed, events=events, n_blocs=summary.n_blocs,

@@ -39,24 +39,21 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import EntenteError
+from .folder_reader import MANIFEST_NAME, TOOL, CheckedFolder, Listed, check_name
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks, so leftovers of killed runs are not cleaned
     fcntl = None  # type: ignore[assignment]
 
-TOOL = "entente"  # the manifest's mark on the folders Entente wrote
-MANIFEST_NAME = "manifest.json"
 MARKER_NAME = ".entente-temporary"  # inside a temporary folder from its creation until just before the manifest
 MANIFEST_FORMAT = 1
-_RESERVED_KEYS = ("tool", "version", "files", "manifest_format")
+RESERVED_KEYS = ("tool", "version", "files", "manifest_format")  # the manifest's own; the rest is manifest_extra
 
 # Files an operating system drops into any folder a person opens; they do not make a folder foreign.
 OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 _TEMP = re.compile(r"^\.(?P<stem>.+)\.tmp-(?P<token>[0-9a-f]{8})(?P<suffix>|\.old|\.lock)$")
-_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-_NAME_PUNCTUATION = set("._-+ ")
 _HASH_CHUNK = 1 << 20
 _FORCE_HINT = ("Choose another --out folder, or pass --force to write Entente's files into it (files of other "
                "names are kept).")
@@ -69,36 +66,6 @@ def tool_version() -> str:
     return version()
 
 
-# --- names ------------------------------------------------------------------------------------------------
-
-
-def check_name(name) -> str:
-    """A result file name: one plain name, never a path, so nothing is written outside the folder."""
-    problem = None
-    if not isinstance(name, str) or not name:
-        problem = "it is empty" if name == "" else f"it is not text but {type(name).__name__}"
-    elif "/" in name or "\\" in name or (os.altsep and os.altsep in name) or os.sep in name:
-        problem = "it contains a folder separator"
-    elif name in (".", "..") or name.startswith("."):
-        problem = "it starts with a dot ('..' and hidden names are not allowed)"
-    elif not (name[0].isalnum() or name[0] == "_"):
-        problem = "it does not start with a letter, digit or '_'"
-    elif any(not (char.isalnum() or char in _NAME_PUNCTUATION) for char in name):
-        problem = "it contains a character other than letters, digits, spaces and . _ - +"
-    elif name.endswith((".", " ")):
-        problem = "it ends with a dot or a space"
-    elif len(name.encode("utf-8")) > 200:
-        problem = "it is longer than 200 bytes"
-    elif name.split(".")[0].strip().lower() in _WINDOWS_DEVICES:
-        problem = "it is a device name on Windows"
-    elif name == MANIFEST_NAME:
-        problem = "the manifest is written by Entente itself"
-    if problem:
-        raise EntenteError(f"cannot write a result file named {name!r}: {problem}",
-                           hint="Result files have plain names such as 'alignment.csv'.")
-    return name
-
-
 # --- deciding whether a folder may be replaced ------------------------------------------------------------
 
 
@@ -108,26 +75,13 @@ def _output_path(out_dir) -> Path:
     return check_output_path(out_dir, "output folder")
 
 
-def _read_manifest(folder: Path) -> dict | None:
-    """The manifest of a folder Entente wrote, or None if there is no valid one."""
-    path = folder / MANIFEST_NAME
+def _listed(folder: Path) -> dict[str, Listed] | None:
+    """The files a folder's manifest lists, checked as any folder read back (sim.results.folder_reader), or
+    None where it has no valid manifest of Entente's."""
     try:
-        if not stat.S_ISREG(path.lstat().st_mode) or path.lstat().st_size > 10_000_000:
-            return None
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return CheckedFolder(folder).files
+    except EntenteError:
         return None
-    if not isinstance(manifest, dict) or manifest.get("tool") != TOOL or not isinstance(manifest.get("files"), list):
-        return None
-    for entry in manifest["files"]:
-        if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("bytes"), int)
-                and isinstance(entry.get("sha256"), str)):
-            return None
-        try:
-            check_name(entry["name"])
-        except EntenteError:
-            return None
-    return manifest
 
 
 def _sha256(path: Path) -> str:
@@ -147,10 +101,9 @@ def _foreign_content(folder: Path) -> str | None:
     names = [name for name in names if name not in OS_LITTER and name != MARKER_NAME]
     if not names:
         return None
-    manifest = _read_manifest(folder)
-    if manifest is None:
+    listed = _listed(folder)
+    if listed is None:
         return f"for example {names[0]!r}, and it has no Entente {MANIFEST_NAME}"
-    listed = {entry["name"]: entry for entry in manifest["files"]}
     for name in names:
         if name == MANIFEST_NAME:
             continue
@@ -161,7 +114,7 @@ def _foreign_content(folder: Path) -> str | None:
             info = path.lstat()
             if not stat.S_ISREG(info.st_mode):
                 return f"{name!r} is not an ordinary file"
-            if info.st_size != listed[name]["bytes"] or _sha256(path) != listed[name]["sha256"]:
+            if info.st_size != listed[name].bytes or _sha256(path) != listed[name].sha256:
                 return f"{name!r} was changed after Entente wrote it"
         except OSError as error:
             return f"{name!r} cannot be read ({error.strerror or error})"
@@ -242,7 +195,7 @@ class ResultWriter:
         self.shown = os.fspath(out_dir)
         self.force = force
         self.manifest_extra = dict(manifest_extra or {})
-        clash = sorted(set(self.manifest_extra) & set(_RESERVED_KEYS))
+        clash = sorted(set(self.manifest_extra) & set(RESERVED_KEYS))
         if clash:
             raise ValueError(f"manifest_extra may not set {', '.join(clash)}")
         self.directory: Path | None = None
@@ -531,7 +484,7 @@ def clean_stale_folders(parent) -> list[Path]:
             for path in folders:
                 out_dir = parent / stem
                 if path.name.endswith(".old"):
-                    if _read_manifest(path) is None or _foreign_content(path) is not None:
+                    if _listed(path) is None or _foreign_content(path) is not None:
                         continue
                     if len(stem) < 100 and not os.path.lexists(out_dir):
                         os.rename(path, out_dir)  # killed between moving the earlier result aside and the new in

@@ -12,6 +12,8 @@ so what it holds is input like any other. Before anything in it is used:
   inflated, and object arrays are refused.
 
 Every failure is one paragraph naming the file, the place and the fix (exit code 2 at the command line).
+The writer asks the same questions before it replaces a folder (sim/results/folder.py: only a folder whose
+manifest this reader accepts, holding only what it lists).
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from pathlib import Path
 
 from ..errors import EntenteError
 
+TOOL = "entente"  # the manifest's mark on the folders Entente wrote
 MANIFEST_NAME = "manifest.json"
 MAX_MANIFEST_BYTES = 1_000_000
 MAX_JSON_BYTES = 64_000_000  # summary.json of the largest world a run accepts is a few MB
 MAX_JSON_DEPTH = 32  # summary.json nests 5 deep
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 REWRITE_HINT = "Run the scenario again to make the folder afresh (python -m sim run SCENARIO --out FOLDER)."
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_NAME_PUNCTUATION = set("._-+ ")
 
 
 def damaged(path, problem: str, *, field: str | None = None, hint: str = REWRITE_HINT) -> EntenteError:
@@ -81,6 +86,35 @@ def read_bounded(path, what: str, max_bytes: int) -> bytes:
     return read_input_bytes(path, what, max_bytes, too_large, follow_links=False)
 
 
+def check_name(name) -> str:
+    """A result file name: one plain name, never a path, so nothing is written outside the folder. The
+    writer (sim/results/folder.py) holds every name it writes to it, and this reader every name a manifest
+    lists."""
+    problem = None
+    if not isinstance(name, str) or not name:
+        problem = "it is empty" if name == "" else f"it is not text but {type(name).__name__}"
+    elif "/" in name or "\\" in name or (os.altsep and os.altsep in name) or os.sep in name:
+        problem = "it contains a folder separator"
+    elif name in (".", "..") or name.startswith("."):
+        problem = "it starts with a dot ('..' and hidden names are not allowed)"
+    elif not (name[0].isalnum() or name[0] == "_"):
+        problem = "it does not start with a letter, digit or '_'"
+    elif any(not (char.isalnum() or char in _NAME_PUNCTUATION) for char in name):
+        problem = "it contains a character other than letters, digits, spaces and . _ - +"
+    elif name.endswith((".", " ")):
+        problem = "it ends with a dot or a space"
+    elif len(name.encode("utf-8")) > 200:
+        problem = "it is longer than 200 bytes"
+    elif name.split(".")[0].strip().lower() in _WINDOWS_DEVICES:
+        problem = "it is a device name on Windows"
+    elif name == MANIFEST_NAME:
+        problem = "the manifest is written by Entente itself"
+    if problem:
+        raise EntenteError(f"cannot write a result file named {name!r}: {problem}",
+                           hint="Result files have plain names such as 'alignment.csv'.")
+    return name
+
+
 @dataclass(frozen=True)
 class Listed:
     name: str
@@ -92,8 +126,6 @@ class CheckedFolder:
     """A folder Entente wrote, its manifest read and checked; files are read only through read()."""
 
     def __init__(self, path, *, what: str = "result folder") -> None:
-        from .folder import TOOL, check_name
-
         self.path = Path(path)
         self.what = what
         manifest_path = self.path / MANIFEST_NAME

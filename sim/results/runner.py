@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..model.draws import run_seed
-from ..model.parameters import Parameters, specs
+from ..model.parameters import Parameters, outside_range, specs
 from ..model.scenario import Scenario
 from ..model.world import World
 from ..inputs.tables import load_codebook
@@ -159,20 +159,9 @@ class EntenteModel(AlignmentModel):
 def _checked(parameters: Parameters, overrides: dict) -> Parameters:
     """The parameters with keyword overrides, each checked against its declared range or choices."""
     for spec in specs():
-        if spec.name not in overrides:
-            continue
-        value = overrides[spec.name]
-        if spec.choices:
-            ok = value in spec.choices
-        elif isinstance(spec.default, bool):
-            ok = isinstance(value, bool)
-        else:
-            ok = (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-                  and np.isfinite(value) and spec.low <= value <= spec.high)
-        if not ok:
-            allowed = spec.choices or ("True or False" if isinstance(spec.default, bool)
-                                       else f"{spec.low} to {spec.high}")
-            raise ValueError(f"{spec.name}={value!r} is outside its range: {allowed} ({spec.unit})")
+        allowed = outside_range(spec, overrides[spec.name]) if spec.name in overrides else None
+        if allowed:
+            raise ValueError(f"{spec.name}={overrides[spec.name]!r} is outside its range: {allowed}")
     return parameters.with_overrides(overrides)
 
 

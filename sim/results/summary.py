@@ -2,7 +2,8 @@
 
 `summarise` turns a Result's tables into a `Summary`: frozen dataclasses that the terminal report, the
 figures and summary.json read. `Summary.to_json()` is the text of summary.json and `Summary.from_json`
-reads it back to an equal Summary.
+reads it back to an equal Summary, both through a cattrs converter built from the dataclasses (its hooks
+hold what the file does differently: a few key names, keys written only when they say something).
 
 Blocs come from the partitions the model computed each month of each run (the Result's blocs table), so
 blocs.csv and the summary never disagree: with one run they are that run's partitions; with several, the
@@ -11,12 +12,16 @@ partition most runs share each month (ties: the one an earlier run had), with th
 
 from __future__ import annotations
 
+import functools
 import json
-from dataclasses import dataclass, field
-from typing import ClassVar, Union
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import ClassVar, TypedDict, Union
 
 import numpy as np
 
+from ..errors import EntenteError
 from ..model import landscape
 from ..model.parameters import Parameters
 from ..inputs.relations import relations_record
@@ -42,11 +47,8 @@ def _blocs(data) -> Blocs:
     return tuple(tuple(members) for members in data)
 
 
-def _lists(blocs: Blocs) -> list[list[str]]:
-    return [list(members) for members in blocs]
-
-
 # --------------------------------------------------------------------------------------------- types
+
 
 @dataclass(frozen=True)
 class EventShare:
@@ -59,13 +61,6 @@ class EventShare:
     event: str
     value: float
     share: float | None
-
-    def to_dict(self) -> dict:
-        return {"event": self.event, "value": self.value, "share": self.share}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "EventShare":
-        return cls(data["event"], data["value"], data["share"])
 
 
 @dataclass(frozen=True)
@@ -91,18 +86,6 @@ class PairChange:
         """The attributed part of one of the events, by its label."""
         return next((entry for entry in self.attribution if entry.event == event), None)
 
-    def to_dict(self) -> dict:
-        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
-                "baseline_final": self.baseline_final, "effect": self.effect, "peak_effect": self.peak_effect,
-                "peak_month": self.peak_month, "events": list(self.events),
-                "attribution": [entry.to_dict() for entry in self.attribution]}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PairChange":
-        return cls(data["source"], data["target"], data["initial"], data["final"], data["baseline_final"],
-                   data["effect"], data["peak_effect"], data["peak_month"], tuple(data["events"]),
-                   tuple(EventShare.from_dict(entry) for entry in data.get("attribution", ())))
-
 
 @dataclass(frozen=True)
 class Cause:
@@ -113,13 +96,6 @@ class Cause:
     label: str
     kind: str
     value: float
-
-    def to_dict(self) -> dict:
-        return {"label": self.label, "kind": self.kind, "value": self.value}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Cause":
-        return cls(data["label"], data["kind"], data["value"])
 
 
 @dataclass(frozen=True)
@@ -137,15 +113,6 @@ class PairWhy:
     def change(self) -> float:
         return self.final - self.initial
 
-    def to_dict(self) -> dict:
-        return {"source": self.source, "target": self.target, "initial": self.initial, "final": self.final,
-                "causes": [cause.to_dict() for cause in self.causes]}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PairWhy":
-        return cls(data["source"], data["target"], data["initial"], data["final"],
-                   tuple(Cause.from_dict(entry) for entry in data["causes"]))
-
 
 @dataclass(frozen=True)
 class BlocShift:
@@ -157,14 +124,6 @@ class BlocShift:
     left: tuple[str, ...]
     joined: tuple[str, ...]
     events: tuple[str, ...]  # events near the actor in the months up to the shift: candidates for 'why'
-
-    def to_dict(self) -> dict:
-        return {"month": self.month, "actor": self.actor, "kind": self.kind, "from": list(self.left),
-                "to": list(self.joined), "events": list(self.events)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "BlocShift":
-        return cls(data["month"], data["actor"], tuple(data["from"]), tuple(data["to"]), tuple(data["events"]))
 
 
 @dataclass(frozen=True)
@@ -178,15 +137,6 @@ class LeanShift:
     lean_after: float
     towards: tuple[str, ...]
     events: tuple[str, ...]
-
-    def to_dict(self) -> dict:
-        return {"month": self.month, "actor": self.actor, "kind": self.kind, "lean_before": self.lean_before,
-                "lean_after": self.lean_after, "towards": list(self.towards), "events": list(self.events)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "LeanShift":
-        return cls(data["month"], data["actor"], data["lean_before"], data["lean_after"], tuple(data["towards"]),
-                   tuple(data["events"]))
 
 
 Shift = Union[BlocShift, LeanShift]
@@ -202,16 +152,6 @@ class BlocTimelineEntry:
     blocs: Blocs
     share: float | None = None
 
-    def to_dict(self) -> dict:
-        out = {"month": self.month, "blocs": _lists(self.blocs)}
-        if self.share is not None:
-            out["share"] = self.share
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "BlocTimelineEntry":
-        return cls(data["month"], _blocs(data["blocs"]), data.get("share"))
-
 
 @dataclass(frozen=True)
 class LocalMinimum:
@@ -221,15 +161,8 @@ class LocalMinimum:
     energy: float
     is_global: bool
 
-    def to_dict(self) -> dict:
-        return {"blocs": _lists(self.blocs), "energy": self.energy, "global": self.is_global}
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "LocalMinimum":
-        return cls(_blocs(data["blocs"]), data["energy"], data["global"])
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlocReport:
     """Blocs over the run: the timeline of changes (month 0 first), and the final landscape's minima.
 
@@ -237,8 +170,8 @@ class BlocReport:
     method: how the final landscape was searched ('exact' or 'heuristic').
     """
 
+    final_share: float | None = None
     timeline: tuple[BlocTimelineEntry, ...]
-    final_share: float | None
     final_local_minima: tuple[LocalMinimum, ...]
     method: str
 
@@ -254,20 +187,6 @@ class BlocReport:
         """The timeline entry in force at a month."""
         return [entry for entry in self.timeline if entry.month <= month][-1]
 
-    def to_dict(self) -> dict:
-        out = {"initial": _lists(self.initial), "final": _lists(self.final)}
-        if self.final_share is not None:
-            out["final_share"] = self.final_share
-        out["timeline"] = [entry.to_dict() for entry in self.timeline]
-        out["final_local_minima"] = [m.to_dict() for m in self.final_local_minima]
-        out["method"] = self.method
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "BlocReport":
-        return cls(tuple(BlocTimelineEntry.from_dict(e) for e in data["timeline"]), data.get("final_share"),
-                   tuple(LocalMinimum.from_dict(m) for m in data["final_local_minima"]), data["method"])
-
 
 @dataclass(frozen=True)
 class ActorAgreement:
@@ -279,13 +198,14 @@ class ActorAgreement:
     partners: tuple[str, ...]
     runs: int
 
-    def to_dict(self) -> dict:
-        return {"actor": self.actor, "outcome": "stays" if self.stays else "switches",
-                "with": list(self.partners), "runs": self.runs}
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "ActorAgreement":
-        return cls(data["actor"], data["outcome"] == "stays", tuple(data["with"]), data["runs"])
+class LargestEffect(TypedDict):
+    """How many runs move the largest effect's pair the way the headline says ('warms' or 'cools')."""
+
+    source: str
+    target: str
+    direction: str
+    runs: int
 
 
 @dataclass(frozen=True)
@@ -296,21 +216,13 @@ class Agreement:
     runs: int
     final_blocs: int
     actors: tuple[ActorAgreement, ...]
-    largest_effect: dict  # source, target, direction ('warms' or 'cools'), runs
-
-    def to_dict(self) -> dict:
-        return {"runs": self.runs, "final_blocs": self.final_blocs,
-                "actors": [a.to_dict() for a in self.actors], "largest_effect": dict(self.largest_effect)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Agreement":
-        return cls(data["runs"], data["final_blocs"], tuple(ActorAgreement.from_dict(a) for a in data["actors"]),
-                   dict(data["largest_effect"]))
+    largest_effect: LargestEffect
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
-    """What summary.json holds. Scores are means over runs; `changes` is sorted by |effect|, largest first.
+    """What summary.json holds, its fields in the file's key order (`to_json` and `from_json` go through
+    `json_converter`). Scores are means over runs; `changes` is sorted by |effect|, largest first.
 
     starting_scores says where each directed pair's starting score came from (e.g. 'document', 'prior').
     event_count: events logged over all runs; scenario_event_count: events the scenario schedules per run;
@@ -321,6 +233,8 @@ class Summary:
 
     scenario: str
     scenario_file: str | None
+    relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
+    relations_sha256: str | None = None
     description: str
     actors: tuple[str, ...]
     capabilities: dict[str, float]
@@ -339,90 +253,27 @@ class Summary:
     scenario_event_count: int
     reaction_count: int
     runs_with_reactions: int
-    changes: tuple[PairChange, ...] = field(repr=False)
-    relations_file: str | None = None  # the starting world: the relations file the run read (--relations)
-    relations_sha256: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    changes: tuple[PairChange, ...] = field(repr=False)
+    why: tuple[PairWhy, ...] = ()  # the pairs of the WHY_PAIRS largest effects, each change by cause (run 1)
     agreement: Agreement | None = None  # with several runs only
     attributed: bool = True  # False: the world was too large to attribute every pair (ATTRIBUTION_BUDGET)
-    why: tuple[PairWhy, ...] = ()  # the pairs of the WHY_PAIRS largest effects, each change by cause (run 1)
-
-    def to_dict(self) -> dict:
-        """The content of summary.json, in its key order."""
-        out = self._to_dict()
-        if self.why:
-            out["why"] = [entry.to_dict() for entry in self.why]
-        if self.agreement is not None:
-            out["agreement"] = self.agreement.to_dict()
-        if not self.attributed:
-            out["attributed"] = False
-        return out
-
-    def _to_dict(self) -> dict:
-        return {
-            "scenario": self.scenario,
-            "scenario_file": self.scenario_file,
-            "relations_file": self.relations_file,
-            "relations_sha256": self.relations_sha256,
-            "description": self.description,
-            "actors": list(self.actors),
-            "capabilities": dict(self.capabilities),
-            "seed": self.seed,
-            "months": self.months,
-            "runs": self.runs,
-            "n_blocs": self.n_blocs,
-            "parameters": self.parameters.as_dict(),
-            "starting_scores": dict(self.starting_scores),
-            "initial": self.initial,
-            "final": self.final,
-            "baseline_final": self.baseline_final,
-            "blocs": self.blocs.to_dict(),
-            "shifts": [shift.to_dict() for shift in self.shifts],
-            "events": self.event_count,
-            "scenario_events": self.scenario_event_count,
-            "reactions": self.reaction_count,
-            "runs_with_reactions": self.runs_with_reactions,
-            "notes": dict(self.notes),
-            "changes": [change.to_dict() for change in self.changes],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Summary":
-        return cls(
-            scenario=data["scenario"],
-            scenario_file=data["scenario_file"],
-            description=data["description"],
-            actors=tuple(data["actors"]),
-            capabilities=dict(data["capabilities"]),
-            seed=data["seed"],
-            months=data["months"],
-            runs=data["runs"],
-            n_blocs=data["n_blocs"],
-            parameters=Parameters().with_overrides(data["parameters"]),
-            starting_scores=dict(data["starting_scores"]),
-            initial=data["initial"],
-            final=data["final"],
-            baseline_final=data["baseline_final"],
-            blocs=BlocReport.from_dict(data["blocs"]),
-            shifts=tuple(_SHIFT_KINDS[s["kind"]].from_dict(s) for s in data["shifts"]),
-            event_count=data["events"],
-            scenario_event_count=data["scenario_events"],
-            reaction_count=data["reactions"],
-            runs_with_reactions=data["runs_with_reactions"],
-            changes=tuple(PairChange.from_dict(c) for c in data["changes"]),
-            relations_file=data.get("relations_file"),
-            relations_sha256=data.get("relations_sha256"),
-            notes=dict(data.get("notes", {})),
-            agreement=Agreement.from_dict(data["agreement"]) if "agreement" in data else None,
-            attributed=bool(data.get("attributed", True)),
-            why=tuple(PairWhy.from_dict(entry) for entry in data.get("why", ())),
-        )
 
     def _repr_html_(self) -> str:
         """What a notebook shows: one line, the largest effects and the final blocs (notebook_html)."""
         from .notebook_html import summary_html
 
         return summary_html(self)
+
+    def to_dict(self) -> dict:
+        """The content of summary.json, in its key order."""
+        return json_converter().unstructure(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        """A Summary from summary.json's content; a field of the wrong type raises cattrs' ClassValidationError
+        (sim.results.summary_fields turns it into one paragraph)."""
+        return json_converter().structure(data, cls)
 
     def to_json(self) -> str:
         """The text of summary.json."""
@@ -431,6 +282,123 @@ class Summary:
     @classmethod
     def from_json(cls, text: str) -> "Summary":
         return cls.from_dict(json.loads(text))
+
+
+# --------------------------------------------------------------------------------------- converter
+# cattrs builds both directions from the dataclasses; the hooks below hold only what summary.json does
+# differently. Reading is strict, as for any file read back: a number is a JSON number (never text that
+# looks like one), a list a JSON list (never a text, which cattrs would take letter by letter).
+
+
+class WrongType(TypeError):
+    """A JSON value of another type than the field's (its text says which: 'not a whole number')."""
+
+
+def _strict(kind, words: str, finite: bool = False):
+    def structure(value, _):
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool or (
+                finite and not math.isfinite(value)):
+            raise WrongType(f"not {words}")
+        return value
+    return structure
+
+
+def _tuples(converter):
+    """tuple[X, ...] from a JSON list only, element by element (each failure names its index)."""
+    def factory(kind):
+        as_list = converter.get_structure_hook(list[kind.__args__[0]])
+
+        def structure(value, _):
+            if not isinstance(value, list):
+                raise WrongType("not a list")
+            return tuple(as_list(value, None))
+        return structure
+    return factory
+
+
+def _shift(data, _) -> Shift:
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in _SHIFT_KINDS:
+        raise EntenteError(f"has the kind {kind!r}, not {' or '.join(map(repr, _SHIFT_KINDS))}")
+    return json_converter().structure(data, _SHIFT_KINDS[kind])
+
+
+KEYS = {"left": "from", "joined": "to", "is_global": "global", "stays": "outcome", "partners": "with",
+        "event_count": "events", "scenario_event_count": "scenario_events", "reaction_count": "reactions"}
+"""Fields whose key in summary.json is another word (the dataclasses' names are unique across them)."""
+
+
+def _report_dict(blocs: BlocReport, plain: dict, converter) -> dict:
+    """The bloc report as written: its first and last blocs first, for a reader; final_share with several runs
+    only (omit_if_default would move the key to the end)."""
+    out = {"initial": converter.unstructure(blocs.initial), "final": converter.unstructure(blocs.final), **plain}
+    if blocs.final_share is None:
+        del out["final_share"]
+    return out
+
+
+def _read_report(data, plain, converter) -> BlocReport:
+    """The bloc report read back; its first and last blocs, written for a reader and not read, still checked."""
+    from cattrs.errors import AttributeValidationNote, ClassValidationError
+
+    for key in ("initial", "final"):
+        if key in data:
+            try:
+                converter.structure(data[key], Blocs)
+            except Exception as error:
+                error.add_note(AttributeValidationNote(f"Structuring BlocReport @ key {key}", key, Blocs))
+                raise ClassValidationError("While structuring BlocReport", [error], BlocReport) from None
+    return plain(data, BlocReport)
+
+
+@functools.cache
+def json_converter():
+    """summary.json's cattrs converter, made on first use (a sweep point or `import sim` needs none); each
+    dataclass's hooks are generated when first needed (writing a summary generates no reader)."""
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    converter = cattrs.Converter(unstruct_collection_overrides={Sequence: list})
+    for kind, words, finite in ((int, "a whole number", False), (float, "a number", True), (str, "text", False),
+                                (bool, "true or false", False)):
+        converter.register_structure_hook(kind, _strict(int | float if kind is float else kind, words, finite))
+    converter.register_structure_hook_factory(
+        lambda kind: getattr(kind, "__origin__", None) is tuple and kind.__args__[-1] is Ellipsis,
+        _tuples(converter))
+    converter.register_structure_hook(Shift, _shift)
+    extra = {
+        BlocTimelineEntry: {"share": override(omit_if_default=True)},
+        ActorAgreement: {"stays": override(rename=KEYS["stays"], unstruct_hook=lambda stays: "stays" if stays
+                                           else "switches",
+                                           struct_hook=lambda value, _: converter.structure(value, str) == "stays")},
+        Summary: {key: override(omit_if_default=True) for key in ("why", "agreement", "attributed")},
+    }
+
+    def overrides(cls) -> dict:
+        return {**{f.name: override(rename=KEYS[f.name]) for f in fields(cls) if f.name in KEYS}, **extra.get(cls, {})}
+
+    def unstructure(cls):
+        plain = make_dict_unstructure_fn(cls, converter, **overrides(cls))
+        if cls in _SHIFT_KINDS.values():  # "kind" after "actor"
+            return lambda shift: {"month": shift.month, "actor": shift.actor, "kind": shift.kind, **plain(shift)}
+        return (lambda blocs: _report_dict(blocs, plain(blocs), converter)) if cls is BlocReport else plain
+
+    def structure(cls):  # from a JSON object only (cattrs would give a list all the defaults); Parameters whole
+        plain = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=cls is Parameters,
+                                       **overrides(cls))
+
+        def structure_mapping(data, _):
+            if not isinstance(data, dict):
+                raise WrongType("not a mapping")
+            return _read_report(data, plain, converter) if cls is BlocReport else plain(data, cls)
+        return structure_mapping
+
+    def ours(cls) -> bool:
+        return cls is Parameters or isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == __name__
+
+    converter.register_unstructure_hook_factory(ours, unstructure)
+    converter.register_structure_hook_factory(ours, structure)
+    return converter
 
 
 # ------------------------------------------------------------------------------------------- blocs
@@ -761,6 +729,6 @@ def _agreement(result: Result, final: tuple[int, ...], changes: list[PairChange]
     i, j = names.index(top.source), names.index(top.target)
     per_run = result.score_array()[:, -1, i, j] - result.score_array(baseline=True)[:, -1, i, j]
     same = int((per_run > 0).sum() if top.effect > 0 else (per_run < 0).sum())
-    largest = {"source": top.source, "target": top.target, "direction": "warms" if top.effect > 0 else "cools",
-               "runs": same}
+    largest: LargestEffect = {"source": top.source, "target": top.target,
+                              "direction": "warms" if top.effect > 0 else "cools", "runs": same}
     return Agreement(runs, final_blocs, tuple(actors), largest)

@@ -1,119 +1,87 @@
-"""The types summary.json's fields must have, checked before a Summary is built from a folder read back.
+"""summary.json read back from a folder: its fields' types and sizes checked before anything uses them.
 
 A tampered summary.json (text where a number goes, a missing key, months of 10^12) would otherwise fail
-deep inside a report with a traceback, or make a reader allocate what the numbers ask for. Each field is
-checked against the shape Entente writes; fields this table does not name are left to the Summary (and a
-failure there is still one paragraph: see check_summary's caller in sim/present/files.py).
+deep inside a report with a traceback, or make a reader allocate what the numbers ask for. The types are
+the Summary dataclasses' own, checked by its strict cattrs converter (sim/results/summary.py); the first
+field it refuses becomes one paragraph naming that field. The sizes and names are checked here after.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import is_dataclass
+from types import UnionType
+from typing import Union, get_args, get_origin, is_typeddict
 
-from ..errors import EntenteError, field_path
+from cattrs import BaseValidationError
+from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
+
+from ..errors import EntenteError, describe_value, field_path
+from ..model.parameters import outside_range, specs
+from .summary import KEYS, Shift, Summary, WrongType
 
 MAX_ACTORS = 2_000
 MAX_MONTHS = 100_000
 MAX_RUNS = 1_000_000
 
-INT, NUM, TEXT, BOOL, ANY = "a whole number", "a number", "text", "true or false", "any value"
+
+def _first_failure(error: BaseException) -> tuple[BaseException, list]:
+    """The first failure in cattrs' tree of errors, and its place: (key or index, expected type) per step."""
+    path: list[tuple[int | str, object]] = []
+    while True:
+        note = next((note for note in reversed(getattr(error, "__notes__", ()))
+                     if isinstance(note, (AttributeValidationNote, IterableValidationNote))), None)
+        if isinstance(note, AttributeValidationNote):
+            path.append((KEYS.get(note.name, note.name), note.type))
+        elif isinstance(note, IterableValidationNote):
+            path.append((note.index, note.type))
+        if not isinstance(error, BaseExceptionGroup):
+            return error, path
+        error = error.exceptions[0]
 
 
-def optional(spec):
-    return ("optional", spec)
+def _container(kind) -> tuple[type, str] | None:
+    """The JSON container a type is read from, if any: (list, 'a list') or (dict, 'a mapping')."""
+    if kind is Shift:
+        return dict, "a mapping"
+    args = [arg for arg in get_args(kind) if arg is not type(None)]
+    if get_origin(kind) in (Union, UnionType) and len(args) == 1:  # X | None: None is read as it is
+        kind = args[0]
+    origin = get_origin(kind) or kind
+    if origin in (tuple, list):
+        return list, "a list"
+    if origin is dict or is_dataclass(origin) or is_typeddict(origin):
+        return dict, "a mapping"
+    return None
 
 
-def nullable(spec):
-    return ("nullable", spec)
+def _problem(error: BaseException, data) -> tuple[tuple, str]:
+    """(place, what is wrong there) for the first field the converter refused: the data is walked along the
+    failure's path, and the first value that is not what its place holds is named."""
+    leaf, path = _first_failure(error)
+    place: tuple = ()
+    value, kind = data, Summary
+    for key, key_kind in path:
+        holder, words = (dict, "a mapping") if isinstance(key, str) else (list, "a list")
+        if not isinstance(value, holder):
+            return place, f"is {describe_value(value)}, not {words}"
+        if key not in value if isinstance(value, dict) else not 0 <= key < len(value):
+            return (*place, key), "is missing"
+        place, value, kind = (*place, key), value[key], key_kind
+    container = _container(kind)
+    if container is not None and not isinstance(value, container[0]):
+        return place, f"is {describe_value(value)}, not {container[1]}"
+    if isinstance(leaf, WrongType):
+        return place, f"is {describe_value(value)}, {leaf}"
+    if isinstance(leaf, EntenteError):
+        return place, leaf.problem
+    if isinstance(leaf, ForbiddenExtraKeysError):
+        return place, f"names {', '.join(sorted(leaf.extra_fields))}, not a parameter of this version of Entente"
+    return place, f"cannot be read ({type(leaf).__name__}: {str(leaf)[:100]})"
 
 
-def mapping_of(spec):
-    return ("mapping", spec)
-
-
-def list_of(spec):
-    return [spec]
-
-
-NAMES = list_of(TEXT)
-PAIR_SCORES = mapping_of(mapping_of(NUM))
-_BLOCS = list_of(NAMES)
-
-SUMMARY = {
-    "scenario": TEXT, "scenario_file": nullable(TEXT), "description": TEXT,
-    "actors": NAMES, "capabilities": mapping_of(NUM),
-    "seed": INT, "months": INT, "runs": INT, "n_blocs": INT,
-    "parameters": mapping_of(ANY), "starting_scores": mapping_of(TEXT),
-    "initial": PAIR_SCORES, "final": PAIR_SCORES, "baseline_final": PAIR_SCORES,
-    "blocs": {"initial": optional(_BLOCS), "final": optional(_BLOCS), "final_share": optional(nullable(NUM)),
-              "timeline": list_of({"month": INT, "blocs": _BLOCS, "share": optional(nullable(NUM))}),
-              "final_local_minima": list_of({"blocs": _BLOCS, "energy": NUM, "global": BOOL}),
-              "method": TEXT},
-    "shifts": list_of({"kind": TEXT, "month": INT, "actor": TEXT, "events": NAMES,
-                       "from": optional(NAMES), "to": optional(NAMES), "towards": optional(NAMES),
-                       "lean_before": optional(NUM), "lean_after": optional(NUM)}),
-    "events": INT, "scenario_events": INT, "reactions": INT, "runs_with_reactions": INT,
-    "changes": list_of({"source": TEXT, "target": TEXT, "initial": NUM, "final": NUM, "baseline_final": NUM,
-                        "effect": NUM, "peak_effect": NUM, "peak_month": INT, "events": NAMES,
-                        "attribution": optional(list_of({"event": TEXT, "value": NUM, "share": nullable(NUM)}))}),
-    "relations_file": optional(nullable(TEXT)), "relations_sha256": optional(nullable(TEXT)),
-    "notes": optional(mapping_of(TEXT)),
-    "agreement": optional({"runs": INT, "final_blocs": INT,
-                           "actors": list_of({"actor": TEXT, "outcome": TEXT, "with": NAMES, "runs": INT}),
-                           "largest_effect": {"source": TEXT, "target": TEXT, "direction": TEXT, "runs": INT}}),
-    "attributed": optional(BOOL),
-    "why": optional(list_of({"source": TEXT, "target": TEXT, "initial": NUM, "final": NUM,
-                             "causes": list_of({"label": TEXT, "kind": TEXT, "value": NUM})})),
-}
-
-
-def _kind(value) -> str:
-    from ..errors import describe_value
-
-    return describe_value(value)
-
-
-def _check(value, spec, place: tuple, fail) -> None:
-    if isinstance(spec, tuple) and spec[0] == "nullable":
-        if value is not None:
-            _check(value, spec[1], place, fail)
-        return
-    if isinstance(spec, tuple) and spec[0] == "mapping":
-        if not isinstance(value, dict):
-            raise fail(place, f"is {_kind(value)}, not a mapping")
-        for key, item in value.items():
-            _check(item, spec[1], (*place, key), fail)
-        return
-    if isinstance(spec, list):
-        if not isinstance(value, list):
-            raise fail(place, f"is {_kind(value)}, not a list")
-        for index, item in enumerate(value):
-            _check(item, spec[0], (*place, index), fail)
-        return
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            raise fail(place, f"is {_kind(value)}, not a mapping")
-        for key, item_spec in spec.items():
-            is_optional = isinstance(item_spec, tuple) and item_spec[0] == "optional"
-            if key not in value:
-                if not is_optional:
-                    raise fail((*place, key), "is missing")
-                continue
-            _check(value[key], item_spec[1] if is_optional else item_spec, (*place, key), fail)
-        return
-    good = {
-        INT: isinstance(value, int) and not isinstance(value, bool),
-        NUM: isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
-        TEXT: isinstance(value, str),
-        BOOL: isinstance(value, bool),
-        ANY: True,
-    }[spec]
-    if not good:
-        raise fail(place, f"is {_kind(value)}, not {spec}")
-
-
-def check_summary(data, file: str) -> dict:
-    """summary.json's content with the types Entente writes and sizes in bounds; else one paragraph."""
+def summary_from_data(data, file: str) -> Summary:
+    """The Summary of summary.json's content, its types as Entente writes them and sizes in bounds; else one
+    paragraph naming the first field at fault."""
     hint = "Run the scenario again to make the folder afresh (python -m sim run SCENARIO --out FOLDER)."
 
     def fail(place, problem):
@@ -121,7 +89,12 @@ def check_summary(data, file: str) -> dict:
         return EntenteError(f"summary.json is damaged: {'this field' if place else 'it'} {problem}", file=file,
                             field=field, hint=hint)
 
-    _check(data, SUMMARY, (), fail)
+    if not isinstance(data, dict):
+        raise fail((), f"is {describe_value(data)}, not a mapping")
+    try:
+        summary = Summary.from_dict(data)
+    except BaseValidationError as error:
+        raise fail(*_problem(error, data)) from None
     actors = data["actors"]
     if not 1 <= len(actors) <= MAX_ACTORS or len(set(actors)) != len(actors):
         raise fail(("actors",), f"must name 1 to {MAX_ACTORS:,} different actors")
@@ -130,8 +103,13 @@ def check_summary(data, file: str) -> dict:
     for key, low, high in (("months", 1, MAX_MONTHS), ("runs", 1, MAX_RUNS), ("n_blocs", 1, len(actors))):
         if not low <= data[key] <= high:
             raise fail((key,), f"is {data[key]}, outside {low} to {high:,}")
+    for spec in specs():  # the types are checked; a value outside the model's range would fail deep inside it
+        value = getattr(summary.parameters, spec.name)
+        allowed = outside_range(spec, value)
+        if allowed:
+            raise fail(("parameters", spec.name), f"is {describe_value(value)}, outside its range: {allowed}")
     _check_names(data, set(actors), data["months"], fail)
-    return data
+    return summary
 
 
 def _check_names(data: dict, actors: set, months: int, fail) -> None:
