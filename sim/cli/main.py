@@ -78,7 +78,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 # The packages pyproject.toml declares, by the name Python imports them under (a test keeps this in step).
 DEPENDENCIES = {"mesa": "mesa", "networkx": "networkx", "numpy": "numpy", "pandas": "pandas",
                 "matplotlib": "matplotlib", "yaml": "PyYAML", "jsonschema": "jsonschema", "SALib": "SALib",
-                "threadpoolctl": "threadpoolctl", "xarray": "xarray", "scipy": "scipy"}
+                "threadpoolctl": "threadpoolctl", "xarray": "xarray", "scipy": "scipy", "cattrs": "cattrs"}
 
 
 def _version() -> str:
