@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 import sim
@@ -63,3 +64,24 @@ def test_no_write_holds_more_than_a_piece_of_the_runs(several, monkeypatch):
     assert handle.getvalue() == _xarray_bytes(several)
     assert max(handle.sizes) <= 2 * one_run
     assert sum(size == 2 * one_run for size in handle.sizes) == 6  # scores and baseline: 2 + 2 + 2 + 1 runs each
+
+
+def test_read_back_a_few_runs_at_a_time_with_every_score_checked(several, monkeypatch):
+    from pathlib import Path
+
+    from sim.errors import EntenteError
+
+    monkeypatch.setattr(runs_netcdf, "RUNS_A_PIECE", 2)
+    raw = runs_netcdf.runs_netcdf(several)
+    back = runs_netcdf.read_runs_netcdf(raw, Path("runs.nc"), several.summary)
+    np.testing.assert_array_equal(back["scores"], np.rint(several.score_array() * 1e6) / 1e6)
+    np.testing.assert_array_equal(back["baseline_scores"],
+                                  np.rint(several.score_array(baseline=True) * 1e6) / 1e6)
+    np.testing.assert_array_equal(back["labels"], several.partitions())
+    bad = several.score_array(baseline=True).copy()
+    bad[5, 2, 0, 1] = 1.5  # in the third piece of runs
+    broken = several.with_summary(several.summary)
+    object.__setattr__(broken, "baseline_scores", bad)
+    with pytest.raises(EntenteError) as caught:
+        runs_netcdf.read_runs_netcdf(runs_netcdf.runs_netcdf(broken), Path("runs.nc"), several.summary)
+    assert caught.value.field == "baseline" and "outside -1 to 1" in caught.value.problem

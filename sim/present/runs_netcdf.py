@@ -228,16 +228,28 @@ def read_runs_netcdf(raw: bytes, path, summary) -> dict:
                 found = [str(v) for v in dataset[label].values.tolist()]
                 if found != actors:
                     raise damaged(path, f"its {label} labels are not the summary's actors", field=label)
-            arrays = {name: np.asarray(dataset.variables[name].values) for name in shapes}
+            unpacked = {name: _unpacked(dataset.variables[name], path, name) for name in SCORE_VARIABLES}
+            blocs = np.asarray(dataset.variables["blocs"].values)
     except EntenteError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged file fails scipy's reader in many ways, each its fault
         raise damaged(path, f"it is not a netCDF file as Entente writes it ({type(error).__name__}: "
                             f"{str(error)[:120]})") from None
-    for name in SCORE_VARIABLES:
-        if arrays[name].size and np.abs(arrays[name]).max() > SCALE:
-            raise damaged(path, "a score lies outside -1 to 1 (or is missing)", field=name)
-    if arrays["blocs"].size and (arrays["blocs"].min() < 1 or arrays["blocs"].max() > n):
+    if blocs.size and (blocs.min() < 1 or blocs.max() > n):
         raise damaged(path, f"a bloc lies outside 1 to {n} (or is missing)", field="blocs")
-    return {"scores": arrays["scores"] / SCALE, "baseline_scores": arrays["baseline"] / SCALE,
-            "labels": arrays["blocs"].astype(np.intp) - 1}
+    return {"scores": unpacked["scores"], "baseline_scores": unpacked["baseline"],
+            "labels": blocs.astype(np.intp) - 1}
+
+
+def _unpacked(variable, path, name: str) -> np.ndarray:
+    """A packed score variable as scores, each in -1..1 checked, a few runs at a time: no whole integer copy
+    of the ensemble beside the floats (issue 25)."""
+    from ..results.folder_reader import damaged
+
+    out = np.empty(variable.shape)
+    for start in range(0, variable.shape[0], RUNS_A_PIECE):
+        piece = np.asarray(variable[start:start + RUNS_A_PIECE].values)
+        if piece.size and np.abs(piece).max() > SCALE:
+            raise damaged(path, "a score lies outside -1 to 1 (or is missing)", field=name)
+        out[start:start + RUNS_A_PIECE] = piece / SCALE
+    return out
