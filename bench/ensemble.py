@@ -18,7 +18,8 @@ memory, with the ratio against the per-run reference path where one applies:
   scaling    one run of 7, 20, 50, 100 and 200 actors x 120 months, run + summary + summary.json, CPU
              seconds each in a fresh process: cost by number of actors (issue 25: monotone, 200 under 1.5 s).
   big        10,000 runs of arms_sale_pakistan, noise 0.05, reactions, with data files: peak memory (issue 25:
-             under 600 MB).
+             under 600 MB); `--case big 10000 plots` also draws the figures and writes report.html.
+  readback   a folder of 10,000 such runs read back (`--case readback 10000`): peak memory.
 
 Imports are outside the timings of the in-process cases and inside the `cli` case, as a student sees it.
 """
@@ -74,7 +75,7 @@ def _run(scenario, engine: str, world=None):
                    events=pd.DataFrame(events, columns=list(EVENT_COLUMNS)))
 
 
-def case_ensemble(engine: str, runs: int) -> dict:
+def case_ensemble(engine: str, runs: int, plots: bool = False) -> dict:
     from dataclasses import replace
 
     import sim
@@ -86,7 +87,7 @@ def case_ensemble(engine: str, runs: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         result = _run(scenario, engine)
-        write_result(result, Path(folder) / "out", plots=False)
+        write_result(result, Path(folder) / "out", plots=plots, report=plots)
         elapsed = time.perf_counter() - started
         size = sum(f.stat().st_size for f in (Path(folder) / "out").iterdir())
     return {"seconds": elapsed, "peak_mb": _peak_mb(), "files_mb": size / 1e6,
@@ -227,10 +228,34 @@ def case_scaling(actors: int) -> dict:
             "attributed": summary.attributed}
 
 
-def case_big(runs: int) -> dict:
-    """Peak memory of `runs` runs with their data files (no plots), as `case_ensemble` runs them."""
-    result = case_ensemble("batch", runs)
+def case_big(runs: int, plots: str = "") -> dict:
+    """Peak memory of `runs` runs with their data files (no plots; `plots`: with the figures and report.html,
+    as `sim run` writes them), as `case_ensemble` runs them."""
+    result = case_ensemble("batch", runs, plots == "plots")
     return {**result, "peak_mb": _peak_mb()}
+
+
+def case_readback(runs: int) -> dict:
+    """Peak memory of reading back a folder of `runs` runs (data files, no plots), as `case_ensemble` writes
+    it: the written Result is let go first, so the peak is the larger of writing and reading."""
+    import gc
+    from dataclasses import replace
+
+    import sim
+    from sim.present.files import read_result, write_result
+    from sim.results.runner import run
+
+    scenario = sim.load_scenario(SCENARIO)
+    scenario = replace(scenario, runs=runs, parameters=scenario.parameters.with_overrides(
+        {"noise": 0.05, "reactions": True}))
+    with tempfile.TemporaryDirectory() as folder:
+        write_result(run(scenario), Path(folder) / "out", plots=False)
+        gc.collect()
+        written = _peak_mb()
+        started = time.perf_counter()
+        back = read_result(Path(folder) / "out")
+        elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "written_peak_mb": written, "peak_mb": _peak_mb(), "runs": back.runs}
 
 
 def case_pair(pairs: int) -> dict:
@@ -254,7 +279,8 @@ def case_pair(pairs: int) -> dict:
 
 
 CASES = {"ensemble": case_ensemble, "floor": case_floor, "actors": case_actors, "cli": case_cli,
-         "wide": case_wide, "scaling": case_scaling, "big": case_big, "pair": case_pair}
+         "wide": case_wide, "scaling": case_scaling, "big": case_big, "pair": case_pair,
+         "readback": case_readback}
 
 
 def _in_subprocess(name: str, *args) -> dict:

@@ -175,6 +175,25 @@ def test_best_partitions_passes_each_runs_previous_blocs():
     assert not np.array_equal(batched, landscape.best_partitions(p, sizes, 2))  # the starts made a difference
 
 
+def test_one_matrix_is_searched_once(monkeypatch):
+    """A single run's month goes to best_partition alone: the batched warm search would hand it there
+    whenever a decision is close, searching it twice (issue 25: the 200-actor run)."""
+    rng = np.random.default_rng(4)
+    n = 60
+    p = rng.uniform(-1, 1, (1, n, n))
+    p = (p + np.swapaxes(p, 1, 2)) / 2
+    sizes = rng.uniform(0.5, 3.0, n)
+    previous = rng.integers(0, 2, (1, n))
+    expected = landscape.best_partition(p[0], sizes, 2, previous[0])[0]
+    landscape._best_partition.cache_clear()
+
+    def batched(*args):
+        raise AssertionError("one matrix went through the batched search")
+
+    monkeypatch.setattr(landscape, "_warm_bipartitions", batched)
+    assert tuple(landscape.best_partitions(p, sizes, 2, previous)[0]) == expected
+
+
 def test_solve_lists_the_minimum_reached_from_a_given_start():
     """solve(initial=...) adds starting configurations to the heuristic: a local minimum that its own starts
     miss is listed once it is given as a start (the summary gives the blocs the model ended in)."""

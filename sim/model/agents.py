@@ -40,8 +40,8 @@ class Actor(mesa.Agent):
 
         Two kinds of reason: a rival gained a military partner (seek a counter-patron), or this actor was
         the target of a one-way hostile act (answer it with the codebook's counter-move). The news is
-        reaction_lag - 1 months old (model.news); another actor's counter-move is never news to react to, a
-        mutual act calls for no riposte, and neither does an act the two sides have cooperated since. Each
+        reaction_lag - 1 months old (model.reaction_news); another actor's counter-move is never news to react
+        to, a mutual act calls for no riposte, and neither does an act the two sides have cooperated since. Each
         option has a chance that rises smoothly with concern up to reaction_ceiling
         (reactions.reaction_probability); one uniform draw per actor per month and run, from the run's
         chance stream (sim/model/draws.py), decides whether the most likely happens. Options are examined
@@ -51,6 +51,9 @@ class Actor(mesa.Agent):
         month = model.steps
         if not model.reacting.any() or month >= model.months:
             return
+        news = model.reaction_news()
+        if not news:
+            return  # most months: nothing to weigh
         ready = model.reacting & (month - model.last_reaction[:, self.index] >= model.each("reaction_cooldown"))
         if not ready.any():
             return
@@ -58,7 +61,6 @@ class Actor(mesa.Agent):
         best_option = np.full(model.runs, -1)
         best_patron = np.full(model.runs, -1)
         options: list[tuple] = []
-        news = [(slot, runs) for slot, runs in model.news() if not slot.reaction and runs.any()]
         candidates = [option for slot, runs in news for option in self._counter_patron_options(slot, runs)]
         candidates += [option for slot, runs in news for option in self._riposte_options(slot, runs)]
         for option in candidates:

@@ -132,6 +132,7 @@ class AlignmentModel(mesa.Model):
         self._active: list[Slot] = []
         self.events_this_month: list[Slot] = []
         self._news: dict[int, list[Slot]] = {}  # month -> the events that began then (reactions read them late)
+        self._reaction_news: list | None = None  # this month's reaction_news, listed once for every actor
         self._cooperation: list[Slot] = []  # every cooperative event so far: a riposte waits for none between
         self.partners = np.zeros((self.runs, n, n), dtype=bool)  # military ties so far, both ways
         self.last_reaction = np.full((self.runs, n), NEVER, dtype=np.int64)
@@ -167,6 +168,13 @@ class AlignmentModel(mesa.Model):
         for value in sorted(set(lags.tolist())):
             for slot in self._news.get(self.steps - int(value) + 1, []):
                 yield slot, self.in_slot(slot) & (lags == value)
+
+    def reaction_news(self) -> list:
+        """news() less reactions (a counter-move is never news to react to) and slots in no run: the same
+        for every actor in a month, so listed once a month (200 actors listed it 200 times, issue 25)."""
+        if self._reaction_news is None:
+            self._reaction_news = [(slot, runs) for slot, runs in self.news() if not slot.reaction and runs.any()]
+        return self._reaction_news
 
     def cooperated(self, a: int, b: int, since: int) -> np.ndarray:
         """Per run, whether a and b had a cooperative event (either way) from month `since` to now."""
@@ -211,6 +219,7 @@ class AlignmentModel(mesa.Model):
 
         self.events_this_month = self._scheduled.pop(month, [])
         self._news[month] = self.events_this_month
+        self._reaction_news = None
         for slot in self.events_this_month:
             kind = self.codebook[slot.type]
             if kind.weight > 0:

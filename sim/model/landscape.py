@@ -712,8 +712,10 @@ def best_partitions(propensities, sizes, n_blocs: int = 2, previous=None) -> np.
     p = np.asarray(propensities, dtype=float)
     m, n = p.shape[0], s.size
     label_space = min(int(n_blocs), n)
-    if m and previous is not None and label_space == 2 and _heuristic_search(n, 2):
+    if m > 1 and previous is not None and label_space == 2 and _heuristic_search(n, 2):
         return _warm_best_bipartitions(p, s, _start_labels(previous, n, 2))
+    # One matrix (a single run): best_partition itself, which the batched search would hand the matrix to
+    # whenever a decision is close, so a single large run searched every such month twice.
     if m == 0 or count_partitions(n, label_space) > _CACHED_ROWS:
         return np.array([best_partition(p[r], s, n_blocs, None if previous is None else previous[r])[0]
                          for r in range(m)], dtype=np.intp).reshape(m, n)

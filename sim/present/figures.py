@@ -104,7 +104,7 @@ def plot_top_pairs(result: Result, n: int = 6):
     from matplotlib.ticker import MaxNLocator
 
     by, pairs = chosen_pairs(result, n)
-    runs = _run_count(result.alignment)
+    runs = _run_count(result)
     values = result.effect() if by == "effect" else result.matrix(result.months) - result.matrix(0)
     at = {name: i for i, name in enumerate(result.actors)}
     keys = _event_keys(result.events, runs)
@@ -154,7 +154,7 @@ def plot_top_pairs(result: Result, n: int = 6):
             for d, (source, target) in enumerate(((first, second), (second, first))):
                 colour, marker = style.DIRECTION_COLOURS[d], style.DIRECTIONS[d].style
                 marks = {**marker, "markevery": (d * every // 2, every), "markersize": MARKER_SIZE}
-                months, mean, low, high = _pair_series(result.alignment, source, target, runs)
+                months, mean, low, high = _pair_series(result, source, target, runs)
                 word = "effect" if by == "effect" else "change"
                 label = f"{pair_label(source, target)}  ({word} {_signed(values[at[source], at[target]])})"
                 ax.plot(months, mean, color=colour, **style.WITH_EVENTS.style, **marks, zorder=3, label=label)
@@ -163,7 +163,7 @@ def plot_top_pairs(result: Result, n: int = 6):
                 if runs > 1:
                     ax.fill_between(months, low, high, color=colour, alpha=0.15, linewidth=0, zorder=2)
                 if by == "effect":  # otherwise the baseline lies exactly under the scenario line
-                    b_months, b_mean, _, _ = _pair_series(result.baseline, source, target, 1)
+                    b_months, b_mean, _, _ = _pair_series(result, source, target, 1, baseline=True)
                     ax.plot(b_months, b_mean, color=colour, **style.WITHOUT_EVENTS.style, **marks,
                             markerfacecolor="white", zorder=3)
                     lows.append(b_mean.min())
@@ -198,9 +198,24 @@ def fitted_limits(low: float, high: float) -> tuple[float, float]:
     return max(low, -1.05), min(high, 1.05)
 
 
-def _pair_series(table, source: str, target: str, runs: int):
+def _pair_rows(result: Result, source: str, target: str, *, baseline: bool = False):
+    """One pair's rows of the long table (month, score; run by run, month by month), as filtering
+    result.alignment (or .baseline) gives them, made from the arrays: the whole table is 15 million rows
+    for 10,000 runs, 1.2 GB with the baseline's, kept by the Result once built (issue 25)."""
+    import pandas as pd
+
+    array = result.baseline_scores if baseline else result.scores
+    if array is None:
+        table = result.baseline if baseline else result.alignment
+        return table[(table["source"] == source) & (table["target"] == target)]
+    i, j = result.actors.index(source), result.actors.index(target)
+    runs, months = array.shape[0], array.shape[1]
+    return pd.DataFrame({"month": np.tile(np.arange(months), runs), "score": array[:, :, i, j].reshape(-1)})
+
+
+def _pair_series(result: Result, source: str, target: str, runs: int, *, baseline: bool = False):
     """Months and the mean and band of one pair's score over runs."""
-    rows = table[(table["source"] == source) & (table["target"] == target)]
+    rows = _pair_rows(result, source, target, baseline=baseline)
     months = rows["month"].to_numpy()
     if np.unique(months).size == months.size:  # one run: its scores are the mean and the band (no groupby)
         order = np.argsort(months, kind="stable")
@@ -313,7 +328,7 @@ def plot_heatmaps(result: Result, effect_scale: float | None = None):
     """
     import matplotlib
 
-    runs = _run_count(result.alignment)
+    runs = _run_count(result)
     start = result.matrix(0)
     final = result.matrix(result.months)
     effect = result.effect()
@@ -608,7 +623,7 @@ def _edge_heading():
 
 
 def _bloc_title(result: Result, subject: str) -> str:
-    runs = _run_count(result.alignment)
+    runs = _run_count(result)
     how = f" (the blocs most of the {runs} runs share; scores averaged over runs)" if runs > 1 else ""
     return f"{_wrap(result.name)}\n{subject}{how}"
 
@@ -713,7 +728,11 @@ def _has_effect(result: Result) -> bool:
     return bool(np.any(np.abs(effect[~np.eye(len(result.actors), dtype=bool)]) > 1e-9))
 
 
-def _run_count(table) -> int:
+def _run_count(result: Result) -> int:
+    """The runs a result holds, as its alignment table counts them (1 when the table is empty: one actor)."""
+    if result.scores is not None:
+        return int(result.scores.shape[0]) if len(result.actors) > 1 else 1
+    table = result.alignment
     return int(table["run"].nunique()) if len(table) else 1
 
 

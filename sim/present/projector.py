@@ -27,7 +27,7 @@ def plot_projector(result: Result, pairs: int = PAIRS):
 
     by, chosen = figures.chosen_pairs(result, 2 * pairs)
     chosen = chosen[:pairs]
-    runs = figures._run_count(result.alignment)
+    runs = figures._run_count(result)
     values = result.effect() if by == "effect" else result.matrix(result.months) - result.matrix(0)
     at = {name: i for i, name in enumerate(result.actors)}
     settings = {**style.rc(), "font.size": TEXT_PX, "axes.titlesize": TITLE_PX, "axes.labelsize": TEXT_PX,
@@ -41,13 +41,13 @@ def plot_projector(result: Result, pairs: int = PAIRS):
             for d, (source, target) in enumerate(((first, second), (second, first))):
                 colour = style.DIRECTION_COLOURS[d]
                 marks = {**style.DIRECTIONS[d].style, "markevery": (d * every // 2, every), "markersize": 6}
-                months, mean, _, _ = figures._pair_series(result.alignment, source, target, runs)
+                months, mean, _, _ = figures._pair_series(result, source, target, runs)
                 word = "effect" if by == "effect" else "change"
                 ax.plot(months, mean, color=colour, **style.WITH_EVENTS.style, **marks,
                         label=f"{figures.pair_label(source, target)} {word} "
                               f"{figures._signed(values[at[source], at[target]])}")
                 if by == "effect":
-                    b_months, b_mean, _, _ = figures._pair_series(result.baseline, source, target, 1)
+                    b_months, b_mean, _, _ = figures._pair_series(result, source, target, 1, baseline=True)
                     ax.plot(b_months, b_mean, color=colour, **style.WITHOUT_EVENTS.style, **marks,
                             markerfacecolor="white")
             ax.set_title(f"{first} ↔ {second}", fontweight="bold")

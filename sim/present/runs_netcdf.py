@@ -34,24 +34,40 @@ def _score_attrs(what: str) -> dict:
             "add_offset": 0.0, "_FillValue": SCORE_FILL}
 
 
-RUNS_A_PIECE = 256  # runs packed at a time: a few MB of floats, never a float copy of the whole ensemble
+RUNS_A_PIECE = 256  # runs packed and written at a time: a few MB, never a copy of the whole ensemble
+
+
+def packed_pieces(scores: np.ndarray, dtype=np.int32):
+    """Scores in -1..1 as int32 millionths (rounded half to even, as the CSV files' six decimals), a few runs
+    at a time (`dtype` '>i4' for the file's big-endian bytes)."""
+    for start in range(0, scores.shape[0], RUNS_A_PIECE):
+        yield np.rint(scores[start:start + RUNS_A_PIECE] * SCALE).astype(dtype)
 
 
 def packed_scores(scores: np.ndarray) -> np.ndarray:
-    """Scores in -1..1 as int32 millionths (rounded half to even, as the CSV files' six decimals), packed a
-    few runs at a time: the float temporaries of a whole-array conversion were 4x the packed array (issue 25)."""
+    """All the scores packed (packed_pieces), as one int32 array."""
     scores = np.asarray(scores)
     packed = np.empty(scores.shape, dtype=np.int32)
-    for start in range(0, scores.shape[0], RUNS_A_PIECE):
-        packed[start:start + RUNS_A_PIECE] = np.rint(scores[start:start + RUNS_A_PIECE] * SCALE)
+    start = 0
+    for piece in packed_pieces(scores):
+        packed[start:start + len(piece)] = piece
+        start += len(piece)
     return packed
 
 
-def runs_dataset(result: Result):
-    """The xarray Dataset that runs.nc holds: the packed integers, with the CF attributes that unpack them."""
+def bloc_pieces(labels: np.ndarray, dtype=np.int8):
+    """Bloc labels as runs.nc stores them (1 = the largest bloc), a few runs at a time."""
+    for start in range(0, labels.shape[0], RUNS_A_PIECE):
+        yield (labels[start:start + RUNS_A_PIECE] + 1).astype(dtype)
+
+
+def runs_dataset(result: Result, *, runs: int | None = None):
+    """The xarray Dataset that runs.nc holds: the packed integers, with the CF attributes that unpack them.
+    runs: only the first so many runs' arrays (the attributes still describe them all): the header's model."""
     import xarray as xr
 
     actors = list(result.actors)
+    kept = result.runs if runs is None else runs
     score_dims = ("run", "month", "source", "target")
     # No path of the scenario file: like the CSV files, runs.nc is the same wherever the scenario lies
     # (summary.json says where it was).
@@ -65,17 +81,18 @@ def runs_dataset(result: Result):
                   else summary.parameters.as_dict() if summary is not None else {})
     for name, value in parameters.items():
         attrs[f"parameter_{name}"] = int(value) if isinstance(value, bool) else value
+    labels = result.partitions()[:kept]
     data = {
-        "scores": (score_dims, packed_scores(result.score_array()), _score_attrs("with the events")),
-        "baseline": (score_dims, packed_scores(result.score_array(baseline=True)),
+        "scores": (score_dims, packed_scores(result.score_array()[:kept]), _score_attrs("with the events")),
+        "baseline": (score_dims, packed_scores(result.score_array(baseline=True)[:kept]),
                      _score_attrs("without the events (the baseline)")),
-        "blocs": (("run", "month", "actor"), (result.partitions() + 1).astype(np.int8),
+        "blocs": (("run", "month", "actor"), np.concatenate(list(bloc_pieces(labels))),
                   {"long_name": "bloc of the actor (1 = the bloc with the largest total capability)",
                    "_FillValue": BLOC_FILL}),
         "capability": (("actor",), np.asarray(result.capabilities, dtype=float),
                        {"long_name": "relative capability (CINC x 100)"}),
     }
-    coords = {"run": ("run", np.arange(1, result.runs + 1, dtype=np.int32), {"long_name": "Monte Carlo run"}),
+    coords = {"run": ("run", np.arange(1, kept + 1, dtype=np.int32), {"long_name": "Monte Carlo run"}),
               "month": ("month", np.arange(result.months + 1, dtype=np.int32),
                         {"long_name": "month of the scenario (0 = the start)"}),
               "source": ("source", actors, {"long_name": "the actor whose regard this is"}),
@@ -84,13 +101,73 @@ def runs_dataset(result: Result):
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
+def _netcdf3_writer():
+    """scipy's netCDF3 writer (the one xarray's "scipy" engine uses), with some variables' bytes written a
+    piece at a time: scipy keeps every variable in memory until it writes the file, a big-endian copy of
+    each, then a byte copy of one (for 10,000 runs 200 MB more at the peak, issue 25)."""
+    from scipy.io import netcdf_file
+
+    class StreamingNetcdf(netcdf_file):
+        def __init__(self, handle, pieces: dict) -> None:
+            super().__init__(handle, mode="w", version=2)  # 2: 64-bit offsets (NETCDF3_64BIT)
+            self.__dict__["pieces"] = pieces  # variable name -> the pieces of its data, big-endian, in order
+
+        def _write_var_data(self, name: str) -> None:
+            if name not in self.pieces:
+                return super()._write_var_data(name)
+            var = self.variables[name]
+            begin = self.fp.tell()  # as scipy does: the variable's offset into the header, then its bytes
+            self.fp.seek(var._begin)
+            self._pack_begin(begin)
+            self.fp.seek(begin)
+            count = 0
+            for piece in self.pieces[name]():
+                self.fp.write(piece.tobytes())
+                count += piece.nbytes
+            if count != var.data.nbytes:
+                raise ValueError(f"{name}: {count} bytes written for {var.data.nbytes}")
+            self._write_var_padding(var, var._vsize - count)
+
+        def __del__(self) -> None:  # scipy's closes the handle, which is the caller's
+            pass
+
+    return StreamingNetcdf
+
+
 def write_runs_netcdf(result: Result, handle) -> None:
-    """runs.nc into a binary file: netCDF3 (64-bit offsets) from xarray's scipy engine, the same bytes for the
-    same run. Written into the file, not built in memory first: for 10,000 runs the bytes in memory and
-    their copy were 300 MB more at the peak (issue 25)."""
-    # The integers are packed already (packed_scores): the attributes above only describe them, so xarray
-    # writes them as they are and a CF reader unpacks them.
-    runs_dataset(result).to_netcdf(handle, engine="scipy", format="NETCDF3_64BIT")
+    """runs.nc into a binary file, the same bytes for the same run, the large arrays written a few runs at a
+    time: never a copy of the whole ensemble (issue 25).
+
+    The header is xarray's (its "scipy" engine: CF attributes, the actor names as characters): xarray writes
+    the dataset of the first run, scipy reads that file back, and its writer (netCDF3, 64-bit offsets) writes
+    the same dimensions, attributes and variables with the run dimension at full length, the scores,
+    baseline and blocs packed piece by piece. tests/test_runs_netcdf.py holds it to xarray's own file."""
+    import io
+
+    from scipy.io import netcdf_file
+
+    buffer = io.BytesIO()
+    runs_dataset(result, runs=1).to_netcdf(buffer, engine="scipy", format="NETCDF3_64BIT")
+    model = netcdf_file(io.BytesIO(buffer.getvalue()), mode="r", mmap=False)
+    pieces = {"scores": lambda: packed_pieces(result.score_array(), ">i4"),
+              "baseline": lambda: packed_pieces(result.score_array(baseline=True), ">i4"),
+              "blocs": lambda: bloc_pieces(result.partitions(), "i1")}
+    out = _netcdf3_writer()(handle, pieces)
+    for name in model._dims:  # in the model's order, the run dimension at full length
+        out.createDimension(name, result.runs if name == "run" else model.dimensions[name])
+    for name, value in model._attributes.items():
+        setattr(out, name, value)
+    for name, variable in model.variables.items():
+        made = out.createVariable(name, variable.data.dtype, variable.dimensions)
+        for key, value in variable._attributes.items():
+            setattr(made, key, value)
+        if name == "run":
+            made.data[:] = np.arange(1, result.runs + 1)
+        elif name not in pieces:
+            made.data[...] = variable.data
+        elif variable.dimensions[0] != "run":
+            raise ValueError(f"runs.nc: {name} is not by run")
+    out.flush()
 
 
 def runs_netcdf(result: Result) -> bytes:
@@ -151,16 +228,28 @@ def read_runs_netcdf(raw: bytes, path, summary) -> dict:
                 found = [str(v) for v in dataset[label].values.tolist()]
                 if found != actors:
                     raise damaged(path, f"its {label} labels are not the summary's actors", field=label)
-            arrays = {name: np.asarray(dataset.variables[name].values) for name in shapes}
+            unpacked = {name: _unpacked(dataset.variables[name], path, name) for name in SCORE_VARIABLES}
+            blocs = np.asarray(dataset.variables["blocs"].values)
     except EntenteError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged file fails scipy's reader in many ways, each its fault
         raise damaged(path, f"it is not a netCDF file as Entente writes it ({type(error).__name__}: "
                             f"{str(error)[:120]})") from None
-    for name in SCORE_VARIABLES:
-        if arrays[name].size and np.abs(arrays[name]).max() > SCALE:
-            raise damaged(path, "a score lies outside -1 to 1 (or is missing)", field=name)
-    if arrays["blocs"].size and (arrays["blocs"].min() < 1 or arrays["blocs"].max() > n):
+    if blocs.size and (blocs.min() < 1 or blocs.max() > n):
         raise damaged(path, f"a bloc lies outside 1 to {n} (or is missing)", field="blocs")
-    return {"scores": arrays["scores"] / SCALE, "baseline_scores": arrays["baseline"] / SCALE,
-            "labels": arrays["blocs"].astype(np.intp) - 1}
+    return {"scores": unpacked["scores"], "baseline_scores": unpacked["baseline"],
+            "labels": blocs.astype(np.intp) - 1}
+
+
+def _unpacked(variable, path, name: str) -> np.ndarray:
+    """A packed score variable as scores, each in -1..1 checked, a few runs at a time: no whole integer copy
+    of the ensemble beside the floats (issue 25)."""
+    from ..results.folder_reader import damaged
+
+    out = np.empty(variable.shape)
+    for start in range(0, variable.shape[0], RUNS_A_PIECE):
+        piece = np.asarray(variable[start:start + RUNS_A_PIECE].values)
+        if piece.size and np.abs(piece).max() > SCALE:
+            raise damaged(path, "a score lies outside -1 to 1 (or is missing)", field=name)
+        out[start:start + RUNS_A_PIECE] = piece / SCALE
+    return out
