@@ -144,7 +144,8 @@ def test_01_the_us_rows_lie_beyond_the_top_ten_and_the_dip_fades():
     assert dip.peak_effect < 0 and abs(dip.effect) < abs(dip.peak_effect) and dip.peak_month == 3
     says(1, f"a peak of {score(dip.peak_effect)} in month 3 and ends at {score(dip.effect)} (`changes.csv`: "
             f"{dip.peak_effect:+.3f} and {dip.effect:+.3f})",
-         f"US → Russia ends at {score(change(result, 'US', 'Russia').effect)}")
+         f"US → Russia ends at {score(change(result, 'US', 'Russia').effect)} "
+         f"(peak {change(result, 'US', 'Russia').peak_effect:+.3f})")
 
 
 def test_01_without_an_audience_only_the_parties_move():
@@ -313,6 +314,44 @@ def test_03_memory_changes_what_is_left_at_month_36():
     assert pact[1] - pact[0] < summit[1] - summit[0]  # the pact depends less on memory
     says(3, f"a summit ends at {score(summit[0])} with `memory: 0.3` and at {score(summit[1])} with "
             f"`memory: 0.03`; a defence pact at {score(pact[0])} and {score(pact[1])}")
+
+
+def explained(parameters: dict, kind: str) -> str:
+    """`python -m sim run` on a copy of one_event.yaml with the change, then `python -m sim explain FOLDER India
+    Russia`: the terminal's text."""
+    data = yaml.safe_load((FILES / ONE_EVENT).read_text(encoding="utf-8"))
+    data["parameters"], data["events"][0]["type"] = parameters, kind
+    buffer = io.StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ONE_EVENT
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["run", str(path), "--out", str(Path(folder) / "out")]) == 0
+        with contextlib.redirect_stdout(buffer):
+            assert main(["explain", str(Path(folder) / "out"), "India", "Russia"]) == 0
+    return buffer.getvalue()
+
+
+def event_part(text: str, kind: str) -> tuple[float, float]:
+    """The event's own part at month 36 and what memory took back of its passing part, as explain prints them."""
+    match = re.search(rf"([+-]\d\.\d+)\s+month 3: {kind} Russia → India.*?\n\s+of which ([+-]\d\.\d+) as memory",
+                      text)
+    assert match, text
+    return float(match.group(1)), float(match.group(2))
+
+
+def test_03_explain_splits_what_is_left_of_the_summit_and_the_pact():
+    summit = event_part(explained({"reactions": False}, "summit"), "summit")
+    lasting = load_codebook()["summit"].durable * Parameters().lasting_scale
+    peak = change(worksheet_run(ONE_EVENT), "India", "Russia").peak_effect
+    assert abs(summit[0] / peak - lasting) < 0.1  # the summit's own part is about its lasting share
+    says(3, f"the summit's own part at month 36 is {summit[0]:+.3f} of its {score(peak)} peak",
+         f"memory took back {abs(summit[1]):.3f} of the passing part")
+    short, long = (event_part(explained({"reactions": False, "memory": memory}, "defence_pact"), "defence_pact")
+                   for memory in (0.3, 0.03))
+    assert abs(short[0] - long[0]) < 0.02  # the pact's own part hardly depends on memory
+    says(3, f"part as {short[0]:+.3f} with `memory: 0.3` and {long[0]:+.3f} with `memory: 0.03` (memory took back "
+            f"{abs(short[1]):.3f} and {abs(long[1]):.3f} of its passing part)")
 
 
 def test_03_s400_no_bloc_change():
