@@ -22,6 +22,7 @@ from ..model.parameters import Spec
 from ..errors import EntenteError
 from ..inputs.safe_yaml import MAX_BYTES
 from ..present.html import why_html
+from .download_button import DownloadButton
 from ..present import figures, style
 from ..present.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
@@ -224,7 +225,7 @@ def Inject(session: GameSession, act):
             solara.Select("from", values=actors, value=source, on_value=set_source)
             solara.Select("to", values=actors, value=target, on_value=set_target)
         solara.SliderFloat("intensity", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
-        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note)
+        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note, continuous_update=True)
         solara.Button("Add the event", on_click=add, disabled=session.finished, color="primary")
         if session.injects:
             items = "".join(f"<li>month {e.month}: {html.escape(e.type)} {html.escape(e.source)} → "
@@ -266,7 +267,7 @@ def Play(session: GameSession, act, continue_game):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("turn length (months)", value=session.turn,
                             on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
-            solara.InputText("team name", value=team_name, on_value=set_team_name)
+            solara.InputText("team name", value=team_name, on_value=set_team_name, continuous_update=True)
             solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)
             solara.Button("Add the team", on_click=add_team)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -292,7 +293,8 @@ def Play(session: GameSession, act, continue_game):
                     f'{html.escape(f"{verb} {how} {partner}")}</span>'))
                 solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
                                    step=0.05, on_value=set_intensity)
-                solara.InputText("justification (one line, required)", value=note, on_value=set_note)
+                solara.InputText("justification (one line, required)", value=note, on_value=set_note,
+                                 continuous_update=True)
                 solara.Button("Add the move", on_click=add_move, disabled=session.finished)
         with solara.Div():
             if session.pending:
@@ -320,13 +322,13 @@ def Play(session: GameSession, act, continue_game):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button("Advance the turn", on_click=lambda: act(lambda s: s.advance_turn()),
                           disabled=session.finished, color="primary")
-            solara.FileDownload(lambda: save_game(session).encode("utf-8"),
-                                filename=f"game_{session.bundled_name or 'uploaded'}_month_{session.month}.yaml",
-                                label="Save game", mime_type="text/yaml")
+            DownloadButton(lambda: save_game(session).encode("utf-8"),
+                           filename=f"game_{session.bundled_name or 'uploaded'}_month_{session.month}.yaml",
+                           label="Save game", mime_type="text/yaml")
             if session.last_plan is not None:
-                solara.FileDownload(lambda: (session.situation_page() or "").encode("utf-8"),
-                                    filename=f"situation_turn_{session.turns_played}.html",
-                                    label="Situation report", mime_type="text/html")
+                DownloadButton(lambda: (session.situation_page() or "").encode("utf-8"),
+                               filename=f"situation_turn_{session.turns_played}.html",
+                               label="Situation report", mime_type="text/html")
         ScenarioUpload(max_bytes=MAX_BYTES, event_upload=continue_game,
                        label="Continue a saved game (.yaml):", test_id="game-upload")
 
@@ -506,9 +508,9 @@ def Views(session: GameSession, effects: bool = True):
     ReasonsTable(session)
     with solara.Row():
         for download in DOWNLOADS:
-            solara.FileDownload(lambda download=download: download.build(result),
-                                filename=folder_name(result, month) + download.suffix,
-                                label=download.label, mime_type=download.mime)
+            DownloadButton(lambda download=download: download.build(result),
+                           filename=folder_name(result, month) + download.suffix,
+                           label=download.label, mime_type=download.mime)
 
 
 @solara.component
