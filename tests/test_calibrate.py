@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
 
 from conftest import ROOT, cli
 from sim.errors import EntenteError
-from sim.experiments.calibrate import calibrate, prior_draws
+from sim.experiments.calibrate import calibrate, prior_draws, refine
 from sim.experiments.design import choose_factors
 from sim.inputs.scenario_file import load_scenario
 from sim.model.parameters import Parameters
@@ -148,3 +149,45 @@ def test_a_changed_sample_file_is_refused_before_the_run(fitted, tmp_path):
     assert not (tmp_path / "out").exists()
     empty = cli("run", "arms_sale_pakistan", "--posterior", str(tmp_path), "--out", str(tmp_path / "out"))
     assert empty.returncode == 2 and "not a calibration folder" in empty.stderr
+
+
+@pytest.fixture(scope="module")
+def smc(episodes, factors, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("smc")
+    first = calibrate(episodes, factors, points=16, seed=5, accept=0.25, runs=1, folder=folder)
+    return folder, first, refine(first, episodes, generations=2, folder=folder)
+
+
+def test_abc_smc_tightens_the_tolerance_and_keeps_a_sample_inside_the_prior(smc, factors):
+    """Each generation's tolerance is the median distance of the population before it, so it shrinks, and
+    the resampled last population sits within the first tolerance and inside the prior's box."""
+    _, first, refined = smc
+    tolerances = [g["tolerance"] for g in refined.generations]
+    assert len(tolerances) == 2 and tolerances[1] <= tolerances[0] <= first.threshold
+    assert len(refined.accepted) == len(first.accepted) == 4
+    assert refined.distance.max() <= first.threshold + 1e-12
+    assert np.mean(refined.distance) < np.mean(first.distance[first.accepted])  # closer to the bands on average
+    for k, factor in enumerate(factors):
+        assert np.all((refined.values[:, k] >= factor.low) & (refined.values[:, k] <= factor.high))
+
+
+def test_abc_smc_is_the_same_for_the_same_seed_and_resumes_its_generations(smc, episodes, factors):
+    folder, first, refined = smc
+    assert (folder / "smc_1" / "episodes").is_dir() and (folder / "smc_2" / "episodes").is_dir()
+    again = refine(first, episodes, generations=2, folder=folder)  # every generation read back from its folder
+    assert np.array_equal(again.values, refined.values) and again.generations == refined.generations
+    fresh = refine(first, episodes, generations=2)
+    assert np.array_equal(fresh.values, refined.values)
+
+
+def test_abc_smc_needs_a_population_and_the_command_runs_it(episodes, factors, tmp_path):
+    one = calibrate(episodes, factors, points=4, seed=1, accept=0.25, runs=1)
+    with pytest.raises(EntenteError, match="at least 4 accepted draws"):
+        refine(one, episodes, generations=1)
+    files = [str(e.file) for e in episodes]
+    done = cli("calibrate", *files, "--points", "8", "--runs", "1", "--generations", "1", "--parameters",
+               "event_scale", "--out", str(tmp_path / "smc"))
+    assert done.returncode == 0, done.stderr
+    assert "ABC-SMC" in done.stdout and "generation 1: tolerance" in done.stdout
+    record = json.loads((tmp_path / "smc" / "calibration.json").read_text(encoding="utf-8"))
+    assert record["method"].startswith("ABC-SMC") and record["generations"][0]["proposals"] == 8

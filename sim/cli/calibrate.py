@@ -20,6 +20,9 @@ def add_parser(subparsers, name, summary):
     parser.add_argument("--seed", type=int, default=0, help="the design's seed (default 0)")
     parser.add_argument("--parameters", help="the parameters to fit, with ranges if narrower than documented: "
                                              "memory,audience_scale=0.05:0.5 (default: every numeric one but noise)")
+    parser.add_argument("--generations", type=int, default=0,
+                        help="ABC-SMC generations after the rejection step (default 0: rejection only); each "
+                             "runs as many settings as --points")
     parser.add_argument("--quick", action="store_true", help="a small design: 24 draws, 2 runs")
     parser.add_argument("--scheduler", default="serial", help="serial (default), local or tcp://HOST:PORT (Dask)")
     parser.add_argument("--workers", type=int, help="Dask workers of a local cluster")
@@ -32,7 +35,7 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError
-    from ..experiments.calibrate import DEFAULT_ACCEPT, DEFAULT_POINTS, DEFAULT_RUNS, calibrate, scored
+    from ..experiments.calibrate import DEFAULT_ACCEPT, DEFAULT_POINTS, DEFAULT_RUNS, MIN_POPULATION, calibrate, refine, scored
     from ..experiments.calibrate_report import calibration_files, calibration_text
     from ..experiments.design import choose_factors
     from ..experiments.evaluate import check_scheduler
@@ -45,9 +48,11 @@ def run(args) -> int:
     points = args.points or (QUICK["points"] if args.quick else DEFAULT_POINTS)
     runs = args.runs or (QUICK["runs"] if args.quick else DEFAULT_RUNS)
     accept = DEFAULT_ACCEPT if args.accept is None else args.accept
-    if not 2 <= points <= 100_000 or not 1 <= runs <= 1_000:
-        raise EntenteError("--points must be from 2 to 100,000 and --runs from 1 to 1,000",
-                           hint="For a first look: --quick.")
+    if args.generations and args.accept is None:
+        accept = max(accept, MIN_POPULATION / points)  # ABC-SMC moves a population: a few draws at least
+    if not 2 <= points <= 100_000 or not 1 <= runs <= 1_000 or not 0 <= args.generations <= 20:
+        raise EntenteError("--points must be from 2 to 100,000, --runs from 1 to 1,000 and --generations from "
+                           "0 to 20", hint="For a first look: --quick.")
     episodes = [load_scenario(path) for path in (args.files or bundled_hindcasts())]
     names, ranges = parse_parameters(args.parameters)
     factors = choose_factors(Parameters(), names or None, ranges)
@@ -59,6 +64,9 @@ def run(args) -> int:
 
     result = calibrate(episodes, factors, points=points, seed=args.seed, accept=accept, runs=runs,
                        scheduler=scheduler, workers=args.workers, folder=args.out, progress=progress)
+    if args.generations:
+        result = refine(result, episodes, generations=args.generations, scheduler=scheduler, workers=args.workers,
+                        folder=args.out, progress=progress)
     scores = {"defaults": scored(episodes, None, runs), "posterior median": scored(
         episodes, result.median_setting(), runs)}
     folder = owned_folder(Path(args.out), what="calibration folder")

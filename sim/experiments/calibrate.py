@@ -49,6 +49,7 @@ class Calibration:
     episodes: tuple[str, ...]
     seed: int
     runs: int
+    generations: tuple[dict, ...] = ()  # ABC-SMC: each generation's tolerance, proposals and acceptance
 
     @property
     def threshold(self) -> float:
@@ -98,31 +99,107 @@ def calibrate(episodes: Sequence[Scenario], factors: Sequence[Factor], *, points
     train = training(episodes)
     values = prior_draws(factors, points, seed)
     store = _EpisodeStore(Path(folder), factors, values, seed, runs) if folder is not None else None
-    totals = np.zeros(points)
-    hits = np.zeros(points)
-    count = 0
     with Evaluator(scheduler, workers) as evaluator:
-        for done, episode in enumerate(train):
-            found = store.read(episode) if store else None
-            if found is None:
-                found = _episode(episode, factors, values, runs, evaluator)
-                if store:
-                    store.write(episode, *found)
-            distances, held = found
-            pair = ~np.isnan(distances[0]) if len(distances) else np.zeros(0, dtype=bool)
-            totals += distances[:, pair].sum(axis=1)
-            hits += held[:, pair].sum(axis=1)
-            count += int(pair.sum())
-            if progress:
-                progress(done + 1, len(train))
-    if count == 0:
-        raise EntenteError("the training episodes have no sized expectation to fit",
-                           hint="Give each episode `expect:` bands on pairs (see hindcasts/).")
-    distance, hit_rate = totals / count, hits / count
+        distance, hit_rate = _fit(train, factors, values, runs, evaluator, store, progress)
     keep = max(1, int(round(accept * points)))
     order = np.lexsort((np.arange(points), distance))  # closest first; ties by draw number
     return Calibration(tuple(factors), values, distance, hit_rate, order[:keep],
                        tuple(e.name for e in train), seed, runs)
+
+
+def _fit(train: Sequence[Scenario], factors: Sequence[Factor], values: np.ndarray, runs: int,
+         evaluator: Evaluator, store: _EpisodeStore | None,
+         progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each setting's mean distance to the bands and band hit rate over the training episodes."""
+    totals, hits, count = np.zeros(len(values)), np.zeros(len(values)), 0
+    for done, episode in enumerate(train):
+        found = store.read(episode) if store else None
+        if found is None:
+            found = _episode(episode, factors, values, runs, evaluator)
+            if store:
+                store.write(episode, *found)
+        distances, held = found
+        pair = ~np.isnan(distances[0]) if len(distances) else np.zeros(0, dtype=bool)
+        totals += distances[:, pair].sum(axis=1)
+        hits += held[:, pair].sum(axis=1)
+        count += int(pair.sum())
+        if progress:
+            progress(done + 1, len(train))
+    if count == 0:
+        raise EntenteError("the training episodes have no sized expectation to fit",
+                           hint="Give each episode `expect:` bands on pairs (see hindcasts/).")
+    return totals / count, hits / count
+
+
+SMC_STREAM = 11  # keys the proposals' random stream apart from the design's
+MIN_POPULATION = 4  # ABC-SMC estimates a covariance from the population
+
+
+def refine(calibration: Calibration, episodes: Sequence[Scenario], *, generations: int = 3,
+           scheduler: str = SERIAL, workers: int | None = None, folder: str | Path | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Calibration:
+    """ABC-SMC after the rejection step (population Monte Carlo: Beaumont, Cornuet, Marin & Robert 2009).
+
+    The accepted draws are the first population. Each generation takes as its tolerance the median distance
+    of the current population, proposes as many settings as the rejection step drew (a weighted parent moved
+    by a Gaussian kernel with twice the population's weighted covariance, kept inside the prior's box), runs
+    the training episodes at each, keeps those within the tolerance (at least as many as the population),
+    and weights each by prior / sum over parents of weight x kernel (the prior is uniform in the box). The
+    last population is resampled by its weights, so the result is an unweighted sample like the rejection
+    step's. Deterministic for the design's seed; with a folder, each generation's episodes resume too."""
+    from scipy.stats import multivariate_normal
+
+    if len(calibration.accepted) < MIN_POPULATION:
+        raise EntenteError(f"ABC-SMC needs at least {MIN_POPULATION} accepted draws to move, not "
+                           f"{len(calibration.accepted)}", hint="Draw more points or accept a larger share "
+                                                                "(--accept), so that points x accept >= 4.")
+    train = training(episodes)
+    factors = calibration.factors
+    low = np.array([f.low for f in factors], dtype=float)
+    high = np.array([f.high for f in factors], dtype=float)
+    rng = np.random.default_rng([calibration.seed, SMC_STREAM])
+    size, points = len(calibration.accepted), len(calibration.values)
+    population = calibration.values[calibration.accepted]
+    distance = calibration.distance[calibration.accepted]
+    hit_rate = calibration.hit_rate[calibration.accepted]
+    weights = np.full(size, 1.0 / size)
+    record = []
+    with Evaluator(scheduler, workers) as evaluator:
+        for generation in range(1, generations + 1):
+            tolerance = float(np.median(distance))
+            spread = 2.0 * np.atleast_2d(np.cov(population.T, aweights=weights)) + 1e-12 * np.eye(len(factors))
+            proposals = _propose(rng, population, weights, spread, low, high, points)
+            store = None
+            if folder is not None:
+                store = _EpisodeStore(Path(folder) / f"smc_{generation}", factors, proposals, calibration.seed,
+                                      calibration.runs)
+            found, hits = _fit(train, factors, proposals, calibration.runs, evaluator, store, progress)
+            order = np.lexsort((np.arange(points), found))
+            kept = order[:max(size, int((found <= tolerance).sum()))][:points]
+            kernel = np.array([multivariate_normal.pdf(proposals[kept], mean=parent, cov=spread)
+                               for parent in population]).reshape(len(population), len(kept))
+            new_weights = 1.0 / np.maximum(weights @ kernel, 1e-300)
+            record.append({"generation": generation, "tolerance": round(tolerance, 6), "proposals": points,
+                           "within_tolerance": int((found <= tolerance).sum()),
+                           "acceptance_rate": round(float((found <= tolerance).mean()), 4),
+                           "kept": len(kept)})
+            population, distance, hit_rate = proposals[kept], found[kept], hits[kept]
+            weights = new_weights / new_weights.sum()
+    chosen = rng.choice(len(population), size=size, p=weights)
+    chosen = chosen[np.lexsort((chosen, distance[chosen]))]  # closest first, as the rejection step lists
+    return Calibration(factors, population[chosen], distance[chosen], hit_rate[chosen], np.arange(size),
+                       calibration.episodes, calibration.seed, calibration.runs, tuple(record))
+
+
+def _propose(rng: np.random.Generator, population: np.ndarray, weights: np.ndarray, spread: np.ndarray,
+             low: np.ndarray, high: np.ndarray, count: int) -> np.ndarray:
+    """count settings: a parent drawn by weight, moved by the kernel, drawn again until inside the box."""
+    out = np.empty((0, population.shape[1]))
+    while len(out) < count:
+        parents = population[rng.choice(len(population), size=2 * count, p=weights)]
+        moved = parents + rng.multivariate_normal(np.zeros(population.shape[1]), spread, size=2 * count)
+        out = np.vstack([out, moved[np.all((moved >= low) & (moved <= high), axis=1)]])
+    return out[:count]
 
 
 def _episode(episode: Scenario, factors: Sequence[Factor], values: np.ndarray, runs: int,

@@ -37,20 +37,37 @@ def posterior_csv(calibration: Calibration) -> str:
 
 
 def summary_json(calibration: Calibration, scores: dict) -> str:
+    method = "rejection ABC: Latin hypercube prior draws, the closest share by mean distance to the bands"
+    rate = len(calibration.accepted) / len(calibration.values)
+    extra: dict = {}
+    if calibration.generations:
+        method = ("ABC-SMC (population Monte Carlo) after rejection ABC: each generation's tolerance the median "
+                  "distance of the population before it; the last population resampled by its weights")
+        rate = calibration.generations[-1]["acceptance_rate"]
+        extra = {"generations": list(calibration.generations)}
     return json.dumps({
-        "method": "rejection ABC: Latin hypercube prior draws, the closest share by mean distance to the bands",
+        "method": method,
         "seed": calibration.seed, "draws": len(calibration.values), "runs_per_episode": calibration.runs,
-        "accepted": len(calibration.accepted), "acceptance_rate": len(calibration.accepted) / len(calibration.values),
+        "accepted": len(calibration.accepted), "acceptance_rate": rate,
         "tolerance": round(calibration.threshold, 6), "training_episodes": list(calibration.episodes),
+        **extra,
         "posterior_median": calibration.median_setting(), "posterior": calibration.posterior(),
         "scores": scores}, indent=1, ensure_ascii=False) + "\n"
 
 
 def calibration_text(calibration: Calibration, scores: dict) -> str:
     kept, drawn = len(calibration.accepted), len(calibration.values)
-    lines = [f"Calibration (rejection ABC) on {len(calibration.episodes)} training episodes: {drawn} draws, "
-             f"{kept} accepted ({kept / drawn:.0%}), tolerance {calibration.threshold:.4f} (mean distance to the "
-             f"bands; the best draw {calibration.distance.min():.4f})", "",
+    if calibration.generations:
+        steps = "; ".join(f"generation {g['generation']}: tolerance {g['tolerance']:.4f}, {g['within_tolerance']} "
+                          f"of {g['proposals']} within it" for g in calibration.generations)
+        head = [f"Calibration (rejection ABC, then ABC-SMC) on {len(calibration.episodes)} training episodes: "
+                f"{steps}; the last population resampled to {kept} draws (mean distance to the bands "
+                f"{calibration.distance.min():.4f} to {calibration.threshold:.4f})"]
+    else:
+        head = [f"Calibration (rejection ABC) on {len(calibration.episodes)} training episodes: {drawn} draws, "
+                f"{kept} accepted ({kept / drawn:.0%}), tolerance {calibration.threshold:.4f} (mean distance to "
+                f"the bands; the best draw {calibration.distance.min():.4f})"]
+    lines = head + ["",
              f"  {'parameter':<22}{'prior':>16}{'default':>10}{'5%':>9}{'median':>9}{'95%':>9}"]
     for row in calibration.posterior():
         prior = f"{row['prior_low']:g}-{row['prior_high']:g}"
