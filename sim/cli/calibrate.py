@@ -35,7 +35,8 @@ def add_parser(subparsers, name, summary):
 
 def run(args) -> int:
     from ..errors import EntenteError
-    from ..experiments.calibrate import DEFAULT_ACCEPT, DEFAULT_POINTS, DEFAULT_RUNS, MIN_POPULATION, calibrate, refine, scored
+    from ..experiments.calibrate import (DEFAULT_ACCEPT, DEFAULT_POINTS, DEFAULT_RUNS, MIN_POPULATION, calibrate,
+                                         refine, scored)
     from ..experiments.calibrate_report import calibration_files, calibration_text
     from ..experiments.design import choose_factors
     from ..experiments.evaluate import check_scheduler
