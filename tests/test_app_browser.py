@@ -228,6 +228,7 @@ def test_two_browser_sessions_do_not_share_a_model(server, browser):
 def test_a_team_moves_its_actor_and_the_teacher_advances_the_turn(server, browser):
     visit = Visit(browser, server)
     visit.page.get_by_label("team name").fill("Delhi")
+    visit.page.get_by_label("team name").press("Tab")
     visit.choose("plays", "India")
     visit.click("Add the team")
     assert visit.showing("teams", "Delhi (India)")
@@ -249,6 +250,7 @@ def test_two_teams_a_proposal_accepted_and_one_refused(server, browser):
     visit = Visit(browser, server)
     for team, actor in (("Delhi", "India"), ("Islamabad", "Pakistan")):
         visit.page.get_by_label("team name").fill(team)
+        visit.page.get_by_label("team name").press("Tab")  # as a person leaves the field: the name is sent
         visit.choose("plays", actor)
         visit.click("Add the team")
         visit.showing("teams", f"{team} ({actor})")

@@ -225,7 +225,7 @@ def Inject(session: GameSession, act):
             solara.Select("from", values=actors, value=source, on_value=set_source)
             solara.Select("to", values=actors, value=target, on_value=set_target)
         solara.SliderFloat("intensity", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
-        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note, continuous_update=True)
+        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note)
         solara.Button("Add the event", on_click=add, disabled=session.finished, color="primary")
         if session.injects:
             items = "".join(f"<li>month {e.month}: {html.escape(e.type)} {html.escape(e.source)} → "
@@ -267,7 +267,7 @@ def Play(session: GameSession, act, continue_game):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("turn length (months)", value=session.turn,
                             on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
-            solara.InputText("team name", value=team_name, on_value=set_team_name, continuous_update=True)
+            solara.InputText("team name", value=team_name, on_value=set_team_name)
             solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)
             solara.Button("Add the team", on_click=add_team)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -293,8 +293,7 @@ def Play(session: GameSession, act, continue_game):
                     f'{html.escape(f"{verb} {how} {partner}")}</span>'))
                 solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
                                    step=0.05, on_value=set_intensity)
-                solara.InputText("justification (one line, required)", value=note, on_value=set_note,
-                                 continuous_update=True)
+                solara.InputText("justification (one line, required)", value=note, on_value=set_note)
                 solara.Button("Add the move", on_click=add_move, disabled=session.finished)
         with solara.Div():
             if session.pending:
