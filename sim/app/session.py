@@ -389,23 +389,23 @@ def load_game(filename: str, content: bytes) -> GameSession:
     return session
 
 
+_SERVER_FILES = {  # the keys of a scenario that name a file, what each names, and the fix
+    "relations_file": ("a relations file", "Remove relations_file (the page starts from the bundled article's "
+                       "relations), or run the scenario on your computer with `python -m sim run`."),
+    "observed": ("an event series (observed:)", "Remove observed: (the page does not score hindcasts), or score "
+                 "the episode on your computer with `python -m sim hindcast`."),
+}
+
+
 def refuse_server_files(data, name: str, position=None) -> None:
     """A scenario sent by a browser names no file of the server (its relations file or its observed event
     series would be looked for there)."""
-    if isinstance(data, dict) and "relations_file" in data:
-        line, column = (position(("relations_file",)) if position else None) or (None, None)
-        raise EntenteError("a scenario sent to the page cannot name a relations file: it would be read on the "
-                           "server, not on your computer", file=name, line=line, column=column,
-                           field="relations_file",
-                           hint="Remove relations_file (the page starts from the bundled article's relations), or "
-                                "run the scenario on your computer with `python -m sim run`.")
-    if isinstance(data, dict) and "observed" in data:
-        line, column = (position(("observed",)) if position else None) or (None, None)
-        raise EntenteError("a scenario sent to the page cannot name an event series (observed:): it would be "
-                           "looked for on the server, not on your computer", file=name, line=line, column=column,
-                           field="observed",
-                           hint="Remove observed: (the page does not score hindcasts), or score the episode on "
-                                "your computer with `python -m sim hindcast`.")
+    for key, (what, hint) in _SERVER_FILES.items():
+        if isinstance(data, dict) and key in data:
+            line, column = (position((key,)) if position else None) or (None, None)
+            raise EntenteError(f"a scenario sent to the page cannot name {what}: it would be looked for on the "
+                               "server, not on your computer", file=name, line=line, column=column, field=key,
+                               hint=hint)
 
 
 def upload_event(data, *, default_name: str, what: str) -> tuple[str, bytes]:

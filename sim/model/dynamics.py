@@ -336,21 +336,21 @@ def step_parts(
         zero_diagonal(kept * reciprocity),
         zero_diagonal(kept * jitter),
     ]
-    sources = zero_diagonal(_saturation_shares(moved, impulse, impulses) + through)
+    sources = zero_diagonal(_saturation_shares(moved, impulse, impulses, new_scores) + through)
     stack = np.concatenate([np.stack(parts), sources])
     _give_residual_to_largest(stack, new_scores - scores)
-    moves = zero_diagonal(_saturation_shares(baseline, durable_impulse, durables))
+    moves = zero_diagonal(_saturation_shares(baseline, durable_impulse, durables, new_baseline))
     _give_residual_to_largest(moves, new_baseline - baseline)
     return StepParts(new_scores, new_baseline, stack[0], stack[1], stack[2], stack[3], stack[4:],
                      zero_diagonal(through), moves)
 
 
-def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray) -> np.ndarray:
-    """Each delta's part of saturating_add(start, total) - start, where total is the sum of deltas: each
-    gets delta * (move / total), so the shares add up to the move, and pushes that cancel each other
-    (total 0) split the local rate 1 - a^2, which is where move / total tends."""
+def _saturation_shares(start: np.ndarray, total: np.ndarray, deltas: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Each delta's part of end - start, where end = saturating_add(start, total) (the step's own result) and
+    total is the sum of deltas: each gets delta * (move / total), so the shares add up to the move, and pushes
+    that cancel each other (total 0) split the local rate 1 - a^2, which is where move / total tends."""
+    move = end - start  # the caller zeroes the diagonal, where end is 0
     start = np.clip(start, -LIMIT, LIMIT)
-    move = saturating_add(start, total) - start
     small = np.abs(total) < 1e-12
     rate = np.where(small, 1.0 - start * start, move / np.where(small, 1.0, total))
     return np.asarray(deltas, dtype=float) * rate
