@@ -208,6 +208,8 @@ def test_an_uploaded_scenario_is_played_and_stays_until_another_is_chosen(server
     assert visit.page.locator(".entente-error").count() == 0
     visit.click("Russia sells Su-35 fighters and T-90 tanks to Pakistan")
     assert visit.showing("scenario", "Su-35")
+    # The month label is another widget: its update may reach the browser after the scenario's text.
+    visit.wait("document.querySelector('[data-testid=month]').innerText.startsWith('Month 0 ')")
     assert visit.month() == "Month 0 of 36"
     visit.context.close()
 
