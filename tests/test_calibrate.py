@@ -137,7 +137,11 @@ def test_runs_drawn_from_the_posterior_carry_its_spread(fitted, tmp_path):
 
 
 def test_a_changed_sample_file_is_refused_before_the_run(fitted, tmp_path):
-    folder, _ = fitted
+    from sim.experiments.calibrate_report import calibration_files
+
+    folder, result = fitted
+    for name, data in calibration_files(result, {}).items():  # written here too: tests may run in any order
+        (folder / name).write_bytes(data)
     broken = tmp_path / "broken"
     broken.mkdir()
     lines = (folder / "samples.csv").read_text(encoding="utf-8").splitlines()
