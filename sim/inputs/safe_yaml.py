@@ -23,6 +23,9 @@ escaped pair (`"\ud83d\ude00"`) becomes the one character it stands for.
 
 Merge keys (`<<: *defaults`) work: keys written in the mapping win over merged ones, and earlier merged
 mappings win over later ones.
+
+Why not ruamel.yaml: a reader on it keeps this resolver and these checks, on its pure-Python parser at 3.6x
+the CPU of libyaml's here (`python bench/yaml_reader.py`).
 """
 
 from __future__ import annotations

@@ -413,10 +413,7 @@ class _Checker:
         place = f"events[{index}]"
         event_id = str(entry.get("id", ""))
         month = int(entry["at"])
-        if month > months:
-            raise self.error(("events", index, "at"),
-                             f"month {month} is outside the horizon of this scenario (months 1 to {months})",
-                             f"Move the event to a month up to {months}, or raise 'months:'.")
+        self.month_within(("events", index, "at"), month, months, "event")
         kind = entry["type"]
         intensity = float(entry.get("intensity", 1.0))
         note = str(entry.get("note", ""))
