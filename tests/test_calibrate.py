@@ -98,7 +98,9 @@ def test_the_command_writes_the_sample_the_posterior_and_the_test_scores(episode
     assert done.returncode == 0, done.stderr
     assert "6 draws" in done.stdout and "posterior median   test" in done.stdout
     out = tmp_path / "cal"
-    assert {"samples.csv", "posterior.csv", "calibration.json", "posterior.png"} <= {p.name for p in out.iterdir()}
+    assert {"samples.csv", "posterior.csv", "calibration.json", "posterior.png", "bands.png"} <= {
+        p.name for p in out.iterdir()}
+    assert (out / "bands.png").read_bytes().startswith(b"\x89PNG")
     assert (out / "samples.csv").read_text(encoding="utf-8").count("\n") == 7
     wrong = cli("calibrate", *files, "--parameters", "memroy", "--out", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "Did you mean 'memory'" in wrong.stderr
@@ -195,3 +197,24 @@ def test_abc_smc_needs_a_population_and_the_command_runs_it(episodes, factors, t
     assert "ABC-SMC" in done.stdout and "generation 1: tolerance" in done.stdout
     record = json.loads((tmp_path / "smc" / "calibration.json").read_text(encoding="utf-8"))
     assert record["method"].startswith("ABC-SMC") and record["generations"][0]["proposals"] == 8
+
+
+def test_the_bands_figure_draws_every_sized_band_once_and_counts_the_hits_as_the_checks_do(episodes):
+    """bands.png: one bar per sized expectation with a value, coloured by whether the value is inside the band;
+    its hits are the checks' own `held`."""
+    from sim.experiments.calibrate import checked
+    from sim.experiments.calibrate_report import band_segments, plot_bands
+
+    chosen = [next(e for e in episodes if e.split == "train"), next(e for e in episodes if e.split == "test")]
+    checks = checked(chosen, None, 1)
+    rows = band_segments(checks)
+    hits = {}
+    for split, groups in checks.items():
+        sized = [c for group in groups for c in group if c.value is not None and c.expectation.measure is not None]
+        assert len(rows[split]) == len(sized) > 0
+        inside = (rows[split][:, 0] <= rows[split][:, 2]) & (rows[split][:, 2] <= rows[split][:, 1])
+        hits[split] = sum(c.held for c in sized)
+        assert int(inside.sum()) == hits[split]
+    figure = plot_bands({"defaults": checks, "posterior median": checks})
+    assert [ax.get_title() for ax in figure.axes] == [
+        f"{split}: {hits[split]} of {len(rows[split])} in their band" for split in ("train", "test")]

@@ -36,7 +36,7 @@ def add_parser(subparsers, name, summary):
 def run(args) -> int:
     from ..errors import EntenteError
     from ..experiments.calibrate import (DEFAULT_ACCEPT, DEFAULT_POINTS, DEFAULT_RUNS, MIN_POPULATION, calibrate,
-                                         refine, scored)
+                                         checked, refine, scored)
     from ..experiments.calibrate_report import calibration_files, calibration_text
     from ..experiments.design import choose_factors
     from ..experiments.evaluate import check_scheduler
@@ -68,11 +68,12 @@ def run(args) -> int:
     if args.generations:
         result = refine(result, episodes, generations=args.generations, scheduler=scheduler, workers=args.workers,
                         folder=args.out, progress=progress)
-    scores = {"defaults": scored(episodes, None, runs), "posterior median": scored(
-        episodes, result.median_setting(), runs)}
+    checks = {"defaults": checked(episodes, None, runs),
+              "posterior median": checked(episodes, result.median_setting(), runs)}
+    scores = {setting: scored(by_split) for setting, by_split in checks.items()}
     folder = owned_folder(Path(args.out), what="calibration folder")
-    for name, data in calibration_files(result, scores).items():
+    for name, data in calibration_files(result, scores, checks).items():
         write_file(folder / name, data, what="calibration file")
     print(calibration_text(result, scores), end="")
-    print(f"Written: {folder}/ (samples.csv, posterior.csv, calibration.json, posterior.png)")
+    print(f"Written: {folder}/ (samples.csv, posterior.csv, calibration.json, posterior.png, bands.png)")
     return 0

@@ -210,17 +210,24 @@ def _episode(episode: Scenario, factors: Sequence[Factor], values: np.ndarray, r
     return np.array([o.distances for o in outcomes]), np.array([o.held for o in outcomes])
 
 
-def scored(episodes: Sequence[Scenario], setting: dict[str, float | int] | None, runs: int) -> dict:
-    """The scorecard's metrics (sign accuracy, band hit rate, MAE) of a setting, per split; None: defaults."""
+def checked(episodes: Sequence[Scenario], setting: dict[str, float | int] | None, runs: int) -> dict[str, list]:
+    """Every episode's checks at a setting (None: the defaults), per split: one list of checks an episode."""
     from dataclasses import replace
 
-    from ..results.expectations import check, metrics
+    from ..results.expectations import check
     from ..results.runner import run
 
     by_split: dict[str, list] = {}
     for episode in episodes:
         chosen = replace(episode, runs=runs, parameters=episode.parameters.with_overrides(setting or {}))
         by_split.setdefault(episode.split or "unsplit", []).append(check(run(chosen), chosen))
+    return by_split
+
+
+def scored(by_split: dict[str, list]) -> dict:
+    """The scorecard's metrics (sign accuracy, band hit rate, MAE) of `checked`'s checks, per split."""
+    from ..results.expectations import metrics
+
     return {split: metrics(groups).to_dict() for split, groups in by_split.items()}
 
 

@@ -1,8 +1,11 @@
-"""What a calibration shows and writes: the posterior table, the test episodes' scores, the files and a figure.
+"""What a calibration shows and writes: the posterior table, the test episodes' scores, the files and figures.
 
-The figure is a corner plot of the accepted draws (each parameter's histogram over its prior range on the
+posterior.png is a corner plot of the accepted draws (each parameter's histogram over its prior range on the
 diagonal, each pair's scatter below it), the usual picture of an ABC posterior: a narrow histogram is a
-parameter the record pins down, a flat one a parameter the episodes cannot tell.
+parameter the record pins down, a flat one a parameter the episodes cannot tell. bands.png sets what the
+model gives against what the record allows, one panel per split: each sized expectation is its band drawn
+as a horizontal bar at the height of the posterior median's value, so a bar that crosses the diagonal is a
+band the model lands in; the defaults' values are hollow circles at the band's middle.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ..present import style
 from .calibrate import Calibration
 
 SAMPLES, POSTERIOR, SUMMARY, FIGURE = "samples.csv", "posterior.csv", "calibration.json", "posterior.png"
+BANDS_FIGURE = "bands.png"
 
 
 def samples_csv(calibration: Calibration) -> str:
@@ -118,7 +122,57 @@ def plot_posterior(calibration: Calibration):
     return figure
 
 
-def calibration_files(calibration: Calibration, scores: dict) -> dict[str, bytes]:
-    return {SAMPLES: samples_csv(calibration).encode(), POSTERIOR: posterior_csv(calibration).encode(),
-            SUMMARY: summary_json(calibration, scores).encode(),
-            FIGURE: style.figure_bytes(plot_posterior(calibration), "png")}
+def band_segments(by_split: dict[str, list]) -> dict[str, np.ndarray]:
+    """Per split, one row (low, high, value) for every sized expectation with a value."""
+    rows: dict[str, np.ndarray] = {}
+    for split, groups in by_split.items():
+        found = [(c.expectation.low, c.expectation.high, c.value) for checks in groups for c in checks
+                 if c.value is not None and c.expectation.measure is not None]
+        rows[split] = np.array(found, dtype=float).reshape(-1, 3)
+    return rows
+
+
+def plot_bands(checks: dict[str, dict[str, list]]):
+    """Predicted against the record's bands (module docstring); checks: {setting: {split: [[Check]]}}."""
+    import matplotlib
+    from matplotlib.collections import LineCollection
+
+    from ..present.figure_type import Figure
+
+    median, defaults = band_segments(checks["posterior median"]), band_segments(checks["defaults"])
+    splits = [split for split in ("train", "test", "unsplit") if split in median]
+    with matplotlib.rc_context(style.rc()):
+        figure = Figure(figsize=(4.2 * len(splits) + 0.4, 4.6), dpi=style.DPI, layout="constrained",
+                        facecolor="white")
+        axes = np.atleast_1d(figure.subplots(1, len(splits), squeeze=False)[0])
+        for ax, split in zip(axes, splits):
+            rows = median[split]
+            inside = (rows[:, 0] <= rows[:, 2]) & (rows[:, 2] <= rows[:, 1])
+            limits = (min(-0.6, float(np.min(rows)) - 0.05), max(1.0, float(np.max(rows)) + 0.05))
+            ax.plot(limits, limits, color=style.DIAGONAL, linewidth=1, zorder=0)
+            for hit, colour in ((True, style.COOPERATIVE), (False, style.HOSTILE)):
+                chosen = rows[inside == hit]
+                ax.add_collection(LineCollection(
+                    [((low, value), (high, value)) for low, high, value in chosen], colors=colour, linewidths=1.6,
+                    label=f"posterior median: {'in' if hit else 'outside'} the band ({len(chosen)})"))
+            old = defaults.get(split, np.empty((0, 3)))
+            ax.scatter((old[:, 0] + old[:, 1]) / 2, old[:, 2], s=10, facecolors="none", edgecolors="#555555",
+                       linewidths=0.7, label="the defaults (at the band's middle)")
+            ax.set_xlim(limits)
+            ax.set_ylim(limits)
+            ax.set_title(f"{split}: {int(inside.sum())} of {len(rows)} in their band", fontsize=9)
+            ax.set_xlabel("the band the record allows", fontsize=8)
+            ax.set_ylabel("the model's value (effect, peak or share left)", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.legend(fontsize=6, loc="lower right")
+    return figure
+
+
+def calibration_files(calibration: Calibration, scores: dict, checks: dict | None = None) -> dict[str, bytes]:
+    """The folder's files; bands.png only where the episodes' checks are given (the command gives them)."""
+    files = {SAMPLES: samples_csv(calibration).encode(), POSTERIOR: posterior_csv(calibration).encode(),
+             SUMMARY: summary_json(calibration, scores).encode(),
+             FIGURE: style.figure_bytes(plot_posterior(calibration), "png")}
+    if checks:
+        files[BANDS_FIGURE] = style.figure_bytes(plot_bands(checks), "png")
+    return files
