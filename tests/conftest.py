@@ -184,3 +184,13 @@ def pytest_collection_modifyitems(config, items):
         module, functions = engine_tests(item.path)
         if module or getattr(item, "originalname", item.name) in functions:
             item.add_marker(pytest.mark.mesa)
+        if browser_module(item.path):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@functools.cache
+def browser_module(path: Path) -> bool:
+    """Whether a test module drives Chromium: with pytest-xdist (`-n`, `--dist loadgroup`) such modules run
+    one after another in one worker, so two browsers and their servers never share the two cores at once."""
+    text = Path(path).read_text(encoding="utf-8")
+    return "playwright" in text or "import test_app_browser" in text
