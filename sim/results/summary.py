@@ -25,6 +25,7 @@ from ..errors import EntenteError
 from ..model import landscape
 from ..model.parameters import Parameters
 from ..inputs.relations import relations_record
+from . import json_text
 from .attribution import VISIBLE, Attribution, attribute, event_label, leading
 from .result import Result
 
@@ -287,8 +288,8 @@ class Summary:
         return json_converter().structure(data, cls)
 
     def to_json(self) -> str:
-        """The text of summary.json."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """The text of summary.json: json.dumps(indent=2, ensure_ascii=False)'s bytes, written faster (json_text)."""
+        return json_text.dumps(self.to_dict()) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> "Summary":
