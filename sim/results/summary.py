@@ -492,6 +492,18 @@ def visible_side(lean: float) -> int:
     return 0 if shown == 0 else 1 if shown > 0 else -1
 
 
+def visible_sides(leans: np.ndarray) -> np.ndarray:
+    """visible_side of every lean at once (0 for NaN): numpy decides those far from the rounding boundary
+    (|lean| 0.005) and Python's round the few near it."""
+    size = np.abs(leans)
+    with np.errstate(invalid="ignore"):
+        sides = np.where(size > 0.0051, np.sign(leans), 0).astype(int)
+        near = (size >= 0.0049) & (size <= 0.0051)
+    for place in zip(*np.nonzero(near)):
+        sides[place] = visible_side(float(leans[place]))
+    return sides
+
+
 def bloc_timeline(history, names, *, shares: bool) -> tuple[BlocTimelineEntry, ...]:
     """The months at which the bloc structure changed (month 0 included): which blocs formed and broke."""
     timeline: list[BlocTimelineEntry] = []
@@ -508,37 +520,38 @@ def find_shifts(matrices: np.ndarray, partitions, names, sizes, events) -> tuple
     reference = partitions[0]
     reference_labels = np.asarray(reference)
     shifts: list[Shift] = []
-    last_visible: dict[int, float] = {}  # each actor's last lean that reads as nonzero at two decimals
     leans = net_leans(np.asarray(matrices), reference_labels)
-    for i in range(len(names)):
-        lean = float(leans[0, i])
-        if lean == lean and visible_side(lean) != 0:  # NaN: no lean between the blocs
-            last_visible[i] = lean
-    sides = [[visible_side(lean) if lean == lean else None for lean in row] for row in leans.tolist()]
+    # Each actor's crossings: a month whose lean reads nonzero on the other side from the last month it read
+    # nonzero (month 0 included), found for every actor and month at once.
+    sides = visible_sides(leans)
+    months = np.arange(len(sides))[:, None]
+    last = np.maximum.accumulate(np.where(sides != 0, months, -1), axis=0)  # the last visible month up to now
+    before = np.vstack([np.full((1, sides.shape[1]), -1), last[:-1]])  # ... before this month
+    actors = np.arange(sides.shape[1])[None, :]
+    crossed = (sides != 0) & (before >= 0) & (sides != sides[np.maximum(before, 0), actors])
+    crossings: dict[int, list[int]] = {}
+    for month, i in zip(*np.nonzero(crossed)):
+        crossings.setdefault(int(month), []).append(int(i))
     for month in range(1, len(matrices)):
-        before, now = partitions[month - 1], partitions[month]
-        mapping = match_labels(before, now, sizes) if tuple(now) != tuple(before) else {x: x for x in now}
-        for i, name in enumerate(names):
-            if mapping[now[i]] != before[i]:
-                shifts.append(BlocShift(
-                    month, name,
-                    left=tuple(names[j] for j, x in enumerate(before) if x == before[i] and j != i),
-                    joined=tuple(names[j] for j, x in enumerate(now) if x == now[i] and j != i),
-                    events=_recent_events(events, name, month),
-                ))
-        for i, side in enumerate(sides[month]):
-            if not side:
-                continue  # NaN (no lean between the blocs), or reads as 0.00: on neither side yet
+        before_labels, now = partitions[month - 1], partitions[month]
+        if tuple(now) != tuple(before_labels):  # unchanged blocs: every actor stays
+            mapping = match_labels(before_labels, now, sizes)
+            for i, name in enumerate(names):
+                if mapping[now[i]] != before_labels[i]:
+                    shifts.append(BlocShift(
+                        month, name,
+                        left=tuple(names[j] for j, x in enumerate(before_labels) if x == before_labels[i] and j != i),
+                        joined=tuple(names[j] for j, x in enumerate(now) if x == now[i] and j != i),
+                        events=_recent_events(events, name, month),
+                    ))
+        for i in crossings.get(month, ()):
             lean_now = float(leans[month, i])
-            lean_before = last_visible.get(i)
-            last_visible[i] = lean_now
-            if lean_before is not None and visible_side(lean_before) != side:
-                towards = _named(reference, names)[0 if lean_now >= 0 else 1]
-                shifts.append(LeanShift(
-                    month, names[i], _r(lean_before), _r(lean_now),
-                    towards=tuple(n for n in towards if n != names[i]),
-                    events=_recent_events(events, names[i], month),
-                ))
+            towards = _named(reference, names)[0 if lean_now >= 0 else 1]
+            shifts.append(LeanShift(
+                month, names[i], _r(leans[before[month, i], i]), _r(lean_now),
+                towards=tuple(n for n in towards if n != names[i]),
+                events=_recent_events(events, names[i], month),
+            ))
     return tuple(shifts)
 
 
