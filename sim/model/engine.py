@@ -367,6 +367,11 @@ class AlignmentModel(mesa.Model):
         scores = self.history
         runs, n = scores.shape[0], scores.shape[2]
         labels = np.empty((runs, months + 1, n), dtype=np.intp)
+        if runs == 1:  # one run: its months searched together where they can be (the same labels)
+            propensities = (scores[0, :months + 1] + np.swapaxes(scores[0, :months + 1], -1, -2)) / 2
+            labels[0] = landscape.partitions_over_time(propensities, np.array(self.capability_history[:months + 1]),
+                                                       self.n_blocs)
+            return labels
         for month in range(months + 1):
             propensity = (scores[:, month] + np.swapaxes(scores[:, month], -1, -2)) / 2
             labels[:, month] = landscape.best_partitions(propensity, self.capability_history[month], self.n_blocs,
