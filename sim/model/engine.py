@@ -368,7 +368,8 @@ class AlignmentModel(mesa.Model):
         runs, n = scores.shape[0], scores.shape[2]
         labels = np.empty((runs, months + 1, n), dtype=np.intp)
         if runs == 1:  # one run: its months searched together where they can be (the same labels)
-            propensities = (scores[0, :months + 1] + np.swapaxes(scores[0, :months + 1], -1, -2)) / 2
+            propensities = scores[0, :months + 1] + np.swapaxes(scores[0, :months + 1], -1, -2)
+            propensities /= 2  # as (x + x') / 2 below, without a second copy of every month
             labels[0] = landscape.partitions_over_time(propensities, np.array(self.capability_history[:months + 1]),
                                                        self.n_blocs)
             return labels

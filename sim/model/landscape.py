@@ -603,10 +603,15 @@ def partitions_over_time(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
         for t in range(1, count):
             out[t] = best_partitions(p[t:t + 1], s[t], n_blocs, out[t - 1:t])[0]
         return out
-    for t in range(1, count):
-        _check(p[t], s[t], n_blocs)
+    _check(p[0], s[0], n_blocs)  # shapes; then every month's values at once, as _check checks them
+    if s.shape != (count, n) or not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError(f"sizes must be finite and positive, one row of {n} per month")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
     later, size = p[1:], s[1:]
-    w = (size[:, :, None] * size[:, None, :]) * ((later + np.swapaxes(later, -1, -2)) / 2)  # _weights, each month
+    w = later + np.swapaxes(later, -1, -2)  # _weights(_check(...)) of every month: (s_i s_j) ((p + p') / 2)
+    w /= 2
+    w *= np.outer(size[0], size[0]) if np.all(size == size[0]) else size[:, :, None] * size[:, None, :]
     w[:, np.arange(n), np.arange(n)] = 0.0
     m = count - 1
     tol = np.array([_tolerance(w[r]) for r in range(m)])
@@ -615,7 +620,7 @@ def partitions_over_time(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
     # up to `moves` updates here, in _flip_descend the same with other rows beside) each err by at most
     # (n + moves) * eps * sum |W|, so decisions clear by _ROUNDING_MARGIN * sum |W| are the same in both
     # while n + moves < _SAFE_STEPS (2000 * 2.2e-16 * 2 < 1e-12: a tenth of the margin).
-    near = _ROUNDING_MARGIN * np.abs(w).sum(axis=(1, 2)) + np.finfo(float).tiny
+    near = _ROUNDING_MARGIN * (2 * tol / RELATIVE_TOLERANCE) + np.finfo(float).tiny  # 2 tol / 1e-9: sum |W|
     common = _common_starts(n)
     k = len(common)
     spins = np.broadcast_to(1.0 - 2.0 * common, (m, k, n)).copy()
