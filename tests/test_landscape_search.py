@@ -350,3 +350,18 @@ def test_months_searched_together_go_to_the_exact_search_on_a_close_call(monkeyp
         expected = landscape.best_partition(p[month], sizes[month], 2, previous)[0]
         assert tuple(got[month]) == expected
         previous = np.array(expected)
+
+
+@pytest.mark.parametrize("change", ["nan propensity", "zero size", "sizes of another shape"])
+def test_months_searched_together_refuse_malformed_arrays(change):
+    p, sizes = _world(30, 3)
+    months = np.broadcast_to(p, (4, 30, 30)).copy()
+    each = np.broadcast_to(sizes, (4, 30)).copy()
+    if change == "nan propensity":
+        months[2, 3, 4] = np.nan
+    elif change == "zero size":
+        each[3, 0] = 0.0
+    else:
+        each = each[:, :29]
+    with pytest.raises(ValueError):
+        landscape.partitions_over_time(months, each, 2)
