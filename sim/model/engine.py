@@ -248,7 +248,8 @@ class AlignmentModel(mesa.Model):
         self.reference, self.reference_structural = dynamics.step(
             self.reference, self.reference_structural, zero, zero, noise, self.rates)
         self._decided = []
-        self.agents.do("react")  # simultaneous: each decides from scores_before, for every run
+        if self.reacting.any() and month < self.months and self.reaction_news():  # else no actor has news
+            self.agents.do("react")  # simultaneous: each decides from scores_before, for every run
         self._schedule_decided(month)
         self.history[:, month] = self.scores
         self.reference_history[:, month] = self.reference
