@@ -365,3 +365,14 @@ def test_months_searched_together_refuse_malformed_arrays(change):
         each = each[:, :29]
     with pytest.raises(ValueError):
         landscape.partitions_over_time(months, each, 2)
+
+
+def test_distinct_end_points_are_numpys_unique_rows():
+    """_lowest's distinct end points without np.unique(axis=0) (issue 25): the same rows in the same order."""
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        rows = rng.integers(0, rng.integers(1, 4), (rng.integers(1, 8), rng.integers(1, 30))).astype(np.intp)
+        rows = np.vstack([rows, rows[::2]])  # repeats
+        expected = np.unique(rows, axis=0)
+        got = landscape._unique_rows(rows)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
