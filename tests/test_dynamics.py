@@ -185,3 +185,23 @@ def test_noise_has_zero_mean_even_near_the_bounds():
     end, _ = dynamics.step(start, start, zero, zero, noise, dynamics.Rates(**NO_DRIVERS))
     assert abs((end - start)[:, 0, 1].mean()) < 0.002
     assert end.max() <= 1.0
+
+
+def test_saturating_add_only_where_pushed_is_the_whole_array_formula_bit_for_bit():
+    """Issue 25: tanh runs only on the entries an impulse pushes; every entry must equal the formula over the
+    whole array (and an unpushed entry stays exactly as it was, -0.0 and bounds included)."""
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(-1, 1, (3, 40, 40))
+    scores[0, 0, :4] = [-0.0, 1.0, -1.0, 0.999999999999]
+    delta = np.where(rng.random(scores.shape) < 0.1, rng.normal(0, 0.3, scores.shape), 0.0)
+    delta[1, 2, 3] = 50.0
+    whole = np.where(delta == 0.0, scores,
+                     np.clip(np.tanh(np.arctanh(np.clip(scores, -dynamics.LIMIT, dynamics.LIMIT)) + delta),
+                             -dynamics.LIMIT, dynamics.LIMIT))
+    got = dynamics.saturating_add(scores, delta)
+    assert got.tobytes() == whole.tobytes()
+    assert dynamics.saturating_add(scores, np.zeros_like(scores)).tobytes() == scores.tobytes()
+    row, pushes = scores[0, 0], delta[:, 0]  # one row against a stack of pushes: broadcast as before
+    expected = np.where(pushes == 0.0, row, np.clip(np.tanh(np.arctanh(np.clip(row, -dynamics.LIMIT, dynamics.LIMIT))
+                                                            + pushes), -dynamics.LIMIT, dynamics.LIMIT))
+    assert dynamics.saturating_add(row, pushes).tobytes() == expected.tobytes()

@@ -297,3 +297,82 @@ def test_the_batched_warm_search_gives_each_matrix_what_best_partition_gives_it(
             assert tuple(batched[r]) == landscape.best_partition(p[r], sizes, 2, previous[r])[0]
         previous = batched
     assert decided >= runs * 6 // 2
+
+
+@pytest.mark.parametrize("n, coarse, seed", [(23, False, 1), (31, False, 2), (40, True, 3), (64, False, 4),
+                                             (120, False, 5)])
+def test_one_runs_months_searched_together_give_what_best_partition_gives_month_by_month(n, coarse, seed,
+                                                                                        monkeypatch):
+    """partitions_over_time (issue 25) descends from the common starts of every month at once, and from
+    last month's blocs month by month; each month must get best_partition(previous=last month)'s labels,
+    whether the month's decisions were clear (most) or went to the exact warm search (coarse scores tie)."""
+    rng = np.random.default_rng(seed)
+    months = 14
+    base = rng.uniform(-1, 1, (n, n))
+    steps = rng.normal(0, 0.06, (months, n, n))
+    p = (base + base.T) / 2 + np.cumsum((steps + np.swapaxes(steps, 1, 2)) / 2, axis=0)
+    if coarse:
+        p = np.round(p, 1)
+    sizes = np.broadcast_to(rng.uniform(0.2, 5, n), (months, n)).copy()
+    sizes[months // 2:, 0] *= 3  # an actor's capability changes midway, as an ActorChange makes it
+    calls = []
+    exact = landscape.best_partition
+    monkeypatch.setattr(landscape, "best_partition", lambda *args: calls.append(1) or exact(*args))
+    got = landscape.partitions_over_time(p, sizes, 2)
+    monkeypatch.undo()
+    if not coarse:
+        assert len(calls) <= 1 + months // 4  # month 0, and few close calls: the months searched together
+    landscape._best_partition.cache_clear()  # the reference computes afresh
+    previous = None
+    for month in range(months):
+        expected = landscape.best_partition(p[month], sizes[month], 2, previous)[0]
+        assert tuple(got[month]) == expected, f"month {month}"
+        previous = np.array(expected)
+    assert len({tuple(row) for row in got}) > 1, "the blocs should change over the months"
+
+
+def test_months_searched_together_go_to_the_exact_search_on_a_close_call(monkeypatch):
+    """A month whose descent meets a near tie is decided by best_partition itself (counted here)."""
+    rng = np.random.default_rng(9)
+    n, months = 30, 5
+    base = np.round(rng.uniform(-1, 1, (n, n)))
+    p = np.broadcast_to((base + base.T) / 2, (months, n, n)).copy()  # half-integers: ties everywhere
+    sizes = np.ones((months, n))
+    calls = []
+    exact = landscape.best_partition
+    monkeypatch.setattr(landscape, "best_partition", lambda *args: calls.append(1) or exact(*args))
+    got = landscape.partitions_over_time(p, sizes, 2)
+    assert len(calls) > 1  # month 0, and at least one close call after it
+    monkeypatch.undo()
+    landscape._best_partition.cache_clear()
+    previous = None
+    for month in range(months):
+        expected = landscape.best_partition(p[month], sizes[month], 2, previous)[0]
+        assert tuple(got[month]) == expected
+        previous = np.array(expected)
+
+
+@pytest.mark.parametrize("change", ["nan propensity", "zero size", "sizes of another shape"])
+def test_months_searched_together_refuse_malformed_arrays(change):
+    p, sizes = _world(30, 3)
+    months = np.broadcast_to(p, (4, 30, 30)).copy()
+    each = np.broadcast_to(sizes, (4, 30)).copy()
+    if change == "nan propensity":
+        months[2, 3, 4] = np.nan
+    elif change == "zero size":
+        each[3, 0] = 0.0
+    else:
+        each = each[:, :29]
+    with pytest.raises(ValueError):
+        landscape.partitions_over_time(months, each, 2)
+
+
+def test_distinct_end_points_are_numpys_unique_rows():
+    """_lowest's distinct end points without np.unique(axis=0) (issue 25): the same rows in the same order."""
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        rows = rng.integers(0, rng.integers(1, 4), (rng.integers(1, 8), rng.integers(1, 30))).astype(np.intp)
+        rows = np.vstack([rows, rows[::2]])  # repeats
+        expected = np.unique(rows, axis=0)
+        got = landscape._unique_rows(rows)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)

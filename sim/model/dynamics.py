@@ -53,10 +53,14 @@ def saturating_add(scores: np.ndarray, delta: np.ndarray) -> np.ndarray:
     1 - a or 1 + a on both sides of zero (a pair at -0.7 took 1.7 times a conciliatory event; CHANGELOG,
     "Calibrated defaults")."""
     scores = np.asarray(scores, dtype=float)
-    delta = np.broadcast_to(np.asarray(delta, dtype=float), np.broadcast_shapes(scores.shape, np.shape(delta)))
-    a = np.clip(scores, -LIMIT, LIMIT)
-    pushed = np.clip(np.tanh(np.arctanh(a) + delta), -LIMIT, LIMIT)
-    return np.where(delta == 0.0, scores, pushed)  # no push, no change: not even a rounding of tanh(atanh(a))
+    shape = np.broadcast_shapes(scores.shape, np.shape(delta))
+    delta = np.broadcast_to(np.asarray(delta, dtype=float), shape)
+    out = np.array(np.broadcast_to(scores, shape))  # no push, no change: not even a rounding of tanh(atanh(a))
+    pushed = delta != 0.0  # most months push few pairs, the baseline run none: only those go through tanh
+    if pushed.any():
+        a = np.clip(out[pushed], -LIMIT, LIMIT)
+        out[pushed] = np.clip(np.tanh(np.arctanh(a) + delta[pushed]), -LIMIT, LIMIT)
+    return out
 
 
 def balance_field(scores: np.ndarray, mode: str = TRIAD) -> np.ndarray:

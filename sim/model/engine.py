@@ -248,7 +248,8 @@ class AlignmentModel(mesa.Model):
         self.reference, self.reference_structural = dynamics.step(
             self.reference, self.reference_structural, zero, zero, noise, self.rates)
         self._decided = []
-        self.agents.do("react")  # simultaneous: each decides from scores_before, for every run
+        if self.reacting.any() and month < self.months and self.reaction_news():  # else no actor has news
+            self.agents.do("react")  # simultaneous: each decides from scores_before, for every run
         self._schedule_decided(month)
         self.history[:, month] = self.scores
         self.reference_history[:, month] = self.reference
@@ -367,6 +368,12 @@ class AlignmentModel(mesa.Model):
         scores = self.history
         runs, n = scores.shape[0], scores.shape[2]
         labels = np.empty((runs, months + 1, n), dtype=np.intp)
+        if runs == 1:  # one run: its months searched together where they can be (the same labels)
+            propensities = scores[0, :months + 1] + np.swapaxes(scores[0, :months + 1], -1, -2)
+            propensities /= 2  # as (x + x') / 2 below, without a second copy of every month
+            labels[0] = landscape.partitions_over_time(propensities, np.array(self.capability_history[:months + 1]),
+                                                       self.n_blocs)
+            return labels
         for month in range(months + 1):
             propensity = (scores[:, month] + np.swapaxes(scores[:, month], -1, -2)) / 2
             labels[:, month] = landscape.best_partitions(propensity, self.capability_history[month], self.n_blocs,

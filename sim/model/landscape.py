@@ -40,6 +40,8 @@ _CACHED_SEARCHES = 4096  # best_partition answers kept, keyed by the exact prope
 _FIELD_SLACK = 1e-12  # relative slack of the two-bloc pre-screen (its sums round differently; exact re-check)
 _WARM_RESTARTS = 4  # seeded random starts added to last month's partition in the warm heuristic search
 _WARM_SEED = 0  # seed of those restarts: the same every month, so equal inputs give equal labels
+_ROUNDING_MARGIN = 1e-11  # partitions_over_time: decisions this close (relative to sum |W|) go to the exact search
+_SAFE_STEPS = 2000  # ... while n + moves per descent stays below this (see partitions_over_time)
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,20 @@ def _tolerance(w: np.ndarray) -> float:
 
 def _pair_energy(w: np.ndarray, labels: np.ndarray) -> float:
     """E of one configuration, summed in a fixed order so equal partitions give bit-identical floats."""
-    upper_i, upper_j = np.triu_indices(len(labels), k=1)
+    upper_i, upper_j = _upper_pairs(len(labels))
+    labels = np.asarray(labels)
     split = labels[upper_i] != labels[upper_j]
     return float(np.sum(w[upper_i, upper_j][split])) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@functools.lru_cache(maxsize=8)
+def _upper_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs i < j of n actors, row by row (np.triu_indices), made once per n: 19,900 pairs at 200
+    actors cost more to index than the sum they feed."""
+    upper_i, upper_j = np.triu_indices(n, k=1)
+    upper_i.setflags(write=False)
+    upper_j.setflags(write=False)
+    return upper_i, upper_j
 
 
 def energy(propensity, sizes, labels) -> float:
@@ -243,26 +256,27 @@ def _flip_descend(labels: np.ndarray, w: np.ndarray, tol: float) -> tuple[np.nda
     spins = 1.0 - 2.0 * labels.astype(float)
     m, n = spins.shape
     examined = m
-    rows_all = np.arange(m)
     while True:
         change = spins * (spins @ w)  # w is exactly symmetric, so row r of spins @ w is h for row r
-        active = rows_all
-        moved_any = False
-        while active.size:
-            sub = change[active]
-            examined += active.size * n
-            best = sub.argmin(axis=1)  # first of the best moves: deterministic
-            gain = sub[np.arange(active.size), best]
+        rows, state = np.arange(m), spins.copy()  # the rows still moving, kept together (copied out when
+        moved_any = False  # some stop) rather than gathered from all rows at every move
+        while rows.size:
+            examined += rows.size * n
+            line = np.arange(rows.size)
+            best = change.argmin(axis=1)  # first of the best moves: deterministic
+            gain = change[line, best]
             improving = gain < -tol
-            if not improving.any():
-                break
+            if not improving.all():
+                spins[rows[~improving]] = state[~improving]  # these rows have stopped
+                rows, state, change = rows[improving], state[improving], change[improving]
+                best, gain, line = best[improving], gain[improving], line[:rows.size]
+                if not rows.size:
+                    break
             moved_any = True
-            rows, actor, gain = active[improving], best[improving], gain[improving]
-            flipped = spins[rows, actor]
-            change[rows] -= (2.0 * flipped)[:, None] * spins[rows] * w[actor]
-            change[rows, actor] = -gain
-            spins[rows, actor] = -flipped
-            active = rows
+            flipped = state[line, best]
+            change -= (2.0 * flipped)[:, None] * state * w[best]
+            change[line, best] = -gain
+            state[line, best] = -flipped
         if not moved_any:
             return (spins < 0).astype(np.intp), examined
 
@@ -336,10 +350,16 @@ def _two_bloc_candidates(w: np.ndarray, tol: float) -> np.ndarray:
 
 def _lowest(reached: np.ndarray, w: np.ndarray, s: np.ndarray, n_blocs: int, tol: float) -> np.ndarray:
     """The first configuration solve would list among the end points `reached` (canonical labels)."""
-    minima = np.unique(_canonical(reached, s, n_blocs), axis=0)
+    minima = _unique_rows(_canonical(reached, s, n_blocs))
     energies, _ = _energies_and_stability(minima, w, float(np.triu(w, 1).sum()), n_blocs, tol)
     order, _ = _ranking(minima, energies, tol)
     return minima[order[0]]
+
+
+def _unique_rows(rows: np.ndarray) -> np.ndarray:
+    """np.unique(rows, axis=0) for a few rows of labels (the same rows, in the same order: sorted as tuples),
+    without its structured-dtype sort, which cost more than the rest of a month's search at 200 actors."""
+    return np.array(sorted(set(map(tuple, rows.tolist()))), dtype=rows.dtype).reshape(-1, rows.shape[1])
 
 
 def _warm_partition(p: np.ndarray, s: np.ndarray, n_blocs: int, previous: np.ndarray) -> np.ndarray:
@@ -480,56 +500,142 @@ def _warm_bipartitions(w: np.ndarray, s: np.ndarray, previous: np.ndarray) -> np
     m, n = previous.shape
     tol = np.array([_tolerance(w[r]) for r in range(m)])
     near = _NEAR_TIE * tol + np.finfo(float).tiny
-    rng = np.random.default_rng(_WARM_SEED)
-    common = np.vstack([np.zeros((1, n), dtype=np.intp), rng.integers(0, 2, size=(_WARM_RESTARTS, n))])
+    common = _common_starts(n)
     starts = np.concatenate([previous[:, None, :], np.broadcast_to(common, (m, len(common), n))], axis=1)
     k = starts.shape[1]
-    spins = (1.0 - 2.0 * starts.astype(float)).reshape(m * k, n)
+    spins = np.ascontiguousarray(1.0 - 2.0 * starts.astype(float))  # _flip_descents changes it in place
+    unsure = _flip_descents(w, spins, tol, near)
+    reached = _canonical((spins < 0).astype(np.intp).reshape(m * k, n), s, 2).reshape(m, k, n)
+    choice, decided = _clear_lowest(reached, w, tol)
+    out = np.full((m, n), -1, dtype=np.intp)
+    out[decided & ~unsure] = choice[decided & ~unsure]
+    for r in np.flatnonzero(~decided & ~unsure):
+        out[r] = _lowest(reached[r], w[r], s, 2, float(tol[r]))
+    return out
+
+
+def _common_starts(n: int) -> np.ndarray:
+    """The starts _warm_partition adds to last month's blocs for two blocs: everyone together, then
+    _WARM_RESTARTS configurations drawn from _WARM_SEED."""
+    rng = np.random.default_rng(_WARM_SEED)
+    return np.vstack([np.zeros((1, n), dtype=np.intp), rng.integers(0, 2, size=(_WARM_RESTARTS, n))])
+
+
+def _flip_descents(w: np.ndarray, spins: np.ndarray, tol: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """_flip_descend on many rows at once, spins (m, k, n): k rows on each matrix w (m, n, n), changed in place.
+    Returns, per matrix, whether one of its decisions was within `near` of another outcome (two best moves,
+    or the best move and the tolerance): its end points may then differ from _flip_descend's. With more
+    than _SAFE_STEPS - n moves in a descent every matrix is counted unsure. The rows still moving are kept
+    together (copied out when some stop), not gathered from the whole block at every move."""
+    m, k, n = spins.shape
+    if not spins.flags.c_contiguous:
+        raise ValueError("spins must be C-contiguous: the descents change them in place")
+    flat = spins.reshape(m * k, n)  # a view: the moves below change spins
     of = np.repeat(np.arange(m), k)  # the matrix of each row
     unsure = np.zeros(m, dtype=bool)
     pending = np.ones(m, dtype=bool)  # matrices whose rows are recomputed and descended again
+    moves = 0
     while pending.any():
-        rows_all = np.flatnonzero(pending[of])
-        change = np.zeros_like(spins)
-        change[rows_all] = spins[rows_all] * np.einsum("rj,rjk->rk", spins[rows_all], w[of[rows_all]])
+        matrices = np.flatnonzero(pending)
+        rows = np.flatnonzero(pending[of])  # the rows of those matrices, in order
+        state = flat[rows]
+        change = state * np.matmul(spins[matrices], w if len(matrices) == m else w[matrices]).reshape(-1, n)
+        which = of[rows]
         moved = np.zeros(m, dtype=bool)
-        active = rows_all
-        while active.size:
-            sub = change[active]
-            best = sub.argmin(axis=1)  # first of the best moves, as _flip_descend
-            gain = sub[np.arange(active.size), best]
-            threshold = -tol[of[active]]
-            close = np.abs(gain - threshold) <= near[of[active]]
-            two = np.partition(sub, 1, axis=1)[:, :2]
-            close |= (two[:, 1] - two[:, 0]) <= near[of[active]]
-            unsure[of[active[close]]] = True
+        while rows.size:
+            line = np.arange(rows.size)
+            best = change.argmin(axis=1)  # first of the best moves, as _flip_descend
+            gain = change[line, best]
+            threshold = -tol[which]
+            close = np.abs(gain - threshold) <= near[which]
+            change[line, best] = np.inf  # the second best move: the least of the others
+            close |= change.min(axis=1) - gain <= near[which]
+            change[line, best] = gain
+            unsure[which[close]] = True
             improving = gain < threshold
-            if not improving.any():
-                break
-            rows, actor, gain = active[improving], best[improving], gain[improving]
-            moved[of[rows]] = True
-            flipped = spins[rows, actor]
-            change[rows] -= (2.0 * flipped)[:, None] * spins[rows] * w[of[rows], actor]
-            change[rows, actor] = -gain
-            spins[rows, actor] = -flipped
-            active = rows
+            if not improving.all():
+                flat[rows[~improving]] = state[~improving]  # these rows have stopped
+                rows, state, change, which = rows[improving], state[improving], change[improving], which[improving]
+                best, gain, line = best[improving], gain[improving], line[:rows.size]
+                if not rows.size:
+                    break
+            moves += 1
+            moved[which] = True
+            flipped = state[line, best]
+            change -= (2.0 * flipped)[:, None] * state * w[which, best]
+            change[line, best] = -gain
+            state[line, best] = -flipped
         pending &= moved
-    # Each matrix's lowest end point (_lowest's choice), where it is clear: E = total/2 - t'Wt/4 for spins t,
-    # and every end point either within half a tolerance of the lowest or beyond one and a half, with a
-    # single partition among the former. Otherwise (true ties, or energies near a tolerance) _lowest decides.
-    reached = _canonical((spins < 0).astype(np.intp), s, 2).reshape(m, k, n)
+    return unsure | (n + moves > _SAFE_STEPS)
+
+
+def _clear_lowest(reached: np.ndarray, w: np.ndarray, tol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each matrix's lowest end point (_lowest's choice) among reached (m, k, n) canonical labels, and whether
+    it is clear: E = total/2 - t'Wt/4 for spins t, and every end point either within half a tolerance of the
+    lowest or beyond one and a half, with a single partition among the former. Where it is not (true ties,
+    or energies near a tolerance) _lowest decides."""
+    m = len(reached)
     t = 1.0 - 2.0 * reached
-    energy = np.triu(w, 1).sum(axis=(1, 2))[:, None] / 2 - np.einsum("rki,rij,rkj->rk", t, w, t) / 4
+    energy = np.triu(w, 1).sum(axis=(1, 2))[:, None] / 2 - (np.matmul(t, w) * t).sum(axis=2) / 4
     gap = energy - energy.min(axis=1, keepdims=True)
     lowest = gap <= tol[:, None] / 2
     clear = (lowest | (gap >= 1.5 * tol[:, None])).all(axis=1)
     choice = reached[np.arange(m), lowest.argmax(axis=1)]
     single = (~lowest | (reached == choice[:, None, :]).all(axis=2)).all(axis=1)
-    decided = clear & single & ~unsure
-    out = np.full((m, n), -1, dtype=np.intp)
-    out[decided] = choice[decided]
-    for r in np.flatnonzero(~decided & ~unsure):
-        out[r] = _lowest(reached[r], w[r], s, 2, float(tol[r]))
+    return choice, clear & single
+
+
+def partitions_over_time(propensities, sizes, n_blocs: int = 2) -> np.ndarray:
+    """One run's blocs month after month (T, n, n) propensities, sizes (T, n) -> canonical labels (T, n):
+    row 0 is best_partition(propensities[0], sizes[0], n_blocs) and row t best_partition(..., previous=row
+    t - 1), the same labels. Where that search is the warm two-bloc heuristic (beyond 22 actors), the
+    descents from the common starts (_common_starts) do not depend on last month, so those of every month
+    run together (_flip_descents); each month then descends from last month's blocs alone. A month with a
+    decision too close for that arithmetic (_NEAR_TIE) goes to best_partition itself."""
+    p = np.asarray(propensities, dtype=float)
+    s = np.asarray(sizes, dtype=float)
+    count, n = p.shape[0], p.shape[-1]
+    out = np.empty((count, n), dtype=np.intp)
+    if count == 0:
+        return out
+    out[0] = best_partitions(p[:1], s[0], n_blocs)[0]
+    if min(int(n_blocs), n) != 2 or not _heuristic_search(n, 2):
+        for t in range(1, count):
+            out[t] = best_partitions(p[t:t + 1], s[t], n_blocs, out[t - 1:t])[0]
+        return out
+    _check(p[0], s[0], n_blocs)  # shapes; then every month's values at once, as _check checks them
+    if s.shape != (count, n) or not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError(f"sizes must be finite and positive, one row of {n} per month")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("propensities must be finite")
+    later, size = p[1:], s[1:]
+    w = later + np.swapaxes(later, -1, -2)  # _weights(_check(...)) of every month: (s_i s_j) ((p + p') / 2)
+    w /= 2
+    w *= np.outer(size[0], size[0]) if np.all(size == size[0]) else size[:, :, None] * size[:, None, :]
+    w[:, np.arange(n), np.arange(n)] = 0.0
+    m = count - 1
+    tol = np.array([_tolerance(w[r]) for r in range(m)])
+    # _NEAR_TIE tolerances (1e-6 of the scale) would call nearly every month of 200 actors close (among 200
+    # moves, two within that are common). The two computations of a move's gain (one matrix product and
+    # up to `moves` updates here, in _flip_descend the same with other rows beside) each err by at most
+    # (n + moves) * eps * sum |W|, so decisions clear by _ROUNDING_MARGIN * sum |W| are the same in both
+    # while n + moves < _SAFE_STEPS (2000 * 2.2e-16 * 2 < 1e-12: a tenth of the margin).
+    near = _ROUNDING_MARGIN * (2 * tol / RELATIVE_TOLERANCE) + np.finfo(float).tiny  # 2 tol / 1e-9: sum |W|
+    common = _common_starts(n)
+    k = len(common)
+    spins = np.broadcast_to(1.0 - 2.0 * common, (m, k, n)).copy()
+    unsure = _flip_descents(w, spins, tol, near)
+    ends = (spins < 0).astype(np.intp)
+    for t in range(1, count):
+        r = t - 1
+        if not unsure[r]:
+            own = (1.0 - 2.0 * out[t - 1]).reshape(1, 1, n)
+            if not _flip_descents(w[r:r + 1], own, tol[r:r + 1], near[r:r + 1])[0]:
+                reached = _canonical(np.vstack([(own[0] < 0).astype(np.intp), ends[r]]), s[t], 2)
+                choice, clear = _clear_lowest(reached[None], w[r:r + 1], tol[r:r + 1])
+                out[t] = choice[0] if clear[0] else _lowest(reached, w[r], s[t], 2, float(tol[r]))
+                continue
+        out[t] = best_partition(p[t], s[t], n_blocs, out[t - 1])[0]
     return out
 
 

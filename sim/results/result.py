@@ -137,9 +137,14 @@ class Result:
         return out
 
     def trajectory(self, *, run: int | None = None, baseline: bool = False) -> np.ndarray:
-        """All months at once as an array (months + 1, n, n), averaged over runs unless run is given."""
+        """All months at once as an array (months + 1, n, n), averaged over runs unless run is given. The
+        average of one run is that run's array itself, read-only (not a copy: 38 MB at 200 actors)."""
         array = self.baseline_scores if baseline else self.scores
         if array is not None:
+            if run is None and array.shape[0] == 1:  # the mean of one value is that value, bit for bit
+                only = array[0].view()
+                only.flags.writeable = False
+                return only
             return array[run - 1].copy() if run is not None else array.mean(axis=0)
         table = self.baseline if baseline else self.alignment
         if run is not None:
