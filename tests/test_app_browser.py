@@ -159,7 +159,7 @@ def test_a_class_runs_a_scenario_adds_an_arms_sale_live_and_sees_the_effects(ser
     # The live event is behind the largest effects now.
     effects_at_end = visit.showing("effects", "month 13: arms_sale US → India")
     assert effects_at_end != effects_at_12
-    assert "added live: F-16 sale" in visit.text("events")
+    assert "added live: F-16 sale" in visit.showing("events", "F-16")  # another widget: it may come after the effects
     assert visit.image("Bloc map") != map_at_12
     visit.page.get_by_role("tab", name="Why?").click()
     why = visit.showing("why", "Why did")
@@ -236,6 +236,7 @@ def test_a_team_moves_its_actor_and_the_teacher_advances_the_turn(server, browse
     assert visit.showing("teams", "Delhi (India)")
     visit.choose("move", "diplomatic_visit")
     visit.choose("actor", "Russia")
+    assert visit.showing("order-words", "diplomatic_visit with Russia")  # the order as the page took it
     visit.page.get_by_label("justification (one line, required)").fill("keep Moscow close")
     visit.click("Add the move")
     assert "Delhi: diplomatic_visit with Russia (keep Moscow close)" in visit.showing("pending", "Delhi")
