@@ -224,7 +224,7 @@ def Inject(session: GameSession, act):
     members, set_members = solara.use_state(list(actors[:2]))
     intensity, set_intensity = solara.use_state(1.0)
 
-    def add(note: str):
+    def add(note: str, _: str | None = None):
         if meeting:
             act(lambda s: s.inject(kind, between=tuple(members), intensity=intensity, note=note))
         else:
@@ -255,7 +255,6 @@ def Play(session: GameSession, act, continue_game):
     """Play mode: teams order moves in their actor's words under `sim play`'s rules; the teacher advances."""
     actors = actor_choices(session)
     verbs = move_verbs()
-    team_actor, set_team_actor = solara.use_state(actors[0])
     team, set_team = solara.use_state(None)
     verb, set_verb = solara.use_state(verbs[0])
     preposition, set_preposition = solara.use_state(None)
@@ -269,18 +268,19 @@ def Play(session: GameSession, act, continue_game):
     how = preposition if preposition in words else words[0]
     rules = session.rules
 
-    def add_team(name: str):
-        act(lambda s: s.with_play(s.turn, {**teams, (name.strip() or team_actor): team_actor}), keep_since=True)
+    def add_team(name: str, actor: str | None):
+        actor = actor or actors[0]
+        act(lambda s: s.with_play(s.turn, {**teams, (name.strip() or actor): actor}), keep_since=True)
 
-    def add_move(note: str):
+    def add_move(note: str, _: str | None = None):
         act(lambda s: s.move(playing, f"{verb} {how} {partner}", intensity=intensity, note=note), keep_since=True)
 
     with solara.Card(f"Play in turns of {session.turn} month(s)"):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("turn length (months)", value=session.turn,
                             on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
-            TextAndButton("team name", "Add the team", add_team, clear=True, children=[
-                solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)])
+            TextAndButton("team name", "Add the team", add_team, clear=True, choices=actors, choice_label="plays",
+                          choice=actors[0])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("moves per team a turn", value=rules.moves_per_turn,
                             on_value=lambda n: act(lambda s: s.with_rules(_rules(s.rules, moves_per_turn=n)),
