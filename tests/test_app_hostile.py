@@ -221,3 +221,25 @@ def test_a_page_s_actions_keep_the_order_they_were_clicked_in_each_on_the_newest
     for thread in threads:
         thread.join(5)
     assert shown == [1, 11, 111] and errors == ["refused"]
+    assert server.waiting() == 0  # the refused action gave its place back
+
+
+def test_pages_run_in_the_order_their_clicks_were_served_however_late_their_threads_start():
+    """The server's place is taken when the click is served: a page whose action's thread is slow to get going
+    (a busy server) still runs before a page clicked after it, and the later page sees a run ahead of it."""
+    server, ran, places = RunQueue(), [], []
+    started = threading.Event()
+
+    def late_prepare():
+        started.wait(5)  # this thread gets going only after the second page has clicked
+        return "first"
+
+    first = run_in_turn(late_prepare, ran.append, lambda _: None, page=RunQueue(), on_place=lambda place: None,
+                        on_error=pytest.fail, queue=server)
+    second = run_in_turn(lambda: "second", ran.append, lambda _: None, page=RunQueue(), on_place=places.append,
+                         on_error=pytest.fail, queue=server)
+    time.sleep(0.2)
+    started.set()
+    first.join(5)
+    second.join(5)
+    assert ran == ["first", "second"] and places[0] == 1 and server.waiting() == 0

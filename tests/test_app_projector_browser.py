@@ -111,9 +111,10 @@ def test_the_projector_view_shows_the_result_without_scrolling(server, browser):
                            timeout=WAIT)
     page.wait_for_function("() => { const t = document.querySelector('.entente-projector [data-testid=effects]');"
                            " return t && t.innerText.includes('India → Russia'); }", timeout=WAIT)
-    chart = page.locator(".entente-projector-chart img").first
+    chart = page.locator(".entente-projector-chart [data-drawn=current] img").first  # drawn for month 36
     chart.wait_for(timeout=WAIT)
-    page.wait_for_function("() => { const i = document.querySelector('.entente-projector-chart img');"
+    page.wait_for_function("() => { const i = document.querySelector('.entente-projector-chart "
+                           "[data-drawn=current] img');"
                            " return i && i.complete && i.naturalWidth > 0; }", timeout=WAIT)
     page.screenshot(path=str(ROOT / "tests" / "artifacts" / "app_projector.png"))
     assert page.evaluate("window.scrollY") == 0

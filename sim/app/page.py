@@ -13,9 +13,12 @@ component), so sessions never share a model. Started by `sim app` (sim/cli/app.p
 from __future__ import annotations
 
 import html
+import logging
 import math
-from typing import Any, Callable
+import threading
+from typing import Any, Callable, cast
 
+import reacton.core
 import solara
 
 from ..model.parameters import Spec
@@ -28,9 +31,11 @@ from ..present.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
 from .run_queue import QUEUE, RunQueue, run_in_turn
+from .text_and_button import TextAndButton
 from .session import (GameSession, actor_choices, bundled_names, bundled_titles, event_type_choices, load_game,
                       move_prepositions, move_verbs, parameter_specs, save_game, upload_event)
 
+logger = logging.getLogger(__name__)
 DEFAULT_SCENARIO = "arms_sale_pakistan"
 LIVE_COLOUR = "#D81B60"  # live events on the timeline: apart from the scenario's grey and reactions' wine
 FIGURE_DPI = 72  # on screen; the zip's figures are written at sim/present's own resolution
@@ -70,9 +75,17 @@ def Page():
     latest = solara.use_ref(initial)  # the newest session, ahead of the render that shows it
     actions = solara.use_memo(RunQueue, [])  # this page's actions, one after another in the order clicked
     tell_place = solara.use_ref(lambda place: None)  # QueuePlace's setter: the place re-renders only itself
+    renderer = reacton.core.get_render_context()  # Solara's renderer; `with renderer:` batches state changes
+
+    def finish(change: Callable[[tuple], tuple]) -> None:
+        """An action done: its place in the queue hidden and the page's state changed in one render, not two
+        (each render is a pass over the whole page)."""
+        with renderer:
+            tell_place.current(None)
+            set_shown(change)
 
     def set_error(message: str | None) -> None:
-        set_shown(lambda now: (now[0], now[1], message))
+        finish(lambda now: (now[0], now[1], message))
 
     def act(change: Callable[[GameSession], GameSession], keep_since: bool = False) -> None:
         def prepare() -> tuple[GameSession, GameSession]:
@@ -82,11 +95,12 @@ def Page():
         def apply(sessions: tuple[GameSession, GameSession]) -> None:
             base, new = sessions
             latest.current = new
-            set_shown(lambda now: (new, now[1] if keep_since else min(base.month, new.month), None))
+            finish(lambda now: (new, now[1] if keep_since else min(base.month, new.month), None))
 
         tell_place.current(QUEUE.waiting())  # shown at once; the queue corrects it
         run_in_turn(prepare, lambda sessions: sessions[1].result, apply, page=actions,
-                    on_place=lambda place: tell_place.current(place), on_error=set_error, cancelled=page_closed())
+                    on_place=lambda place: place is None or tell_place.current(place),  # None: in finish
+                    on_error=set_error, cancelled=page_closed())
 
     def choose(name: str) -> None:
         act(lambda _: GameSession.bundled(name))
@@ -148,9 +162,13 @@ def Page():
         with solara.Columns([1, 3]):
             with solara.Column():
                 Play(session, act, continue_game)
-                ClassGame(session)
+                # What a part is given decides when it renders again (the renderer skips a part whose
+                # arguments are equal, act included: its closure holds only setters and refs): the class
+                # game and the parameters are given what they show, not the session, so a step draws neither.
+                ClassGame(session.bundled_name, session.teams, session.turn, session.scenario.seed,
+                          tuple(actor_choices(session)))
                 Inject(session, act)
-                Parameters(session, act)
+                Parameters(session.scenario.parameters, act)
             with solara.Column():
                 Views(session, effects=not projector)
 
@@ -205,9 +223,8 @@ def Inject(session: GameSession, act):
     meeting, set_meeting = solara.use_state(False)
     members, set_members = solara.use_state(list(actors[:2]))
     intensity, set_intensity = solara.use_state(1.0)
-    note, set_note = solara.use_state("")
 
-    def add():
+    def add(note: str, _: str | None = None):
         if meeting:
             act(lambda s: s.inject(kind, between=tuple(members), intensity=intensity, note=note))
         else:
@@ -225,8 +242,8 @@ def Inject(session: GameSession, act):
             solara.Select("from", values=actors, value=source, on_value=set_source)
             solara.Select("to", values=actors, value=target, on_value=set_target)
         solara.SliderFloat("intensity", value=intensity, min=0.1, max=3.0, step=0.1, on_value=set_intensity)
-        solara.InputText("note (what happened, in a few words)", value=note, on_value=set_note)
-        solara.Button("Add the event", on_click=add, disabled=session.finished, color="primary")
+        TextAndButton("note (what happened, in a few words)", "Add the event", add, disabled=session.finished,
+                      color="primary", field_style="flex: 1 1 16em")
         if session.injects:
             items = "".join(f"<li>month {e.month}: {html.escape(e.type)} {html.escape(e.source)} → "
                             f"{html.escape(e.target)}</li>" for e in session.live_events)
@@ -238,14 +255,11 @@ def Play(session: GameSession, act, continue_game):
     """Play mode: teams order moves in their actor's words under `sim play`'s rules; the teacher advances."""
     actors = actor_choices(session)
     verbs = move_verbs()
-    team_name, set_team_name = solara.use_state("")
-    team_actor, set_team_actor = solara.use_state(actors[0])
     team, set_team = solara.use_state(None)
     verb, set_verb = solara.use_state(verbs[0])
     preposition, set_preposition = solara.use_state(None)
     target, set_target = solara.use_state(actors[1])
     intensity, set_intensity = solara.use_state(1.0)
-    note, set_note = solara.use_state("")
     teams = dict(session.teams)
     playing = team if team in teams else next(iter(teams), None)
     others = [a for a in actors if a != teams.get(playing)]
@@ -254,22 +268,19 @@ def Play(session: GameSession, act, continue_game):
     how = preposition if preposition in words else words[0]
     rules = session.rules
 
-    def add_team():
-        act(lambda s: s.with_play(s.turn, {**teams, (team_name.strip() or team_actor): team_actor}),
-            keep_since=True)
-        set_team_name("")
+    def add_team(name: str, actor: str | None):
+        actor = actor or actors[0]
+        act(lambda s: s.with_play(s.turn, {**teams, (name.strip() or actor): actor}), keep_since=True)
 
-    def add_move():
+    def add_move(note: str, _: str | None = None):
         act(lambda s: s.move(playing, f"{verb} {how} {partner}", intensity=intensity, note=note), keep_since=True)
-        set_note("")
 
     with solara.Card(f"Play in turns of {session.turn} month(s)"):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("turn length (months)", value=session.turn,
                             on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
-            solara.InputText("team name", value=team_name, on_value=set_team_name)
-            solara.Select("plays", values=actors, value=team_actor, on_value=set_team_actor)
-            solara.Button("Add the team", on_click=add_team)
+            TextAndButton("team name", "Add the team", add_team, clear=True, choices=actors, choice_label="plays",
+                          choice=actors[0])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt("moves per team a turn", value=rules.moves_per_turn,
                             on_value=lambda n: act(lambda s: s.with_rules(_rules(s.rules, moves_per_turn=n)),
@@ -293,8 +304,8 @@ def Play(session: GameSession, act, continue_game):
                     f'{html.escape(f"{verb} {how} {partner}")}</span>'))
                 solara.SliderFloat("strength", value=intensity, min=rules.intensity[0], max=rules.intensity[1],
                                    step=0.05, on_value=set_intensity)
-                solara.InputText("justification (one line, required)", value=note, on_value=set_note)
-                solara.Button("Add the move", on_click=add_move, disabled=session.finished)
+                TextAndButton("justification (one line, required)", "Add the move", add_move, clear=True,
+                              disabled=session.finished, field_style="flex: 1 1 16em")
         with solara.Div():
             if session.pending:
                 items = "".join(f"<li>{html.escape(m['team'])}: {html.escape(m['do'])} "
@@ -347,13 +358,14 @@ def served_to_this_computer_only() -> bool:
 
 
 @solara.component
-def ClassGame(session: GameSession):
+def ClassGame(bundled_name: str | None, played: tuple[tuple[str, str], ...], turn: int, seed: int,
+              actors: tuple[str, ...]):
     """The same as `sim classroom host`, from this page: the scenario served as a class game on the room's
     network, each team on its own device (sim/room). Offered only when this page is served to this computer
-    alone: the game's console shows the teacher's PIN and the teams' codes."""
+    alone: the game's console shows the teacher's PIN and the teams' codes. Given the session's scenario
+    name, teams (team, actor), turn length, seed and actors."""
     server, set_server = solara.use_state(None)
-    actors = actor_choices(session)
-    teams_text, set_teams_text = solara.use_state(", ".join(a for _, a in session.teams) or ", ".join(actors[:4]))
+    teams_text, set_teams_text = solara.use_state(", ".join(a for _, a in played) or ", ".join(actors[:4]))
     wifi, set_wifi = solara.use_state(False)
     problem, set_problem = solara.use_state(None)
     solara.use_effect(lambda: (lambda: server.stop()) if server is not None else None, [server])
@@ -365,8 +377,7 @@ def ClassGame(session: GameSession):
         try:
             teams = [t.strip() for t in teams_text.split(",") if t.strip()]
             bound = "0.0.0.0" if wifi else "127.0.0.1"
-            room = Room.start(session.bundled_name, ROOM_FOLDER, teams, turn=session.turn,
-                              seed=session.scenario.seed)
+            room = Room.start(bundled_name, ROOM_FOLDER, teams, turn=turn, seed=seed)
             set_server(Background(room, bound, _free_port(bound)).start())
             set_problem(None)
         except EntenteError as error:
@@ -378,7 +389,7 @@ def ClassGame(session: GameSession):
                             "console shows the teacher's PIN). Start one from a terminal: `python -m sim classroom "
                             "host SCENARIO --teams India,Pakistan`.")
             return
-        if session.bundled_name is None:
+        if bundled_name is None:
             solara.Markdown("A class game starts from a bundled scenario here; for your own file use "
                             "`python -m sim classroom host FILE --teams India,Pakistan` in a terminal.")
             return
@@ -428,9 +439,9 @@ def _rules(rules, **change):
 
 
 @solara.component
-def Parameters(session: GameSession, act):
+def Parameters(values, act):
+    """The scenario's parameters (values: its sim.model.parameters.Parameters), one control each."""
     with solara.Card("Parameters (changing one replays the months so far)"):
-        values = session.scenario.parameters
         for spec in parameter_specs():
             ParameterControl(spec, getattr(values, spec.name),
                              lambda value, name=spec.name: act(lambda s: s.with_parameter(name, value),
@@ -551,12 +562,52 @@ def page_closed() -> Callable[[], bool]:
     return kernel_context.get_current_context().closed_event.is_set
 
 
+DRAWING = threading.Lock()
+"""One figure drawn at a time in the server: matplotlib's settings (rc_context) are the process's, not a
+thread's, and the figures of several pages are drawn on their own threads."""
+
+
 @solara.component
 def Chart(draw: Callable[[], Any], session: GameSession, dpi: int = FIGURE_DPI):
-    """A figure drawn and encoded once per session state: a render for anything else (a slider, the queue's
-    place, a team's choice) reuses its PNG bytes. Drawn as the result folder's figures are (style.figure_bytes:
-    text from cached glyph outlines), at screen resolution."""
-    solara.Image(solara.use_memo(lambda: style.figure_bytes(draw(), "png", dpi), [session]), format="png")
+    """A figure drawn and encoded once per session state, after the page: the month, the tables and the
+    buttons reach the browser first and the figure follows when drawn (a class clicking at once sees its
+    month without waiting for thirty figures). Until then the previous figure stays, marked
+    data-drawn="earlier"; a render for anything else (a slider, the queue's place, a team's choice) draws
+    nothing. Drawn as the result folder's figures are (style.figure_bytes: text from cached glyph outlines),
+    at screen resolution."""
+    drawn, set_drawn = solara.use_state(cast(tuple[GameSession, bytes | None] | None, None))
+
+    def start() -> Callable[[], None] | None:
+        if drawn is not None and drawn[0] is session:
+            return None
+        stale = threading.Event()  # set when the page shows another state before this figure is drawn
+
+        def work() -> None:
+            image = None
+            with DRAWING:
+                if stale.is_set():
+                    return
+                try:
+                    image = style.figure_bytes(draw(), "png", dpi)
+                except Exception:  # a bug: said on the page, the traceback in the server's log
+                    logger.exception("a figure of the page could not be drawn")
+            if not stale.is_set():
+                set_drawn((session, image))  # one render of this figure alone
+
+        # A plain thread (Solara's threads carry the page's context), not use_thread: that one renders the
+        # component at each of its states (starting, running, finished), each a pass over the whole page.
+        threading.Thread(target=work, name="entente-figure", daemon=True).start()
+        return stale.set
+
+    solara.use_effect(start, [session])
+    if drawn is None:
+        solara.v.Html(tag="div", attributes={"data-drawn": "not yet"}, children=["Drawing the figure…"])
+    elif drawn[1] is None:
+        solara.v.Html(tag="div", attributes={"data-drawn": "failed"},
+                      children=["The figure could not be drawn (the server's log says why)."])
+    else:
+        solara.v.Html(tag="div", attributes={"data-drawn": "current" if drawn[0] is session else "earlier"},
+                      children=[solara.Image(drawn[1], format="png")])
 
 
 def mark_live(figure, live):

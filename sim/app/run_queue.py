@@ -42,6 +42,13 @@ class RunQueue:
             self._line.append(ticket)
         return ticket
 
+    def leave(self, ticket: object) -> None:
+        """Give up a place taken with enter() that will not run (its action failed or was dropped first)."""
+        with self._changed:
+            if ticket in self._line:
+                self._line.remove(ticket)
+                self._changed.notify_all()
+
     def run(self, work: Callable[[], T], *, ticket: object | None = None,
             on_place: Callable[[int], None] = lambda place: None, cancelled: Callable[[], bool] = lambda: False,
             poll: float = 0.5) -> T:
@@ -66,9 +73,7 @@ class RunQueue:
                     raise Cancelled()
             return work()
         finally:
-            with self._changed:
-                self._line.remove(ticket)
-                self._changed.notify_all()
+            self.leave(ticket)
 
 
 QUEUE = RunQueue()
@@ -90,15 +95,22 @@ def run_in_turn(prepare: Callable[[], T], compute: Callable[[T], object], apply:
     own, entered now, so actions keep the order they were clicked in), prepare() (the checks, on the newest
     session), then compute() in its turn in the server's queue, then on_place(None) and apply().
 
+    Both places are taken now, when the click is served, not when the action's thread gets going: a click
+    served later never runs first (on a busy server a thread can start seconds after it is made).
+
     An EntenteError is shown as its message, anything else as `unexpected`; an action whose page was closed
     while it waited is dropped.
     """
-    ticket = page.enter()
+    ticket, place = page.enter(), queue.enter()
 
     def action() -> None:
         try:
-            prepared = prepare()
-            queue.run(lambda: compute(prepared), on_place=on_place, cancelled=cancelled)
+            try:
+                prepared = prepare()
+            except BaseException:
+                queue.leave(place)
+                raise
+            queue.run(lambda: compute(prepared), ticket=place, on_place=on_place, cancelled=cancelled)
         except Cancelled:
             return
         except EntenteError as error:
@@ -116,6 +128,8 @@ def run_in_turn(prepare: Callable[[], T], compute: Callable[[T], object], apply:
             page.run(action, ticket=ticket, cancelled=cancelled, poll=0.1)
         except Cancelled:
             return
+        finally:
+            queue.leave(place)  # dropped before its turn (its page closed): the runs behind it go on
 
     thread = threading.Thread(target=work, name="entente-action", daemon=True)
     thread.start()

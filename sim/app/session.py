@@ -161,6 +161,14 @@ class GameSession:
         check_scenario(self.scenario, lift=PAGE_LIFT)
         return self
 
+    @cached_property
+    def actors(self) -> tuple[str, ...]:
+        """The actors of this session's world, in matrix order: the world built once, not once per part of the
+        page that lists them."""
+        from ..inputs.world import build_world
+
+        return tuple(build_world(self.scenario).names)
+
     @property
     def months(self) -> int:
         return self.scenario.months
@@ -430,9 +438,7 @@ def upload_event(data, *, default_name: str, what: str) -> tuple[str, bytes]:
 
 def actor_choices(session: GameSession) -> list[str]:
     """The actors of the session's world, in matrix order (the default actors plus any the file adds)."""
-    from ..inputs.world import build_world
-
-    return list(build_world(session.scenario).names)
+    return list(session.actors)
 
 
 def event_type_choices() -> dict[str, str]:
