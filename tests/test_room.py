@@ -387,13 +387,13 @@ def test_the_app_s_page_hosts_a_class_game_and_stops_it(tmp_path, monkeypatch):
     solara = pytest.importorskip("solara")
     import ipyvuetify as v
 
-    from sim.app.page import ClassGame
+    from sim.app.page import class_game
     from sim.app.session import GameSession
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ENTENTE_APP_HOST", "127.0.0.1")
     session = GameSession.bundled("arms_sale_pakistan").with_play(6, {"Delhi": "India", "Islamabad": "Pakistan"})
-    _, rendering = solara.render(ClassGame(session), handle_error=False)
+    _, rendering = solara.render(class_game(session), handle_error=False)
     rendering.find(v.Btn, children=["Host it for the room"]).widget.click()
     def pages(widget):  # every HTML part of the card
         yield str(getattr(widget, "unsafe_innerHTML", ""))
@@ -419,10 +419,10 @@ def test_the_page_starts_no_game_when_other_computers_can_reach_it(monkeypatch):
     solara = pytest.importorskip("solara")
     import ipyvuetify as v
 
-    from sim.app.page import ClassGame
+    from sim.app.page import class_game
     from sim.app.session import GameSession
 
     monkeypatch.setenv("ENTENTE_APP_HOST", "0.0.0.0")
-    _, rendering = solara.render(ClassGame(GameSession.bundled("arms_sale_pakistan")), handle_error=False)
+    _, rendering = solara.render(class_game(GameSession.bundled("arms_sale_pakistan")), handle_error=False)
     assert not rendering.find(v.Btn, children=["Host it for the room"]).widgets
     rendering.close()

@@ -165,8 +165,7 @@ def Page():
                 # What a part is given decides when it renders again (the renderer skips a part whose
                 # arguments are equal, act included: its closure holds only setters and refs): the class
                 # game and the parameters are given what they show, not the session, so a step draws neither.
-                ClassGame(session.bundled_name, session.teams, session.turn, session.scenario.seed,
-                          tuple(actor_choices(session)))
+                class_game(session)
                 Inject(session, act)
                 Parameters(session.scenario.parameters, act)
             with solara.Column():
@@ -355,6 +354,12 @@ def served_to_this_computer_only() -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host.lower() == "localhost"
+
+
+def class_game(session):
+    """The class-game card for a session: given what it shows, not the session (see Page)."""
+    return ClassGame(session.bundled_name, session.teams, session.turn, session.scenario.seed,
+                     tuple(actor_choices(session)))
 
 
 @solara.component

@@ -5,7 +5,7 @@ diagonal, each pair's scatter below it), the usual picture of an ABC posterior: 
 parameter the record pins down, a flat one a parameter the episodes cannot tell. bands.png sets what the
 model gives against what the record allows, one panel per split: each sized expectation is its band drawn
 as a horizontal bar at the height of the posterior median's value, so a bar that crosses the diagonal is a
-band the model lands in; the defaults' values are hollow circles at the band's middle.
+band the model lands in; the defaults' values are crosses at the band's middle.
 """
 
 from __future__ import annotations
@@ -156,8 +156,8 @@ def plot_bands(checks: dict[str, dict[str, list]]):
                     [((low, value), (high, value)) for low, high, value in chosen], colors=colour, linewidths=1.6,
                     label=f"posterior median: {'in' if hit else 'outside'} the band ({len(chosen)})"))
             old = defaults.get(split, np.empty((0, 3)))
-            ax.scatter((old[:, 0] + old[:, 1]) / 2, old[:, 2], s=10, facecolors="none", edgecolors="#555555",
-                       linewidths=0.7, label="the defaults (at the band's middle)")
+            ax.scatter((old[:, 0] + old[:, 1]) / 2, old[:, 2], s=12, marker="x", color="#555555", linewidths=0.7,
+                       label="the defaults (at the band's middle)")
             ax.set_xlim(limits)
             ax.set_ylim(limits)
             ax.set_title(f"{split}: {int(inside.sum())} of {len(rows)} in their band", fontsize=9)
