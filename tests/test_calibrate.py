@@ -40,6 +40,17 @@ def fitted(episodes, factors, tmp_path_factory):
     return folder, calibrate(episodes, factors, points=8, seed=3, accept=0.25, runs=2, folder=folder)
 
 
+@pytest.fixture
+def posterior_folder(fitted):
+    """The fitted calibration's folder with the files `sim calibrate` writes (samples.csv among them)."""
+    from sim.experiments.calibrate_report import calibration_files
+
+    folder, result = fitted
+    for name, data in calibration_files(result, {}).items():
+        (folder / name).write_bytes(data)
+    return folder, result
+
+
 def test_every_draw_s_distance_is_what_its_episodes_give_alone(episodes, factors, fitted):
     """The batched design gives each draw what running each training episode alone with its values gives."""
     _, result = fitted
@@ -106,15 +117,12 @@ def test_the_command_writes_the_sample_the_posterior_and_the_test_scores(episode
     assert wrong.returncode == 2 and "Did you mean 'memory'" in wrong.stderr
 
 
-def test_runs_drawn_from_the_posterior_carry_its_spread(fitted, tmp_path):
+def test_runs_drawn_from_the_posterior_carry_its_spread(posterior_folder, tmp_path):
     """sim run --posterior: each run takes an accepted draw (chosen by the run's seed), so the runs differ by
     their parameters; the same seed gives the same files; every run's set is written down."""
-    from sim.experiments.calibrate_report import calibration_files
     from sim.experiments.calibrate import read_posterior
 
-    folder, result = fitted
-    for name, data in calibration_files(result, {}).items():
-        (folder / name).write_bytes(data)
+    folder, result = posterior_folder
     names, draws = read_posterior(folder)
     assert names == ("audience_scale", "event_scale") and len(draws) == len(result.accepted)
     np.testing.assert_allclose(np.sort(draws[:, 1]), np.sort(result.values[result.accepted][:, 1]), atol=1e-5)
@@ -138,12 +146,8 @@ def test_runs_drawn_from_the_posterior_carry_its_spread(fitted, tmp_path):
         assert float(data["scores"].isel(month=-1).std("run").max()) > 0.01
 
 
-def test_a_changed_sample_file_is_refused_before_the_run(fitted, tmp_path):
-    from sim.experiments.calibrate_report import calibration_files
-
-    folder, result = fitted
-    for name, data in calibration_files(result, {}).items():  # written here too: tests may run in any order
-        (folder / name).write_bytes(data)
+def test_a_changed_sample_file_is_refused_before_the_run(posterior_folder, tmp_path):
+    folder, _ = posterior_folder
     broken = tmp_path / "broken"
     broken.mkdir()
     lines = (folder / "samples.csv").read_text(encoding="utf-8").splitlines()
@@ -212,9 +216,9 @@ def test_the_bands_figure_draws_every_sized_band_once_and_counts_the_hits_as_the
     for split, groups in checks.items():
         sized = [c for group in groups for c in group if c.value is not None and c.expectation.measure is not None]
         assert len(rows[split]) == len(sized) > 0
-        inside = (rows[split][:, 0] <= rows[split][:, 2]) & (rows[split][:, 2] <= rows[split][:, 1])
         hits[split] = sum(c.held for c in sized)
-        assert int(inside.sum()) == hits[split]
+        low, high, value = rows[split][:, 0], rows[split][:, 1], rows[split][:, 2]
+        assert int(((low <= value) & (value <= high)).sum()) == hits[split]  # each bar where its check put it
     figure = plot_bands({"defaults": checks, "posterior median": checks})
     assert [ax.get_title() for ax in figure.axes] == [
         f"{split}: {hits[split]} of {len(rows[split])} in their band" for split in ("train", "test")]

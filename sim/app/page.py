@@ -358,8 +358,7 @@ def served_to_this_computer_only() -> bool:
 
 def class_game(session):
     """The class-game card for a session: given what it shows, not the session (see Page)."""
-    return ClassGame(session.bundled_name, session.teams, session.turn, session.scenario.seed,
-                     tuple(actor_choices(session)))
+    return ClassGame(session.bundled_name, session.teams, session.turn, session.scenario.seed, session.actors)
 
 
 @solara.component

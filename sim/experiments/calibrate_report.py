@@ -123,12 +123,13 @@ def plot_posterior(calibration: Calibration):
 
 
 def band_segments(by_split: dict[str, list]) -> dict[str, np.ndarray]:
-    """Per split, one row (low, high, value) for every sized expectation with a value."""
+    """Per split, one row (low, high, value, held) for every sized expectation with a value; held is the
+    check's own verdict (1 or 0), not decided again here."""
     rows: dict[str, np.ndarray] = {}
     for split, groups in by_split.items():
-        found = [(c.expectation.low, c.expectation.high, c.value) for checks in groups for c in checks
+        found = [(c.expectation.low, c.expectation.high, c.value, c.held) for checks in groups for c in checks
                  if c.value is not None and c.expectation.measure is not None]
-        rows[split] = np.array(found, dtype=float).reshape(-1, 3)
+        rows[split] = np.array(found, dtype=float).reshape(-1, 4)
     return rows
 
 
@@ -147,15 +148,15 @@ def plot_bands(checks: dict[str, dict[str, list]]):
         axes = np.atleast_1d(figure.subplots(1, len(splits), squeeze=False)[0])
         for ax, split in zip(axes, splits):
             rows = median[split]
-            inside = (rows[:, 0] <= rows[:, 2]) & (rows[:, 2] <= rows[:, 1])
-            limits = (min(-0.6, float(np.min(rows)) - 0.05), max(1.0, float(np.max(rows)) + 0.05))
+            inside = rows[:, 3] == 1.0
+            limits = (min(-0.6, float(np.min(rows[:, :3])) - 0.05), max(1.0, float(np.max(rows[:, :3])) + 0.05))
             ax.plot(limits, limits, color=style.DIAGONAL, linewidth=1, zorder=0)
             for hit, colour in ((True, style.COOPERATIVE), (False, style.HOSTILE)):
                 chosen = rows[inside == hit]
                 ax.add_collection(LineCollection(
-                    [((low, value), (high, value)) for low, high, value in chosen], colors=colour, linewidths=1.6,
+                    [((low, value), (high, value)) for low, high, value, _ in chosen], colors=colour, linewidths=1.6,
                     label=f"posterior median: {'in' if hit else 'outside'} the band ({len(chosen)})"))
-            old = defaults.get(split, np.empty((0, 3)))
+            old = defaults.get(split, np.empty((0, 4)))
             ax.scatter((old[:, 0] + old[:, 1]) / 2, old[:, 2], s=12, marker="x", color="#555555", linewidths=0.7,
                        label="the defaults (at the band's middle)")
             ax.set_xlim(limits)
