@@ -180,6 +180,25 @@ def test_an_onlooker_tied_to_both_sides_is_damped():
     assert delta[2, 0] == pytest.approx(0.3 * 0.6 * -1.0 * 0.6 * (1 - 0.6))  # w f_victim (1 - f_attacker)
 
 
+def test_with_rival_sympathy_the_attacker_s_rival_sides_with_the_victim():
+    # A strikes B. C is hostile to A and indifferent to B; D likes A and B alike (a mediator); E dislikes B.
+    scores = np.array([[0, -0.2, -0.8, 0.5, 0.0], [-0.2, 0, 0.0, 0.5, -0.5], [-0.8, 0.0, 0, 0, 0],
+                       [0.5, 0.5, 0, 0, 0], [0.0, -0.5, 0, 0, 0]])
+    before = dynamics.event_impulse(scores, 0, 1, -1.0, event_scale=0.6, audience_scale=0.3, rule="hostile")
+    after = dynamics.event_impulse(scores, 0, 1, -1.0, event_scale=0.6, audience_scale=0.3, rule="hostile",
+                                   rival_sympathy=1.0)
+    assert before[2, 1] == 0 and after[2, 1] == pytest.approx(0.3 * 0.6 * 1.0 * 0.8)  # w r h_attacker
+    assert after[3, 1] == before[3, 1] > 0  # the mediator is not hostile to the attacker: no change
+    assert after[4, 1] == before[4, 1] == 0  # an onlooker hostile to the victim does not warm to it
+    assert np.array_equal(np.delete(after, 1, axis=1), np.delete(before, 1, axis=1))  # only the victim's column
+    assert np.array_equal(after[:2], before[:2])  # the parties' own responses are untouched
+    # A mutual act, each half the other's victim: C, hostile to A, sides with B only.
+    half = [dynamics.event_impulse(scores, s, t, -0.5, event_scale=0.6, audience_scale=0.3, rule="hostile",
+                                   rival_sympathy=1.0) for s, t in ((0, 1), (1, 0))]
+    mutual = half[0] + half[1]
+    assert mutual[2, 1] > 0 and mutual[2, 0] == 0
+
+
 @pytest.mark.parametrize("name, parties", [("arms_sale_pakistan", ("Russia", "Pakistan")),
                                            ("s400_india", ("Russia", "India"))])
 def test_onlookers_move_clearly_less_than_the_parties(name, parties):

@@ -109,6 +109,7 @@ def event_impulse(
     audience_share: float = 1.0,
     rule: str = DIPLOMATIC,
     one_way: bool = False,
+    rival_sympathy: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     """The change one event from source to target makes, before saturation.
 
@@ -128,7 +129,9 @@ def event_impulse(
     hostile     onlookers judge the act by their ties to the victim (the target): a friend of the victim
                 cools on the attacker and sympathises with the victim, both damped by 1 - f_k,attacker (a
                 friend of both sides stays near neutral, as mediators do); nobody warms to the attacker,
-                nobody cools on the victim.
+                nobody cools on the victim. With rival_sympathy r, an onlooker hostile to the attacker
+                sides with the victim too (the enemy of my enemy): d_k,victim = -w (f_k,victim
+                + r h_k,attacker) (1 - f_k,attacker), with h = max(-a, 0).
     (f = max(a, 0).) audience_scale may be a vector (n,) of per-actor attentiveness; with scores
     (runs, n, n), event_scale may be (runs,) and audience_scale (runs, n): each run with its own parameters.
     """
@@ -162,7 +165,10 @@ def event_impulse(
         friend_of_victim = np.maximum(to_target, 0.0)
         friend_of_attacker = np.maximum(to_source, 0.0)
         delta[..., others, source] += w * friend_of_victim * (1.0 - friend_of_attacker)
-        delta[..., others, target] -= w * friend_of_victim * (1.0 - friend_of_attacker)
+        sympathy = np.asarray(rival_sympathy, dtype=float)
+        sympathy = sympathy[..., None] if sympathy.ndim else sympathy
+        on_victims_side = friend_of_victim + sympathy * np.maximum(-to_source, 0.0)
+        delta[..., others, target] -= w * on_victims_side * (1.0 - friend_of_attacker)
     else:
         raise ValueError(f"unknown audience rule {rule!r}")
     return delta

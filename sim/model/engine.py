@@ -272,6 +272,7 @@ class AlignmentModel(mesa.Model):
                 scores, slot.source, slot.target, weight,
                 event_scale=self.each.at("event_scale", runs), audience_scale=self.each.rows(self.audience, runs),
                 audience_share=slot.audience_share, rule=kind.audience, one_way=kind.one_way,
+                rival_sympathy=self.each.at("rival_sympathy", runs),
             )
             share = np.minimum(kind.durable * self.each.at("lasting_scale", runs), 1.0)
             if kind.restorative:  # its lasting part undoes the damage to the pair's baseline, no more

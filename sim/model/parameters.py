@@ -72,6 +72,13 @@ class Parameters:
         f"triangular responses well below direct ones. 0 switches every onlooker response off "
         f"({cite('model', 'Audience rules')}).",
         0.0, 2.0)
+    rival_sympathy: float = _declare(
+        0.0, "share of a friend's response",
+        "How far an onlooker hostile to the attacker of a hostile act sides with its victim (the enemy of my "
+        "enemy: Heider 1946; Cartwright & Harary 1956), per unit of its hostility to the attacker, relative "
+        "to a friend of the victim's sympathy per unit of friendship: after a mutual act each side is the "
+        "victim of the other's half. 0: only the victim's friends respond.",
+        0.0, 2.0)
     competition_scale: float = _declare(
         2.0, "multiplier",
         "How sharply a patron cools, briefly, on a client that buys arms from the patron's rival (and on "

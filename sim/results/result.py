@@ -70,7 +70,11 @@ def bloc_table(labels: np.ndarray, names) -> pd.DataFrame:
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """Everything a run produced; the runner builds it once, summary included.
+    """Everything a run produced: a record of labelled arrays and tables, no analysis inside (`summarise`,
+    `attribute`, `bands` and `probabilities` are functions over it; the summary rides along only when the
+    caller asked the runner for it). `to_xarray()` gives the same data as an xarray.Dataset. It is not kept
+    as one: importing xarray costs a one-run `sim run` about 0.13-0.2 s (`python -X importtime`), and a
+    sweep or calibration point builds a Result for every point.
 
     alignment and baseline: columns run, month, source, target, score (every directed pair, every month,
     month 0 included). The baseline is the same scenario and seed with its events removed.
