@@ -133,9 +133,8 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 
 # --- the tests that touch Mesa and the engine -------------------------------------------------------------
 
-# A test touches Mesa and the engine when it imports Mesa, the Mesa model and its agents, the engine's kernels
-# (dynamics, reactions, the bloc search) or what runs and reads them (sim/results: the runner, the Result
-# record, the summary, attribution, uncertainty), directly or through the top-level API's entry points
+# A test touches Mesa and the engine when it imports Mesa, the Mesa model and its agents or what runs and
+# reads them (sim/results: the runner, the Result record, the summary, attribution, uncertainty), directly or through the top-level API's entry points
 # (`sim.run`, `sim.summarise`): in its own body, or anywhere else in its module (top-level imports, helpers,
 # fixtures), which then counts for every test of the module. Such tests get the `mesa` marker: CI's second
 # leg (Python 3.12, the newest Mesa) runs `-m mesa`. A module can also say so itself (`pytestmark =
@@ -143,9 +142,8 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 # results' files and folders are the same code on either Mesa once the engine is, and tests that reach the
 # engine only through the command line (`sim run` in a CLI test) are about the command line: they run once,
 # on the main leg (ENTENTE_FULL_CI=1 runs the whole suite on the second leg too).
-ENGINE_MODULES = ("mesa", "sim.model.engine", "sim.model.agents", "sim.model.mesa_import", "sim.model.dynamics",
-                  "sim.model.reactions", "sim.model.landscape", "sim.results.runner", "sim.results.result",
-                  "sim.results.attribution", "sim.results.summary", "sim.results.uncertainty")
+ENGINE_MODULES = ("mesa", "sim.model.engine", "sim.model.agents", "sim.model.mesa_import", "sim.results.runner",
+                  "sim.results.result", "sim.results.attribution", "sim.results.summary", "sim.results.uncertainty")
 ENGINE_NAMES = {"AlignmentModel", "Actor", "engine", "agents", "mesa_import"}  # `from sim.model import ...`
 ENGINE_API = {"run", "attribute", "Result", "Summary", "EntenteModel", "summarise", "bands", "probabilities"}
 
@@ -168,7 +166,8 @@ def _touches(nodes, api_names: set[str]) -> bool:
         if isinstance(node, ast.Import) and any(_is_engine(alias.name) for alias in node.names):
             return True
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
-                _is_engine(node.module) or (node.module == "sim" and ENGINE_API & {a.name for a in node.names})
+                _is_engine(node.module) or any(_is_engine(f"{node.module}.{a.name}") for a in node.names)
+                or (node.module == "sim" and ENGINE_API & {a.name for a in node.names})
                 or (node.module == "sim.model" and ENGINE_NAMES & {a.name for a in node.names})):
             return True
         if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in api_names

@@ -119,9 +119,13 @@ def test_a_run_with_figures_in_process_draws_them_here_without_forking(tmp_path,
 def test_the_engine_tests_are_marked_and_the_pure_ones_are_not():
     tests = ROOT / "tests"
     for name in ("test_model", "test_engine", "test_reactions", "test_attribution", "test_summary",
-                 "test_uncertainty", "test_sweep", "test_sensitivity", "test_draws", "test_landscape_search"):
+                 "test_uncertainty", "test_draws", "test_landscape_search"):
         module, _ = engine_tests(tests / f"{name}.py")
         assert module, f"{name}.py imports the engine: all its tests are for the Mesa leg"
+    # The features over the engine run once: only their tests that run the engine in their own body go.
+    for name in ("test_sweep", "test_sensitivity", "test_output_folder", "test_app_hostile"):
+        module, _ = engine_tests(tests / f"{name}.py")
+        assert not module, f"{name}.py is about a feature over the engine: not for the Mesa leg as a whole"
     for name in ("test_safe_yaml", "test_landscape", "test_dynamics", "test_seed_cli", "test_architecture"):
         module, functions = engine_tests(tests / f"{name}.py")
         assert not module and not functions, name
@@ -140,7 +144,8 @@ def test_the_marker_reads_imports_in_every_form(tmp_path):
         "import sim as api\ndef test_a():\n    api.run('x')\ndef test_b():\n    api.load_scenario('x')\n":
             (False, {"test_a"}),
         "from sim import read_result, load_scenario\ndef test_a(): pass\n": (False, set()),
-        "from sim import sweep\n": (True, set()),
+        "from sim import sweep\n": (False, set()),  # a feature over the engine: once, on the main leg
+        "from sim.results import folder\n": (False, set()),  # the results' files, not the engine
         "def helper():\n    import sim\n    return sim.run('x')\ndef test_a(): helper()\n": (True, set()),
         "import simple\nfrom sim.inputs import tables\n": (False, set()),
     }

@@ -73,11 +73,13 @@ class Parameters:
         f"({cite('model', 'Audience rules')}).",
         0.0, 2.0)
     rival_sympathy: float = _declare(
-        0.0, "share of a friend's response",
+        1.0, "share of a friend's response",
         "How far an onlooker hostile to the attacker of a hostile act sides with its victim (the enemy of my "
         "enemy: Heider 1946; Cartwright & Harary 1956), per unit of its hostility to the attacker, relative "
         "to a friend of the victim's sympathy per unit of friendship: after a mutual act each side is the "
-        "victim of the other's half. 0: only the victim's friends respond.",
+        "victim of the other's half. 1 weighs the two alike (the training episodes cannot tell values apart; "
+        f"adopted on held-out episodes, {cite('model', 'Audience rules')}); 0: only the victim's friends "
+        "respond.",
         0.0, 2.0)
     competition_scale: float = _declare(
         2.0, "multiplier",
