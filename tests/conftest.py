@@ -133,15 +133,15 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 
 # --- the tests that touch Mesa and the engine -------------------------------------------------------------
 
-# A test touches Mesa and the engine when it imports Mesa, the Mesa model and its agents or what runs and
-# reads them (sim/results: the runner, the Result record, the summary, attribution, uncertainty), directly or through the top-level API's entry points
-# (`sim.run`, `sim.summarise`): in its own body, or anywhere else in its module (top-level imports, helpers,
-# fixtures), which then counts for every test of the module. Such tests get the `mesa` marker: CI's second
-# leg (Python 3.12, the newest Mesa) runs `-m mesa`. A module can also say so itself (`pytestmark =
-# pytest.mark.mesa`). The features over the engine (sweeps, sensitivity, calibration, the classroom) and the
-# results' files and folders are the same code on either Mesa once the engine is, and tests that reach the
-# engine only through the command line (`sim run` in a CLI test) are about the command line: they run once,
-# on the main leg (ENTENTE_FULL_CI=1 runs the whole suite on the second leg too).
+# A test touches Mesa and the engine when it imports Mesa, the Mesa model and its agents or what runs and reads them
+# (sim/results: the runner, the Result record, the summary, attribution, uncertainty), directly or through the
+# top-level API's entry points (`sim.run`, `sim.summarise`): in its own body, or anywhere else in its module
+# (top-level imports, helpers, fixtures), which then counts for every test of the module. Such tests get the `mesa`
+# marker: CI's second leg (Python 3.12, the newest Mesa) runs `-m mesa`. A module can also say so itself (`pytestmark
+# = pytest.mark.mesa`). The features over the engine (sweeps, sensitivity, calibration, the classroom) and the
+# results' files and folders are the same code on either Mesa once the engine is, and tests that reach the engine only
+# through the command line (`sim run` in a CLI test) are about the command line: they run once, on the main leg
+# (ENTENTE_FULL_CI=1 runs the whole suite on the second leg too).
 ENGINE_MODULES = ("mesa", "sim.model.engine", "sim.model.agents", "sim.model.mesa_import", "sim.results.runner",
                   "sim.results.result", "sim.results.attribution", "sim.results.summary", "sim.results.uncertainty")
 ENGINE_NAMES = {"AlignmentModel", "Actor", "engine", "agents", "mesa_import"}  # `from sim.model import ...`
