@@ -243,3 +243,14 @@ def test_pages_run_in_the_order_their_clicks_were_served_however_late_their_thre
     first.join(5)
     second.join(5)
     assert ran == ["first", "second"] and places[0] == 1 and server.waiting() == 0
+
+
+def test_a_number_field_reads_what_was_typed_and_refuses_the_rest():
+    from sim.app.number_field import parsed
+
+    assert parsed(" 0.123 ", whole=False) == 0.123 and parsed("0,25", whole=False) == 0.25
+    assert parsed("12", whole=True) == 12 and isinstance(parsed("12.0", whole=True), int)
+    for text, whole, words in (("", False, "type a number"), ("abc", False, "not a number"),
+                               ("1.5", True, "a whole number"), ("nan?", False, "not a number")):
+        with pytest.raises(ValueError, match=words):
+            parsed(text, whole)

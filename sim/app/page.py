@@ -30,6 +30,7 @@ from ..present import figures, style
 from ..present.projector import DPI as PROJECTOR_DPI, plot_projector
 from .downloads import DOWNLOADS, folder_name
 from .narrate import event_sentence, is_live, what_happened
+from .number_field import NumberField
 from .run_queue import QUEUE, RunQueue, run_in_turn
 from .text_and_button import TextAndButton
 from .session import (GameSession, actor_choices, bundled_names, bundled_titles, event_type_choices, load_game,
@@ -151,9 +152,8 @@ def Page():
             solara.Button("Reset", on_click=lambda: act(lambda s: s.reset()))
             solara.HTML(tag="span", unsafe_innerHTML=(
                 f'<b data-testid="month">Month {session.month} of {session.months}</b>'))
-            solara.InputInt("seed", value=session.scenario.seed,
-                            on_value=lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
-                            style={"max-width": "8em"})
+            NumberField("seed", session.scenario.seed, lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
+                        whole=True, field_style="max-width: 8em")
             QueuePlace(tell_place)
         if projector:
             ProjectorResult(session, since)
@@ -276,14 +276,14 @@ def Play(session: GameSession, act, continue_game):
 
     with solara.Card(f"Play in turns of {session.turn} month(s)"):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.InputInt("turn length (months)", value=session.turn,
-                            on_value=lambda t: act(lambda s: s.with_play(t, teams), keep_since=True))
+            NumberField("turn length (months)", session.turn,
+                        lambda t: act(lambda s: s.with_play(t, teams), keep_since=True), whole=True)
             TextAndButton("team name", "Add the team", add_team, clear=True, choices=actors, choice_label="plays",
                           choice=actors[0])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.InputInt("moves per team a turn", value=rules.moves_per_turn,
-                            on_value=lambda n: act(lambda s: s.with_rules(_rules(s.rules, moves_per_turn=n)),
-                                                   keep_since=True))
+            NumberField("moves per team a turn", rules.moves_per_turn,
+                        lambda n: act(lambda s: s.with_rules(_rules(s.rules, moves_per_turn=n)), keep_since=True),
+                        whole=True)
             solara.Checkbox(label="a deal between two teams needs both", value=rules.consent,
                             on_value=lambda c: act(lambda s: s.with_rules(_rules(s.rules, consent=c)),
                                                    keep_since=True))
@@ -492,8 +492,7 @@ def ParameterControl(spec: Spec, value, on_value):
                                     on_v_model=lambda moved: on_value(dragged(moved, low, high)),
                                     class_=f"entente-slider-{spec.name}")
             with solara.Column(style={"flex": "0 0 7.5em"}):
-                number = solara.InputInt if whole else solara.InputFloat
-                number(spec.name, value=value, on_value=on_value, classes=[f"entente-value-{spec.name}"])
+                NumberField(spec.name, value, on_value, whole=whole, css_class=f"entente-value-{spec.name}")
     solara.Text(spec.meaning, style={"font-size": "0.8em", "color": "#555", "display": "block",
                                      "margin-bottom": "8px"})
 
