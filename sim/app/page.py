@@ -153,7 +153,7 @@ def Page():
             solara.HTML(tag="span", unsafe_innerHTML=(
                 f'<b data-testid="month">Month {session.month} of {session.months}</b>'))
             NumberField("seed", session.scenario.seed, lambda seed: act(lambda s: s.with_seed(seed), keep_since=True),
-                        whole=True, field_style="max-width: 8em")
+                        whole=True, css_class="entente-seed", field_style="max-width: 8em")
             QueuePlace(tell_place)
         if projector:
             ProjectorResult(session, since)
