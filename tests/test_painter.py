@@ -1,6 +1,7 @@
 """The painter (sim.present.painter): figures drawn in a forked process are the same bytes, and a
 painter that dies costs nothing but time."""
 
+import re
 import subprocess
 import sys
 
@@ -136,9 +137,21 @@ def test_sim_run_asks_for_one_blas_thread_and_defers_networkx(tmp_path):
         assert done.returncode == 0, done.stderr
         return done.stdout.splitlines()[1:]  # after --quiet's folder
 
-    assert run("painted", "painter", env_without) == ["0 1 [1] _Deferred", "1 True"]
+    # Mesa 3.5's network space reads networkx.spring_layout as it is defined (mesa/discrete_space/network.py),
+    # so there Mesa's import loads networkx whatever we do; Mesa 3.3 only imports it.
+    from importlib.metadata import version
+
+    deferred = "_Deferred" if tuple(int(x) for x in version("mesa").split(".")[:2]) < (3, 4) else "module"
+    shown = re.compile(r"^(\d+) (\S+) \[([\d, ]*)\] (\w+)$")
+
+    def parts(line: str) -> tuple[str, str, set[str], str]:
+        code, threads, pools, kind = shown.match(line).groups()
+        return code, threads, set(pools.split(", ")), kind
+
+    painted = run("painted", "painter", env_without)
+    assert parts(painted[0]) == ("0", "1", {"1"}, deferred) and painted[1] == "1 True"  # every BLAS: one thread
     here = run("here", "here", env_without)  # numpy came with matplotlib, before main(): nothing asked of BLAS
-    assert here[0].startswith("0 None [") and here[0].endswith("] _Deferred") and here[1] == "1 True"
+    assert parts(here[0])[::3] == ("0", deferred) and parts(here[0])[1] == "None" and here[1] == "1 True"
     for name in ("bloc_map.png", "heatmaps.png", "pairs_over_time.png"):
         assert (tmp_path / "painted" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
-    assert run("again", "painter", {**env_without, "OPENBLAS_NUM_THREADS": "2"})[0].startswith("0 2 [2] ")
+    assert parts(run("again", "painter", {**env_without, "OPENBLAS_NUM_THREADS": "2"})[0])[:3] == ("0", "2", {"2"})
