@@ -56,5 +56,6 @@ def NumberField(label: str, value: int | float, on_value: Callable[[Any], None],
         if number != value:
             on_value(number)
 
-    _NumberField(label=label, value=repr(value) if not whole else str(value), event_commit=committed,
+    shown = str(int(value)) if whole else repr(float(value))  # the shortest text that reads back as the value
+    _NumberField(label=label, value=shown, event_commit=committed,
                  css_class=css_class, field_style=field_style, error=error)
